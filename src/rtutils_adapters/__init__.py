@@ -1,0 +1,1 @@
+"""Adapters: the ports of rtutils_core implemented over real technology and in memory."""

@@ -1,0 +1,247 @@
+"""An in-memory asset backend that behaves like RT 5 where the core can tell the difference."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from rtutils_core.assets import (
+    Asset,
+    AssetChanges,
+    AssetDraft,
+    AssetPage,
+    AssetQuery,
+    Catalog,
+    TicketDraft,
+    User,
+)
+from rtutils_core.errors import (
+    AssetChanged,
+    AssetNotFound,
+    BackendRejected,
+    CatalogNotFound,
+    InvalidInput,
+    UserNotFound,
+)
+
+MAX_PER_PAGE = 100
+
+
+class MemoryBackend:
+    """Assets, catalogs and users held in dicts; safe to share between threads."""
+
+    def __init__(self, base_url: str = "https://rt.example.org") -> None:
+        self.base_url = base_url.rstrip("/")
+        self._lock = threading.RLock()
+        self._assets: dict[int, Asset] = {}
+        self._catalogs: dict[str, Catalog] = {}
+        self._catalog_fields: dict[str, tuple[str, ...]] = {}
+        self._users: dict[str, User] = {}
+        self._tickets: dict[int, TicketDraft] = {}
+        self._asset_ids = itertools.count(1)
+        self._ticket_ids = itertools.count(1)
+        self._versions = itertools.count(1)
+        #: How many calls reached the backend, by operation (for tests and benchmarks).
+        self.calls: dict[str, int] = {}
+
+    # -- set-up (not part of the port) -------------------------------------------------
+
+    def add_catalog(
+        self, name: str, custom_fields: Iterable[str] = (), description: str = ""
+    ) -> Catalog:
+        with self._lock:
+            catalog = Catalog(id=len(self._catalogs) + 1, name=name, description=description)
+            self._catalogs[name] = catalog
+            self._catalog_fields[name] = tuple(custom_fields)
+            return catalog
+
+    def add_user(self, name: str, real_name: str = "", email: str = "") -> User:
+        with self._lock:
+            user = User(id=len(self._users) + 1, name=name, real_name=real_name, email=email)
+            self._users[name] = user
+            return user
+
+    def add_asset(self, draft: AssetDraft, held_by: Sequence[str] = ()) -> Asset:
+        asset = self.create_asset(draft)
+        if held_by:
+            asset = self.update_asset(asset.id, AssetChanges(held_by=tuple(held_by)))
+        return asset
+
+    def rename_directly(self, asset_id: int, name: str) -> None:
+        """Change a Name behind the service's back, as a person in RT's web UI would."""
+        self.update_asset(asset_id, AssetChanges(name=name))
+
+    # -- the AssetBackend port ---------------------------------------------------------
+
+    def _count(self, op: str) -> None:
+        self.calls[op] = self.calls.get(op, 0) + 1
+
+    def ping(self) -> None:
+        self._count("ping")
+
+    def asset_url(self, asset_id: int) -> str:
+        return f"{self.base_url}/Asset/Display.html?id={asset_id}"
+
+    def get_asset(self, asset_id: int) -> Asset:
+        with self._lock:
+            self._count("get_asset")
+            try:
+                return self._assets[asset_id]
+            except KeyError:
+                raise AssetNotFound(f"asset {asset_id} does not exist") from None
+
+    def _check_query(self, query: AssetQuery) -> None:
+        if query.catalog is not None and query.catalog not in self._catalogs:
+            raise CatalogNotFound(f"catalog {query.catalog!r} does not exist")
+        known = {f for fields in self._catalog_fields.values() for f in fields}
+        if query.catalog is not None:
+            known = set(self._catalog_fields[query.catalog])
+        for name in query.custom_fields:
+            if name not in known:
+                raise InvalidInput(f"custom field {name!r} is not applied to any catalog searched")
+
+    def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:
+        if page < 1 or per_page < 1:
+            raise InvalidInput("page and per_page must be 1 or more")
+        per_page = min(per_page, MAX_PER_PAGE)
+        with self._lock:
+            self._count("search_assets")
+            self._check_query(query)
+            matching = [a for _, a in sorted(self._assets.items()) if query.matches(a)]
+        start = (page - 1) * per_page
+        return AssetPage(matching[start : start + per_page], page, per_page, len(matching))
+
+    def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
+        page = 1
+        while True:
+            result = self.search_assets(query, page=page, per_page=MAX_PER_PAGE)
+            yield from result.items
+            if page >= result.pages:
+                return
+            page += 1
+
+    def _validate_name(self, name: str) -> None:
+        if name.strip().isdigit():
+            raise BackendRejected("Invalid Name (names may not be all digits)")
+
+    def _applied(self, catalog: str, fields: Mapping[str, str]) -> dict[str, str]:
+        # RT silently ignores custom fields that are not applied to the catalog.
+        applied = self._catalog_fields.get(catalog, ())
+        return {k: v for k, v in fields.items() if k in applied and v != ""}
+
+    def _check_user(self, name: str | None) -> None:
+        if (
+            name
+            and name not in self._users
+            and not any(u.email == name for u in self._users.values())
+        ):
+            raise BackendRejected(f"User '{name}' does not exist")
+
+    def create_asset(self, draft: AssetDraft) -> Asset:
+        with self._lock:
+            self._count("create_asset")
+            if draft.catalog not in self._catalogs:
+                raise BackendRejected(f"Invalid Catalog: {draft.catalog}")
+            self._validate_name(draft.name)
+            self._check_user(draft.owner)
+            asset = Asset(
+                id=next(self._asset_ids),
+                name=draft.name,
+                catalog=draft.catalog,
+                status=draft.status,
+                owner=draft.owner,
+                description=draft.description,
+                custom_fields=self._applied(draft.catalog, draft.custom_fields),
+                version=str(next(self._versions)),
+            )
+            self._assets[asset.id] = asset
+            return asset
+
+    def update_asset(
+        self, asset_id: int, changes: AssetChanges, if_version: str | None = None
+    ) -> Asset:
+        with self._lock:
+            self._count("update_asset")
+            current = self.get_asset(asset_id)
+            if if_version is not None and if_version != current.version:
+                raise AssetChanged(f"asset {asset_id} changed since it was read")
+            updates: dict[str, Any] = {}
+            if changes.name is not None:
+                self._validate_name(changes.name)
+                updates["name"] = changes.name
+            if changes.status is not None:
+                updates["status"] = changes.status
+            if changes.owner is not None:
+                self._check_user(changes.owner)
+                updates["owner"] = changes.owner or None
+            if changes.held_by is not None:
+                for name in changes.held_by:
+                    self._check_user(name)
+                updates["held_by"] = changes.held_by
+            if changes.custom_fields is not None:
+                merged = {**current.custom_fields, **changes.custom_fields}
+                updates["custom_fields"] = self._applied(current.catalog, merged)
+            updated = attrs.evolve(current, **updates, version=str(next(self._versions)))
+            self._assets[asset_id] = updated
+            return updated
+
+    def get_user(self, name: str) -> User:
+        with self._lock:
+            self._count("get_user")
+            for user in self._users.values():
+                if name in (user.name, user.email):
+                    return user
+            raise UserNotFound(f"user {name!r} does not exist")
+
+    def create_ticket(self, draft: TicketDraft) -> int:
+        with self._lock:
+            self._count("create_ticket")
+            if draft.asset_id is not None:
+                self.get_asset(draft.asset_id)
+            ticket_id = next(self._ticket_ids)
+            self._tickets[ticket_id] = draft
+            return ticket_id
+
+    def ticket(self, ticket_id: int) -> TicketDraft:
+        """A ticket created earlier (test helper)."""
+        return self._tickets[ticket_id]
+
+    def list_catalogs(self) -> Sequence[Catalog]:
+        with self._lock:
+            self._count("list_catalogs")
+            return sorted(self._catalogs.values(), key=lambda c: c.id)
+
+    def catalog_custom_fields(self, catalog: str) -> Sequence[str]:
+        with self._lock:
+            self._count("catalog_custom_fields")
+            if catalog not in self._catalogs:
+                raise CatalogNotFound(f"catalog {catalog!r} does not exist")
+            return self._catalog_fields[catalog]
+
+
+def load_demo_backend(base_url: str = "https://rt.example.org") -> MemoryBackend:
+    """A backend filled with the demo data set: Chromebooks and chargers of a school district."""
+    raw = resources.files("rtutils_adapters.memory").joinpath("demo_assets.json").read_text("utf-8")
+    data = json.loads(raw)
+    backend = MemoryBackend(base_url)
+    for catalog in data["catalogs"]:
+        backend.add_catalog(catalog["name"], catalog["custom_fields"], catalog["description"])
+    for user in data["users"]:
+        backend.add_user(user["name"], user["real_name"], user["email"])
+    for item in data["assets"]:
+        draft = AssetDraft(
+            name=item["name"],
+            catalog=item["catalog"],
+            status=item["status"],
+            owner=item["owner"],
+            custom_fields=item["custom_fields"],
+        )
+        backend.add_asset(draft, held_by=item["held_by"])
+    backend.calls.clear()
+    return backend

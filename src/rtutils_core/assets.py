@@ -1,0 +1,136 @@
+"""Assets as the domain sees them, independent of RT's wire format."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from attrs import field, frozen
+
+from rtutils_core.errors import InvalidInput
+
+#: RT 5's default asset lifecycle.
+ASSET_STATUSES = ("new", "allocated", "in-use", "recycled", "stolen", "deleted")
+
+
+def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
+    return dict(value or {})
+
+
+@frozen
+class Asset:
+    """One asset. ``version`` is the backend's opaque change marker (RT's ETag)."""
+
+    id: int
+    name: str
+    catalog: str
+    status: str = "new"
+    owner: str | None = None
+    held_by: tuple[str, ...] = field(default=(), converter=tuple)
+    contacts: tuple[str, ...] = field(default=(), converter=tuple)
+    description: str = ""
+    custom_fields: Mapping[str, str] = field(factory=dict, converter=_frozen_mapping, hash=False)
+    version: str | None = field(default=None, eq=False)
+
+    def cf(self, name: str) -> str:
+        """The custom field's value, or '' when the asset has none."""
+        return self.custom_fields.get(name, "") or ""
+
+
+@frozen
+class AssetDraft:
+    """What is needed to create an asset."""
+
+    name: str
+    catalog: str
+    status: str = "new"
+    owner: str | None = None
+    description: str = ""
+    custom_fields: Mapping[str, str] = field(factory=dict, converter=_frozen_mapping, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.catalog.strip():
+            raise InvalidInput("an asset needs a catalog")
+        if self.name.strip().isdigit():
+            raise InvalidInput(f"asset name {self.name!r} may not be all digits")
+
+
+@frozen
+class AssetChanges:
+    """A partial update; ``None`` means leave unchanged."""
+
+    name: str | None = None
+    status: str | None = None
+    owner: str | None = None
+    held_by: tuple[str, ...] | None = None
+    custom_fields: Mapping[str, str] | None = field(default=None, hash=False)
+
+    def is_empty(self) -> bool:
+        return all(
+            v is None
+            for v in (self.name, self.status, self.owner, self.held_by, self.custom_fields)
+        )
+
+
+@frozen
+class AssetQuery:
+    """A search. Every given condition must hold (AND). Empty query means all assets."""
+
+    catalog: str | None = None
+    status: str | None = None
+    name: str | None = None
+    name_prefix: str | None = None
+    owner: str | None = None
+    held_by: str | None = None
+    custom_fields: Mapping[str, str] = field(factory=dict, converter=_frozen_mapping, hash=False)
+
+    def matches(self, asset: Asset) -> bool:
+        """Whether ``asset`` satisfies this query (used to verify backend answers)."""
+        checks = (
+            self.catalog is None or asset.catalog == self.catalog,
+            self.status is None or asset.status == self.status,
+            self.name is None or asset.name == self.name,
+            self.name_prefix is None or asset.name.startswith(self.name_prefix),
+            self.owner is None or asset.owner == self.owner,
+            self.held_by is None or self.held_by in asset.held_by,
+        )
+        return all(checks) and all(asset.cf(k) == v for k, v in self.custom_fields.items())
+
+
+@frozen
+class AssetPage:
+    """One page of a search result."""
+
+    items: tuple[Asset, ...] = field(converter=tuple)
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+
+@frozen
+class Catalog:
+    id: int
+    name: str
+    description: str = ""
+
+
+@frozen
+class User:
+    id: int
+    name: str
+    real_name: str = ""
+    email: str = ""
+
+
+@frozen
+class TicketDraft:
+    """A ticket to open about an asset (it ``RefersTo`` the asset)."""
+
+    queue: str
+    subject: str
+    asset_id: int | None = None
+    requestor: str | None = None
+    content: str = ""

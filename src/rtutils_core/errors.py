@@ -1,0 +1,113 @@
+"""The error hierarchy of rtutils.
+
+Adapters translate transport failures into these; the web shell maps each class to one HTTP
+status in one table. Every error carries a stable machine-readable ``code``.
+"""
+
+from __future__ import annotations
+
+
+class RtutilsError(Exception):
+    """Base of every error rtutils raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(RtutilsError):
+    """The caller asked for something malformed; the message names the problem."""
+
+    code = "invalid_input"
+
+
+class InvalidTag(InvalidInput):
+    """Text that is not a tag of the expected form."""
+
+    code = "invalid_tag"
+
+
+class ConfigError(RtutilsError):
+    """A setting is missing or wrong; start-up stops with this message."""
+
+    code = "config_error"
+
+
+class LayoutError(ConfigError):
+    """A label template does not fit its page or the printer's printable area."""
+
+    code = "layout_error"
+
+
+class NotFound(RtutilsError):
+    code = "not_found"
+
+
+class AssetNotFound(NotFound):
+    code = "asset_not_found"
+
+
+class TagNotFound(NotFound):
+    code = "tag_not_found"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+
+class CatalogNotFound(NotFound):
+    code = "catalog_not_found"
+
+
+class Conflict(RtutilsError):
+    code = "conflict"
+
+
+class TagConflict(Conflict):
+    """A tag would be handed out twice, or a sequence change would allow that."""
+
+    code = "tag_conflict"
+
+
+class AssetChanged(Conflict):
+    """The asset changed in the backend since it was read (RT answered 412)."""
+
+    code = "asset_changed"
+
+
+class BackendError(RtutilsError):
+    code = "backend_error"
+
+
+class BackendUnavailable(BackendError):
+    """The backend could not be reached or answered with a server error."""
+
+    code = "backend_unavailable"
+
+
+class BackendTimeout(BackendUnavailable):
+    code = "backend_timeout"
+
+
+class BackendRejected(BackendError):
+    """The backend understood the request and refused it; the message is the backend's."""
+
+    code = "backend_rejected"
+
+
+class BackendAuthFailed(BackendError):
+    """The backend refused our credentials (bad token) or lacks a right."""
+
+    code = "backend_auth_failed"
+
+
+class UntrustworthyResult(BackendError):
+    """The backend answered, but the answer does not match what was asked.
+
+    RT silently ignores search conditions it does not understand and then returns other
+    assets; we refuse to pass such a result on.
+    """
+
+    code = "untrustworthy_result"

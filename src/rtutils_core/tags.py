@@ -1,0 +1,136 @@
+"""Asset tags: a prefix and a zero-padded sequence number, such as ``W12-00001``."""
+
+from __future__ import annotations
+
+import re
+
+from attrs import frozen
+
+from rtutils_core.errors import InvalidInput, InvalidTag
+
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+MIN_DIGITS = 1
+MAX_DIGITS = 12
+
+
+def validate_prefix(prefix: str) -> str:
+    """Return ``prefix`` if it can start a tag, else raise :class:`InvalidInput`."""
+    if not _PREFIX_RE.match(prefix):
+        raise InvalidInput(
+            f"tag prefix {prefix!r} is not valid: use 1-32 letters, digits, '.', '_' or '-',"
+            " starting with a letter or digit (for example 'W12-')"
+        )
+    if prefix.isdigit():
+        # RT refuses asset names that are all digits.
+        raise InvalidInput(f"tag prefix {prefix!r} may not be all digits")
+    return prefix
+
+
+@frozen(order=True)
+class AssetTag:
+    """A tag such as ``W12-00042``. ``str(tag)`` is exactly what is printed and scanned."""
+
+    prefix: str
+    number: int
+    digits: int
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.number:0{self.digits}d}"
+
+
+@frozen
+class TagFormat:
+    """How tags of one prefix look: prefix plus ``digits`` zero-padded digits."""
+
+    prefix: str = "W12-"
+    digits: int = 5
+
+    def __attrs_post_init__(self) -> None:
+        validate_prefix(self.prefix)
+        if not MIN_DIGITS <= self.digits <= MAX_DIGITS:
+            raise InvalidInput(
+                f"tag digits must be between {MIN_DIGITS} and {MAX_DIGITS}, not {self.digits}"
+            )
+
+    @property
+    def max_number(self) -> int:
+        return int(10**self.digits) - 1
+
+    @property
+    def example(self) -> str:
+        return str(self.make(1))
+
+    def make(self, number: int) -> AssetTag:
+        """The tag with sequence ``number``; refuses numbers that do not fit the digits."""
+        if not 1 <= number <= self.max_number:
+            raise InvalidInput(
+                f"tag number {number} is outside 1..{self.max_number} for {self.digits}"
+                f" digits after {self.prefix!r}"
+            )
+        return AssetTag(self.prefix, number, self.digits)
+
+    def parse(self, text: str) -> AssetTag:
+        """Parse exactly this format, e.g. ``W12-00042``; anything else is :class:`InvalidTag`."""
+        cleaned = text.strip()
+        body = cleaned[len(self.prefix) :] if cleaned.startswith(self.prefix) else None
+        if body is None or len(body) != self.digits or not body.isascii() or not body.isdigit():
+            raise InvalidTag(
+                f"{text!r} is not a tag of the form {self.example!r}"
+                f" ({self.prefix!r} followed by {self.digits} digits)"
+            )
+        number = int(body)
+        if number == 0:
+            raise InvalidTag(f"{text!r} is not a tag: numbers start at {self.example!r}")
+        return AssetTag(self.prefix, number, self.digits)
+
+    def parse_loose(self, text: str) -> int | None:
+        """The number in any tag of this prefix, whatever its digit count (``W12-1001``).
+
+        Used to find tags written by older tools; returns ``None`` for non-tags.
+        """
+        if not text.startswith(self.prefix):
+            return None
+        body = text[len(self.prefix) :]
+        if not body or not body.isascii() or not body.isdigit():
+            return None
+        return int(body)
+
+    def is_tag(self, text: str) -> bool:
+        try:
+            self.parse(text)
+        except InvalidTag:
+            return False
+        return True
+
+
+@frozen
+class TagFormats:
+    """The configured prefixes: a default one and any extra ones (e.g. a ``TEST-`` sandbox)."""
+
+    default: TagFormat
+    extra: tuple[TagFormat, ...] = ()
+
+    @property
+    def all(self) -> tuple[TagFormat, ...]:
+        return (self.default, *self.extra)
+
+    def for_prefix(self, prefix: str | None) -> TagFormat:
+        """The format for ``prefix`` (``None`` means the default); unknown prefixes are refused."""
+        if prefix is None or prefix == self.default.prefix:
+            return self.default
+        for fmt in self.extra:
+            if fmt.prefix == prefix:
+                return fmt
+        known = ", ".join(repr(f.prefix) for f in self.all)
+        raise InvalidInput(f"tag prefix {prefix!r} is not configured; known prefixes: {known}")
+
+    def parse(self, text: str) -> AssetTag:
+        """Parse a tag of any configured prefix, longest prefix first."""
+        cleaned = text.strip()
+        for fmt in sorted(self.all, key=lambda f: len(f.prefix), reverse=True):
+            if cleaned.startswith(fmt.prefix):
+                return fmt.parse(cleaned)
+        raise InvalidTag(
+            f"{text!r} is not a tag of the form {self.default.example!r}"
+            f" ({self.default.prefix!r} followed by {self.default.digits} digits)"
+        )

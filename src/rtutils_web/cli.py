@@ -1,0 +1,121 @@
+"""The ``request-tracker-utils`` command: serve the app with a production WSGI server."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_core.settings import VARIABLES, Settings
+
+
+def _epilog() -> str:
+    width = max(len(name) for name in VARIABLES)
+    lines = [
+        "environment variables (the secrets file sets RT_TOKEN, SECRET_KEY, RTUTILS_API_TOKENS):"
+    ]
+    for name, (default, text) in VARIABLES.items():
+        lines.append(f"  {name:<{width}}  {text} [default: {default}]")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="request-tracker-utils",
+        description=(
+            "Asset tags, scannable labels and device look-ups for Request Tracker 5 Assets."
+            " Without a command, serves the web app and JSON API."
+        ),
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the built-in demo backend (sets RTUTILS_BACKEND=demo)",
+    )
+    parser.add_argument("--host", help="address to listen on (overrides HOST)")
+    parser.add_argument("--port", help="port to listen on (overrides PORT)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", help="serve the web app and JSON API (the default)")
+    commands.add_parser("check-config", help="validate the settings and the backend, then exit")
+    return parser
+
+
+def _environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, str]:
+    env = dict(environ)
+    if args.demo:
+        env["RTUTILS_BACKEND"] = "demo"
+    if args.host:
+        env["HOST"] = args.host
+    if args.port:
+        env["PORT"] = args.port
+    if "LOG_FORMAT" not in environ:
+        env["LOG_FORMAT"] = "json"
+    return env
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    raw_env = os.environ if environ is None else environ
+    env = _environment(args, raw_env)
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as error:
+        print(f"request-tracker-utils: configuration error: {error.message}", file=sys.stderr)
+        return 2
+
+    from rtutils_web.logs import configure_logging, get_logger
+
+    fmt = settings.log_format if "LOG_FORMAT" in raw_env else "auto"
+    configure_logging(level=settings.log_level, fmt=fmt, secrets=settings.secrets())
+    log = get_logger("rtutils.cli")
+
+    from rtutils_web.container import build_container
+
+    try:
+        container = build_container(settings)
+        if not settings.is_demo:
+            container.backend().ping()
+    except RtutilsError as error:
+        log.error("startup_failed", error_code=error.code, error=error.message)
+        print(f"request-tracker-utils: cannot start: {error.message}", file=sys.stderr)
+        return 2
+
+    if args.command == "check-config":
+        print(f"configuration ok: backend={settings.backend}")
+        return 0
+    return serve(settings, container)
+
+
+def serve(settings: Settings, container: object) -> int:
+    import waitress
+
+    from rtutils_web.app import create_app
+    from rtutils_web.logs import get_logger
+
+    app = create_app(container=container)  # type: ignore[arg-type]
+    get_logger("rtutils.cli").info(
+        "starting",
+        backend=settings.backend,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        rt_url=settings.rt_url if not settings.is_demo else None,
+        url=f"http://{settings.host}:{settings.port}/",
+    )
+    waitress.serve(
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        ident="request-tracker-utils",
+        _quiet=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""The composition root: the only module that knows which adapter implements which port.
+
+The web app builds one container per app; other Python code calls :func:`build_container`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from dependency_injector import containers, providers
+
+from rtutils_adapters.memory import load_demo_backend
+from rtutils_adapters.memory.tags import MemoryTagStore
+from rtutils_core.errors import ConfigError
+from rtutils_core.ports import AssetBackend
+from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.settings import Settings
+
+
+def _working_dir(settings: Settings) -> Path:
+    """The state directory; the demo gets a fresh one so its state matches its fresh data."""
+    if settings.working_dir is None:
+        return Path(tempfile.mkdtemp(prefix="rtutils-demo-"))
+    path = settings.working_dir
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"WORKING_DIR {str(path)!r} is not a writable directory ({exc.strerror})"
+        ) from None
+    return path
+
+
+def _rt_backend(settings: Settings) -> AssetBackend:
+    raise ConfigError("the RT backend is not available in this build; use RTUTILS_BACKEND=demo")
+
+
+class Container(containers.DeclarativeContainer):
+    """Settings, the adapters and the services; nothing else."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    working_dir = providers.Singleton(_working_dir, settings)
+
+    backend = providers.Selector(
+        settings.provided.backend,
+        demo=providers.Singleton(load_demo_backend, settings.provided.rt_url),
+        rt=providers.Singleton(_rt_backend, settings),
+    )
+
+    tag_store = providers.Singleton(MemoryTagStore)
+
+    asset_service = providers.Singleton(
+        AssetService, backend=backend, tag_formats=settings.provided.tag_formats
+    )
+    tag_service = providers.Singleton(
+        TagService, backend=backend, store=tag_store, formats=settings.provided.tag_formats
+    )
+    label_service = providers.Singleton(LabelService, backend=backend)
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    """Wire every adapter and service for ``settings`` (default: from the environment)."""
+    container = Container(settings=settings or Settings.from_env())
+    container.working_dir()  # fail now, with the variable's name, not on the first request
+    return container

@@ -1,0 +1,23 @@
+"""Fixtures shared by every test layer."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from rtutils_core.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def demo_settings(tmp_path: Path) -> Settings:
+    return Settings.from_env({"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path / "state")})

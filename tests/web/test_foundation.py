@@ -1,0 +1,79 @@
+import io
+import json
+
+import structlog
+from structlog.testing import capture_logs
+
+from rtutils_web.logs import SecretRedactor, configure_logging, get_logger
+
+
+def test_healthz_is_alive(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_reports_the_backend(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["backend"] == "demo"
+
+
+def test_home_says_demo_and_lists_demo_assets(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "demo backend" in page
+    assert "W12-00001" in page and "Chromebook" in page
+    assert "Next tag" in page
+
+
+def test_every_response_carries_a_request_id_that_is_logged(client):
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        response = client.get("/healthz")
+    request_id = response.headers["X-Request-ID"]
+    assert len(request_id) >= 8
+    line = next(entry for entry in logs if entry["event"] == "request")
+    assert line["request_id"] == request_id
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/healthz", 200)
+
+
+def test_a_sane_incoming_request_id_is_kept_and_junk_is_replaced(client):
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-12345678"}).headers["X-Request-ID"]
+        == "abc-12345678"
+    )
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
+        != "<script>"
+    )
+
+
+def test_unknown_page_is_a_json_error_for_api_clients(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["error"]["code"] == "not_found"
+    assert body["error"]["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_json_log_lines_have_the_contract_fields_and_no_secrets():
+    stream = io.StringIO()
+    secret = "1-99-0123456789abcdef0123456789abcdef"
+    configure_logging(level="INFO", fmt="json", secrets=[secret], stream=stream)
+    get_logger("rtutils.test").info("rt_call", url=f"http://rt/x?token={secret}", token=secret)
+    import logging
+
+    logging.getLogger("waitress").warning("header Authorization: token %s", secret)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert {"timestamp", "level", "event", "logger"} <= set(lines[0])
+    assert lines[0]["timestamp"].endswith("Z") or lines[0]["timestamp"].endswith("+00:00")
+    assert lines[1]["logger"] == "waitress"
+    assert secret not in stream.getvalue()
+
+
+def test_redactor_hides_authorization_values_it_was_not_told_about():
+    out = SecretRedactor([])(
+        None, "info", {"event": "x", "headers": {"Authorization": "token abc"}}
+    )
+    assert out["headers"]["Authorization"] == "[redacted]"
+    out = SecretRedactor([])(None, "info", {"event": "curl -H 'Authorization: token zzzsecret'"})
+    assert "zzzsecret" not in out["event"]
