@@ -5,36 +5,57 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from typing import Any
 
 import structlog
 from flask import Flask, Response, g, request
 
 from rtutils_core.settings import Settings
-from rtutils_web.blueprints import health, pages
+from rtutils_web.auth import current_principal, install_auth
+from rtutils_web.blueprints import api_assets, api_docs, api_tags, health, login, pages
 from rtutils_web.container import Container, build_container
 from rtutils_web.errors import register_error_handlers
 from rtutils_web.logs import get_logger
+from rtutils_web.payloads import is_tag
+from rtutils_web.security import configure_security
+from rtutils_web.tokens import TokenRegistry
 
 log = get_logger("rtutils.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+BLUEPRINTS = (health, login, pages, api_docs, api_assets, api_tags)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
-    """Build the app for ``settings`` (default: from the environment), or a ready container."""
+    """Build the app for ``settings`` (default: from the environment), or a ready container.
+
+    Raises :class:`~rtutils_core.errors.ConfigError` (naming ``RTUTILS_API_TOKENS``) when a
+    configured token is too short or has an unknown role.
+    """
     if container is None:
         container = build_container(settings)
     settings = container.settings()
+    tokens = TokenRegistry.parse(settings.api_tokens.reveal())
+    if not tokens:
+        log.warning("no_api_tokens", hint="set RTUTILS_API_TOKENS; nobody can sign in")
     app = Flask(__name__)
-    app.config.update(
-        SECRET_KEY=settings.secret_key.reveal() or uuid.uuid4().hex + uuid.uuid4().hex,
-        MAX_CONTENT_LENGTH=1024 * 1024,
-        JSON_SORT_KEYS=False,
-    )
+    app.config["SECRET_KEY"] = settings.secret_key.reveal() or uuid.uuid4().hex + uuid.uuid4().hex
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     app.extensions["rtutils"] = container
-    app.register_blueprint(health.bp)
-    app.register_blueprint(pages.bp)
+    _install_request_context(app)  # first: the request id exists before anything can fail
+    configure_security(app, settings)
+    install_auth(app, tokens)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint.bp)
     register_error_handlers(app)
-    _install_request_context(app)
+
+    @app.context_processor
+    def _page_context() -> dict[str, Any]:
+        return {
+            "backend": settings.backend,
+            "principal": current_principal(),
+            "is_tag": lambda name: is_tag(name, settings.tag_formats),
+        }
+
     return app
 
 
@@ -50,7 +71,6 @@ def _install_request_context(app: Flask) -> None:
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
         log.info(
             "request",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 from collections.abc import Mapping, Sequence
 
@@ -44,10 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+DEMO_TOKEN_NAME = "demo-admin"  # noqa: S105 - the name shown in logs, not a secret
+
+
 def _environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, str]:
     env = dict(environ)
     if args.demo:
         env["RTUTILS_BACKEND"] = "demo"
+    if (
+        env.get("RTUTILS_BACKEND", "").strip().lower() == "demo"
+        and not env.get("RTUTILS_API_TOKENS", "").strip()
+    ):
+        # The demo gets a fresh admin token per start, so a newcomer can sign in; it is a
+        # secret like any other (redacted from logs) and printed once to the console.
+        env["RTUTILS_API_TOKENS"] = f"{DEMO_TOKEN_NAME}:admin:{secrets.token_urlsafe(24)}"
     if args.host:
         env["HOST"] = args.host
     if args.port:
@@ -73,30 +84,44 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     configure_logging(level=settings.log_level, fmt=fmt, secrets=settings.secrets())
     log = get_logger("rtutils.cli")
 
+    from rtutils_web.app import create_app
     from rtutils_web.container import build_container
 
     try:
         container = build_container(settings)
+        app = create_app(container=container)
         if not settings.is_demo:
             container.backend().ping()
     except RtutilsError as error:
         log.error("startup_failed", error_code=error.code, error=error.message)
-        print(f"request-tracker-utils: cannot start: {error.message}", file=sys.stderr)
+        what = "configuration error" if isinstance(error, ConfigError) else "cannot start"
+        print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
         return 2
 
     if args.command == "check-config":
         print(f"configuration ok: backend={settings.backend}")
         return 0
-    return serve(settings, container)
+    if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
+        _announce_demo_token(settings)
+    return serve(settings, app)
 
 
-def serve(settings: Settings, container: object) -> int:
+def _announce_demo_token(settings: Settings) -> None:
+    token = settings.api_tokens.reveal().split(":", 2)[2]
+    print(
+        f"\nDemo: sign in at http://{settings.host}:{settings.port}/login with this admin"
+        f" token (shown once, valid until the service stops):\n\n    {token}\n",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def serve(settings: Settings, app: object) -> int:
     import waitress
 
-    from rtutils_web.app import create_app
     from rtutils_web.logs import get_logger
+    from rtutils_web.security import MAX_REQUEST_BYTES
 
-    app = create_app(container=container)  # type: ignore[arg-type]
     get_logger("rtutils.cli").info(
         "starting",
         backend=settings.backend,
@@ -112,6 +137,8 @@ def serve(settings: Settings, container: object) -> int:
         port=settings.port,
         threads=settings.threads,
         ident="request-tracker-utils",
+        # Refuse oversized bodies before buffering them; the app answers 413 with JSON below.
+        max_request_body_size=MAX_REQUEST_BYTES * 2,
         _quiet=True,
     )
     return 0

@@ -1,15 +1,69 @@
+"""An app with one token per role, and clients that use them."""
+
 from __future__ import annotations
+
+import re
 
 import pytest
 
+from rtutils_core.settings import Settings
 from rtutils_web.app import create_app
+
+TOKENS = {
+    "viewer": "view-0123456789abcdef0123456789",
+    "operator": "oper-0123456789abcdef0123456789",
+    "admin": "admn-0123456789abcdef0123456789",
+}
+TOKEN_SETTING = ",".join(f"{role}-user:{role}:{token}" for role, token in TOKENS.items())
+RT_TOKEN = "1-77-rt0123456789abcdef0123456789abcdef"
+SECRET_KEY = "s3cr3t-session-key-0123456789abcdef"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def bearer(role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[role]}"}
 
 
 @pytest.fixture
-def app(demo_settings):
-    return create_app(demo_settings)
+def web_settings(tmp_path) -> Settings:
+    """Demo backend, three tokens, and an RT token that must never show up anywhere."""
+    return Settings.from_env(
+        {
+            "RTUTILS_BACKEND": "demo",
+            "WORKING_DIR": str(tmp_path / "state"),
+            "RTUTILS_API_TOKENS": TOKEN_SETTING,
+            "RT_TOKEN": RT_TOKEN,
+            "SECRET_KEY": SECRET_KEY,
+            "MAX_BATCH": "5",
+        }
+    )
+
+
+@pytest.fixture
+def app(web_settings):
+    return create_app(web_settings)
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token of the form at ``path``, as a browser would read it."""
+    match = _CSRF.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token in the form at {path}"
+    return match.group(1)
+
+
+def sign_in(client, role: str = "operator"):
+    response = client.post("/login", data={"token": TOKENS[role], "csrf_token": csrf_token(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def desk(client):
+    """A browser-like client signed in as an operator."""
+    sign_in(client, "operator")
+    return client

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -65,11 +69,29 @@ def test_help_documents_every_variable():
     assert "--demo" in out.stdout
 
 
+def _read_lines(stream, lines: list[str]) -> None:
+    for line in stream:
+        lines.append(line)
+
+
+def _sign_in_like_a_browser(base: str, token: str) -> urllib.request.OpenerDirector:
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with opener.open(f"{base}/login", timeout=5) as r:
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', r.read().decode()).group(1)
+    form = urllib.parse.urlencode({"token": token, "csrf_token": csrf}).encode()
+    with opener.open(f"{base}/login", data=form, timeout=5) as r:
+        assert r.status == 200  # followed the redirect to the home page
+    return opener
+
+
 @pytest.mark.slow
-def test_demo_server_serves_health_and_home(tmp_path):
+def test_demo_server_prints_a_token_once_that_signs_in_to_the_home_page(tmp_path):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PORT": str(port)}
-    env.pop("RTUTILS_BACKEND", None)
+    for name in ("RTUTILS_BACKEND", "RTUTILS_API_TOKENS"):
+        env.pop(name, None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "rtutils_web.cli", "--demo"],
         env=env,
@@ -77,11 +99,15 @@ def test_demo_server_serves_health_and_home(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True)
+    reader.start()
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
                     assert r.status == 200
                     assert r.headers["Server"] == "request-tracker-utils"
                     break
@@ -89,10 +115,19 @@ def test_demo_server_serves_health_and_home(tmp_path):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
                 time.sleep(0.2)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+        with urllib.request.urlopen(f"{base}/", timeout=5) as r:
+            assert r.url.endswith("/login?next=/")  # signed out: sent to the login page
+        token = next(
+            line.strip() for line in lines if re.fullmatch(r"\s+[A-Za-z0-9_-]{32}\s*", line)
+        )
+        opener = _sign_in_like_a_browser(base, token)
+        with opener.open(f"{base}/", timeout=5) as r:
             assert "W12-00001" in r.read().decode()
     finally:
         proc.terminate()
-        output, _ = proc.communicate(timeout=10)
-    first = output.splitlines()[0]
-    assert '"event": "starting"' in first  # JSON lines when not on a terminal
+        proc.wait(timeout=10)
+        reader.join(timeout=5)
+    output = "".join(lines)
+    assert output.count(token) == 1  # printed once, never logged
+    first_json = next(line for line in lines if line.startswith("{"))
+    assert '"event": "starting"' in first_json  # JSON lines when not on a terminal

@@ -19,8 +19,8 @@ def test_readyz_reports_the_backend(client):
     assert response.get_json()["backend"] == "demo"
 
 
-def test_home_says_demo_and_lists_demo_assets(client):
-    page = client.get("/").get_data(as_text=True)
+def test_home_says_demo_and_lists_demo_assets(desk):
+    page = desk.get("/").get_data(as_text=True)
     assert "demo backend" in page
     assert "W12-00001" in page and "Chromebook" in page
     assert "Next tag" in page

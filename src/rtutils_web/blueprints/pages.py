@@ -1,24 +1,70 @@
-"""Server-rendered pages for the IT desk."""
+"""Desk pages for looking up assets: scan or type a tag, see the asset and its RT link."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from rtutils_core.assets import AssetQuery
+from rtutils_core.errors import InvalidInput, NotFound
+from rtutils_web import services
+from rtutils_web.payloads import asset_json, whole_number
 
 bp = Blueprint("pages", __name__)
+PER_PAGE = 25
+
+
+def _home(tag: str = "", error: str = "", status: int = 200) -> tuple[str, int]:
+    raw_page = request.args.get("page", "1")
+    page = whole_number(raw_page, "page") if raw_page.isdigit() else 1
+    result = services.assets().search(AssetQuery(), page=page, per_page=PER_PAGE)
+    html = render_template(
+        "home.html",
+        assets=result,
+        next_tag=str(services.tags().preview_next()),
+        rt_url=services.settings().rt_url,
+        tag=tag,
+        error=error,
+    )
+    return html, status
 
 
 @bp.get("/")
-def home() -> str:
-    container = current_app.extensions["rtutils"]
-    settings = container.settings()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    result = container.asset_service().search(AssetQuery(), page=page, per_page=25)
+def home() -> tuple[str, int]:
+    """The look-up field (focused, for the scanner) and the list of assets."""
+    return _home()
+
+
+@bp.get("/lookup")
+def lookup() -> tuple[str, int] | Response:
+    """Find the asset for a scanned or typed tag and show it."""
+    tag = request.args.get("tag", "").strip()
+    if not tag:
+        return _home(error="Scan or type a tag first.", status=400)
+    try:
+        asset = services.assets().by_tag(tag)
+    except InvalidInput as error:
+        return _home(tag, error.message, 400)
+    except NotFound as error:
+        return _home(tag, error.message, 404)
+    return redirect(url_for("pages.asset", asset_id=asset.id))
+
+
+@bp.get("/assets/<int:asset_id>")
+def asset(asset_id: int) -> str:
+    """One asset: its details, its RT link, and what the desk can do with it."""
+    found = services.assets().get(asset_id)
+    settings = services.settings()
+    details = asset_json(found, services.assets().url(found.id), settings.tag_formats)
     return render_template(
-        "home.html",
-        backend=settings.backend,
-        rt_url=settings.rt_url,
-        next_tag=str(container.tag_service().preview_next()),
-        assets=result,
+        "asset.html",
+        asset=found,
+        details=details,
+        prefixes=[f.prefix for f in settings.tag_formats.all],
     )
+
+
+@bp.get("/a/<tag>")
+def short_link(tag: str) -> Response:
+    """The short link printed in QR codes (QR_TARGET=service): on to the asset's page."""
+    return redirect(url_for("pages.asset", asset_id=services.assets().by_tag(tag).id))

@@ -1,0 +1,43 @@
+"""The current app's services, for views (the container itself stays in ``container.py``)."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.settings import Settings
+from rtutils_web.container import Container
+
+
+def container() -> Container:
+    built: Container = current_app.extensions["rtutils"]
+    return built
+
+
+def settings() -> Settings:
+    value: Settings = container().settings()
+    return value
+
+
+def assets() -> AssetService:
+    service: AssetService = container().asset_service()
+    return service
+
+
+def tags() -> TagService:
+    service: TagService = container().tag_service()
+    return service
+
+
+def labels() -> LabelService:
+    service: LabelService = container().label_service()
+    return service
+
+
+def actor() -> str:
+    """The name recorded in the tag event log for the current caller."""
+    return str(g.get("user_name") or "anonymous")
+
+
+def request_id() -> str:
+    return str(g.get("request_id", ""))
