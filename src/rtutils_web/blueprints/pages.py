@@ -14,7 +14,8 @@ bp = Blueprint("pages", __name__)
 PER_PAGE = 25
 
 
-def _home(tag: str = "", error: str = "", status: int = 200) -> tuple[str, int]:
+def _home(error: str = "", status: int = 200) -> tuple[str, int]:
+    """The home page; after a failed look-up the field stays empty for the next scan."""
     raw_page = request.args.get("page", "1")
     page = whole_number(raw_page, "page") if raw_page.isdigit() else 1
     result = services.assets().search(AssetQuery(), page=page, per_page=PER_PAGE)
@@ -23,7 +24,7 @@ def _home(tag: str = "", error: str = "", status: int = 200) -> tuple[str, int]:
         assets=result,
         next_tag=str(services.tags().preview_next()),
         rt_url=services.settings().rt_url,
-        tag=tag,
+        example=services.settings().tag_formats.default.example,
         error=error,
     )
     return html, status
@@ -44,9 +45,9 @@ def lookup() -> tuple[str, int] | Response:
     try:
         asset = services.assets().by_tag(tag)
     except InvalidInput as error:
-        return _home(tag, error.message, 400)
+        return _home(error.message, 400)
     except NotFound as error:
-        return _home(tag, error.message, 404)
+        return _home(error.message, 404)
     return redirect(url_for("pages.asset", asset_id=asset.id))
 
 

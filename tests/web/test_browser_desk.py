@@ -1,0 +1,128 @@
+"""The desk flow in a real headless Chromium against the app served by waitress.
+
+Each step saves a screenshot to ``test-artifacts/`` (the run's artefact, not committed).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from tests.conftest import ROOT, free_port
+from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, TOKENS
+
+from rtutils_core.settings import Settings
+from rtutils_web.app import create_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def live_url(tmp_path_factory):
+    """The app under waitress, the production server, on a free loopback port."""
+    import waitress
+
+    settings = Settings.from_env(
+        {
+            "RTUTILS_BACKEND": "demo",
+            "WORKING_DIR": str(tmp_path_factory.mktemp("state")),
+            "RTUTILS_API_TOKENS": TOKEN_SETTING,
+            "SECRET_KEY": SECRET_KEY,
+        }
+    )
+    port = free_port()
+    server = waitress.create_server(create_app(settings), host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed at /usr/bin/chromium (scripts/setup.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        # A page answered 400/404 on purpose is reported as a failed load; its parts are not.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"the browser reported errors (CSP violations, missing files): {errors}"
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, live_url: str, role: str = "operator") -> None:
+    page.goto(f"{live_url}/")
+    assert "/login" in page.url
+    shot(page, "desk-01-login")
+    # The token field has the focus: paste and press Enter, as the desk would.
+    page.keyboard.type(TOKENS[role])
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_url}/")
+
+
+def scan(page, text: str) -> None:
+    """What a USB scanner does: type the characters into the focused field, then Enter."""
+    page.keyboard.type(text, delay=5)
+    page.keyboard.press("Enter")
+
+
+def test_sign_in_and_scan_a_tag(page, live_url):
+    sign_in(page, live_url)
+    assert page.locator("table.assets").inner_text().count("W12-0000") >= 3
+    shot(page, "desk-02-home")
+    scan(page, "W12-00003")
+    page.wait_for_url(f"{live_url}/assets/3")
+    assert page.locator("h1").inner_text() == "W12-00003"
+    assert page.get_by_role("link", name="Open in Request Tracker").is_visible()
+    shot(page, "desk-03-asset")
+
+
+def test_a_mistyped_tag_keeps_the_field_focused_for_the_next_scan(page, live_url):
+    sign_in(page, live_url)
+    scan(page, "W12-3")
+    assert page.get_by_role("alert").inner_text().endswith("followed by 5 digits)")
+    shot(page, "desk-04-bad-scan")
+    scan(page, "W12-00002")
+    page.wait_for_url(f"{live_url}/assets/2")
