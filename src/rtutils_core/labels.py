@@ -15,6 +15,7 @@ from attrs import field, frozen
 from rtutils_core.errors import LayoutError
 from rtutils_core.geometry import PT_MM, Box, dots, whole_dots
 from rtutils_core.ports import LabelMetrics
+from rtutils_core.settings import Settings
 
 #: Line height as a multiple of the font size, and where the baseline sits below the top of
 #: the line: 0.95 em clears the accents of capitals (É, Ñ) and CJK ideographs.
@@ -125,7 +126,7 @@ def large_template(
     band = min(TAPE_62_PRINTABLE_MM, height_mm)
     printable = Box(0.0, (height_mm - band) / 2, width_mm, band)
     area = Box(0.0, 0.0, width_mm, height_mm).inset(padding_mm).intersect(printable)
-    bar_height, gap = 13.0, 2.0
+    bar_height, gap = 12.0, 2.0
     side = max(0.0, min(32.0, area.height - bar_height - gap, area.width * 0.4))
     text_x = area.x + side + 3.0
     return LabelTemplate(
@@ -141,12 +142,12 @@ def large_template(
             TextBlock(
                 Box(text_x, area.y, area.right - text_x, area.height - bar_height - gap),
                 [
-                    TextLine("tag", 24, 14, bold=True),
-                    TextLine("internal_name", 14, 7),
-                    TextLine("model", 11, 7),
-                    TextLine("serial", 11, 7, caption="S/N "),
-                    TextLine("funding", 11, 7, caption="Funding: "),
-                    TextLine("organisation", 9, 6),
+                    TextLine("tag", 22, 14, bold=True),
+                    TextLine("internal_name", 13, 7),
+                    TextLine("model", 10, 6),
+                    TextLine("serial", 10, 6, caption="S/N "),
+                    TextLine("funding", 10, 6, caption="Funding: "),
+                    TextLine("organisation", 8, 6),
                 ],
             )
         ],
@@ -206,6 +207,24 @@ def load_templates(
     for template in templates.values():
         validate_template(template, metrics, sample or LabelSample())
     return templates
+
+
+def templates_for_settings(settings: Settings, metrics: LabelMetrics) -> dict[str, LabelTemplate]:
+    """The templates as configured, checked against the longest tag and QR data expected."""
+    default = settings.tag_formats.default
+    widest_tag = str(default.make(default.max_number))
+    qr_data = (
+        f"{settings.public_url}/a/{widest_tag}"
+        if settings.qr_target == "service"
+        else f"{settings.rt_url}/Asset/Display.html?id=9999999"
+    )
+    return load_templates(
+        metrics,
+        width_mm=settings.label_width_mm,
+        height_mm=settings.label_height_mm,
+        padding_mm=settings.padding_mm,
+        sample=LabelSample(tag=widest_tag, qr_data=qr_data),
+    )
 
 
 def validate_template(template: LabelTemplate, metrics: LabelMetrics, sample: LabelSample) -> None:

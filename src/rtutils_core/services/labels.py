@@ -18,10 +18,10 @@ from rtutils_core.geometry import LabelLayout, strings
 from rtutils_core.label_layout import content_for_asset, lay_out_label
 from rtutils_core.labels import (
     DEFAULT_TEMPLATE,
-    LabelSample,
     LabelTemplate,
     check_template_choice,
     load_templates,
+    templates_for_settings,
 )
 from rtutils_core.ports import AssetBackend, LabelMetrics, LabelRenderer
 from rtutils_core.settings import Settings
@@ -87,27 +87,15 @@ class LabelService:
         backend: AssetBackend,
         renderer: LabelRenderer,
         metrics: LabelMetrics,
+        templates: Mapping[str, LabelTemplate] | None = None,
     ) -> LabelService:
         """The service as configured; raises :class:`LayoutError` if a template cannot fit."""
-        sample_tag = str(settings.tag_formats.default.make(settings.tag_formats.default.max_number))
-        sample_url = (
-            f"{settings.public_url}/a/{sample_tag}"
-            if settings.qr_target == "service"
-            else f"{settings.rt_url}/Asset/Display.html?id=9999999"
-        )
-        templates = load_templates(
-            metrics,
-            width_mm=settings.label_width_mm,
-            height_mm=settings.label_height_mm,
-            padding_mm=settings.padding_mm,
-            sample=LabelSample(tag=sample_tag, qr_data=sample_url),
-        )
         return cls(
             backend=backend,
             renderer=renderer,
             template_by_type=settings.template_by_type,
             metrics=metrics,
-            templates=templates,
+            templates=templates or templates_for_settings(settings, metrics),
             tag_formats=settings.tag_formats,
             organisation=settings.organisation,
             qr_target=settings.qr_target,
