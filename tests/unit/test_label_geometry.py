@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from tests.label_fakes import FakeLabelMetrics
 
 from rtutils_core.errors import InvalidInput, LayoutError
 from rtutils_core.geometry import DOT_MM, BarcodeElement, Box, QrElement, TextElement
@@ -17,7 +18,6 @@ from rtutils_core.labels import (
     small_template,
     validate_template,
 )
-from tests.label_fakes import FakeLabelMetrics
 
 METRICS = FakeLabelMetrics()
 URL = "https://rt.example.org/Asset/Display.html?id=2244"
@@ -152,7 +152,8 @@ def test_characters_no_font_has_are_replaced_visibly_and_reported():
     layout = lay_out_label(TEMPLATES["large"], content(fields), METRICS)
     assert layout.texts()["internal_name"] == "Lab \ufffd cart"
     assert layout.problems == (
-        "internal_name: no embedded font can draw U+13000 '\U00013000'; printed as '\ufffd' instead",
+        "internal_name: no embedded font can draw U+13000 '\U00013000';"
+        " printed as '\ufffd' instead",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from tests.label_fakes import FakeLabelMetrics, RecordingRenderer
 
 from rtutils_adapters.memory import MemoryBackend, load_demo_backend
 from rtutils_core.assets import AssetDraft, AssetQuery
@@ -12,7 +13,6 @@ from rtutils_core.errors import ConfigError, InvalidInput, LayoutError, Untrustw
 from rtutils_core.labels import load_templates
 from rtutils_core.services.labels import BatchSelection, LabelService, tag_queries
 from rtutils_core.settings import Settings
-from tests.label_fakes import FakeLabelMetrics, RecordingRenderer
 
 METRICS = FakeLabelMetrics()
 
