@@ -8,6 +8,8 @@ made here once, so that measuring (for the layout) and drawing use the same glyp
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from importlib import resources
 
 from reportlab.pdfbase.ttfonts import TTFontFile
@@ -52,15 +54,26 @@ def _load(key: str) -> FontFace:
 class FontSet:
     """The fonts labels are drawn with, and which one draws each character."""
 
-    def __init__(self, regular: FontFace, bold: FontFace, fallback: FontFace) -> None:
-        self.regular, self.bold, self.fallback = regular, bold, fallback
+    def __init__(self, regular: FontFace, bold: FontFace, fallback: Callable[[], FontFace]) -> None:
+        self.regular, self.bold = regular, bold
+        self._load_fallback = fallback
+        self._fallback: FontFace | None = None
+        self._lock = threading.Lock()
         self._choice: dict[tuple[str, bool], FontFace | None] = {}
 
     @classmethod
     @functools.cache
     def embedded(cls) -> FontSet:
         """The fonts shipped with rtutils (parsed once per process)."""
-        return cls(_load("R"), _load("B"), _load("F"))
+        return cls(_load("R"), _load("B"), functools.partial(_load, "F"))
+
+    @property
+    def fallback(self) -> FontFace:
+        """The CJK fallback font, parsed on first need: it takes about 40 MB once parsed."""
+        with self._lock:
+            if self._fallback is None:
+                self._fallback = self._load_fallback()
+            return self._fallback
 
     def face_for(self, ch: str, bold: bool) -> FontFace | None:
         """The font that draws ``ch``, or ``None`` if no embedded font has it."""
