@@ -4,15 +4,17 @@ and read with a real decoder (zxing-cpp), as a scanner at the IT desk would read
 from __future__ import annotations
 
 import io
-from math import ceil
 import subprocess
 import sys
 import threading
+from math import ceil
 
 import pypdfium2
 import pytest
 import zxingcpp
 from PIL import Image
+from tests.conftest import ROOT
+from tests.label_fakes import FakeLabelMetrics
 
 from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
@@ -20,8 +22,6 @@ from rtutils_core.assets import AssetDraft
 from rtutils_core.geometry import LabelLayout
 from rtutils_core.services.labels import BatchSelection, LabelService
 from rtutils_core.settings import Settings
-from tests.conftest import ROOT
-from tests.label_fakes import FakeLabelMetrics
 
 DPI = 300
 FIELDS = ["Serial Number", "Manufacturer", "Model", "Internal Name", "Type", "Funding Source"]
@@ -101,7 +101,7 @@ def marks_outside_printable(image: Image.Image, layout: LabelLayout) -> tuple[in
 @pytest.fixture(scope="module")
 def backend():
     backend = make_backend()
-    for n, (name, fields) in enumerate(CONTENT.items(), start=1):
+    for n, fields in enumerate(CONTENT.values(), start=1):
         for kind in ("Chromebook", "Charger"):
             backend.add_asset(
                 AssetDraft(
@@ -232,9 +232,8 @@ backend = MemoryBackend()
 backend.add_catalog("Student Devices", ["Internal Name", "Serial Number", "Model"])
 for n in range(1, count + 1):
     # A different CJK character on every label makes the fonts' subsets grow, too.
-    name = f"Cart {n} " + chr(0x4E00 + n)
-    backend.add_asset(AssetDraft(name=f"W12-{n:05d}", catalog="Student Devices",
-                                 custom_fields={"Internal Name": name, "Serial Number": f"SN{n:08d}"}))
+    fields = {"Internal Name": f"Cart {n} " + chr(0x4E00 + n), "Serial Number": f"SN{n:08d}"}
+    backend.add_asset(AssetDraft(name=f"W12-{n:05d}", catalog="Student Devices", custom_fields=fields))
 settings = Settings.from_env({"RTUTILS_BACKEND": "demo"})
 service = LabelService.from_settings(settings, backend, PdfLabelRenderer(), PdfLabelMetrics())
 plan = service.plan_batch(BatchSelection(query=AssetQuery()), count)
