@@ -101,30 +101,29 @@ class _PageDrawing:
                 self._text(element)
         return "\n".join(self.ops).encode("latin-1")
 
-    def _rect(self, x_mm: float, y_mm: float, w_mm: float, h_mm: float) -> str:
-        bottom = self.height - _pt(y_mm + h_mm)
-        return f"{number(_pt(x_mm))} {number(bottom)} {number(_pt(w_mm))} {number(_pt(h_mm))} re"
+    def _grid(self, x_mm: float, y_mm: float, unit_x_mm: float, unit_y_mm: float) -> str:
+        """Make one unit of drawing ``unit_x_mm`` wide and ``unit_y_mm`` tall from ``(x, y)``.
+
+        Modules and bars are then drawn at whole-number positions: exact, and cheap to write.
+        """
+        return (
+            f"q {number(_pt(unit_x_mm))} 0 0 {number(-_pt(unit_y_mm))}"
+            f" {number(_pt(x_mm))} {number(self.height - _pt(y_mm))} cm"
+        )
 
     def _qr(self, qr: QrElement) -> None:
         m = qr.module_mm
-        left = qr.box.x + QR_QUIET_MODULES * m
-        top = qr.box.y + QR_QUIET_MODULES * m
+        quiet = QR_QUIET_MODULES * m
+        self.ops.append(self._grid(qr.box.x + quiet, qr.box.y + quiet, m, m))
         # Every dark module in one path: one fill, no hairline gaps between modules.
-        self.ops.extend(
-            self._rect(left + start * m, top + row * m, length * m, m)
-            for row, start, length in qr_runs(qr.data)
-        )
-        self.ops.append("f")
+        self.ops.extend(f"{start} {row} {length} 1 re" for row, start, length in qr_runs(qr.data))
+        self.ops.append("f Q")
 
     def _barcode(self, barcode: BarcodeElement) -> None:
-        x = barcode.x_mm
-        left = barcode.box.x + barcode.quiet_zone_mm
         box = barcode.box
-        self.ops.extend(
-            self._rect(left + start * x, box.y, width * x, box.height)
-            for start, width in code128_bars(barcode.data)
-        )
-        self.ops.append("f")
+        self.ops.append(self._grid(box.x + barcode.quiet_zone_mm, box.y, barcode.x_mm, box.height))
+        self.ops.extend(f"{start} 0 {width} 1 re" for start, width in code128_bars(barcode.data))
+        self.ops.append("f Q")
 
     def _text(self, text: TextElement) -> None:
         size = number(text.font_size_pt)
