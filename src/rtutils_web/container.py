@@ -12,7 +12,9 @@ from dependency_injector import containers, providers
 
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.memory.tags import MemoryTagStore
+from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_core.errors import ConfigError
+from rtutils_core.labels import templates_for_settings
 from rtutils_core.ports import AssetBackend
 from rtutils_core.services import AssetService, LabelService, TagService
 from rtutils_core.settings import Settings
@@ -60,11 +62,22 @@ class Container(containers.DeclarativeContainer):
     tag_service = providers.Singleton(
         TagService, backend=backend, store=tag_store, formats=settings.provided.tag_formats
     )
-    label_service = providers.Singleton(LabelService, backend=backend)
+    label_metrics = providers.Singleton(PdfLabelMetrics)
+    label_renderer = providers.Singleton(PdfLabelRenderer)
+    label_templates = providers.Singleton(templates_for_settings, settings, label_metrics)
+    label_service = providers.Singleton(
+        LabelService.from_settings,
+        settings=settings,
+        backend=backend,
+        renderer=label_renderer,
+        metrics=label_metrics,
+        templates=label_templates,
+    )
 
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire every adapter and service for ``settings`` (default: from the environment)."""
     container = Container(settings=settings or Settings.from_env())
     container.working_dir()  # fail now, with the variable's name, not on the first request
+    container.label_templates()  # a label layout that cannot fit stops start-up, too
     return container

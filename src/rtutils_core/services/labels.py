@@ -1,14 +1,35 @@
-"""Laying out and rendering labels."""
+"""Laying out and rendering labels, one at a time or in streamed batches.
+
+An asset gets a label only once it carries a tag: the barcode must be exactly the tag, so an
+asset whose Name is not a tag is refused with a message saying so (issue it a tag first).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
 from attrs import define, field, frozen
 
 from rtutils_core.assets import Asset, AssetQuery
-from rtutils_core.ports import AssetBackend, LabelRenderer
+from rtutils_core.errors import AssetNotFound, ConfigError, InvalidInput, UntrustworthyResult
+from rtutils_core.geometry import LabelLayout, strings
+from rtutils_core.label_layout import content_for_asset, lay_out_label
+from rtutils_core.labels import (
+    DEFAULT_TEMPLATE,
+    LabelTemplate,
+    check_template_choice,
+    load_templates,
+    templates_for_settings,
+)
+from rtutils_core.ports import AssetBackend, LabelMetrics, LabelRenderer
+from rtutils_core.settings import Settings
+from rtutils_core.tags import TagFormat, TagFormats
+
+#: The backend's largest page; a prefix search is worth it when it needs no more pages than
+#: the tags it replaces would need single look-ups.
+PAGE_SIZE = 100
 
 
 @frozen
@@ -20,36 +41,259 @@ class BatchSelection:
     query: AssetQuery | None = None
 
 
+def _assets(items: Iterable[Asset]) -> tuple[Asset, ...]:
+    return tuple(items)
+
+
 @frozen
 class BatchPlan:
-    """The assets a batch resolved to, in the order asked, and what was not found."""
+    """The assets a batch resolved to, in the order asked, and what will not be printed.
 
-    assets: tuple[Asset, ...] = field(converter=tuple)
-    missing: tuple[str, ...] = field(default=(), converter=tuple)
+    ``missing`` names what was asked for and not found: a tag as given, or ``asset <id>``.
+    ``refused`` says, per asset found, why it cannot get a label (no tag yet, tag too long).
+    """
+
+    assets: tuple[Asset, ...] = field(converter=_assets)
+    missing: tuple[str, ...] = field(default=(), converter=strings)
+    refused: tuple[str, ...] = field(default=(), converter=strings)
 
 
 @define
 class LabelService:
+    """Labels of assets. Build it with :meth:`from_settings`; templates are checked then."""
+
     backend: AssetBackend
     renderer: LabelRenderer | None = None
     template_by_type: Mapping[str, str] = field(factory=dict)
+    metrics: LabelMetrics | None = None
+    templates: Mapping[str, LabelTemplate] = field(factory=dict)
+    tag_formats: TagFormats = field(factory=lambda: TagFormats(TagFormat()))
+    organisation: str = ""
+    qr_target: str = "rt"
+    public_url: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.metrics is not None and not self.templates:
+            self.templates = load_templates(self.metrics)
+        if self.qr_target == "service" and not self.public_url:
+            raise ConfigError("PUBLIC_URL is required when QR_TARGET=service")
+        check_template_choice(self.templates, self.template_by_type)
+        self.template_by_type = {k.casefold(): v for k, v in self.template_by_type.items()}
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        backend: AssetBackend,
+        renderer: LabelRenderer,
+        metrics: LabelMetrics,
+        templates: Mapping[str, LabelTemplate] | None = None,
+    ) -> LabelService:
+        """The service as configured; raises :class:`LayoutError` if a template cannot fit."""
+        return cls(
+            backend=backend,
+            renderer=renderer,
+            template_by_type=settings.template_by_type,
+            metrics=metrics,
+            templates=templates or templates_for_settings(settings, metrics),
+            tag_formats=settings.tag_formats,
+            organisation=settings.organisation,
+            qr_target=settings.qr_target,
+            public_url=settings.public_url,
+        )
+
+    # -- single labels -------------------------------------------------------------------
 
     def template_names(self) -> Sequence[str]:
         """The templates a caller may ask for (``large``, ``small``)."""
-        raise NotImplementedError
+        return tuple(self.templates)
+
+    def template_for(self, asset: Asset, template: str | None = None) -> str:
+        """``template`` if given and known, else the one configured for the asset's Type."""
+        if template is not None:
+            return self.check_template(template)
+        return self.template_by_type.get(asset.cf("Type").strip().casefold(), DEFAULT_TEMPLATE)
+
+    def check_template(self, template: str) -> str:
+        """``template`` if it is a known template name, else :class:`InvalidInput`."""
+        if template not in self.templates:
+            known = ", ".join(self.templates)
+            raise InvalidInput(f"unknown label template {template!r}; known templates: {known}")
+        return template
+
+    def tag_of(self, asset: Asset) -> str:
+        """The tag printed for ``asset``: its Name, which must be a tag of a configured prefix."""
+        name = asset.name.strip()
+        if not any(fmt.parse_loose(name) for fmt in self.tag_formats.all):
+            raise InvalidInput(
+                f"asset {asset.id} has no tag yet (its Name is {asset.name!r}, not a tag like"
+                f" {self.tag_formats.default.example!r}); issue it a tag before printing a label"
+            )
+        return name
+
+    def qr_data(self, asset: Asset, tag: str) -> str:
+        """What the QR code opens: the asset's RT page, or this service's short link."""
+        if self.qr_target == "service":
+            return f"{self.public_url}/a/{tag}"
+        return self.backend.asset_url(asset.id)
+
+    def layout(self, asset: Asset, template: str | None = None) -> LabelLayout:
+        """The positioned label of ``asset``; ``layout.problems`` lists what printed oddly."""
+        if self.metrics is None:
+            raise ConfigError("the label service has no label metrics configured")
+        name = self.template_for(asset, template)
+        tag = self.tag_of(asset)
+        content = content_for_asset(asset, tag, self.qr_data(asset, tag), self.organisation)
+        return lay_out_label(self.templates[name], content, self.metrics)
 
     def render_pdf(self, asset: Asset, template: str | None = None) -> bytes:
         """One label as a one-page PDF; the template defaults by asset type."""
-        raise NotImplementedError
+        out = io.BytesIO()
+        self._renderer().render_pdf([self.layout(asset, template)], out)
+        return out.getvalue()
 
     def render_png(self, asset: Asset, template: str | None = None, dpi: int = 300) -> bytes:
         """One label as a PNG preview."""
-        raise NotImplementedError
+        if not 72 <= dpi <= 1200:
+            raise InvalidInput(f"dpi must be between 72 and 1200, not {dpi}")
+        return self._renderer().render_png(self.layout(asset, template), dpi)
 
-    def plan_batch(self, selection: BatchSelection, limit: int) -> BatchPlan:
-        """Resolve a selection to assets in bulk; report what was not found by name."""
-        raise NotImplementedError
+    def _renderer(self) -> LabelRenderer:
+        if self.renderer is None:
+            raise ConfigError("the label service has no label renderer configured")
+        return self.renderer
 
-    def render_batch(self, plan: BatchPlan, out: BinaryIO, template: str | None = None) -> int:
-        """Stream one PDF page per planned asset to ``out``; return the page count."""
-        raise NotImplementedError
+    # -- batches -------------------------------------------------------------------------
+
+    def plan_batch(
+        self, selection: BatchSelection, limit: int, template: str | None = None
+    ) -> BatchPlan:
+        """Resolve a selection to assets in bulk; report what was not found by name.
+
+        Every planned asset is laid out once here, so that rendering cannot stop half way.
+        """
+        given = [bool(selection.tags), bool(selection.asset_ids), selection.query is not None]
+        if sum(given) != 1:
+            raise InvalidInput("choose exactly one of: tags, asset ids or a search")
+        if template is not None:
+            self.check_template(template)
+        asked = len(selection.tags) or len(selection.asset_ids)
+        if asked > limit:
+            raise InvalidInput(f"{asked} labels asked for; one batch prints at most {limit}")
+        missing: list[str] = []
+        if selection.query is not None:
+            found = self._resolve_query(selection.query, limit)
+        elif selection.tags:
+            found, missing = self._resolve_tags(selection.tags)
+        else:
+            found, missing = self._resolve_ids(selection.asset_ids)
+        assets: list[Asset] = []
+        refused: list[str] = []
+        for asset in found:
+            try:
+                self.layout(asset, template)
+            except InvalidInput as exc:
+                refused.append(f"asset {asset.id} ({asset.name}): {exc.message}")
+            else:
+                assets.append(asset)
+        return BatchPlan(assets, missing, refused)
+
+    def render_batch(
+        self,
+        plan: BatchPlan,
+        out: BinaryIO,
+        template: str | None = None,
+        on_problems: Callable[[Asset, Sequence[str]], None] | None = None,
+    ) -> int:
+        """Stream one PDF page per planned asset to ``out``; return the page count.
+
+        ``on_problems`` hears about each label that printed with problems (see
+        :attr:`LabelLayout.problems`).
+        """
+
+        def layouts() -> Iterator[LabelLayout]:
+            for asset in plan.assets:
+                layout = self.layout(asset, template)
+                if layout.problems and on_problems is not None:
+                    on_problems(asset, layout.problems)
+                yield layout
+
+        return self._renderer().render_pdf(layouts(), out)
+
+    def _resolve_ids(self, asset_ids: Sequence[int]) -> tuple[list[Asset], list[str]]:
+        found: list[Asset] = []
+        missing: list[str] = []
+        for asset_id in asset_ids:
+            try:
+                found.append(self.backend.get_asset(asset_id))
+            except AssetNotFound:
+                missing.append(f"asset {asset_id}")
+        return found, missing
+
+    def _resolve_query(self, query: AssetQuery, limit: int) -> list[Asset]:
+        found: list[Asset] = []
+        for asset in self.backend.iter_assets(query):
+            if len(found) == limit:
+                raise InvalidInput(
+                    f"the search matches more than {limit} assets, the most one batch prints;"
+                    " narrow it down"
+                )
+            found.append(asset)
+        return found
+
+    def _resolve_tags(self, tags: Sequence[str]) -> tuple[list[Asset], list[str]]:
+        wanted = [t.strip() for t in tags]
+        bad = [t for t in wanted if not any(f.parse_loose(t) for f in self.tag_formats.all)]
+        if bad:
+            raise InvalidInput(
+                f"not tags: {', '.join(repr(t) for t in bad)}"
+                f" (tags look like {self.tag_formats.default.example!r})"
+            )
+        by_name: dict[str, list[Asset]] = {}
+        for query in tag_queries(sorted(set(wanted))):
+            for asset in self.backend.iter_assets(query):
+                if asset.id not in {a.id for a in by_name.get(asset.name, [])}:
+                    by_name.setdefault(asset.name, []).append(asset)
+        found: list[Asset] = []
+        missing: list[str] = []
+        for tag in wanted:
+            carriers = by_name.get(tag, [])
+            if len(carriers) > 1:
+                ids = ", ".join(str(a.id) for a in carriers)
+                raise UntrustworthyResult(f"tag {tag!r} is carried by more than one asset ({ids})")
+            if carriers:
+                found.append(carriers[0])
+            else:
+                missing.append(tag)
+        return found, missing
+
+
+def tag_queries(tags: Sequence[str]) -> list[AssetQuery]:
+    """Few searches that find every tag of ``tags`` (sorted, distinct).
+
+    Tags that share a long prefix are fetched with one prefix search when its worst case
+    (every possible name under the prefix exists) needs no more pages than looking the tags
+    up one by one; otherwise the group is split on the next character.
+    """
+    if not tags:
+        return []
+    if len(tags) == 1:
+        return [AssetQuery(name=tags[0])]
+    prefix = _common_prefix(tags)
+    free = max(len(t) for t in tags) - len(prefix)
+    if prefix and 10**free <= PAGE_SIZE * len(tags):
+        return [AssetQuery(name_prefix=prefix)]
+    groups: dict[str, list[str]] = {}
+    for tag in tags:
+        groups.setdefault(tag[: len(prefix) + 1], []).append(tag)
+    if len(groups) == 1:  # one tag is the prefix of all others: look them up one by one
+        return [AssetQuery(name=t) for t in tags]
+    return [q for group in groups.values() for q in tag_queries(group)]
+
+
+def _common_prefix(texts: Sequence[str]) -> str:
+    first, last = min(texts), max(texts)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
