@@ -21,16 +21,21 @@ pkgs.testers.runNixOSTest {
         pkgs.jq
       ];
     };
+  # Steps 1 to 6 of the runbook's validation checklist, in its words.
   testScript = ''
     machine.wait_for_unit("request-tracker-utils.service")
     machine.wait_for_open_port(5000)
-    machine.succeed("curl -fsS http://127.0.0.1:5000/healthz")
-    machine.succeed("curl -fsS -D - -o /dev/null http://127.0.0.1:5000/healthz | grep -i '^x-request-id:'")
-    machine.succeed("test \"$(systemctl show -P User request-tracker-utils)\" = rtutils")
-    machine.succeed("test \"$(stat -c %U:%a /var/lib/request-tracker-utils)\" = rtutils:700")
+    machine.succeed("test \"$(systemctl is-active request-tracker-utils)\" = active")
+    machine.succeed("systemctl show -p User -p Group request-tracker-utils | grep -qx User=rtutils")
+    machine.succeed("systemctl show -p User -p Group request-tracker-utils | grep -qx Group=rtutils")
+    machine.succeed("test \"$(stat -c '%U:%G %a' /var/lib/request-tracker-utils)\" = 'rtutils:rtutils 700'")
+    machine.succeed("test \"$(stat -c '%U:%G %a' /etc/request-tracker-utils/secrets.env)\" = 'root:root 400'")
+    machine.succeed("test \"$(curl -fsS http://127.0.0.1:5000/healthz)\" = '{\"status\":\"ok\"}'")
+    machine.succeed("curl -sS -D - -o /dev/null http://127.0.0.1:5000/healthz | grep -i x-request-id")
+    machine.succeed("journalctl _SYSTEMD_UNIT=request-tracker-utils.service -o cat -n 20 | jq -ce '{event, level}'")
     machine.succeed(
-        "journalctl -u request-tracker-utils -o cat | grep '\"starting\"' | head -n 1"
-        " | jq -e '.event == \"starting\" and .level == \"info\" and (.timestamp | length > 0)'"
+        "journalctl _SYSTEMD_UNIT=request-tracker-utils.service -o cat | jq -e 'select(.event == \"starting\")"
+        " | .backend == \"demo\" and .level == \"info\" and (.timestamp | length > 0)'"
     )
     machine.fail("journalctl -u request-tracker-utils -o cat | grep -i traceback")
   '';
