@@ -56,10 +56,9 @@ let
     infix: text:
     let
       width = stringLength infix;
+      starts = stringLength text - width + 1;
     in
-    any (start: substring start width text == infix) (
-      genList (i: i) (stringLength text - width + 1)
-    );
+    starts > 0 && any (start: substring start width text == infix) (genList (i: i) starts);
   optional = condition: value: if condition then [ value ] else [ ];
   optionalAttrs = condition: attrs: if condition then attrs else { };
   unique = foldl' (seen: x: if elem x seen then seen else seen ++ [ x ]) [ ];
