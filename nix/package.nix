@@ -12,6 +12,7 @@
   requests,
   reportlab,
   qrcode,
+  pypdfium2,
   structlog,
   dependency-injector,
   waitress,
@@ -44,6 +45,7 @@ let
     requests
     reportlab
     qrcode
+    pypdfium2
     structlog
     dependencyInjector
     waitress

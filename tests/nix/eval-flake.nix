@@ -36,6 +36,7 @@ let
     "requests"
     "reportlab"
     "qrcode"
+    "pypdfium2"
     "structlog"
     "waitress"
     "setuptools"
