@@ -1,0 +1,395 @@
+# NixOS module `services.requestTrackerUtils`: runs the request-tracker-utils web service
+# under systemd, hardened, as its own system user.
+#
+# Every setting reaches the process as the environment variable that
+# `rtutils_core.settings.Settings.from_env` reads (the names are a contract, see the
+# `VARIABLES` table there); the three secrets (RT_TOKEN, SECRET_KEY, RTUTILS_API_TOKENS)
+# come only from `secretsFile`, which systemd reads as root, so they never enter the
+# world-readable Nix store. tests/nix evaluates this module offline and keeps both sides
+# of the contract equal. The runbook is docs/deployment/nixos.md.
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+
+let
+  inherit (lib)
+    concatStringsSep
+    hasPrefix
+    literalExpression
+    mapAttrsToList
+    mkEnableOption
+    mkIf
+    mkOption
+    removePrefix
+    types
+    ;
+
+  cfg = config.services.requestTrackerUtils;
+
+  # systemd creates and chowns state directories below /var/lib itself (StateDirectory=);
+  # any other working directory is created by tmpfiles.
+  usesStateDirectory = hasPrefix "/var/lib/" cfg.workingDirectory;
+
+  # Numbers are written the way Python parses them back: 5000, 90.3 (toString would give
+  # 90.300000 for a float).
+  number = builtins.toJSON;
+
+  # One entry per variable that Settings.from_env reads, except the secrets.
+  environment = {
+    RTUTILS_BACKEND = cfg.backend;
+    RT_URL = cfg.rtUrl;
+    API_ENDPOINT = cfg.apiEndpoint;
+    RT_CONNECT_TIMEOUT = number cfg.rtConnectTimeout;
+    RT_READ_TIMEOUT = number cfg.rtReadTimeout;
+    RT_CACHE_SECONDS = number cfg.rtCacheSeconds;
+    PREFIX = cfg.prefix;
+    TAG_DIGITS = number cfg.tagDigits;
+    EXTRA_PREFIXES = concatStringsSep "," cfg.extraPrefixes;
+    PADDING = number cfg.padding;
+    LABEL_WIDTH_MM = number cfg.labelWidthMm;
+    LABEL_HEIGHT_MM = number cfg.labelHeightMm;
+    ORGANISATION = cfg.organisation;
+    QR_TARGET = cfg.qrTarget;
+    PUBLIC_URL = if cfg.publicUrl == null then "" else cfg.publicUrl;
+    TEMPLATE_BY_TYPE = concatStringsSep "," (
+      mapAttrsToList (type: template: "${type}=${template}") cfg.templateByType
+    );
+    MAX_BATCH = number cfg.maxBatch;
+    HOST = cfg.host;
+    PORT = number cfg.port;
+    THREADS = number cfg.threads;
+    WORKING_DIR = cfg.workingDirectory;
+    LOG_FORMAT = cfg.logFormat;
+    LOG_LEVEL = cfg.logLevel;
+  };
+
+  # Shared by the web service and the one-shot tags-sync unit: same user, same
+  # environment, same sandbox.
+  serviceConfig = {
+    User = cfg.user;
+    Group = cfg.group;
+    EnvironmentFile = cfg.secretsFile;
+    WorkingDirectory = cfg.workingDirectory;
+    StateDirectory = mkIf usesStateDirectory (removePrefix "/var/lib/" cfg.workingDirectory);
+    StateDirectoryMode = mkIf usesStateDirectory "0700";
+    UMask = "0077";
+
+    # Hardening. The service only needs to talk TCP (HTTP clients, RT) and write its
+    # working directory.
+    NoNewPrivileges = true;
+    ProtectSystem = "strict";
+    ProtectHome = true;
+    PrivateTmp = true;
+    PrivateDevices = true;
+    ProtectKernelTunables = true;
+    ProtectKernelModules = true;
+    ProtectKernelLogs = true;
+    ProtectControlGroups = true;
+    ProtectClock = true;
+    ProtectHostname = true;
+    ProtectProc = "invisible";
+    RestrictAddressFamilies = [
+      "AF_INET"
+      "AF_INET6"
+      "AF_UNIX"
+    ];
+    RestrictNamespaces = true;
+    RestrictRealtime = true;
+    RestrictSUIDSGID = true;
+    RemoveIPC = true;
+    LockPersonality = true;
+    SystemCallArchitectures = "native";
+    SystemCallFilter = [ "@system-service" ];
+    SystemCallErrorNumber = "EPERM";
+    CapabilityBoundingSet = "";
+    AmbientCapabilities = "";
+    ReadWritePaths = [ cfg.workingDirectory ];
+  };
+
+  isStorePath = path: hasPrefix "/nix/store/" (toString path);
+  hasSeparator = text: lib.hasInfix "," text || lib.hasInfix "=" text;
+in
+{
+  options.services.requestTrackerUtils = {
+    enable = mkEnableOption "the request-tracker-utils web service (asset tags and labels for Request Tracker 5)";
+
+    package = mkOption {
+      type = types.package;
+      default = pkgs.python3Packages.callPackage ./package.nix { };
+      defaultText = literalExpression "pkgs.python3Packages.callPackage ./package.nix { } (the flake's module uses the flake's package)";
+      description = "The request-tracker-utils package whose `bin/request-tracker-utils` is run.";
+    };
+
+    host = mkOption {
+      type = types.str;
+      default = "127.0.0.1";
+      description = "Address the web server listens on (`HOST`). Keep the default behind a reverse proxy; `0.0.0.0` listens on every address.";
+    };
+
+    port = mkOption {
+      type = types.port;
+      default = 5000;
+      description = "TCP port the web server listens on (`PORT`). Must be 1024 or above: the service has no capabilities.";
+    };
+
+    openFirewall = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Whether to open `port` in the NixOS firewall (only useful with a `host` other than 127.0.0.1).";
+    };
+
+    secretsFile = mkOption {
+      type = types.path;
+      default = "/etc/request-tracker-utils/secrets.env";
+      description = ''
+        Environment file with the secrets `RT_TOKEN`, `SECRET_KEY` and `RTUTILS_API_TOKENS`
+        (systemd `EnvironmentFile=`, read by systemd as root: keep it `root:root` mode `0400`).
+        Give it as a string, never as a Nix path, so that it is not copied into the
+        world-readable Nix store. The file must exist before the service starts.
+      '';
+    };
+
+    workingDirectory = mkOption {
+      type = types.path;
+      default = "/var/lib/request-tracker-utils";
+      description = ''
+        State directory: the tag database and anything else the service keeps (`WORKING_DIR`).
+        Below /var/lib it is systemd's `StateDirectory=`; elsewhere it is created by tmpfiles.
+        Either way it is owned by `user`, mode 0700, and it is the only path the service may write.
+      '';
+    };
+
+    user = mkOption {
+      type = types.str;
+      default = "rtutils";
+      description = "System user the service runs as; the module creates it.";
+    };
+
+    group = mkOption {
+      type = types.str;
+      default = "rtutils";
+      description = "Group of the service user; the module creates it.";
+    };
+
+    backend = mkOption {
+      type = types.enum [
+        "rt"
+        "demo"
+      ];
+      default = "rt";
+      description = "Ticket backend (`RTUTILS_BACKEND`): `rt` is Request Tracker; `demo` serves built-in sample data and needs no secrets.";
+    };
+
+    rtUrl = mkOption {
+      type = types.str;
+      default = "https://tickets.wc-12.com";
+      description = "Base URL of Request Tracker, without a trailing path (`RT_URL`).";
+    };
+
+    apiEndpoint = mkOption {
+      type = types.str;
+      default = "/REST/2.0";
+      description = "Path of RT's REST 2.0 API below `rtUrl` (`API_ENDPOINT`).";
+    };
+
+    rtConnectTimeout = mkOption {
+      type = types.numbers.between 0.1 300;
+      default = 5;
+      description = "Seconds to wait for a connection to RT (`RT_CONNECT_TIMEOUT`).";
+    };
+
+    rtReadTimeout = mkOption {
+      type = types.numbers.between 0.1 600;
+      default = 30;
+      description = "Seconds to wait for RT to answer (`RT_READ_TIMEOUT`).";
+    };
+
+    rtCacheSeconds = mkOption {
+      type = types.numbers.between 0 86400;
+      default = 300;
+      description = "How long catalog and custom-field metadata from RT is cached, in seconds (`RT_CACHE_SECONDS`).";
+    };
+
+    prefix = mkOption {
+      type = types.str;
+      default = "W12-";
+      description = "Prefix of new asset tags, as in W12-00001 (`PREFIX`).";
+    };
+
+    tagDigits = mkOption {
+      type = types.ints.between 1 12;
+      default = 5;
+      description = "Zero-padded digits after the prefix: 5 gives W12-00001 (`TAG_DIGITS`).";
+    };
+
+    extraPrefixes = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "TEST-" ];
+      description = "More tag prefixes, each with its own sequence, e.g. a `TEST-` sandbox (`EXTRA_PREFIXES`).";
+    };
+
+    padding = mkOption {
+      type = types.numbers.between 0 20;
+      default = 4;
+      description = "Label padding in millimetres (`PADDING`).";
+    };
+
+    labelWidthMm = mkOption {
+      type = types.numbers.between 10 300;
+      default = 100;
+      description = "Width of the default label template in millimetres (`LABEL_WIDTH_MM`); 100 x 62 mm is 62 mm continuous tape.";
+    };
+
+    labelHeightMm = mkOption {
+      type = types.numbers.between 10 300;
+      default = 62;
+      description = "Height of the default label template in millimetres (`LABEL_HEIGHT_MM`).";
+    };
+
+    organisation = mkOption {
+      type = types.str;
+      default = "";
+      example = "Westfield School District IT";
+      description = "Organisation line printed on labels; empty prints none (`ORGANISATION`).";
+    };
+
+    qrTarget = mkOption {
+      type = types.enum [
+        "rt"
+        "service"
+      ];
+      default = "rt";
+      description = "Whether a label's QR code opens the asset in RT (`rt`) or a short URL of this service (`service`, needs `publicUrl`) (`QR_TARGET`).";
+    };
+
+    publicUrl = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "https://labels.example.org";
+      description = "Public base URL of this service, as users reach it (`PUBLIC_URL`); required when `qrTarget` is `service`.";
+    };
+
+    templateByType = mkOption {
+      type = types.attrsOf types.str;
+      default = {
+        Charger = "small";
+        "Power Adapter" = "small";
+      };
+      description = "Label template chosen by an asset's `Type` custom field (`TEMPLATE_BY_TYPE`); other assets get the default template.";
+    };
+
+    maxBatch = mkOption {
+      type = types.ints.between 1 100000;
+      default = 2000;
+      description = "Most labels in one batch request (`MAX_BATCH`).";
+    };
+
+    threads = mkOption {
+      type = types.ints.between 1 256;
+      default = 8;
+      description = "Worker threads of the web server (waitress) (`THREADS`).";
+    };
+
+    logFormat = mkOption {
+      type = types.enum [
+        "json"
+        "console"
+      ];
+      default = "json";
+      description = "Log format on stdout, collected by the journal (`LOG_FORMAT`): one JSON object per line, or `console` for people.";
+    };
+
+    logLevel = mkOption {
+      type = types.enum [
+        "DEBUG"
+        "INFO"
+        "WARNING"
+        "ERROR"
+        "CRITICAL"
+      ];
+      default = "INFO";
+      description = "Lowest level that is logged (`LOG_LEVEL`).";
+    };
+  };
+
+  config = mkIf cfg.enable {
+    assertions = [
+      {
+        assertion = builtins.isString cfg.secretsFile && !isStorePath cfg.secretsFile;
+        message = "services.requestTrackerUtils.secretsFile must be an absolute path given as a string, outside the Nix store (a Nix path would copy the secrets into the world-readable store).";
+      }
+      {
+        assertion = hasPrefix "http://" cfg.rtUrl || hasPrefix "https://" cfg.rtUrl;
+        message = "services.requestTrackerUtils.rtUrl must start with https:// (or http://), not '${cfg.rtUrl}'.";
+      }
+      {
+        assertion = hasPrefix "/" cfg.apiEndpoint;
+        message = "services.requestTrackerUtils.apiEndpoint must start with '/', such as '/REST/2.0', not '${cfg.apiEndpoint}'.";
+      }
+      {
+        assertion = cfg.port >= 1024;
+        message = "services.requestTrackerUtils.port must be 1024 or above (the service runs without capabilities); put a reverse proxy on ports 80/443.";
+      }
+      {
+        assertion = cfg.qrTarget != "service" || cfg.publicUrl != null;
+        message = "services.requestTrackerUtils.publicUrl is required when qrTarget is \"service\".";
+      }
+      {
+        assertion = !lib.any (lib.hasInfix ",") cfg.extraPrefixes;
+        message = "services.requestTrackerUtils.extraPrefixes entries may not contain ','.";
+      }
+      {
+        assertion = !lib.any hasSeparator (
+          builtins.attrNames cfg.templateByType ++ builtins.attrValues cfg.templateByType
+        );
+        message = "services.requestTrackerUtils.templateByType names and templates may not contain ',' or '='.";
+      }
+    ];
+
+    users.users.${cfg.user} = {
+      isSystemUser = true;
+      group = cfg.group;
+      description = "request-tracker-utils service";
+    };
+    users.groups.${cfg.group} = { };
+
+    systemd.tmpfiles.rules = mkIf (!usesStateDirectory) [
+      "d '${cfg.workingDirectory}' 0700 ${cfg.user} ${cfg.group} - -"
+    ];
+
+    networking.firewall.allowedTCPPorts = mkIf cfg.openFirewall [ cfg.port ];
+
+    systemd.services.request-tracker-utils = {
+      description = "request-tracker-utils: asset tags and labels for Request Tracker";
+      wantedBy = [ "multi-user.target" ];
+      # Start-up checks that RT answers; wait for the network to be up.
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      inherit environment;
+      serviceConfig = serviceConfig // {
+        Type = "exec";
+        ExecStart = "${cfg.package}/bin/request-tracker-utils serve";
+        Restart = "on-failure";
+        RestartSec = "5s";
+      };
+    };
+
+    # Started by hand (`systemctl start request-tracker-utils-tags-sync`): raises each
+    # prefix's sequence above the highest tag already in RT, for a first install or a
+    # migration from the old tool. Its report goes to the journal.
+    systemd.services.request-tracker-utils-tags-sync = {
+      description = "request-tracker-utils: raise tag sequences above the tags already in RT";
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      inherit environment;
+      serviceConfig = serviceConfig // {
+        Type = "oneshot";
+        ExecStart = "${cfg.package}/bin/request-tracker-utils tags sync";
+      };
+    };
+  };
+}
