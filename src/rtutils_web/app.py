@@ -12,7 +12,17 @@ from flask import Flask, Response, g, request
 
 from rtutils_core.settings import Settings
 from rtutils_web.auth import current_principal, install_auth
-from rtutils_web.blueprints import api_assets, api_docs, api_tags, health, login, pages
+from rtutils_web.blueprints import (
+    api_assets,
+    api_docs,
+    api_labels,
+    api_tags,
+    health,
+    login,
+    pages,
+    pages_labels,
+    pages_tags,
+)
 from rtutils_web.container import Container, build_container
 from rtutils_web.errors import register_error_handlers
 from rtutils_web.logs import get_logger
@@ -22,7 +32,17 @@ from rtutils_web.tokens import TokenRegistry
 
 log = get_logger("rtutils.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-BLUEPRINTS = (health, login, pages, api_docs, api_assets, api_tags)
+BLUEPRINTS = (
+    health,
+    login,
+    pages,
+    pages_tags,
+    pages_labels,
+    api_docs,
+    api_assets,
+    api_tags,
+    api_labels,
+)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:

@@ -6,6 +6,8 @@ Never a traceback, a token or an internal path.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -60,11 +62,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str) -> Response:
-    """The error as JSON for API clients, as a page for browsers."""
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> Response:
+    """The error as JSON for API clients, as a page for browsers.
+
+    ``details`` adds fields to the error object, such as the tags a batch could not find.
+    """
     request_id = getattr(g, "request_id", "")
     if wants_json():
         body = {"error": {"code": code, "message": message, "request_id": request_id}}
+        body["error"].update(details or {})
         response = jsonify(body)
     else:
         response = make_response(
@@ -81,7 +89,8 @@ def register_error_handlers(app: Flask) -> None:
     def _domain_error(error: e.RtutilsError) -> Response:
         status = status_for(error)
         log.warning("request_failed", error_code=error.code, error=error.message, status=status)
-        return error_response(status, error.code, error.message)
+        details = error.details() if hasattr(error, "details") else None
+        return error_response(status, error.code, error.message, details)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> Response:
@@ -91,7 +100,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        code = CODE_BY_STATUS.get(status) or (error.name or "error").lower().replace(" ", "_")
+        code = (
+            getattr(error, "error_code", None)
+            or CODE_BY_STATUS.get(status)
+            or (error.name or "error").lower().replace(" ", "_")
+        )
         response = error_response(status, code, error.description or error.name)
         for name, value in error.get_headers():
             if name in _KEPT_HEADERS:

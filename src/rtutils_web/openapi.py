@@ -6,10 +6,12 @@ the ones this service enforces. The fuzz test (schemathesis) holds the API to th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rtutils_core.settings import Settings
 from rtutils_core.tags import TagFormat
+from rtutils_web.openapi_labels import label_paths
 from rtutils_web.openapi_parts import (
     ERROR_RESPONSES,
     SCHEMAS,
@@ -37,11 +39,12 @@ def tag_pattern(formats: tuple[TagFormat, ...]) -> str:
     return "^(?:" + "|".join(one(f) for f in formats) + ")$"
 
 
-def build_document(settings: Settings) -> dict[str, Any]:
-    """The whole document for ``settings``."""
+def build_document(settings: Settings, templates: Sequence[str]) -> dict[str, Any]:
+    """The whole document for ``settings`` and the label ``templates`` on offer."""
     pattern = tag_pattern(settings.tag_formats.all)
     prefixes = [f.prefix for f in settings.tag_formats.all]
-    paths: dict[str, Any] = {
+    paths: dict[str, Any] = {**label_paths(pattern, list(templates), settings.max_batch)}
+    paths |= {
         "/api/v1/assets/{id}": {
             "get": operation(
                 "getAsset",

@@ -94,6 +94,7 @@ _ERROR_TEXT = {
     404: "No such asset, tag or catalog",
     409: "Conflict: a tag would be handed out twice, or the asset changed meanwhile",
     413: "The request body or the batch is larger than allowed",
+    415: "The request body is not JSON (send Content-Type: application/json)",
     502: "Request Tracker refused the request or answered something untrustworthy",
     503: "Request Tracker is unavailable",
     504: "Request Tracker did not answer in time",

@@ -142,6 +142,9 @@ class BatchBody:
 
 def _strict(kind: type[T]) -> Any:
     def structure(value: Any, _: Any) -> T:
+        if kind is int and isinstance(value, float) and value.is_integer():
+            # JSON has one number type: 12.0 is the integer 12 (as JSON Schema says).
+            value = int(value)
         # bool is an int in Python; a JSON true is not a number here.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")

@@ -92,9 +92,15 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def wait_for_focus(page, element_id: str) -> None:
+    """Autofocus lands once the page is rendered; a person (or scanner) is never faster."""
+    page.wait_for_function(f"document.activeElement?.id === {element_id!r}", timeout=5000)
+
+
 def sign_in(page, live_url: str, role: str = "operator") -> None:
     page.goto(f"{live_url}/")
     assert "/login" in page.url
+    wait_for_focus(page, "token")
     shot(page, "desk-01-login")
     # The token field has the focus: paste and press Enter, as the desk would.
     page.keyboard.type(TOKENS[role])
@@ -102,8 +108,9 @@ def sign_in(page, live_url: str, role: str = "operator") -> None:
     page.wait_for_url(f"{live_url}/")
 
 
-def scan(page, text: str) -> None:
+def scan(page, text: str, field: str = "tag") -> None:
     """What a USB scanner does: type the characters into the focused field, then Enter."""
+    wait_for_focus(page, field)
     page.keyboard.type(text, delay=5)
     page.keyboard.press("Enter")
 
@@ -126,3 +133,42 @@ def test_a_mistyped_tag_keeps_the_field_focused_for_the_next_scan(page, live_url
     shot(page, "desk-04-bad-scan")
     scan(page, "W12-00002")
     page.wait_for_url(f"{live_url}/assets/2")
+
+
+def preview_loaded(page) -> bool:
+    return page.locator("img.label-preview").evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+def test_label_preview_and_print(page, live_url):
+    sign_in(page, live_url)
+    scan(page, "W12-00003")
+    page.wait_for_url(f"{live_url}/assets/3")
+    page.wait_for_load_state("networkidle")
+    assert preview_loaded(page)
+    shot(page, "desk-05-label-preview")
+    page.select_option("#template", "small")
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state("networkidle")
+    assert "template=small" in page.locator("img.label-preview").get_attribute("src")
+    assert preview_loaded(page)
+    shot(page, "desk-06-label-preview-small")
+    with page.expect_popup() as popup_info:
+        page.get_by_role("link", name="Print label").click()
+    popup = popup_info.value
+    popup.wait_for_load_state()
+    assert popup.url.endswith("/api/v1/labels/W12-00003.pdf?template=small")
+
+
+def test_batch_labels_from_scanned_tags(page, live_url):
+    sign_in(page, live_url)
+    page.get_by_role("link", name="Batch labels").click()
+    page.wait_for_url(f"{live_url}/labels/batch")
+    for tag in ("W12-00001", "W12-00404", "W12-00002"):
+        scan(page, tag, field="tags")  # Enter is a new line in the list, not a submit
+    page.locator("form").filter(has=page.locator("#tags")).get_by_role(
+        "button", name="Check"
+    ).click()
+    page.wait_for_load_state()
+    status = page.get_by_role("status").inner_text()
+    assert "2 labels would print" in status and "W12-00404" in status
+    shot(page, "desk-07-batch-check")

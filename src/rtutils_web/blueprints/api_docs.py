@@ -15,6 +15,6 @@ def openapi_document() -> Response:
     """The document, built once per app from its settings."""
     document = current_app.extensions.get("rtutils_openapi")
     if document is None:
-        document = build_document(services.settings())
+        document = build_document(services.settings(), services.labels().template_names())
         current_app.extensions["rtutils_openapi"] = document
     return jsonify(document)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from rtutils_core.assets import AssetQuery
+from rtutils_core.assets import Asset, AssetQuery
 from rtutils_core.errors import InvalidInput, NotFound
 from rtutils_web import services
 from rtutils_web.payloads import asset_json, whole_number
@@ -62,7 +62,20 @@ def asset(asset_id: int) -> str:
         asset=found,
         details=details,
         prefixes=[f.prefix for f in settings.tag_formats.all],
+        next_tag=str(services.tags().preview_next()) if not details["tag"] else "",
+        label=_label_choice(found) if details["tag"] else None,
     )
+
+
+def _label_choice(asset: Asset) -> dict[str, object]:
+    """The templates, the one configured for the asset's Type, and the one asked for."""
+    labels = services.labels()
+    asked = request.args.get("template") or None
+    return {
+        "templates": labels.template_names(),
+        "default": labels.template_for(asset),
+        "template": labels.template_for(asset, asked),
+    }
 
 
 @bp.get("/a/<tag>")
