@@ -72,11 +72,19 @@ def test_login_with_a_token_gives_a_session_that_reads_the_api(client):
     assert client.get("/api/v1/assets/1").status_code == 200
 
 
-def test_api_changes_need_the_bearer_header_not_the_cookie(desk):
-    response = desk.post("/api/v1/assets/1/tag", json={})
-    assert response.status_code in (401, 404, 405)  # never done on the strength of a cookie
-    if response.status_code == 401:
-        assert "Bearer" in response.get_json()["error"]["message"]
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("POST", "/api/v1/labels/batch", {"tags": ["W12-00001"]}),
+        ("POST", "/api/v1/assets/13/tag", {}),
+        ("PUT", "/api/v1/tags/sequence", {"next": 500}),
+    ],
+)
+def test_api_changes_need_the_bearer_header_not_the_cookie(client, method, url, body):
+    sign_in(client, "admin")  # a browser session with every right
+    response = client.open(url, method=method, json=body)
+    assert response.status_code == 401  # never done on the strength of a cookie
+    assert "Bearer" in response.get_json()["error"]["message"]
 
 
 def test_a_wrong_token_at_login_is_refused_and_logged_without_the_token(client):
