@@ -12,6 +12,7 @@ from dependency_injector import containers, providers
 
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.memory.tags import MemoryTagStore
+from rtutils_adapters.rt import RTRestBackend
 from rtutils_core.errors import ConfigError
 from rtutils_core.ports import AssetBackend
 from rtutils_core.services import AssetService, LabelService, TagService
@@ -36,7 +37,15 @@ def _working_dir(settings: Settings) -> Path:
 
 
 def _rt_backend(settings: Settings) -> AssetBackend:
-    raise ConfigError("the RT backend is not available in this build; use RTUTILS_BACKEND=demo")
+    return RTRestBackend(
+        settings.rt_url,
+        settings.rt_token,
+        api_url=settings.api_url,
+        connect_timeout=settings.rt_connect_timeout,
+        read_timeout=settings.rt_read_timeout,
+        cache_seconds=settings.rt_cache_seconds,
+        pool_size=settings.threads,
+    )
 
 
 class Container(containers.DeclarativeContainer):
