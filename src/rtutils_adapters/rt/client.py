@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import itertools
+import logging
 import re
 import time
 from collections.abc import Collection, Mapping
@@ -16,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import structlog
 from attrs import frozen
 from requests.adapters import HTTPAdapter
 
@@ -29,7 +29,9 @@ from rtutils_core.errors import (
 )
 from rtutils_core.settings import Secret
 
-log = structlog.stdlib.get_logger("rtutils.rt")
+# Standard logging, so a library user who configures nothing hears nothing below WARNING;
+# the web shell routes these records through structlog with their ``extra`` fields.
+log = logging.getLogger("rtutils.rt")
 
 #: Answers worth another try for a request that is safe to repeat.
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
@@ -190,11 +192,13 @@ class RTClient:
                 ) from None
             log.debug(
                 "rt_request",
-                method=method,
-                path=path,
-                status=response.status_code,
-                ms=round((time.perf_counter() - started) * 1000),
-                attempt=attempt,
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000),
+                    "attempt": attempt,
+                },
             )
             if response.status_code in RETRY_STATUSES and may_retry:
                 self._pause(method, path, attempt, f"status {response.status_code}")
@@ -204,7 +208,10 @@ class RTClient:
 
     def _pause(self, method: str, path: str, attempt: int, reason: str) -> None:
         delay = self.backoff * 2 ** (attempt - 1)
-        log.warning("rt_retry", method=method, path=path, attempt=attempt, reason=reason)
+        log.warning(
+            "rt_retry",
+            extra={"method": method, "path": path, "attempt": attempt, "reason": reason},
+        )
         time.sleep(delay)
 
 
