@@ -98,6 +98,11 @@ def test_search_applies_every_condition(backend, conditions, expected):
     assert found(backend, name_prefix="SEED-", **conditions) == expected
 
 
+def test_an_empty_custom_field_value_finds_assets_without_one(backend):
+    expected = ["SEED-00002", "SEED-00003", QUOTED_NAME, "SEED-Zoë-01"]
+    assert found(backend, name_prefix="SEED-", custom_fields={"Funding Source": ""}) == expected
+
+
 def test_custom_field_values_compare_exactly(backend):
     # RT's own comparison ignores case; the backend answers what was asked.
     assert found(backend, name_prefix="SEED-", custom_fields={"Manufacturer": "hp"}) == []
@@ -260,6 +265,7 @@ def test_update_applies_every_kind_of_change(backend):
     assert updated.custom_fields == {"Serial Number": "U-1", "Model": "Chromebook 3100"}
     assert updated.version and updated.version != asset.version
     assert backend.get_asset(asset.id) == updated
+    assert found(backend, name=new_name, custom_fields={"Type": ""}) == [new_name]
 
 
 def test_update_with_a_stale_version_raises_asset_changed_and_writes_nothing(backend):

@@ -37,6 +37,10 @@ def test_empty_query_asks_for_every_asset():
     assert build(AssetQuery()) == "id > 0"
 
 
+def test_an_empty_custom_field_value_asks_for_assets_without_one():
+    assert build(AssetQuery(custom_fields={"Type": ""})) == "'CF.{Type}' IS NULL"
+
+
 def test_every_condition_is_anded_and_quoted():
     query = AssetQuery(
         catalog="Student Devices",

@@ -58,7 +58,10 @@ def build(query: AssetQuery) -> str:
     if query.held_by is not None:
         parts.append(f"HeldBy.Name = {quote(query.held_by, 'holder')}")
     for name, value in sorted(query.custom_fields.items()):
-        parts.append(f"{_cf_key(name)} = {quote(value, f'value of {name}')}")
+        if value == "":  # the domain's "no value"; RT's = '' would match nothing
+            parts.append(f"{_cf_key(name)} IS NULL")
+        else:
+            parts.append(f"{_cf_key(name)} = {quote(value, f'value of {name}')}")
     return " AND ".join(parts) or "id > 0"
 
 
@@ -95,7 +98,10 @@ def broken_condition(
     if query.held_by is not None and not any(_same(h, query.held_by) for h in asset.held_by):
         return f"it is not held by {query.held_by!r}"
     for name, value in query.custom_fields.items():
-        if not any(_same(v, value) for v in cf_values.get(name, ())):
+        values = cf_values.get(name, ())
+        if value == "" and values:
+            return f"custom field {name!r} has a value"
+        if value != "" and not any(_same(v, value) for v in values):
             return f"custom field {name!r} is not {value!r}"
     return None
 

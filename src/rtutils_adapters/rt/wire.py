@@ -227,6 +227,9 @@ def update_asset_body(changes: AssetChanges) -> dict[str, Any]:
     body: dict[str, Any] = _converter.unstructure(changes)
     if changes.owner == "":
         body["Owner"] = NOBODY
+    if changes.custom_fields:
+        # null deletes a single value; '' would leave an empty value that IS NULL misses.
+        body["CustomFields"] = {k: v or None for k, v in changes.custom_fields.items()}
     return body
 
 
