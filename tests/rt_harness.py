@@ -337,10 +337,13 @@ def start_rt(folder: Path) -> RTServer:
 def rt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RTServer]:
     """A running, isolated RT 5 shared by the whole session (see the module docstring)."""
     folder = tmp_path_factory.mktemp("rt")
+    problem = None
     try:
         server = start_rt(folder)
     except HarnessError as error:
-        pytest.fail(f"real RT 5 could not be started for the tests: {error}", pytrace=False)
+        problem = str(error)
+    if problem is not None:
+        pytest.fail(f"real RT 5 could not be started for the tests: {problem}", pytrace=False)
     yield server
     server.stop()
 

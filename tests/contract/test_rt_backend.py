@@ -32,6 +32,7 @@ def fresh_backend(rt_server, **options) -> RTRestBackend:
     return RTRestBackend(rt_server.url, rt_server.token, read_timeout=60, **options)
 
 
+@pytest.mark.slow
 def test_token_never_reaches_logs_errors_or_reprs(rt_server, rt_seed_ids, caplog, capsys):
     token = rt_server.token.reveal()
     caplog.set_level(logging.DEBUG)  # every logger, urllib3's and the adapter's included
@@ -81,6 +82,7 @@ def test_bulk_read_costs_one_request_per_hundred_assets(rt_server, rt_seed_ids):
     assert backend.requests_sent <= math.ceil(PAGE_COUNT / 100) + 2
 
 
+@pytest.mark.slow
 def test_metadata_is_cached_refreshed_and_reread_for_unknown_names(rt_server, rt_seed_ids):
     cached = fresh_backend(rt_server, cache_seconds=3600)
     assert list(cached.catalog_custom_fields(SPARE_PARTS)) == ["Bin"]
@@ -136,6 +138,7 @@ def test_container_builds_the_rt_backend_from_settings(rt_server, rt_seed_ids):
         container.asset_service().get(9_999_999)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("good", "code"), [(True, 0), (False, 2)], ids=["good", "bad"])
 def test_check_config_against_real_rt(rt_server, good, code):
     token = rt_server.token.reveal() if good else "1-2-00000000000000000000000000000000"

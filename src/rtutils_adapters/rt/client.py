@@ -11,6 +11,7 @@ import http.cookiejar
 import itertools
 import logging
 import re
+import threading
 import time
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -84,8 +85,8 @@ class RTClient:
         self.timeout = (connect_timeout, read_timeout)
         self.retries = retries
         self.backoff = backoff
-        self._counter = itertools.count(1)
         self._sent = 0
+        self._sent_lock = threading.Lock()
         session = requests.Session()
         session.auth = TokenAuth(token)
         session.headers.update({"Accept": "application/json", "User-Agent": "rtutils"})
@@ -164,7 +165,8 @@ class RTClient:
         repeatable = self._is_repeatable(method, headers)
         for attempt in itertools.count(1):
             may_retry = repeatable and attempt <= self.retries
-            self._sent = next(self._counter)
+            with self._sent_lock:
+                self._sent += 1
             started = time.perf_counter()
             try:
                 response = self._session.request(
