@@ -32,6 +32,13 @@ class AssetBackend(Protocol):
     Errors are raised as the core's types: :class:`~rtutils_core.errors.AssetNotFound`,
     :class:`~rtutils_core.errors.AssetChanged`, :class:`~rtutils_core.errors.BackendRejected`,
     :class:`~rtutils_core.errors.BackendUnavailable`, ...
+
+    Every implementation passes ``tests/contract/test_asset_backend.py``. In short: searches
+    match exactly (case and characters, whatever the backend's own comparison does); an
+    unknown catalog is :class:`~rtutils_core.errors.CatalogNotFound`; a custom field not
+    applied to the catalog (or, without a catalog, to any catalog) and an unknown user are
+    :class:`~rtutils_core.errors.InvalidInput` naming them, checked before anything is
+    written; an empty custom-field value means "no value", in searches and in writes.
     """
 
     def ping(self) -> None:

@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.rt import RTRestBackend
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import templates_for_settings
 from rtutils_core.ports import AssetBackend
@@ -38,7 +39,15 @@ def _working_dir(settings: Settings) -> Path:
 
 
 def _rt_backend(settings: Settings) -> AssetBackend:
-    raise ConfigError("the RT backend is not available in this build; use RTUTILS_BACKEND=demo")
+    return RTRestBackend(
+        settings.rt_url,
+        settings.rt_token,
+        api_url=settings.api_url,
+        connect_timeout=settings.rt_connect_timeout,
+        read_timeout=settings.rt_read_timeout,
+        cache_seconds=settings.rt_cache_seconds,
+        pool_size=settings.threads,
+    )
 
 
 class Container(containers.DeclarativeContainer):
