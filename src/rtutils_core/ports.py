@@ -99,9 +99,10 @@ class TagEvent:
 
 @frozen
 class Reservation:
-    """A number held for one asset until the backend carries it as the asset's Name.
+    """The number that belongs to one asset: held for it (``reserved``) or ``assigned``.
 
-    ``is_new`` is false when an open reservation from an earlier attempt was handed back.
+    An asset has at most one such number per prefix, for good. ``is_new`` is false when the
+    store handed back the asset's number from an earlier request instead of a fresh one.
     """
 
     prefix: str
@@ -110,6 +111,11 @@ class Reservation:
     asset_id: int
     is_new: bool = True
     reserved_by: str = ""  # request id of the reservation
+    state: Literal["reserved", "assigned"] = "reserved"
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.state == "assigned"
 
 
 @frozen
@@ -131,8 +137,9 @@ class TagStore(Protocol):
 
     Every method is one transaction, safe against other threads and processes using the same
     store. Numbers are never handed out twice: once reserved, a number belongs to its asset
-    (assigned), or is given up for good (skipped, voided). The stored next number of a prefix
-    is always a number never handed out, so it is exactly what the next reservation gets.
+    (reserved, then assigned), or is given up for good (skipped, voided); an asset holds at
+    most one number per prefix that is not given up. The stored next number of a prefix is
+    always a number never handed out, so it is exactly what the next reservation gets.
     Unknown prefixes start at 1.
     """
 
@@ -140,10 +147,10 @@ class TagStore(Protocol):
         """The next number a reservation gets, or the first free one above ``after``."""
 
     def reservation_for(self, prefix: str, asset_id: int) -> Reservation | None:
-        """The open reservation of ``asset_id`` for ``prefix``, if any."""
+        """The number of ``asset_id`` for ``prefix`` (reserved or assigned), if it has one."""
 
     def reserve(self, fmt: TagFormat, asset_id: int, *, actor: str, request_id: str) -> Reservation:
-        """Hold the next number for ``asset_id``; its open reservation is handed back instead.
+        """Hold the next number for ``asset_id``, unless it has one: that is handed back.
 
         Raises :class:`~rtutils_core.errors.TagConflict` when the format's digits are used up.
         """
@@ -159,11 +166,12 @@ class TagStore(Protocol):
     ) -> bool:
         """Log what became of ``reservation``; False if it had come to that already.
 
-        ``assigned``: the backend carries the tag now. ``skipped``: given up for good, the
-        backend carries it already. ``voided``: given up for good, its asset no longer needs
-        it. ``failed``: a write failed; the reservation stays with its asset for a retry.
-        Raises :class:`~rtutils_core.errors.TagConflict` if the number went another way or is
-        held for another asset.
+        ``assigned``: the backend carries the tag now (logged again when a reservation that
+        was assigned already is written again). ``skipped``: given up for good, the backend
+        carries it already. ``voided``: given up for good, its asset no longer needs it.
+        ``failed``: a write failed; the number stays with its asset for a retry. Raises
+        :class:`~rtutils_core.errors.TagConflict` if the number went another way or is held
+        for another asset.
         """
 
     def events(

@@ -6,8 +6,10 @@ from rtutils_core.errors import TagConflict
 from rtutils_core.ports import Outcome, Reservation
 from rtutils_core.tags import AssetTag, TagFormat
 
-#: The state of a number held for its asset; assigned, skipped and voided are final.
+#: The state of a number held for its asset until the backend carries it.
 OPEN = "reserved"
+#: States of a number that still belongs to its asset (skipped and voided ones do not).
+LIVE = ("reserved", "assigned")
 
 
 def shown(fmt: TagFormat, number: int) -> str:
@@ -38,8 +40,9 @@ def needs_record(
     """Whether ``outcome`` of ``reservation`` is news for the store; False if already recorded.
 
     ``state`` and ``holder`` are what the store holds for the number now. A failure changes no
-    state and is always news. A number that went another way, or belongs to another asset, is
-    a conflict: the store never hands a number to two assets nor revives one it gave up.
+    state and is always news, and so is writing an assigned number to its asset once more. A
+    number that went another way, or belongs to another asset, is a conflict: the store never
+    hands a number to two assets nor revives one it gave up.
     """
     if outcome == "failed":
         return True
@@ -49,7 +52,7 @@ def needs_record(
             f"{reservation.tag} is not reserved for asset {reservation.asset_id}"
             f" (the tag store holds it {owner})"
         )
-    if state == OPEN:
+    if state == OPEN or (state == outcome == "assigned" and reservation.is_assigned):
         return True
     if state != outcome:
         raise TagConflict(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from attrs import define
 
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
-from rtutils_core.sequences import OPEN, check_set_next, describe_move, needs_record
+from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
 from rtutils_core.tags import TagFormat
 
 
@@ -40,7 +40,7 @@ class MemoryTagStore:
         self._lock = threading.Lock()
         self._next: dict[str, int] = {}
         self._numbers: dict[tuple[str, int], _Number] = {}
-        self._open_by_asset: dict[tuple[str, int], int] = {}  # (prefix, asset) -> number
+        self._live_by_asset: dict[tuple[str, int], int] = {}  # (prefix, asset) -> number
         self._events: list[TagEvent] = []
 
     def _log(
@@ -81,26 +81,25 @@ class MemoryTagStore:
 
     def reservation_for(self, prefix: str, asset_id: int) -> Reservation | None:
         with self._lock:
-            return self._open(prefix, asset_id)
+            return self._held(prefix, asset_id)
 
-    def _open(self, prefix: str, asset_id: int) -> Reservation | None:
-        number = self._open_by_asset.get((prefix, asset_id))
+    def _held(self, prefix: str, asset_id: int) -> Reservation | None:
+        number = self._live_by_asset.get((prefix, asset_id))
         if number is None:
             return None
         held = self._numbers[(prefix, number)]
-        return Reservation(
-            prefix, number, held.tag, asset_id, is_new=False, reserved_by=held.reserved_by
-        )
+        state = "assigned" if held.state == "assigned" else "reserved"
+        return Reservation(prefix, number, held.tag, asset_id, False, held.reserved_by, state)
 
     def reserve(self, fmt: TagFormat, asset_id: int, *, actor: str, request_id: str) -> Reservation:
         with self._lock:
-            held = self._open(fmt.prefix, asset_id)
+            held = self._held(fmt.prefix, asset_id)
             if held is not None:
                 return held
             number = self._next.get(fmt.prefix, 1)
             tag = str(fmt.sequence_tag(number))
             self._numbers[(fmt.prefix, number)] = _Number(tag, asset_id, OPEN, request_id)
-            self._open_by_asset[(fmt.prefix, asset_id)] = number
+            self._live_by_asset[(fmt.prefix, asset_id)] = number
             self._next[fmt.prefix] = self._free_from(fmt.prefix, number + 1)
             self._log(
                 "reserved",
@@ -130,7 +129,8 @@ class MemoryTagStore:
                 return False
             if held is not None and state != "failed":
                 held.state = state
-                del self._open_by_asset[(res.prefix, res.asset_id)]
+                if state not in LIVE:
+                    del self._live_by_asset[(res.prefix, res.asset_id)]
             self._log(
                 state,
                 res.prefix,

@@ -3,7 +3,7 @@
 Every change is one ``BEGIN IMMEDIATE`` transaction: it takes SQLite's write lock before it
 reads, so two processes can never both read the same next number. The database itself
 refuses what must never happen: ``tag`` is UNIQUE, a number exists once per prefix, and an
-asset holds at most one open reservation per prefix (a partial unique index). WAL lets
+asset holds at most one number per prefix that is not given up (a partial unique index). WAL lets
 readers (preview, the event log) go on while a writer works; ``synchronous=FULL`` makes a
 committed reservation survive a power cut, not only a crash of the process.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
-from rtutils_core.sequences import OPEN, check_set_next, describe_move, needs_record
+from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
 from rtutils_core.tags import TagFormat
 
 FILE_NAME = "tags.sqlite3"
@@ -41,8 +41,8 @@ CREATE TABLE IF NOT EXISTS tags (
     reserved_by TEXT NOT NULL,
     PRIMARY KEY (prefix, number)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS tags_one_open_per_asset
-    ON tags (prefix, asset_id) WHERE state = 'reserved';
+CREATE UNIQUE INDEX IF NOT EXISTS tags_one_live_per_asset
+    ON tags (prefix, asset_id) WHERE state IN ('reserved', 'assigned');
 CREATE TABLE IF NOT EXISTS events (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     at         TEXT NOT NULL,
@@ -232,15 +232,16 @@ class SqliteTagStore:
         )
 
     @staticmethod
-    def _open(tx: sqlite3.Connection, prefix: str, asset_id: int) -> Reservation | None:
+    def _held(tx: sqlite3.Connection, prefix: str, asset_id: int) -> Reservation | None:
         row = tx.execute(
-            "SELECT number, tag, reserved_by FROM tags"
-            " WHERE prefix = ? AND asset_id = ? AND state = ?",
-            (prefix, asset_id, OPEN),
+            "SELECT number, tag, reserved_by, state FROM tags"
+            " WHERE prefix = ? AND asset_id = ? AND state IN (?, ?)",
+            (prefix, asset_id, *LIVE),
         ).fetchone()
         if row is None:
             return None
-        return Reservation(prefix, row[0], row[1], asset_id, is_new=False, reserved_by=row[2])
+        number, tag, reserved_by, state = row
+        return Reservation(prefix, number, tag, asset_id, False, reserved_by, state)
 
     # -- the TagStore port ---------------------------------------------------------------
 
@@ -250,11 +251,11 @@ class SqliteTagStore:
 
     def reservation_for(self, prefix: str, asset_id: int) -> Reservation | None:
         with self._transaction("DEFERRED") as tx:
-            return self._open(tx, prefix, asset_id)
+            return self._held(tx, prefix, asset_id)
 
     def reserve(self, fmt: TagFormat, asset_id: int, *, actor: str, request_id: str) -> Reservation:
         with self._transaction() as tx:
-            held = self._open(tx, fmt.prefix, asset_id)
+            held = self._held(tx, fmt.prefix, asset_id)
             if held is not None:
                 return held
             number = self._stored_next(tx, fmt.prefix)

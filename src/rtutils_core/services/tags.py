@@ -128,9 +128,10 @@ class TagService:
         """Give ``asset_id`` the next tag of ``prefix`` and write it as the asset's Name.
 
         Idempotent per asset: an asset whose Name is a tag of ``prefix`` already (in any
-        width) gets that tag back as ``already-tagged``. A failure raises the backend's error
-        class with a message naming the tag, which stays reserved for this asset: the next
-        call for it finishes with the same tag.
+        width) gets that tag back as ``already-tagged``. An asset gets one number per prefix
+        for good: if it was tagged here before and its Name was changed since, its own tag is
+        written back. A failure raises the backend's error class with a message naming the
+        tag, which stays reserved for this asset: the next call for it finishes with it.
         """
         fmt = self.formats.for_prefix(prefix)
         if asset_id < 1:
@@ -147,6 +148,11 @@ class TagService:
                 holder = self._holder_of(held.tag, asset.id)
             except RtutilsError as error:
                 self._fail(held, error, actor=actor, request_id=request_id)
+            if holder is not None and held.is_assigned:
+                raise TagConflict(
+                    f"asset {asset.id} was given {held.tag}, but asset {holder} carries"
+                    f" {held.tag} in the backend now; rename one of them in the backend"
+                )
             if holder is not None:
                 reason = f"asset {holder} carries {held.tag} in the backend"
                 self.store.record(
@@ -190,12 +196,14 @@ class TagService:
             self._refuse_other_prefix(fmt, asset)
             return None
         held = self.store.reservation_for(fmt.prefix, asset.id)
-        if held is not None and held.tag == asset.name:
+        if held is not None and held.tag == asset.name and not held.is_assigned:
             # An earlier attempt (or a concurrent one) wrote it but did not record it.
             note = "the backend carried it already: an earlier write went through"
-            self.store.record(held, "assigned", actor=actor, request_id=request_id, detail=note)
-            return TagIssue(asset.id, current, "assigned")
-        if held is not None:
+            recorded = self.store.record(
+                held, "assigned", actor=actor, request_id=request_id, detail=note
+            )
+            return TagIssue(asset.id, current, "assigned" if recorded else "already-tagged")
+        if held is not None and not held.is_assigned:
             reason = f"asset {asset.id} carries {asset.name} already"
             self.store.record(held, "voided", actor=actor, request_id=request_id, detail=reason)
         return TagIssue(asset.id, current, "already-tagged")
@@ -238,7 +246,9 @@ class TagService:
     @staticmethod
     def _assign_note(held: Reservation, asset: Asset) -> str:
         note = f"Name was {asset.name!r}"
-        if not held.is_new:
+        if held.is_assigned:
+            note = f"written again (the asset's own tag); {note}"
+        elif not held.is_new:
             note += f"; reservation of request {held.reserved_by or '(none)'} finished"
         return note
 
@@ -258,7 +268,7 @@ class TagService:
         """
         fmt = self.formats.for_prefix(prefix)
         held = self.store.reservation_for(fmt.prefix, asset_id)
-        if held is None:
+        if held is None or held.is_assigned:
             raise TagNotFound(f"asset {asset_id} holds no open {fmt.prefix!r} reservation")
         try:
             carries = self.backend.get_asset(asset_id).name == held.tag
