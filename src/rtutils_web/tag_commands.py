@@ -10,7 +10,9 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from rtutils_core.errors import InvalidInput, RtutilsError
+from rtutils_core.sequences import shown
 from rtutils_core.services.tags import SyncReport, TagService
+from rtutils_core.tags import TagFormat
 
 
 def add_tag_commands(commands: Any) -> None:
@@ -73,13 +75,14 @@ def _moment(text: str | None, name: str) -> datetime | None:
         ) from None
 
 
-def _describe(report: SyncReport) -> str:
-    found = f"{report.prefix}: found {report.tags_found} tags"
+def _describe(report: SyncReport, fmt: TagFormat) -> str:
+    count = report.tags_found
+    found = f"{report.prefix}: found {count} tag{'' if count == 1 else 's'}"
     if report.other_widths:
         found += f" ({report.other_widths} in another width)"
-    found += f", highest {report.highest_tag}" if report.highest_tag else ", none"
+    found += f", highest {report.highest_tag}" if report.highest_tag else ""
     was = (
-        f"raised from number {report.next_before}"
+        f"was {shown(fmt, report.next_before)}"
         if report.next_after != report.next_before
         else "unchanged"
     )
@@ -96,7 +99,7 @@ def run_tag_command(args: argparse.Namespace, tags: TagService, out: TextIO = sy
     try:
         if args.tags_command == "sync":
             for report in tags.sync(**who):
-                print(_describe(report), file=out)
+                print(_describe(report, tags.formats.for_prefix(report.prefix)), file=out)
         elif args.tags_command == "preview":
             print(tags.preview_next(args.prefix, check_backend=args.check_backend), file=out)
         elif args.tags_command == "set-next":
