@@ -130,3 +130,23 @@ def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(tmp_path, pause)
     detail = store.events(asset_id=1)[0].detail
     assert ("earlier write went through" if written else "request req-killed finished") in detail
     assert store.peek_next("W12-") == 3
+
+
+def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path):
+    assets = list(range(1, 31))
+    backend = FileBackend.create(tmp_path / "backend.sqlite3", [f"Device {n}" for n in assets])
+    SqliteTagStore(tmp_path / "tags.sqlite3").close()
+    go = tmp_path / "go"
+    orders = [assets, assets[::-1], assets[15:] + assets[:15], assets[::2] + assets[1::2]]
+    racers = [
+        start_worker(tmp_path, f"racer-{n}", order, "--go", str(go))
+        for n, order in enumerate(orders)
+    ]
+    go.touch()
+    answers = [line for proc in racers for line in results(proc)]
+
+    names = backend.names()
+    assert sorted(int(name.removeprefix("W12-")) for name in names.values()) == assets
+    assert all(a["tag"] == names[a["asset_id"]] for a in answers)  # every racer was told so
+    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(limit=None)
+    assert Counter(e.state for e in log) == {"reserved": 30, "assigned": 30}
