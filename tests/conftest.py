@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,25 @@ from rtutils_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The real RT 5 (fixtures rt_server, rt_backend) for any test module; see tests/rt_harness.py.
+pytest_plugins = ["tests.rt_harness"]
+
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class SteppingClock:
+    """A clock for logs: one minute later at every reading, from 2025-03-01 08:00 UTC."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from attrs import field, frozen
 
@@ -64,10 +64,32 @@ class AssetChanges:
     held_by: tuple[str, ...] | None = None
     custom_fields: Mapping[str, str] | None = field(default=None, hash=False)
 
+    def __attrs_post_init__(self) -> None:
+        if self.name is not None and self.name.strip().isdigit():
+            raise InvalidInput(f"asset name {self.name!r} may not be all digits")
+
     def is_empty(self) -> bool:
         return all(
             v is None
             for v in (self.name, self.status, self.owner, self.held_by, self.custom_fields)
+        )
+
+
+def check_custom_field_names(names: Iterable[str], applied: Collection[str], scope: str) -> None:
+    """Raise :class:`InvalidInput` naming the first of ``names`` that is not in ``applied``.
+
+    RT silently ignores custom fields that are not applied to a catalog (in searches and
+    writes alike), so every backend checks names first instead of trusting the answer.
+    ``scope`` says where the names were looked up, e.g. ``"catalog 'Student Devices'"``.
+    """
+    for name in names:
+        if name in applied:
+            continue
+        near = [a for a in applied if a.casefold() == name.casefold()]
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        known = ", ".join(repr(a) for a in sorted(applied)) or "none"
+        raise InvalidInput(
+            f"custom field {name!r} is not applied to {scope}{hint}; known fields: {known}"
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import BinaryIO, Literal, Protocol, runtime_checkable
 
 from attrs import frozen
 
@@ -23,6 +23,7 @@ from rtutils_core.assets import (
     User,
 )
 from rtutils_core.geometry import LabelLayout
+from rtutils_core.tags import TagFormat
 
 
 @runtime_checkable
@@ -32,6 +33,13 @@ class AssetBackend(Protocol):
     Errors are raised as the core's types: :class:`~rtutils_core.errors.AssetNotFound`,
     :class:`~rtutils_core.errors.AssetChanged`, :class:`~rtutils_core.errors.BackendRejected`,
     :class:`~rtutils_core.errors.BackendUnavailable`, ...
+
+    Every implementation passes ``tests/contract/test_asset_backend.py``. In short: searches
+    match exactly (case and characters, whatever the backend's own comparison does); an
+    unknown catalog is :class:`~rtutils_core.errors.CatalogNotFound`; a custom field not
+    applied to the catalog (or, without a catalog, to any catalog) and an unknown user are
+    :class:`~rtutils_core.errors.InvalidInput` naming them, checked before anything is
+    written; an empty custom-field value means "no value", in searches and in writes.
     """
 
     def ping(self) -> None:
@@ -70,16 +78,26 @@ class AssetBackend(Protocol):
         """The page of the asset in the backend's own web UI."""
 
 
+#: The states of the tag event log. The first five follow one number from reservation to its
+#: end; the last two record moves of a prefix's sequence.
+TagEventState = Literal[
+    "reserved", "assigned", "failed", "skipped", "voided", "sequence-set", "floor-raised"
+]
+
+#: What can become of a reservation (see :meth:`TagStore.record`).
+Outcome = Literal["assigned", "failed", "skipped", "voided"]
+
+
 @frozen
 class TagEvent:
-    """One line of the tag event log."""
+    """One line of the tag event log; ``at`` is UTC."""
 
     id: int
     at: datetime
     prefix: str
     number: int
-    tag: str
-    state: str  # reserved | assigned | failed | skipped | voided | sequence-set | floor-raised
+    tag: str  # the tag handed out, or "" for a sequence change
+    state: TagEventState
     asset_id: int | None
     actor: str
     request_id: str
@@ -88,31 +106,80 @@ class TagEvent:
 
 @frozen
 class Reservation:
-    """A number held for one asset until it is assigned in the backend."""
+    """The number that belongs to one asset: held for it (``reserved``) or ``assigned``.
+
+    An asset has at most one such number per prefix, for good. ``is_new`` is false when the
+    store handed back the asset's number from an earlier request instead of a fresh one.
+    """
 
     prefix: str
     number: int
+    tag: str
     asset_id: int
     is_new: bool = True
+    reserved_by: str = ""  # request id of the reservation
+    state: Literal["reserved", "assigned"] = "reserved"
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.state == "assigned"
 
 
+@frozen
+class SequenceMove:
+    """A change of a prefix's next number; ``after`` is always a number never handed out."""
+
+    prefix: str
+    before: int
+    after: int
+
+    @property
+    def is_changed(self) -> bool:
+        return self.before != self.after
+
+
+@runtime_checkable
 class TagStore(Protocol):
-    """Durable tag sequences and their event log. Every method is one transaction."""
+    """Durable tag sequences and their event log.
 
-    def peek_next(self, prefix: str) -> int:
-        """The number the next reservation for ``prefix`` would get (changes nothing)."""
+    Every method is one transaction, safe against other threads and processes using the same
+    store. Numbers are never handed out twice: once reserved, a number belongs to its asset
+    (reserved, then assigned), or is given up for good (skipped, voided); an asset holds at
+    most one number per prefix that is not given up. The stored next number of a prefix is
+    always a number never handed out, so it is exactly what the next reservation gets.
+    Unknown prefixes start at 1.
+    """
 
-    def reserve(self, prefix: str, asset_id: int, *, actor: str, request_id: str) -> Reservation:
-        """Hold a number for ``asset_id``; an open reservation for that asset is reused."""
+    def peek_next(self, prefix: str, after: int = 0) -> int:
+        """The next number a reservation gets, or the first free one above ``after``."""
 
-    def assign(self, reservation: Reservation, *, actor: str, request_id: str) -> None:
-        """Record that the backend now carries the tag."""
+    def reservation_for(self, prefix: str, asset_id: int) -> Reservation | None:
+        """The number of ``asset_id`` for ``prefix`` (reserved or assigned), if it has one."""
 
-    def fail(self, reservation: Reservation, reason: str, *, actor: str, request_id: str) -> None:
-        """Record a failed write; the reservation stays with the asset for a retry."""
+    def reserve(self, fmt: TagFormat, asset_id: int, *, actor: str, request_id: str) -> Reservation:
+        """Hold the next number for ``asset_id``, unless it has one: that is handed back.
 
-    def skip(self, reservation: Reservation, reason: str, *, actor: str, request_id: str) -> None:
-        """Give up the number for good (it exists in the backend already)."""
+        Raises :class:`~rtutils_core.errors.TagConflict` when the format's digits are used up.
+        """
+
+    def record(
+        self,
+        reservation: Reservation,
+        state: Outcome,
+        *,
+        actor: str,
+        request_id: str,
+        detail: str = "",
+    ) -> bool:
+        """Log what became of ``reservation``; False if it had come to that already.
+
+        ``assigned``: the backend carries the tag now (logged again when a reservation that
+        was assigned already is written again). ``skipped``: given up for good, the backend
+        carries it already. ``voided``: given up for good, its asset no longer needs it.
+        ``failed``: a write failed; the number stays with its asset for a retry. Raises
+        :class:`~rtutils_core.errors.TagConflict` if the number went another way or is held
+        for another asset.
+        """
 
     def events(
         self,
@@ -121,15 +188,33 @@ class TagStore(Protocol):
         asset_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[TagEvent]:
-        """Events, newest first, filtered."""
+        """Events, newest first; ``since``/``until`` are inclusive, ``limit=None`` is all."""
 
     def highest_issued(self, prefix: str) -> int:
-        """The highest number ever reserved for ``prefix`` (0 if none)."""
+        """The highest number ever reserved for ``prefix``, in any state (0 if none)."""
 
-    def set_next(self, prefix: str, number: int, *, actor: str, request_id: str) -> None:
-        """Move the sequence; the service decides whether that is allowed."""
+    def set_next(
+        self,
+        fmt: TagFormat,
+        number: int,
+        *,
+        force: bool,
+        actor: str,
+        request_id: str,
+        detail: str = "",
+    ) -> SequenceMove:
+        """Move the sequence to the first free number from ``number`` on (logged).
+
+        Without ``force``, refuses with :class:`~rtutils_core.errors.TagConflict` to go at or
+        below the highest number issued, checked inside the same transaction.
+        """
+
+    def raise_floor(
+        self, fmt: TagFormat, number: int, *, actor: str, request_id: str, detail: str = ""
+    ) -> SequenceMove:
+        """Make the next number at least ``number``; never lowers it (logged if it moved)."""
 
 
 @runtime_checkable

@@ -6,7 +6,7 @@ import re
 
 from attrs import frozen
 
-from rtutils_core.errors import InvalidInput, InvalidTag
+from rtutils_core.errors import InvalidInput, InvalidTag, TagConflict
 
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 MIN_DIGITS = 1
@@ -82,6 +82,30 @@ class TagFormat:
         if number == 0:
             raise InvalidTag(f"{text!r} is not a tag: numbers start at {self.example!r}")
         return AssetTag(self.prefix, number, self.digits)
+
+    def sequence_tag(self, number: int) -> AssetTag:
+        """The tag a sequence standing at ``number`` hands out.
+
+        Raises :class:`TagConflict` when the digits are used up, because no caller input can
+        fix that: only a wider ``TAG_DIGITS`` can.
+        """
+        if number > self.max_number:
+            raise TagConflict(
+                f"the {self.prefix!r} sequence is used up: {self.make(self.max_number)} is the"
+                f" last tag with {self.digits} digits; configure more TAG_DIGITS"
+            )
+        return self.make(number)
+
+    def read_name(self, name: str) -> AssetTag | None:
+        """The tag an asset Name carries, in whatever width it was written, or ``None``.
+
+        ``W12-1001`` (from an older tool) reads as number 1001 with 4 digits, so ``str()``
+        of the result is the Name exactly as it stands.
+        """
+        number = self.parse_loose(name)
+        if not number:
+            return None
+        return AssetTag(self.prefix, number, len(name) - len(self.prefix))
 
     def parse_loose(self, text: str) -> int | None:
         """The number in any tag of this prefix, whatever its digit count (``W12-1001``).

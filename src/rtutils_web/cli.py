@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.settings import VARIABLES, Settings
+from rtutils_web.tag_commands import add_tag_commands, run_tag_command
 
 
 def _epilog() -> str:
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("serve", help="serve the web app and JSON API (the default)")
     commands.add_parser("check-config", help="validate the settings and the backend, then exit")
+    add_tag_commands(commands)
     return parser
 
 
@@ -101,6 +103,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if args.command == "check-config":
         print(f"configuration ok: backend={settings.backend}")
         return 0
+    if args.command == "tags":
+        return run_tag_command(args, container.tag_service())
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
         _announce_demo_token(settings)
     return serve(settings, app)

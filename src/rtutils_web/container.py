@@ -11,8 +11,9 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from rtutils_adapters.memory import load_demo_backend
-from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.rt import RTRestBackend
+from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import templates_for_settings
 from rtutils_core.ports import AssetBackend
@@ -38,7 +39,15 @@ def _working_dir(settings: Settings) -> Path:
 
 
 def _rt_backend(settings: Settings) -> AssetBackend:
-    raise ConfigError("the RT backend is not available in this build; use RTUTILS_BACKEND=demo")
+    return RTRestBackend(
+        settings.rt_url,
+        settings.rt_token,
+        api_url=settings.api_url,
+        connect_timeout=settings.rt_connect_timeout,
+        read_timeout=settings.rt_read_timeout,
+        cache_seconds=settings.rt_cache_seconds,
+        pool_size=settings.threads,
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -54,7 +63,7 @@ class Container(containers.DeclarativeContainer):
         rt=providers.Singleton(_rt_backend, settings),
     )
 
-    tag_store = providers.Singleton(MemoryTagStore)
+    tag_store = providers.Singleton(SqliteTagStore.in_dir, working_dir)
 
     asset_service = providers.Singleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats
@@ -80,4 +89,8 @@ def build_container(settings: Settings | None = None) -> Container:
     container = Container(settings=settings or Settings.from_env())
     container.working_dir()  # fail now, with the variable's name, not on the first request
     container.label_templates()  # a label layout that cannot fit stops start-up, too
+    container.tag_store()  # opens (or creates) the tag database, so a bad one stops start-up
+    if container.settings().is_demo:
+        # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
+        container.tag_service().sync(actor="demo-start", request_id="startup")
     return container

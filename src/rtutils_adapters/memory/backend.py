@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from rtutils_core.assets import (
+    ASSET_STATUSES,
     Asset,
     AssetChanges,
     AssetDraft,
@@ -20,6 +21,7 @@ from rtutils_core.assets import (
     Catalog,
     TicketDraft,
     User,
+    check_custom_field_names,
 )
 from rtutils_core.errors import (
     AssetChanged,
@@ -96,15 +98,25 @@ class MemoryBackend:
             except KeyError:
                 raise AssetNotFound(f"asset {asset_id} does not exist") from None
 
+    def _catalog(self, name: str) -> Catalog:
+        try:
+            return self._catalogs[name]
+        except KeyError:
+            known = ", ".join(repr(c) for c in self._catalogs) or "none"
+            raise CatalogNotFound(f"catalog {name!r} does not exist; known: {known}") from None
+
+    def _check_fields(self, names: Iterable[str], catalog: str | None) -> None:
+        # As RTRestBackend: RT would ignore a field that is not applied, so refuse it first.
+        if catalog is None:
+            known = {f for fields in self._catalog_fields.values() for f in fields}
+            check_custom_field_names(names, known, "any catalog")
+        else:
+            check_custom_field_names(names, self._catalog_fields[catalog], f"catalog {catalog!r}")
+
     def _check_query(self, query: AssetQuery) -> None:
-        if query.catalog is not None and query.catalog not in self._catalogs:
-            raise CatalogNotFound(f"catalog {query.catalog!r} does not exist")
-        known = {f for fields in self._catalog_fields.values() for f in fields}
         if query.catalog is not None:
-            known = set(self._catalog_fields[query.catalog])
-        for name in query.custom_fields:
-            if name not in known:
-                raise InvalidInput(f"custom field {name!r} is not applied to any catalog searched")
+            self._catalog(query.catalog)
+        self._check_fields(query.custom_fields, query.catalog)
 
     def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:
         if page < 1 or per_page < 1:
@@ -126,38 +138,36 @@ class MemoryBackend:
                 return
             page += 1
 
-    def _validate_name(self, name: str) -> None:
-        if name.strip().isdigit():
-            raise BackendRejected("Invalid Name (names may not be all digits)")
+    def _check_status(self, status: str) -> None:
+        if status not in ASSET_STATUSES:  # RT's default asset lifecycle
+            raise BackendRejected(f"Status '{status}' isn't a valid status for assets.")
 
-    def _applied(self, catalog: str, fields: Mapping[str, str]) -> dict[str, str]:
-        # RT silently ignores custom fields that are not applied to the catalog.
-        applied = self._catalog_fields.get(catalog, ())
-        return {k: v for k, v in fields.items() if k in applied and v != ""}
+    @staticmethod
+    def _stored(fields: Mapping[str, str]) -> dict[str, str]:
+        # An empty value is no value, as in RT.
+        return {k: v for k, v in fields.items() if v != ""}
 
-    def _check_user(self, name: str | None) -> None:
-        if (
-            name
-            and name not in self._users
-            and not any(u.email == name for u in self._users.values())
-        ):
-            raise BackendRejected(f"User '{name}' does not exist")
+    def _user_name(self, name: str, role: str) -> str:
+        try:
+            return self.get_user(name).name
+        except UserNotFound:
+            raise InvalidInput(f"{role} {name!r} is not a user in RT") from None
 
     def create_asset(self, draft: AssetDraft) -> Asset:
         with self._lock:
             self._count("create_asset")
-            if draft.catalog not in self._catalogs:
-                raise BackendRejected(f"Invalid Catalog: {draft.catalog}")
-            self._validate_name(draft.name)
-            self._check_user(draft.owner)
+            self._catalog(draft.catalog)
+            self._check_fields(draft.custom_fields, draft.catalog)
+            owner = self._user_name(draft.owner, "owner") if draft.owner else None
+            self._check_status(draft.status)
             asset = Asset(
                 id=next(self._asset_ids),
                 name=draft.name,
                 catalog=draft.catalog,
                 status=draft.status,
-                owner=draft.owner,
+                owner=owner,
                 description=draft.description,
-                custom_fields=self._applied(draft.catalog, draft.custom_fields),
+                custom_fields=self._stored(draft.custom_fields),
                 version=str(next(self._versions)),
             )
             self._assets[asset.id] = asset
@@ -169,24 +179,25 @@ class MemoryBackend:
         with self._lock:
             self._count("update_asset")
             current = self.get_asset(asset_id)
+            updates: dict[str, Any] = {}
+            if changes.owner is not None:
+                owner = changes.owner and self._user_name(changes.owner, "owner")
+                updates["owner"] = owner or None
+            if changes.held_by is not None:
+                updates["held_by"] = tuple(self._user_name(n, "holder") for n in changes.held_by)
+            if changes.custom_fields is not None:
+                self._check_fields(changes.custom_fields, current.catalog)
+                merged = {**current.custom_fields, **changes.custom_fields}
+                updates["custom_fields"] = self._stored(merged)
             if if_version is not None and if_version != current.version:
                 raise AssetChanged(f"asset {asset_id} changed since it was read")
-            updates: dict[str, Any] = {}
-            if changes.name is not None:
-                self._validate_name(changes.name)
-                updates["name"] = changes.name
             if changes.status is not None:
+                self._check_status(changes.status)
                 updates["status"] = changes.status
-            if changes.owner is not None:
-                self._check_user(changes.owner)
-                updates["owner"] = changes.owner or None
-            if changes.held_by is not None:
-                for name in changes.held_by:
-                    self._check_user(name)
-                updates["held_by"] = changes.held_by
-            if changes.custom_fields is not None:
-                merged = {**current.custom_fields, **changes.custom_fields}
-                updates["custom_fields"] = self._applied(current.catalog, merged)
+            if changes.name is not None:
+                updates["name"] = changes.name
+            if changes.is_empty():
+                return current
             updated = attrs.evolve(current, **updates, version=str(next(self._versions)))
             self._assets[asset_id] = updated
             return updated

@@ -1,14 +1,40 @@
-"""Handing out asset tags that are never given twice."""
+"""Handing out asset tags that are never given twice.
+
+The order of every issue is: read the asset; if its Name is a tag already, stop there. Else
+reserve a number in the tag store (one transaction; a retry for the same asset gets the same
+number back), ask the backend whether any asset carries that Name (if so, skip the number for
+good and take the next), then write the Name with the asset's version (RT's If-Match), and
+record the assignment. A crash or failure anywhere leaves the reservation with its asset, so
+the next attempt for that asset finishes the job with the same tag.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import NoReturn
 
 from attrs import define, frozen
 
-from rtutils_core.ports import AssetBackend, TagEvent, TagStore
-from rtutils_core.tags import AssetTag, TagFormats
+from rtutils_core.assets import Asset, AssetChanges, AssetQuery
+from rtutils_core.errors import (
+    AssetChanged,
+    AssetNotFound,
+    InvalidInput,
+    RtutilsError,
+    TagConflict,
+    TagNotFound,
+    UntrustworthyResult,
+)
+from rtutils_core.ports import AssetBackend, Reservation, TagEvent, TagStore
+from rtutils_core.sequences import shown
+from rtutils_core.tag_events import iter_events_csv
+from rtutils_core.tags import AssetTag, TagFormat, TagFormats
+
+#: Numbers one issue may skip (each costs a backend search) before it asks for a sync instead.
+MAX_SKIPS = 20
+#: Writes refused because the asset changed meanwhile, before an issue gives up.
+MAX_WRITE_ATTEMPTS = 5
 
 
 @frozen
@@ -22,25 +48,74 @@ class TagIssue:
 
 @frozen
 class SyncReport:
-    """What ``tags sync`` found for one prefix."""
+    """What ``tags sync`` found for one prefix, and where it left the sequence."""
 
     prefix: str
     highest_in_backend: int
     highest_tag: str | None
     next_before: int
     next_after: int
+    tags_found: int = 0
+    #: Tags written in another width, such as the old tool's ``W12-1001``.
+    other_widths: int = 0
+    #: Names of the prefix too long for the configured digits; they cannot move the floor.
+    out_of_range: tuple[str, ...] = ()
+    #: The tag the sequence hands out next, e.g. ``W12-00017``.
+    next_tag: str = ""
+
+
+@frozen
+class _Scan:
+    """The tags of one prefix found in the backend."""
+
+    highest: AssetTag | None
+    found: int
+    other_widths: int
+    out_of_range: tuple[str, ...]
+
+    @property
+    def highest_number(self) -> int:
+        return self.highest.number if self.highest else 0
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Event times are UTC; a naive time is taken to be UTC already."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _tag_of(reservation: Reservation) -> AssetTag:
+    return AssetTag(
+        reservation.prefix, reservation.number, len(reservation.tag) - len(reservation.prefix)
+    )
 
 
 @define
 class TagService:
+    """Issue tags to backend assets, preview and move the sequences, read the event log."""
+
     backend: AssetBackend
     store: TagStore
     formats: TagFormats
 
-    def preview_next(self, prefix: str | None = None) -> AssetTag:
-        """The tag the next issue for ``prefix`` would hand out; changes nothing."""
+    # -- preview and issue ---------------------------------------------------------------
+
+    def preview_next(self, prefix: str | None = None, *, check_backend: bool = False) -> AssetTag:
+        """The tag the next issue for ``prefix`` would hand out; changes nothing.
+
+        It is the store's next number. With ``check_backend``, numbers that some asset in the
+        backend carries already (which an issue would skip) are passed over too, at the cost
+        of a backend search each.
+        """
         fmt = self.formats.for_prefix(prefix)
-        return fmt.make(self.store.peek_next(fmt.prefix))
+        number = self.store.peek_next(fmt.prefix)
+        if check_backend:
+            for _ in range(MAX_SKIPS):
+                if self._holder_of(str(fmt.sequence_tag(number)), asset_id=0) is None:
+                    break
+                number = self.store.peek_next(fmt.prefix, after=number)
+        return fmt.sequence_tag(number)
 
     def issue_tag(
         self,
@@ -50,8 +125,165 @@ class TagService:
         actor: str = "library",
         request_id: str = "",
     ) -> TagIssue:
-        """Give ``asset_id`` the next tag of ``prefix`` and write it to the backend."""
-        raise NotImplementedError
+        """Give ``asset_id`` the next tag of ``prefix`` and write it as the asset's Name.
+
+        Idempotent per asset: an asset whose Name is a tag of ``prefix`` already (in any
+        width) gets that tag back as ``already-tagged``. An asset gets one number per prefix
+        for good: if it was tagged here before and its Name was changed since, its own tag is
+        written back. A failure raises the backend's error class with a message naming the
+        tag, which stays reserved for this asset: the next call for it finishes with it.
+        """
+        fmt = self.formats.for_prefix(prefix)
+        if asset_id < 1:
+            raise InvalidInput(f"asset id must be a positive whole number, not {asset_id}")
+        asset = self.backend.get_asset(asset_id)  # nothing is reserved if this fails
+        skipped: list[str] = []
+        refused_writes = 0
+        while True:
+            settled = self._settle(fmt, asset, actor=actor, request_id=request_id)
+            if settled is not None:
+                return settled
+            held = self.store.reserve(fmt, asset.id, actor=actor, request_id=request_id)
+            try:
+                holder = self._holder_of(held.tag, asset.id)
+            except RtutilsError as error:
+                self._fail(held, error, actor=actor, request_id=request_id)
+            if holder is not None and held.is_assigned:
+                raise TagConflict(
+                    f"asset {asset.id} was given {held.tag}, but asset {holder} carries"
+                    f" {held.tag} in the backend now; rename one of them in the backend"
+                )
+            if holder is not None:
+                reason = f"asset {holder} carries {held.tag} in the backend"
+                self.store.record(
+                    held, "skipped", actor=actor, request_id=request_id, detail=reason
+                )
+                skipped.append(held.tag)
+                if len(skipped) >= MAX_SKIPS:
+                    raise TagConflict(
+                        f"{skipped[0]} to {skipped[-1]} are all carried by assets in the backend"
+                        " already (skipped and logged); the sequence is behind the backend: run"
+                        " 'request-tracker-utils tags sync' to move it past them"
+                    )
+                continue
+            try:
+                self.backend.update_asset(
+                    asset.id, AssetChanges(name=held.tag), if_version=asset.version
+                )
+            except AssetChanged as error:
+                # Someone else changed the asset since we read it: read it again, since it
+                # may carry a tag now (a concurrent issue for the same asset, or a person).
+                refused_writes += 1
+                if refused_writes >= MAX_WRITE_ATTEMPTS:
+                    self._fail(held, error, actor=actor, request_id=request_id)
+                try:
+                    asset = self.backend.get_asset(asset.id)
+                except RtutilsError as read_error:
+                    self._fail(held, read_error, actor=actor, request_id=request_id)
+                continue
+            except RtutilsError as error:
+                self._fail(held, error, actor=actor, request_id=request_id)
+            note = self._assign_note(held, asset)
+            self.store.record(held, "assigned", actor=actor, request_id=request_id, detail=note)
+            return TagIssue(asset.id, _tag_of(held), "assigned")
+
+    def _settle(
+        self, fmt: TagFormat, asset: Asset, *, actor: str, request_id: str
+    ) -> TagIssue | None:
+        """The outcome if ``asset`` carries a tag already, else None (it needs one)."""
+        current = fmt.read_name(asset.name)
+        if current is None:
+            self._refuse_other_prefix(fmt, asset)
+            return None
+        held = self.store.reservation_for(fmt.prefix, asset.id)
+        if held is not None and held.tag == asset.name and not held.is_assigned:
+            # An earlier attempt (or a concurrent one) wrote it but did not record it.
+            note = "the backend carried it already: an earlier write went through"
+            recorded = self.store.record(
+                held, "assigned", actor=actor, request_id=request_id, detail=note
+            )
+            return TagIssue(asset.id, current, "assigned" if recorded else "already-tagged")
+        if held is not None and not held.is_assigned:
+            reason = f"asset {asset.id} carries {asset.name} already"
+            self.store.record(held, "voided", actor=actor, request_id=request_id, detail=reason)
+        return TagIssue(asset.id, current, "already-tagged")
+
+    def _refuse_other_prefix(self, fmt: TagFormat, asset: Asset) -> None:
+        """Renaming an asset that carries another prefix's tag would orphan its label."""
+        for other in self.formats.all:
+            if other.prefix != fmt.prefix and other.read_name(asset.name) is not None:
+                raise TagConflict(
+                    f"asset {asset.id} carries the tag {asset.name} of prefix {other.prefix!r}"
+                    f" already; refusing to replace it with a {fmt.prefix!r} tag"
+                )
+
+    def _holder_of(self, tag: str, asset_id: int) -> int | None:
+        """Another asset whose Name is ``tag`` in the backend, if there is one."""
+        found = self.backend.search_assets(AssetQuery(name=tag), per_page=10)
+        # RT compares Names without regard to case; anything else in the answer means the
+        # condition was ignored, and then "nobody carries it" would be a guess.
+        if any(a.name.casefold() != tag.casefold() for a in found.items):
+            raise UntrustworthyResult(
+                f"the backend answered a search for the Name {tag!r} with other assets"
+            )
+        others = [a.id for a in found.items if a.id != asset_id]
+        return others[0] if others else None
+
+    def _fail(
+        self, held: Reservation, error: RtutilsError, *, actor: str, request_id: str
+    ) -> NoReturn:
+        """Log the failure, keep the reservation for the asset, raise a clear error."""
+        try:
+            reason = f"{error.code}: {error.message}"
+            self.store.record(held, "failed", actor=actor, request_id=request_id, detail=reason)
+        except RtutilsError as store_error:
+            error.add_note(f"the failure could not be logged either: {store_error.message}")
+        raise type(error)(
+            f"could not write the tag {held.tag} to asset {held.asset_id}: {error.message}."
+            " The tag stays reserved for this asset; issue again to finish."
+        ) from error
+
+    @staticmethod
+    def _assign_note(held: Reservation, asset: Asset) -> str:
+        note = f"Name was {asset.name!r}"
+        if held.is_assigned:
+            note = f"written again (the asset's own tag); {note}"
+        elif not held.is_new:
+            note += f"; reservation of request {held.reserved_by or '(none)'} finished"
+        return note
+
+    def void_reservation(
+        self,
+        asset_id: int,
+        prefix: str | None = None,
+        *,
+        reason: str = "",
+        actor: str = "library",
+        request_id: str = "",
+    ) -> AssetTag:
+        """Give up the open reservation of ``asset_id`` (admin), e.g. for a deleted asset.
+
+        The number is never handed out again. Refused while the backend shows the asset
+        carrying that tag: then issuing again records it as assigned.
+        """
+        fmt = self.formats.for_prefix(prefix)
+        held = self.store.reservation_for(fmt.prefix, asset_id)
+        if held is None or held.is_assigned:
+            raise TagNotFound(f"asset {asset_id} holds no open {fmt.prefix!r} reservation")
+        try:
+            carries = self.backend.get_asset(asset_id).name == held.tag
+        except AssetNotFound:
+            carries = False
+        if carries:
+            raise TagConflict(
+                f"asset {asset_id} carries {held.tag} in the backend; issue the tag again to"
+                " record it as assigned instead of voiding it"
+            )
+        why = reason.strip() or "voided by an administrator"
+        self.store.record(held, "voided", actor=actor, request_id=request_id, detail=why)
+        return _tag_of(held)
+
+    # -- the event log -------------------------------------------------------------------
 
     def events(
         self,
@@ -60,23 +292,116 @@ class TagService:
         asset_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[TagEvent]:
-        """The tag event log, newest first."""
-        return self.store.events(tag=tag, asset_id=asset_id, since=since, until=until, limit=limit)
+        """The tag event log, newest first; ``limit=None`` for all of it."""
+        if limit is not None and limit < 1:
+            raise InvalidInput(f"limit must be 1 or more, not {limit}")
+        return self.store.events(
+            tag=tag.strip() if tag else None,
+            asset_id=asset_id,
+            since=_utc(since),
+            until=_utc(until),
+            limit=limit,
+        )
+
+    def events_csv(
+        self,
+        *,
+        tag: str | None = None,
+        asset_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[str]:
+        """The whole filtered event log as CSV text chunks, header first."""
+        return iter_events_csv(
+            self.events(tag=tag, asset_id=asset_id, since=since, until=until, limit=None)
+        )
+
+    # -- moving the sequences (admin) ----------------------------------------------------
 
     def set_next(
         self,
         prefix: str | None,
-        number: int,
+        number: int | str,
         *,
         force: bool = False,
         actor: str = "library",
         request_id: str = "",
     ) -> AssetTag:
-        """Move the sequence (admin); refuses to go at or below an issued tag unless forced."""
-        raise NotImplementedError
+        """Move the sequence so the next tag is ``number`` (or a tag such as ``W12-00100``).
+
+        Refused at or below the highest tag issued or present in the backend unless
+        ``force``; every change is logged, a forced one as such. Numbers the store has handed
+        out already are passed over even when forced: the returned tag is the real next one.
+        """
+        fmt = self.formats.for_prefix(prefix)
+        if isinstance(number, str):
+            number = fmt.parse(number).number
+        fmt.make(number)
+        scan = self._scan(fmt)
+        note = ""
+        if number <= scan.highest_number:
+            if not force:
+                raise TagConflict(
+                    f"refusing to set the next tag to {fmt.make(number)}: the backend carries"
+                    f" {scan.highest} already, so the next tag must be"
+                    f" {shown(fmt, scan.highest_number + 1)} or higher (or force the change)"
+                )
+            note = f"forced at or below {scan.highest} carried in the backend"
+        elif force:
+            note = "forced"
+        move = self.store.set_next(
+            fmt, number, force=force, actor=actor, request_id=request_id, detail=note
+        )
+        return fmt.sequence_tag(move.after)
 
     def sync(self, *, actor: str = "library", request_id: str = "") -> Sequence[SyncReport]:
-        """Raise each prefix's sequence above the highest tag found in the backend."""
-        raise NotImplementedError
+        """Raise each prefix's sequence above the highest tag found in the backend.
+
+        Reads every asset whose Name starts with the prefix, tags of other widths included
+        (the old tool's ``W12-1001``). It never lowers a sequence.
+        """
+        reports = []
+        for fmt in self.formats.all:
+            scan = self._scan(fmt)
+            found = f"{scan.found} tags in the backend, highest {scan.highest or 'none'}"
+            move = self.store.raise_floor(
+                fmt,
+                scan.highest_number + 1,
+                actor=actor,
+                request_id=request_id,
+                detail=f"sync: {found}",
+            )
+            reports.append(
+                SyncReport(
+                    prefix=fmt.prefix,
+                    highest_in_backend=scan.highest_number,
+                    highest_tag=str(scan.highest) if scan.highest else None,
+                    next_before=move.before,
+                    next_after=move.after,
+                    tags_found=scan.found,
+                    other_widths=scan.other_widths,
+                    out_of_range=scan.out_of_range,
+                    next_tag=shown(fmt, move.after),
+                )
+            )
+        return reports
+
+    def _scan(self, fmt: TagFormat) -> _Scan:
+        """Every tag of ``fmt``'s prefix in the backend, read in bulk."""
+        highest: AssetTag | None = None
+        found = other_widths = 0
+        out_of_range: list[str] = []
+        for asset in self.backend.iter_assets(AssetQuery(name_prefix=fmt.prefix)):
+            tag = fmt.read_name(asset.name)  # also drops whatever a sloppy search let through
+            if tag is None:
+                continue
+            if tag.number > fmt.max_number:
+                out_of_range.append(asset.name)
+                continue
+            found += 1
+            other_widths += tag.digits != fmt.digits
+            if highest is None or tag.number > highest.number:
+                highest = tag
+        return _Scan(highest, found, other_widths, tuple(out_of_range))

@@ -1,0 +1,6 @@
+"""Request Tracker 5 through its REST 2.0 API."""
+
+from rtutils_adapters.rt.backend import RTRestBackend
+from rtutils_adapters.rt.client import RTClient
+
+__all__ = ["RTClient", "RTRestBackend"]

@@ -1,0 +1,152 @@
+"""Real processes sharing one tag database: concurrency and a SIGKILL mid-issue."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from tests.conftest import ROOT
+from tests.process.file_backend import FileBackend
+
+from rtutils_adapters.sqlite import SqliteTagStore
+
+pytestmark = pytest.mark.slow
+
+WORKERS = 8
+ISSUES_PER_WORKER = 50
+
+
+def start_worker(tmp: Path, request_id: str, asset_ids, *options: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.process.tag_worker",
+            str(tmp / "tags.sqlite3"),
+            str(tmp / "backend.sqlite3"),
+            request_id,
+            *map(str, asset_ids),
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def results(proc: subprocess.Popen, timeout: float = 120) -> list[dict]:
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.02)
+
+
+def kill(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_eight_processes_issue_400_distinct_consecutive_tags(tmp_path):
+    total = WORKERS * ISSUES_PER_WORKER
+    # Assets 1..400 need tags; asset 401 was renamed by hand to a tag the sequence will reach.
+    backend = FileBackend.create(
+        tmp_path / "backend.sqlite3", [*(f"Device {n}" for n in range(total)), "W12-00100"]
+    )
+    SqliteTagStore(tmp_path / "tags.sqlite3").close()  # the service created it at start-up
+    go = tmp_path / "go"
+    workers = [
+        start_worker(
+            tmp_path,
+            f"worker-{w}",
+            range(w * ISSUES_PER_WORKER + 1, (w + 1) * ISSUES_PER_WORKER + 1),
+            "--go",
+            str(go),
+        )
+        for w in range(WORKERS)
+    ]
+    go.touch()
+    issued = [line for proc in workers for line in results(proc)]
+
+    assert len(issued) == total and {i["status"] for i in issued} == {"assigned"}
+    names = backend.names()
+    assert names.pop(total + 1) == "W12-00100"
+    assert {i["asset_id"]: i["tag"] for i in issued} == names
+    numbers = sorted(int(name.removeprefix("W12-")) for name in names.values())
+    assert numbers == [n for n in range(1, total + 2) if n != 100]  # distinct, consecutive
+
+    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(limit=None)
+    assert Counter(e.state for e in log) == {"reserved": total + 1, "assigned": total, "skipped": 1}
+    by_number = {e.number: e.state for e in log if e.state in ("assigned", "skipped")}
+    assert sorted(by_number) == list(range(1, total + 2))  # the only gap is a logged skip
+    assert by_number[100] == "skipped"
+    assert {e.asset_id: e.tag for e in log if e.state == "assigned"} == names
+    assert SqliteTagStore(tmp_path / "tags.sqlite3").peek_next("W12-") == total + 2
+    # The workers really overlapped: in number order, the reserving worker changes often.
+    reservers = [e.request_id for e in sorted(log, key=lambda e: e.id) if e.state == "reserved"]
+    assert sum(a != b for a, b in itertools.pairwise(reservers)) > 2 * WORKERS
+
+
+@pytest.mark.parametrize("pause", ["before-write", "after-write"])
+def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(tmp_path, pause):
+    backend = FileBackend.create(tmp_path / "backend.sqlite3", ["Device 1", "Device 2"])
+    marker = tmp_path / "paused"
+    doomed = start_worker(tmp_path, "req-killed", [1], "--pause", pause, "--marker", str(marker))
+    wait_for(marker, doomed)
+    kill(doomed)
+
+    store = SqliteTagStore(tmp_path / "tags.sqlite3")
+    assert [(e.state, e.tag, e.asset_id) for e in store.events()] == [("reserved", "W12-00001", 1)]
+    written = pause == "after-write"
+    assert backend.names()[1] == ("W12-00001" if written else "Device 1")
+
+    # Meanwhile another asset is tagged: it never gets the number held for asset 1.
+    assert results(start_worker(tmp_path, "req-other", [2]))[0]["tag"] == "W12-00002"
+    # The retry for asset 1 finishes with the same tag, once.
+    (retry,) = results(start_worker(tmp_path, "req-retry", [1]))
+
+    assert (retry["tag"], retry["status"]) == ("W12-00001", "assigned")
+    assert backend.names() == {1: "W12-00001", 2: "W12-00002"}
+    story = [(e.state, e.request_id) for e in reversed(store.events(asset_id=1))]
+    assert story == [("reserved", "req-killed"), ("assigned", "req-retry")]
+    detail = store.events(asset_id=1)[0].detail
+    assert ("earlier write went through" if written else "request req-killed finished") in detail
+    assert store.peek_next("W12-") == 3
+
+
+def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path):
+    assets = list(range(1, 31))
+    backend = FileBackend.create(tmp_path / "backend.sqlite3", [f"Device {n}" for n in assets])
+    SqliteTagStore(tmp_path / "tags.sqlite3").close()
+    go = tmp_path / "go"
+    orders = [assets, assets[::-1], assets[15:] + assets[:15], assets[::2] + assets[1::2]]
+    racers = [
+        start_worker(tmp_path, f"racer-{n}", order, "--go", str(go))
+        for n, order in enumerate(orders)
+    ]
+    go.touch()
+    answers = [line for proc in racers for line in results(proc)]
+
+    names = backend.names()
+    assert sorted(int(name.removeprefix("W12-")) for name in names.values()) == assets
+    assert all(a["tag"] == names[a["asset_id"]] for a in answers)  # every racer was told so
+    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(limit=None)
+    assert Counter(e.state for e in log) == {"reserved": 30, "assigned": 30}
