@@ -1,11 +1,9 @@
-"""The tag event log as JSON and CSV, and its filters from a query string."""
+"""The tag event log as JSON, and its filters from a query string."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,8 +34,6 @@ _RFC3339 = re.compile(
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]+))?"
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 )
-#: Spreadsheet programs run cells that start like a formula; such text is quoted.
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
 @frozen
@@ -50,6 +46,9 @@ class EventFilter:
 
     def as_kwargs(self) -> dict[str, Any]:
         return attrs.asdict(self)
+
+    def without_limit(self) -> dict[str, Any]:
+        return attrs.asdict(self, filter=lambda a, _: a.name != "limit")
 
 
 def _when(raw: str, name: str) -> datetime:
@@ -66,14 +65,19 @@ def _when(raw: str, name: str) -> datetime:
         ) from None
 
 
-def event_filter(args: Mapping[str, str], formats: TagFormats) -> EventFilter:
+def event_filter(
+    args: Mapping[str, str], formats: TagFormats, *, with_limit: bool = True
+) -> EventFilter:
     """Filters from query parameters; unknown or malformed parameters are refused by name.
 
     Pages drop their empty form fields before calling this; the API refuses empty values.
+    Without ``with_limit`` (the CSV export, which is the whole filtered log) ``limit`` is an
+    unknown parameter too.
     """
+    known = _FILTERS if with_limit else tuple(f for f in _FILTERS if f != "limit")
     for key in args:
-        if key not in _FILTERS:
-            raise InvalidInput(f"unknown parameter {key!r}; known: {', '.join(_FILTERS)}")
+        if key not in known:
+            raise InvalidInput(f"unknown parameter {key!r}; known: {', '.join(known)}")
     limit = whole_number(args.get("limit", "100"), "limit")
     if limit > MAX_EVENTS:
         raise InvalidInput(f"limit must be at most {MAX_EVENTS}, not {limit}")
@@ -101,22 +105,6 @@ def event_json(event: TagEvent) -> dict[str, Any]:
         "request_id": event.request_id,
         "detail": event.detail,
     }
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def events_csv(events: Iterable[TagEvent]) -> str:
-    """The events as CSV with a header row, safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EVENT_FIELDS)
-    for event in events:
-        row = event_json(event)
-        writer.writerow([_cell(row[c]) for c in EVENT_FIELDS])
-    return out.getvalue()
 
 
 def events_page(events: Sequence[TagEvent]) -> dict[str, Any]:

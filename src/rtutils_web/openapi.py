@@ -16,6 +16,7 @@ from rtutils_web.openapi_parts import (
     ERROR_RESPONSES,
     SCHEMAS,
     id_param,
+    json_body,
     json_ok,
     operation,
     query_param,
@@ -88,6 +89,40 @@ def build_document(settings: Settings, templates: Sequence[str]) -> dict[str, An
                 ),
             )
         },
+        "/api/v1/assets/{id}/tag": {
+            "post": operation(
+                "issueTag",
+                "Give the asset the next tag of a prefix (operator)",
+                "tags",
+                [id_param()],
+                {
+                    **json_ok("TagIssue", 201, "A new tag was written as the asset's Name"),
+                    **json_ok("TagIssue", 200, "The asset carries a tag of the prefix already"),
+                },
+                errors=(400, 401, 403, 404, 409, 415, 502, 503, 504),
+                description=(
+                    "Idempotent per asset: an asset that carries a tag of the prefix gets it"
+                    " back with status `already-tagged`. After a failure the number stays"
+                    " reserved for this asset and a retry finishes with the same tag."
+                ),
+                body=json_body(_prefix_body(prefixes), required=False),
+            )
+        },
+        "/api/v1/tags/sequence": {
+            "put": operation(
+                "setTagSequence",
+                "Move a prefix's sequence so that its next tag is `next` (admin)",
+                "tags",
+                [],
+                json_ok("SequenceSet"),
+                errors=(400, 401, 403, 409, 415, 502, 503, 504),
+                description=(
+                    "Refused with 409 at or below the highest tag issued or present in the"
+                    " backend unless `force`; every change is in the tag event log."
+                ),
+                body=json_body(_sequence_body(prefixes, settings.tag_formats.default.max_number)),
+            )
+        },
         "/api/v1/tags/next": {
             "get": operation(
                 "previewNextTag",
@@ -111,9 +146,9 @@ def build_document(settings: Settings, templates: Sequence[str]) -> dict[str, An
         "/api/v1/tags/events.csv": {
             "get": operation(
                 "exportTagEvents",
-                "The tag event log as CSV",
+                "The whole filtered tag event log as CSV",
                 "tags",
-                _event_params(pattern),
+                _event_params(pattern)[:-1],
                 {"200": {"description": "CSV with a header row", "content": _csv()}},
                 errors=(400, 401, 403),
             )
@@ -139,6 +174,26 @@ def build_document(settings: Settings, templates: Sequence[str]) -> dict[str, An
             "responses": ERROR_RESPONSES,
         },
     }
+
+
+def _prefix_body(prefixes: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "prefix": {"type": ["string", "null"], "enum": [*prefixes, None]},
+        },
+    }
+
+
+def _sequence_body(prefixes: list[str], max_number: int) -> dict[str, Any]:
+    body = _prefix_body(prefixes)
+    body["required"] = ["next"]
+    body["properties"] |= {
+        "next": {"type": "integer", "minimum": 1, "maximum": max_number},
+        "force": {"type": "boolean", "default": False},
+    }
+    return body
 
 
 def _csv() -> dict[str, Any]:

@@ -51,6 +51,20 @@ SCHEMAS: dict[str, Any] = {
             "pages": {"type": "integer", "minimum": 1},
         },
     },
+    "TagIssue": {
+        "type": "object",
+        "required": ["asset_id", "tag", "status"],
+        "properties": {
+            "asset_id": {"type": "integer", "minimum": 1},
+            "tag": {"type": "string"},
+            "status": {"type": "string", "enum": ["assigned", "already-tagged"]},
+        },
+    },
+    "SequenceSet": {
+        "type": "object",
+        "required": ["prefix", "next_tag"],
+        "properties": {"prefix": {"type": "string"}, "next_tag": {"type": "string"}},
+    },
     "NextTag": {
         "type": "object",
         "required": ["next_tag", "prefix"],

@@ -160,8 +160,6 @@ for _kind in (str, int, bool):
 
 def parse_body(raw: Any, cls: type[T]) -> T:
     """Structure a JSON body into ``cls``; every problem is named in one InvalidInput."""
-    if raw is None:
-        raw = {}
     if not isinstance(raw, dict):
         raise InvalidInput("the request body must be a JSON object")
     try:

@@ -35,6 +35,7 @@ def web_settings(tmp_path) -> Settings:
             "RT_TOKEN": RT_TOKEN,
             "SECRET_KEY": SECRET_KEY,
             "MAX_BATCH": "5",
+            "EXTRA_PREFIXES": "TEST-",
         }
     )
 

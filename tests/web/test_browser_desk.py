@@ -115,7 +115,7 @@ def scan(page, text: str, field: str = "tag") -> None:
     page.keyboard.press("Enter")
 
 
-def test_sign_in_and_scan_a_tag(page, live_url):
+def test_the_desk_flow_sign_in_scan_issue_preview(page, live_url):
     sign_in(page, live_url)
     assert page.locator("table.assets").inner_text().count("W12-0000") >= 3
     shot(page, "desk-02-home")
@@ -124,6 +124,26 @@ def test_sign_in_and_scan_a_tag(page, live_url):
     assert page.locator("h1").inner_text() == "W12-00003"
     assert page.get_by_role("link", name="Open in Request Tracker").is_visible()
     shot(page, "desk-03-asset")
+    # An asset without a tag yet: issue it one.
+    page.get_by_role("link", name="Look up another").click()
+    page.get_by_role("link", name="Zoë's loaner").click()
+    page.wait_for_url(f"{live_url}/assets/13")
+    shot(page, "desk-08-untagged-asset")
+    page.get_by_role("button", name="Issue tag W12-00017").click()
+    page.wait_for_url(f"{live_url}/assets/13")
+    assert "Issued W12-00017" in page.get_by_role("status").inner_text()
+    assert page.locator("h1").inner_text() == "W12-00017"
+    page.wait_for_load_state("networkidle")
+    assert preview_loaded(page)
+    shot(page, "desk-09-tag-issued")
+    # The new tag scans like any other, and its issue is in the event log.
+    page.get_by_role("link", name="Look up another").click()
+    scan(page, "W12-00017")
+    page.wait_for_url(f"{live_url}/assets/13")
+    page.get_by_role("link", name="Tag events").click()
+    log = page.locator("table.events").inner_text()
+    assert "W12-00017" in log and "assigned" in log and "operator-user" in log
+    shot(page, "desk-10-events")
 
 
 def test_a_mistyped_tag_keeps_the_field_focused_for_the_next_scan(page, live_url):
@@ -172,3 +192,12 @@ def test_batch_labels_from_scanned_tags(page, live_url):
     status = page.get_by_role("status").inner_text()
     assert "2 labels would print" in status and "W12-00404" in status
     shot(page, "desk-07-batch-check")
+
+
+def test_an_admin_moves_a_sequence(page, live_url):
+    sign_in(page, live_url, "admin")
+    page.get_by_role("link", name="Sequences").click()
+    page.fill("#next", "250")
+    page.get_by_role("button", name="Set").click()
+    assert "now W12-00250" in page.get_by_role("status").inner_text()
+    shot(page, "desk-11-sequences")

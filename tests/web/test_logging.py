@@ -59,3 +59,28 @@ def test_sign_in_and_out_are_logged_by_name(client, log_lines):
     (logout,) = log_lines("logout")
     assert (login["user"], login["role"]) == ("admin-user", "admin")
     assert logout["user"] == "admin-user"
+
+
+def test_a_tag_issue_is_a_domain_event_with_asset_tag_and_prefix(client, log_lines):
+    response = client.post("/api/v1/assets/13/tag", headers=bearer("operator"))
+    (event,) = log_lines("tag_issued")
+    assert (event["asset_id"], event["tag"], event["prefix"]) == (13, "W12-00017", "W12-")
+    assert event["status"] == "assigned" and event["user"] == "operator-user"
+    assert event["request_id"] == response.headers["X-Request-ID"]
+    assert event["logger"] == "rtutils.tags"
+
+
+def test_labels_are_domain_events_too(client, log_lines):
+    client.get("/api/v1/labels/W12-00003.pdf", headers=bearer("viewer"))
+    client.post("/api/v1/labels/batch", json={"tags": ["W12-00001"]}, headers=bearer("operator"))
+    (single,) = log_lines("label_rendered")
+    assert (single["asset_id"], single["tag"], single["template"]) == (3, "W12-00003", "large")
+    (batch,) = log_lines("labels_batch")
+    assert batch["count"] == 1 and batch["missing"] == 0
+
+
+def test_moving_a_sequence_is_a_warning_with_the_prefix(client, log_lines):
+    client.put("/api/v1/tags/sequence", json={"next": 300}, headers=bearer("admin"))
+    (event,) = log_lines("sequence_set")
+    assert event["level"] == "warning"
+    assert (event["prefix"], event["tag"], event["force"]) == ("W12-", "W12-00300", False)

@@ -19,6 +19,8 @@ API = [
     ("GET", "/api/v1/labels/W12-00001.png", None, "viewer", 200),
     ("GET", "/api/v1/openapi.json", None, "viewer", 200),
     ("POST", "/api/v1/labels/batch", {"tags": ["W12-00001"]}, "operator", 200),
+    ("POST", "/api/v1/assets/13/tag", None, "operator", 201),
+    ("PUT", "/api/v1/tags/sequence", {"next": 500}, "admin", 200),
 ]
 PAGES = [
     ("/", "viewer"),
@@ -66,3 +68,7 @@ def test_page_forms_follow_the_roles(client, role):
         "/labels/batch", data={"csrf_token": token, "tags": "W12-00001", "do": "print"}
     )
     assert (batch.status_code == 403) == (role == "viewer")
+    issued = client.post("/assets/13/tag", data={"csrf_token": token})
+    assert (issued.status_code == 403) == (role == "viewer")
+    moved = client.post("/admin/sequences", data={"csrf_token": token, "next": "500"})
+    assert (moved.status_code == 403) == (role != "admin")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from rtutils_core.ports import TagEvent
 from rtutils_web import services
 from rtutils_web.auth import requires
-from rtutils_web.events_io import event_filter, events_csv, events_page
+from rtutils_web.events_io import event_filter, events_page
 from rtutils_web.logs import get_logger
 from rtutils_web.payloads import IssueTagBody, SequenceBody, parse_body, whole_number
 
@@ -19,9 +17,9 @@ log = get_logger("rtutils.tags")
 
 
 def json_body() -> Any:
-    """The JSON body, or ``None`` when there is none (a 415 if it is not JSON)."""
+    """The JSON body; ``{}`` when there is none (a 415 if it is not JSON)."""
     if not request.content_length and not request.data:
-        return None
+        return {}
     return request.get_json()
 
 
@@ -70,20 +68,18 @@ def set_sequence() -> Response:
     return jsonify(prefix=tag.prefix, next_tag=str(tag))
 
 
-def _filtered_events() -> Sequence[TagEvent]:
-    wanted = event_filter(request.args, services.settings().tag_formats)
-    return services.tags().events(**wanted.as_kwargs())
-
-
 @bp.get("/tags/events")
 def events() -> Response:
     """The tag event log, newest first."""
-    return jsonify(events_page(_filtered_events()))
+    wanted = event_filter(request.args, services.settings().tag_formats)
+    return jsonify(events_page(services.tags().events(**wanted.as_kwargs())))
 
 
 @bp.get("/tags/events.csv")
 def events_as_csv() -> Response:
-    """The tag event log as a CSV download."""
-    response = Response(events_csv(_filtered_events()), mimetype="text/csv")
+    """The whole filtered tag event log as a CSV download, streamed."""
+    wanted = event_filter(request.args, services.settings().tag_formats, with_limit=False)
+    rows = services.tags().events_csv(**wanted.without_limit())
+    response = Response(rows, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="tag-events.csv"'
     return response

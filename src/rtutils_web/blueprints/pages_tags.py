@@ -53,7 +53,11 @@ def events() -> tuple[str, int]:
         )
     except RtutilsError as exc:
         error, status = exc.message, status_for(exc)
-    return render_template("events.html", events=found, args=args, error=error), status
+    csv_args = {k: v for k, v in args.items() if k != "limit"}
+    return (
+        render_template("events.html", events=found, args=args, csv_args=csv_args, error=error),
+        status,
+    )
 
 
 def _sequences_page(error: str = "", status: int = 200) -> tuple[str, int]:
