@@ -16,6 +16,7 @@
   structlog,
   dependency-injector,
   waitress,
+  flask-wtf,
 }:
 
 let
@@ -49,6 +50,7 @@ let
     structlog
     dependencyInjector
     waitress
+    flask-wtf
   ];
 in
 buildPythonApplication {

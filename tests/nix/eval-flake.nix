@@ -39,6 +39,7 @@ let
     "pypdfium2"
     "structlog"
     "waitress"
+    "flask-wtf"
     "setuptools"
     "wheel"
     "pytest"
