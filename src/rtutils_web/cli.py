@@ -7,6 +7,8 @@ import os
 import secrets
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.settings import VARIABLES, Settings
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 DEMO_TOKEN_NAME = "demo-admin"  # noqa: S105 - the name shown in logs, not a secret
+DEMO_TOKEN_FILE = "demo-admin-token"  # noqa: S105 - a file name
 
 
 def _environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, str]:
@@ -106,18 +109,31 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if args.command == "tags":
         return run_tag_command(args, container.tag_service())
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
-        _announce_demo_token(settings)
+        _hand_out_demo_token(settings, container.working_dir(), log)
     return serve(settings, app)
 
 
-def _announce_demo_token(settings: Settings) -> None:
+def _hand_out_demo_token(settings: Settings, working_dir: Path, log: Any) -> None:
+    """Show the generated demo token to the person at the console, once.
+
+    Without a terminal (systemd, a pipe) the token would land in the journal or a log file,
+    so it goes to a file only the service user can read, and the log says where.
+    """
     token = settings.api_tokens.reveal().split(":", 2)[2]
-    print(
-        f"\nDemo: sign in at http://{settings.host}:{settings.port}/login with this admin"
-        f" token (shown once, valid until the service stops):\n\n    {token}\n",
-        file=sys.stderr,
-        flush=True,
-    )
+    login = f"http://{settings.host}:{settings.port}/login"
+    if sys.stderr.isatty():
+        print(
+            f"\nDemo: sign in at {login} with this admin token (shown once, valid until the"
+            f" service stops):\n\n    {token}\n",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    path = working_dir / DEMO_TOKEN_FILE
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(token + "\n")
+    log.warning("demo_token_written", path=str(path), login=login)
 
 
 def serve(settings: Settings, app: object) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, free_port
@@ -87,7 +89,7 @@ def _sign_in_like_a_browser(base: str, token: str) -> urllib.request.OpenerDirec
 
 
 @pytest.mark.slow
-def test_demo_server_prints_a_token_once_that_signs_in_to_the_home_page(tmp_path):
+def test_demo_server_hands_out_a_token_that_signs_in_to_the_home_page(tmp_path):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PORT": str(port)}
     for name in ("RTUTILS_BACKEND", "RTUTILS_API_TOKENS"):
@@ -117,9 +119,13 @@ def test_demo_server_prints_a_token_once_that_signs_in_to_the_home_page(tmp_path
                 time.sleep(0.2)
         with urllib.request.urlopen(f"{base}/", timeout=5) as r:
             assert r.url.endswith("/login?next=/")  # signed out: sent to the login page
-        token = next(
-            line.strip() for line in lines if re.fullmatch(r"\s+[A-Za-z0-9_-]{32}\s*", line)
+        # No terminal here: the token is in a file only the service user can read.
+        written = next(
+            json.loads(line) for line in lines if '"event": "demo_token_written"' in line
         )
+        token_file = Path(written["path"])
+        assert token_file.stat().st_mode & 0o777 == 0o600
+        token = token_file.read_text().strip()
         opener = _sign_in_like_a_browser(base, token)
         with opener.open(f"{base}/", timeout=5) as r:
             assert "W12-00001" in r.read().decode()
@@ -128,6 +134,53 @@ def test_demo_server_prints_a_token_once_that_signs_in_to_the_home_page(tmp_path
         proc.wait(timeout=10)
         reader.join(timeout=5)
     output = "".join(lines)
-    assert output.count(token) == 1  # printed once, never logged
-    first_json = next(line for line in lines if line.startswith("{"))
-    assert '"event": "starting"' in first_json  # JSON lines when not on a terminal
+    assert token not in output  # never in the log lines
+    assert all(line.startswith("{") for line in lines if line.strip())  # JSON lines only
+    assert any('"event": "starting"' in line for line in lines)
+
+
+@pytest.mark.slow
+def test_on_a_terminal_the_demo_token_is_printed_once_and_never_logged():
+    import pty
+    import select
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PORT": str(port)}
+    for name in ("RTUTILS_BACKEND", "RTUTILS_API_TOKENS", "LOG_FORMAT"):
+        env.pop(name, None)
+    terminal, console = pty.openpty()  # stderr is a terminal, stdout (the logs) a pipe
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rtutils_web.cli", "--demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=console,
+        text=True,
+    )
+    os.close(console)
+    shown = ""
+    token_line = re.compile(r"\n\s+([A-Za-z0-9_-]{32})\s*\n")
+    try:
+        deadline = time.monotonic() + 20
+        while not token_line.search(shown):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no demo token on the terminal: {shown!r}")
+            ready, _, _ = select.select([terminal], [], [], 0.5)
+            if ready:
+                shown += os.read(terminal, 4096).decode()
+        token = token_line.search(shown).group(1)
+        assert f"http://127.0.0.1:{port}/login" in shown
+        opener = None
+        deadline = time.monotonic() + 20
+        while opener is None:
+            try:
+                opener = _sign_in_like_a_browser(f"http://127.0.0.1:{port}", token)
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        logs, _ = proc.communicate(timeout=10)
+        os.close(terminal)
+    assert shown.count(token) == 1
+    assert token not in logs and '"event": "login"' in logs
