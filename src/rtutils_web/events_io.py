@@ -12,21 +12,12 @@ from attrs import frozen
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.ports import TagEvent
+from rtutils_core.tag_events import CSV_COLUMNS
 from rtutils_core.tags import TagFormats
 from rtutils_web.payloads import whole_number
 
-EVENT_FIELDS = (
-    "id",
-    "at",
-    "state",
-    "tag",
-    "prefix",
-    "number",
-    "asset_id",
-    "actor",
-    "request_id",
-    "detail",
-)
+#: The fields of an event in the JSON, in the order of the CSV export's columns.
+EVENT_FIELDS = CSV_COLUMNS
 MAX_EVENTS = 1000
 _FILTERS = ("tag", "asset_id", "since", "until", "limit")
 #: RFC 3339 date-time: date, time and an offset (a time without one would be ambiguous).
