@@ -108,6 +108,17 @@ def test_a_wrong_method_is_405_with_the_allowed_ones(client):
     assert "GET" in response.headers["Allow"]
 
 
+def test_an_oversized_json_body_is_413_as_json(client):
+    response = client.post(
+        "/api/v1/assets/13/tag",
+        data=b'{"prefix": "' + b"x" * (2 * 1024 * 1024) + b'"}',
+        headers={**bearer("operator"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "payload_too_large"
+    assert get(client, "/api/v1/assets/13").get_json()["tag"] is None  # nothing was issued
+
+
 def test_an_oversized_form_is_413(client):
     response = client.post("/login", data={"token": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
