@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -142,6 +143,8 @@ def serve(settings: Settings, app: object) -> int:
     from rtutils_web.logs import get_logger
     from rtutils_web.security import MAX_REQUEST_BYTES
 
+    # systemd stops the service with SIGTERM: exit normally so that clean-up (atexit) runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     get_logger("rtutils.cli").info(
         "starting",
         backend=settings.backend,

@@ -5,6 +5,8 @@ The web app builds one container per app; other Python code calls :func:`build_c
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,7 +26,10 @@ from rtutils_core.settings import Settings
 def _working_dir(settings: Settings) -> Path:
     """The state directory; the demo gets a fresh one so its state matches its fresh data."""
     if settings.working_dir is None:
-        return Path(tempfile.mkdtemp(prefix="rtutils-demo-"))
+        demo_dir = tempfile.mkdtemp(prefix="rtutils-demo-")
+        # Demo state lives as long as the process: its data is fresh at every start anyway.
+        atexit.register(shutil.rmtree, demo_dir, ignore_errors=True)
+        return Path(demo_dir)
     path = settings.working_dir
     try:
         path.mkdir(parents=True, exist_ok=True)

@@ -133,6 +133,8 @@ def test_demo_server_hands_out_a_token_that_signs_in_to_the_home_page(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
         reader.join(timeout=5)
+    assert proc.returncode == 0  # SIGTERM (systemd's stop) is a clean exit
+    assert not token_file.parent.exists()  # the demo's state and token go with the process
     output = "".join(lines)
     assert token not in output  # never in the log lines
     assert all(line.startswith("{") for line in lines if line.strip())  # JSON lines only
