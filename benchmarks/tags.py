@@ -12,9 +12,20 @@ Figures (median of --repeat runs, each on a fresh database in a temporary folder
 - the service: issues/s with the SQLite store and the in-memory backend, one thread, and
   four threads sharing the store (as the web server's threads do). Target: >= 500/s.
 
-REAL RT (the figure the issue asks for; RT is the limit): with a test RT configured in the
-environment as for the service (RTUTILS_BACKEND=rt, RT_URL, RT_TOKEN, SECRET_KEY, and a
-sandbox prefix in EXTRA_PREFIXES such as BENCH-):
+REAL RT 5 (RT is the limit), started by the test harness (tests/rt_harness.py; Debian's
+request-tracker5 rt5-db-sqlite rt5-standalone, run as root):
+
+    .venv/bin/python benchmarks/tags.py --backend rt [--issues 50] [--clients 4]
+
+loads 2 x --issues untagged assets in bulk, then issues tags through the service with the
+SQLite store on a file: once from one client, once from --clients client threads (each with
+its own RTRestBackend, all on one tag file) sharing the other assets out. It counts the RT
+requests per issue by kind, checks that every asset ended with its own tag, and measures
+in the same run the baselines: the same service on the fake backend, and RT's rate for
+single ``GET /asset/{id}`` requests, one client and --clients clients.
+
+AN RT OF YOUR OWN, configured as for the service (RTUTILS_BACKEND=rt, RT_URL, RT_TOKEN,
+SECRET_KEY, and a sandbox prefix in EXTRA_PREFIXES such as BENCH-):
 
     .venv/bin/python benchmarks/tags.py --backend env --catalog "General assets" \\
         --prefix BENCH- --issues 50
@@ -28,6 +39,7 @@ the demo data.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
 import sqlite3
@@ -37,19 +49,22 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_adapters.sqlite import SqliteTagStore
-from rtutils_core.assets import AssetDraft
+from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services.tags import TagService
 from rtutils_core.tags import TagFormat, TagFormats
 
 FORMATS = TagFormats(TagFormat("W12-", 5))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def rate(count: int, run: Callable[[], None]) -> float:
@@ -169,24 +184,146 @@ def bench_env(count: int, catalog: str, prefix: str | None) -> None:
     print(f"{'issues/s through the service, 1 thread':<55} {issued:>8.1f}")
 
 
+class RequestCount(logging.Handler):
+    """RT requests by method and path shape, from the adapter's own debug lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        path = getattr(record, "path", "")
+        shape = "/asset/{id}" if path.startswith("/asset/") else path
+        self.counts[f"{getattr(record, 'method', '?')} {shape}"] += 1
+
+
+Work = Callable[[AssetBackend, int], None]
+
+
+def on_rt(connect: Callable[[], Any], count: int, clients: int, work: Work):
+    """``count`` per second of ``clients`` threads each running ``work(backend, number)``
+    with a backend of its own, and the RT requests they sent, by kind."""
+    counter = RequestCount()
+    rt_log = logging.getLogger("rtutils.rt")
+    rt_log.addHandler(counter)
+    rt_log.setLevel(logging.DEBUG)
+    backends = [connect() for _ in range(clients)]
+
+    def run() -> None:
+        workers = [threading.Thread(target=work, args=(b, n)) for n, b in enumerate(backends)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+
+    try:
+        return rate(count, run), counter.counts
+    finally:
+        rt_log.removeHandler(counter)
+        for backend in backends:
+            backend.close()
+
+
+def per_issue(counts: Counter[str], issued: int) -> str:
+    parts = ", ".join(f"{k} {v / issued:.2f}" for k, v in sorted(counts.items()))
+    return f"{sum(counts.values()) / issued:.2f} ({parts})"
+
+
+def bench_rt(count: int, clients: int, fake_count: int, repeat: int) -> None:
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    from tests.rt_harness import STUDENT_DEVICES, start_rt
+
+    from rtutils_adapters.rt import RTRestBackend
+
+    fake, fake_runs = median_of(
+        repeat, lambda d: through_service(fake_count, SqliteTagStore.in_dir(d))
+    )
+    formats = TagFormats(TagFormat("ONE-", 5), (TagFormat("MANY-", 5),))
+    with tempfile.TemporaryDirectory(prefix="rtutils-bench-") as folder:
+        print("starting RT and loading the assets ...", file=sys.stderr)
+        server = start_rt(Path(folder))
+        try:
+
+            def connect() -> RTRestBackend:
+                return RTRestBackend(server.url, server.token, read_timeout=120)
+
+            drafts = [
+                (AssetDraft(name=f"BENCH-{n:04d}", catalog=STUDENT_DEVICES), ())
+                for n in range(2 * count)
+            ]
+            ids = sorted(server.insert_assets(drafts).values())
+            alone, shared = ids[:count], ids[count:]
+            store = Path(folder) / "tags.sqlite3"
+
+            def gets(step: int) -> Work:
+                def work(backend: AssetBackend, n: int) -> None:
+                    for asset_id in alone[n::step]:
+                        backend.get_asset(asset_id)
+
+                return work
+
+            def tag(of: list[int], step: int, prefix: str) -> Work:
+                def work(backend: AssetBackend, n: int) -> None:
+                    tags = TagService(backend, SqliteTagStore(store), formats)
+                    for asset_id in of[n::step]:
+                        tags.issue_tag(asset_id, prefix, actor="benchmark", request_id=f"b{n}")
+
+                return work
+
+            get_one, _ = on_rt(connect, count, 1, gets(1))
+            get_many, _ = on_rt(connect, count, clients, gets(clients))
+            one, one_sent = on_rt(connect, count, 1, tag(alone, 1, "ONE-"))
+            many, many_sent = on_rt(connect, count, clients, tag(shared, clients, "MANY-"))
+            check = connect()
+            for prefix, wanted in (("ONE-", alone), ("MANY-", shared)):
+                names = {a.id: a.name for a in check.iter_assets(AssetQuery(name_prefix=prefix))}
+                if sorted(names) != wanted or len(set(names.values())) != count:
+                    raise SystemExit(f"FAIL: the {prefix} assets did not each get their own tag")
+            check.close()
+        finally:
+            server.stop()
+
+    spread = ", ".join(f"{r:.0f}" for r in fake_runs)
+    rows = [
+        (f"baseline: issues/s, SQLite store + fake backend (runs: {spread})", f"{fake:.0f}"),
+        ("baseline: RT `GET /asset/{id}` requests/s, 1 client", f"{get_one:.2f}"),
+        (f"baseline: RT `GET /asset/{{id}}` requests/s, {clients} clients", f"{get_many:.2f}"),
+        ("**issues/s through the service, real RT, 1 client**", f"**{one:.2f}**"),
+        (f"issues/s through the service, real RT, {clients} clients", f"{many:.2f}"),
+    ]
+    print(f"{count} issues per RT run; fake backend: {fake_count} issues, median of {repeat}")
+    print("| measured | figure |\n|---|---:|")
+    for label, figure in rows:
+        print(f"| {label} | {figure} |")
+    print(f"RT requests per issue, 1 client: {per_issue(one_sent, count)}")
+    print(f"RT requests per issue, {clients} clients: {per_issue(many_sent, count)}")
+    print(f"the fake backend issues {fake / one:.0f}x as fast as one client on RT")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--issues", type=int, default=2000)
+    parser.add_argument(
+        "--issues", type=int, help="issues per run (2000; 50 with --backend rt or env)"
+    )
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--backend", choices=["memory", "env"], default="memory")
+    parser.add_argument("--backend", choices=["memory", "rt", "env"], default="memory")
+    parser.add_argument("--clients", type=int, default=4, help="client threads (--backend rt)")
     parser.add_argument("--catalog", help="catalog for the new assets (--backend env)")
     parser.add_argument("--prefix", help="a configured prefix to issue (--backend env)")
     args = parser.parse_args()
 
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}")
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    if args.backend == "env":
+    if args.backend == "rt":
+        bench_rt(args.issues or 50, args.clients, fake_count=2000, repeat=args.repeat)
+    elif args.backend == "env":
         if not args.catalog:
             parser.error("--backend env needs --catalog")
-        bench_env(args.issues, args.catalog, args.prefix)
+        bench_env(args.issues or 50, args.catalog, args.prefix)
     else:
-        print(f"{args.issues} issues per run, median of {args.repeat} runs")
-        bench_local(args.issues, args.repeat)
+        count = args.issues or 2000
+        print(f"{count} issues per run, median of {args.repeat} runs")
+        bench_local(count, args.repeat)
 
 
 if __name__ == "__main__":

@@ -100,12 +100,29 @@ class TagFormat:
         """The tag an asset Name carries, in whatever width it was written, or ``None``.
 
         ``W12-1001`` (from an older tool) reads as number 1001 with 4 digits, so ``str()``
-        of the result is the Name exactly as it stands.
+        of the result is the Name as it stands. Whitespace around the Name (``"W12-00042 "``,
+        pasted into RT by hand) is not part of the tag: the label shows none, and a scan of it
+        must find the asset.
         """
+        name = name.strip()
         number = self.parse_loose(name)
         if not number:
             return None
         return AssetTag(self.prefix, number, len(name) - len(self.prefix))
+
+    def parse_any_width(self, text: str) -> AssetTag:
+        """Parse a tag of this prefix in any width: ``W12-00042``, or the old tool's ``W12-1001``.
+
+        For finding tags that exist; new tags are always made in the configured width.
+        Anything else is :class:`InvalidTag`, with a message showing the expected form.
+        """
+        tag = self.read_name(text)
+        if tag is None or tag.digits > MAX_DIGITS:
+            raise InvalidTag(
+                f"{text!r} is not a tag of the form {self.example!r} ({self.prefix!r} followed"
+                f" by {self.digits} digits, or another number of digits for older tags)"
+            )
+        return tag
 
     def parse_loose(self, text: str) -> int | None:
         """The number in any tag of this prefix, whatever its digit count (``W12-1001``).
@@ -150,11 +167,19 @@ class TagFormats:
 
     def parse(self, text: str) -> AssetTag:
         """Parse a tag of any configured prefix, longest prefix first."""
+        return self._format_of(text).parse(text)
+
+    def parse_any_width(self, text: str) -> AssetTag:
+        """Parse a tag of any configured prefix in any width (``W12-1001`` as well), to look up."""
+        return self._format_of(text).parse_any_width(text)
+
+    def _format_of(self, text: str) -> TagFormat:
         cleaned = text.strip()
         for fmt in sorted(self.all, key=lambda f: len(f.prefix), reverse=True):
             if cleaned.startswith(fmt.prefix):
-                return fmt.parse(cleaned)
+                return fmt
+        others = "".join(f", or {f.example!r}" for f in self.extra)
         raise InvalidTag(
             f"{text!r} is not a tag of the form {self.default.example!r}"
-            f" ({self.default.prefix!r} followed by {self.default.digits} digits)"
+            f" ({self.default.prefix!r} followed by {self.default.digits} digits){others}"
         )

@@ -297,6 +297,27 @@ def test_sqlite_in_dir_uses_the_working_directory(tmp_path):
     assert store.path.exists()
 
 
+def test_sqlite_opened_new_by_several_at_once_opens_for_all(tmp_path):
+    # Several workers of a fresh install open the new file together. SQLite refuses the
+    # switch to WAL at once rather than waiting, in about one round in fifty here.
+    for round_ in range(150):
+        path = tmp_path / f"tags-{round_}.sqlite3"
+        errors: list[BaseException] = []
+
+        def open_store(path=path, errors=errors) -> None:
+            try:
+                SqliteTagStore(path).close()
+            except BaseException as error:
+                errors.append(error)
+
+        openers = [threading.Thread(target=open_store) for _ in range(4)]
+        for t in openers:
+            t.start()
+        for t in openers:
+            t.join()
+        assert errors == [], f"round {round_}"
+
+
 def test_sqlite_waits_for_another_writer_then_goes_on(tmp_path):
     path = tmp_path / "tags.sqlite3"
     store = SqliteTagStore(path, busy_timeout=5)

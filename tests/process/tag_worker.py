@@ -1,34 +1,43 @@
 """A child process of the process tests: issues tags through the real service and store.
 
-    python -m tests.process.tag_worker TAG_DB BACKEND_DB REQUEST_ID ASSET_ID... [--go FILE]
-        [--pause before-write|after-write --marker FILE]
+    python -m tests.process.tag_worker TAG_DB BACKEND REQUEST_ID ASSET_ID... [--go FILE]
+        [--pause before-write|after-write --marker FILE] [--prefix W12-]
 
-Prints one JSON line per issue. ``--go`` waits for FILE to exist first, so that all workers
-start together. ``--pause`` stops this process for good right before (or after) the backend
-write of its first issue, having created ``--marker``, so the test can kill it there.
+BACKEND is a FileBackend's database file, or the URL of an RT (``http://...``) with the
+token in the environment variable ``RT_TOKEN``, as the service reads it. Prints one JSON
+line per issue. ``--go`` waits for FILE to exist first, so that all workers start together.
+``--pause`` stops this process for good right before (or after) the backend write of its
+first issue, having created ``--marker``, so the test can kill it there.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
 from tests.process.file_backend import FileBackend
 
+from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_core.ports import AssetBackend
 from rtutils_core.services.tags import TagService
+from rtutils_core.settings import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 
 
-class PausingBackend(FileBackend):
+class PausingBackend:
     """Stops the process at the backend write: the deterministic point for SIGKILL."""
 
-    def __init__(self, path: Path, pause: str, marker: Path) -> None:
-        super().__init__(path)
+    def __init__(self, backend: AssetBackend, pause: str, marker: Path) -> None:
+        self.backend = backend
         self.pause = pause
         self.marker = marker
+
+    def __getattr__(self, name: str):
+        return getattr(self.backend, name)
 
     def _stop_here(self) -> None:
         self.marker.write_text("paused")
@@ -38,27 +47,34 @@ class PausingBackend(FileBackend):
     def update_asset(self, asset_id, changes, if_version=None):
         if self.pause == "before-write":
             self._stop_here()
-        updated = super().update_asset(asset_id, changes, if_version)
+        updated = self.backend.update_asset(asset_id, changes, if_version)
         self._stop_here()
         return updated
+
+
+def open_backend(where: str) -> AssetBackend:
+    if where.startswith(("http://", "https://")):
+        return RTRestBackend(where, Secret(os.environ["RT_TOKEN"]), read_timeout=60)
+    return FileBackend(Path(where))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("tag_db", type=Path)
-    parser.add_argument("backend_db", type=Path)
+    parser.add_argument("backend")
     parser.add_argument("request_id")
     parser.add_argument("asset_ids", type=int, nargs="+")
     parser.add_argument("--go", type=Path)
     parser.add_argument("--pause", choices=["before-write", "after-write"])
     parser.add_argument("--marker", type=Path)
+    parser.add_argument("--prefix", default="W12-")
     args = parser.parse_args()
 
+    backend = open_backend(args.backend)
     if args.pause:
-        backend = PausingBackend(args.backend_db, args.pause, args.marker)
-    else:
-        backend = FileBackend(args.backend_db)
-    tags = TagService(backend, SqliteTagStore(args.tag_db), TagFormats(TagFormat("W12-", 5)))
+        backend = PausingBackend(backend, args.pause, args.marker)
+    formats = TagFormats(TagFormat(args.prefix, 5))
+    tags = TagService(backend, SqliteTagStore(args.tag_db), formats)
     while args.go and not args.go.exists():
         time.sleep(0.01)
     for asset_id in args.asset_ids:

@@ -1,4 +1,7 @@
-"""Real processes sharing one tag database: concurrency and a SIGKILL mid-issue."""
+"""Real processes sharing one tag database: concurrency and a SIGKILL mid-issue.
+
+The SIGKILL story runs against the FileBackend and against the real RT 5 (tests/rt_harness.py).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,20 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from attrs import define, field
 from tests.conftest import ROOT
 from tests.process.file_backend import FileBackend
+from tests.rt_harness import STUDENT_DEVICES, RTServer, unique_name
 
+from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_core.assets import AssetDraft
 
 pytestmark = pytest.mark.slow
 
@@ -24,15 +33,27 @@ WORKERS = 8
 ISSUES_PER_WORKER = 50
 
 
-def start_worker(tmp: Path, request_id: str, asset_ids, *options: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+def start_worker(
+    tmp: Path,
+    request_id: str,
+    asset_ids,
+    *options: str,
+    backend: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.Popen:
+    """A tag_worker on ``tmp``'s tag file and, unless ``backend`` says otherwise, FileBackend."""
+    env = {
+        **os.environ,
+        **(env or {}),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    }
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "tests.process.tag_worker",
             str(tmp / "tags.sqlite3"),
-            str(tmp / "backend.sqlite3"),
+            backend or str(tmp / "backend.sqlite3"),
             request_id,
             *map(str, asset_ids),
             *options,
@@ -105,31 +126,79 @@ def test_eight_processes_issue_400_distinct_consecutive_tags(tmp_path):
     assert sum(a != b for a, b in itertools.pairwise(reservers)) > 2 * WORKERS
 
 
-@pytest.mark.parametrize("pause", ["before-write", "after-write"])
-def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(tmp_path, pause):
+@define
+class CrashBackend:
+    """Two untagged assets in a backend that worker processes reach by ``where``."""
+
+    where: str
+    ids: tuple[int, int]
+    names: Callable[[], dict[int, str]]
+    prefix: str = "W12-"
+    env: Mapping[str, str] = field(factory=dict)
+
+
+@pytest.fixture
+def file_crash_backend(tmp_path: Path) -> CrashBackend:
     backend = FileBackend.create(tmp_path / "backend.sqlite3", ["Device 1", "Device 2"])
+    return CrashBackend(str(backend.path), (1, 2), backend.names)
+
+
+@pytest.fixture
+def rt_crash_backend(rt_server: RTServer, rt_backend: RTRestBackend) -> CrashBackend:
+    names = (unique_name("Device"), unique_name("Device"))
+    loaded = rt_server.insert_assets([(AssetDraft(n, STUDENT_DEVICES), ()) for n in names])
+    ids = (loaded[names[0]], loaded[names[1]])
+    return CrashBackend(
+        rt_server.url,
+        ids,
+        lambda: {i: rt_backend.get_asset(i).name for i in ids},
+        prefix=f"K{uuid.uuid4().hex[:6].upper()}-",  # RT is shared: a prefix of its own
+        env={"RT_TOKEN": rt_server.token.reveal()},
+    )
+
+
+@pytest.mark.parametrize("pause", ["before-write", "after-write"])
+@pytest.mark.parametrize("kind", ["file", pytest.param("rt", marks=pytest.mark.rt)])
+def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(request, tmp_path, kind, pause):
+    backend: CrashBackend = request.getfixturevalue(f"{kind}_crash_backend")
+    first, second = backend.ids
+    before = backend.names()
+    tag1, tag2 = f"{backend.prefix}00001", f"{backend.prefix}00002"
+
+    def worker(request_id: str, asset_id: int, *options: str) -> subprocess.Popen:
+        return start_worker(
+            tmp_path,
+            request_id,
+            [asset_id],
+            "--prefix",
+            backend.prefix,
+            *options,
+            backend=backend.where,
+            env=backend.env,
+        )
+
     marker = tmp_path / "paused"
-    doomed = start_worker(tmp_path, "req-killed", [1], "--pause", pause, "--marker", str(marker))
+    doomed = worker("req-killed", first, "--pause", pause, "--marker", str(marker))
     wait_for(marker, doomed)
     kill(doomed)
 
     store = SqliteTagStore(tmp_path / "tags.sqlite3")
-    assert [(e.state, e.tag, e.asset_id) for e in store.events()] == [("reserved", "W12-00001", 1)]
+    assert [(e.state, e.tag, e.asset_id) for e in store.events()] == [("reserved", tag1, first)]
     written = pause == "after-write"
-    assert backend.names()[1] == ("W12-00001" if written else "Device 1")
+    assert backend.names()[first] == (tag1 if written else before[first])
 
-    # Meanwhile another asset is tagged: it never gets the number held for asset 1.
-    assert results(start_worker(tmp_path, "req-other", [2]))[0]["tag"] == "W12-00002"
-    # The retry for asset 1 finishes with the same tag, once.
-    (retry,) = results(start_worker(tmp_path, "req-retry", [1]))
+    # Meanwhile another asset is tagged: it never gets the number held for the first one.
+    assert results(worker("req-other", second))[0]["tag"] == tag2
+    # The retry for the first asset finishes with the same tag, once.
+    (retry,) = results(worker("req-retry", first))
 
-    assert (retry["tag"], retry["status"]) == ("W12-00001", "assigned")
-    assert backend.names() == {1: "W12-00001", 2: "W12-00002"}
-    story = [(e.state, e.request_id) for e in reversed(store.events(asset_id=1))]
+    assert (retry["tag"], retry["status"]) == (tag1, "assigned")
+    assert backend.names() == {first: tag1, second: tag2}
+    story = [(e.state, e.request_id) for e in reversed(store.events(asset_id=first))]
     assert story == [("reserved", "req-killed"), ("assigned", "req-retry")]
-    detail = store.events(asset_id=1)[0].detail
+    detail = store.events(asset_id=first)[0].detail
     assert ("earlier write went through" if written else "request req-killed finished") in detail
-    assert store.peek_next("W12-") == 3
+    assert store.peek_next(backend.prefix) == 3
 
 
 def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path):

@@ -153,6 +153,26 @@ def test_an_old_tool_tag_of_another_width_counts_as_tagged(tags, backend):
     assert backend.get_asset(4).name == "W12-1001"
 
 
+def test_a_tag_typed_into_rt_with_stray_whitespace_is_kept_not_replaced(tags, store, backend):
+    backend.rename_directly(4, "W12-00042 ")
+    issued = tags.issue_tag(4)
+    assert (str(issued.tag), issued.status) == ("W12-00042", "already-tagged")
+    assert backend.get_asset(4).name == "W12-00042 "
+    assert store.events() == []
+
+
+def test_a_write_that_went_through_is_recognised_under_stray_whitespace(tags, store, backend):
+    backend.faults["update_asset"] = [BackendUnavailable("RT did not answer")]
+    with pytest.raises(BackendUnavailable):
+        tags.issue_tag(1)
+    backend.rename_directly(1, " W12-00001\t")  # someone finished it by hand, sloppily
+    issued = tags.issue_tag(1)
+    assert (str(issued.tag), issued.status) == ("W12-00001", "assigned")
+    assert [s for s, _, _ in states(store)] == ["reserved", "failed", "assigned"]
+    assert "earlier write went through" in store.events()[0].detail
+    assert backend.get_asset(1).name == " W12-00001\t"  # recorded, not written again
+
+
 def test_a_tag_of_another_prefix_is_not_overwritten(tags, store, backend):
     backend.rename_directly(5, "TEST-00003")
     with pytest.raises(TagConflict, match=r"TEST-00003.*refusing to replace it"):
@@ -204,6 +224,13 @@ def test_a_number_the_backend_carries_already_is_skipped_and_logged(tags, store,
     assert (skipped.state, skipped.asset_id) == ("skipped", 2)
     assert "asset 5 carries W12-00002" in skipped.detail
     assert str(tags.preview_next()) == "W12-00004"
+
+
+def test_a_number_carried_with_stray_whitespace_is_skipped_too(tags, store, backend):
+    backend.rename_directly(5, "W12-00001 ")
+    assert str(tags.issue_tag(1).tag) == "W12-00002"
+    assert states(store)[:2] == [("reserved", "W12-00001", 1), ("skipped", "W12-00001", 1)]
+    assert backend.get_asset(5).name == "W12-00001 "
 
 
 def test_a_sequence_far_behind_the_backend_asks_for_a_sync(tags, store, backend):

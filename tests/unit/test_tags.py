@@ -50,3 +50,39 @@ def test_formats_choose_by_prefix_and_refuse_unknown():
     assert formats.parse("TEST-00007") == AssetTag("TEST-", 7, 5)
     with pytest.raises(InvalidInput, match="not configured"):
         formats.for_prefix("X-")
+
+
+def test_a_name_with_stray_whitespace_reads_as_its_tag():
+    fmt = TagFormat()
+    assert fmt.read_name("W12-00042 ") == AssetTag("W12-", 42, 5)
+    assert str(fmt.read_name("\tW12-1001\n")) == "W12-1001"
+    assert fmt.read_name("W12-00042 x") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("W12-00042", AssetTag("W12-", 42, 5)),
+        ("W12-1001", AssetTag("W12-", 1001, 4)),
+        (" W12-7\r\n", AssetTag("W12-", 7, 1)),
+        ("W12-000000001234", AssetTag("W12-", 1234, 12)),
+    ],
+)
+def test_look_up_parse_takes_any_width_as_written(text, tag):
+    assert TagFormat().parse_any_width(text) == tag
+
+
+@pytest.mark.parametrize(
+    "text", ["W12-00042*7", "W12-", "W12-0000", "X12-1001", "W12-٠٠٤٢", "W12-0000000001234"]
+)
+def test_look_up_parse_still_rejects_junk_showing_the_form(text):
+    with pytest.raises(InvalidTag) as info:
+        TagFormats(TagFormat()).parse_any_width(text)
+    assert f"{text!r} is not a tag of the form 'W12-00001'" in info.value.message
+
+
+def test_look_up_parse_chooses_the_prefix_and_names_every_form_when_none_fits():
+    formats = TagFormats(TagFormat("W12-"), (TagFormat("TEST-", 3),))
+    assert formats.parse_any_width("TEST-12345") == AssetTag("TEST-", 12345, 5)
+    with pytest.raises(InvalidTag, match=r"'W12-' followed by 5 digits\), or 'TEST-001'"):
+        formats.parse_any_width("X-1")

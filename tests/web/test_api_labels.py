@@ -55,7 +55,7 @@ def test_a_label_png_is_the_preview_at_300_dpi(client):
     ("url", "status", "code"),
     [
         ("/api/v1/labels/W12-00003.pdf?template=huge", 400, "invalid_input"),
-        ("/api/v1/labels/W12-3.png", 400, "invalid_tag"),
+        ("/api/v1/labels/W12-00O42.png", 400, "invalid_tag"),
         ("/api/v1/labels/W12-09999.pdf", 404, "tag_not_found"),
         ("/api/v1/labels/W12-00003.svg", 404, "not_found"),
     ],

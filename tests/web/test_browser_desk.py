@@ -148,8 +148,8 @@ def test_the_desk_flow_sign_in_scan_issue_preview(page, live_url):
 
 def test_a_mistyped_tag_keeps_the_field_focused_for_the_next_scan(page, live_url):
     sign_in(page, live_url)
-    scan(page, "W12-3")
-    assert page.get_by_role("alert").inner_text().endswith("followed by 5 digits)")
+    scan(page, "W12-00O42")
+    assert "is not a tag of the form 'W12-00001'" in page.get_by_role("alert").inner_text()
     shot(page, "desk-04-bad-scan")
     scan(page, "W12-00002")
     page.wait_for_url(f"{live_url}/assets/2")

@@ -26,10 +26,10 @@ def test_scanner_whitespace_is_ignored(desk):
 
 
 def test_a_malformed_tag_stays_on_the_form_with_the_reason(desk):
-    response = desk.get("/lookup?tag=W12-3")
+    response = desk.get("/lookup?tag=W12-00O42")
     assert response.status_code == 400
     html = unescape(response.get_data(as_text=True))
-    assert "'W12-3' is not a tag" in html and "followed by 5 digits" in html
+    assert "'W12-00O42' is not a tag" in html and "followed by 5 digits" in html
     field = html[html.index('<input id="tag"') :].split(">", 1)[0]
     assert "autofocus" in field and "value=" not in field  # empty for the next scan
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -62,6 +63,10 @@ CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
 
 
 _EVENT_COLUMNS = "id, at, prefix, number, tag, state, asset_id, actor, request_id, detail"
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _now() -> datetime:
@@ -130,7 +135,7 @@ class SqliteTagStore:
             del self._local.db, self._local.pid
 
     def _unusable(self, exc: sqlite3.Error) -> BackendUnavailable:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _is_busy(exc):
             return BackendUnavailable(
                 f"the tag database {self.path} is busy: another writer held it for more than"
                 f" {self.busy_timeout:g} s; nothing was changed, try again"
@@ -158,12 +163,27 @@ class SqliteTagStore:
                 raise self._unusable(exc) from exc
             raise
 
+    def _enable_wal(self, db: sqlite3.Connection) -> str:
+        """Switch the file to WAL and return the journal mode it is in now.
+
+        SQLite answers "locked" at once here instead of waiting (no busy handler for this
+        lock), which processes or threads opening a new file together hit; so wait here, up
+        to the same busy timeout.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                return str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise self._unusable(exc) from None
+            except sqlite3.Error as exc:
+                raise self._unusable(exc) from None
+            time.sleep(0.01)
+
     def _create(self) -> None:
         db = self._db()
-        try:
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.Error as exc:
-            raise self._unusable(exc) from None
+        mode = self._enable_wal(db)
         if mode != "wal":
             raise ConfigError(
                 f"the tag database {self.path} cannot use write-ahead logging (journal mode"

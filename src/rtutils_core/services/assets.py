@@ -12,6 +12,26 @@ from rtutils_core.tags import TagFormats
 MAX_PER_PAGE = 100
 
 
+def find_carriers(backend: AssetBackend, tag: str) -> list[Asset]:
+    """Every asset whose Name is ``tag``, whitespace around the Name ignored.
+
+    RT's ``Name =`` misses ``"W12-00042 "`` (typed into RT by hand), so this searches for
+    Names starting with the tag and compares the stripped Names itself. An answer with any
+    Name that does not start with the tag means the backend ignored the condition: then
+    "nobody carries it" would be a guess, so that is :class:`UntrustworthyResult`.
+    """
+    carriers = []
+    for asset in backend.iter_assets(AssetQuery(name_prefix=tag)):
+        # RT compares without regard to case; anything looser is not an answer to the question.
+        if not asset.name.casefold().startswith(tag.casefold()):
+            raise UntrustworthyResult(
+                f"the backend answered a search for the Name {tag!r} with other assets"
+            )
+        if asset.name.strip() == tag:
+            carriers.append(asset)
+    return carriers
+
+
 @define
 class AssetService:
     backend: AssetBackend
@@ -23,13 +43,16 @@ class AssetService:
         return self.backend.get_asset(asset_id)
 
     def by_tag(self, text: str) -> Asset:
-        """The one asset whose Name is the tag ``text`` (as typed or scanned)."""
-        tag = str(self.tag_formats.parse(text))
-        found = self.backend.search_assets(AssetQuery(name=tag), per_page=2)
-        matches = [a for a in found.items if a.name == tag]
+        """The one asset whose Name is the tag ``text`` (as typed or scanned).
+
+        Tags of a configured prefix are found in any width, so the old tool's ``W12-1001``
+        labels scan too; a Name with stray whitespace around it still counts.
+        """
+        tag = str(self.tag_formats.parse_any_width(text))
+        matches = find_carriers(self.backend, tag)
         if not matches:
             raise TagNotFound(f"no asset carries the tag {tag!r}")
-        if len(matches) > 1 or found.total > 1:
+        if len(matches) > 1:
             ids = ", ".join(str(a.id) for a in matches)
             raise UntrustworthyResult(f"tag {tag!r} is carried by more than one asset ({ids})")
         return matches[0]

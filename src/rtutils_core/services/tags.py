@@ -24,10 +24,10 @@ from rtutils_core.errors import (
     RtutilsError,
     TagConflict,
     TagNotFound,
-    UntrustworthyResult,
 )
 from rtutils_core.ports import AssetBackend, Reservation, TagEvent, TagStore
 from rtutils_core.sequences import shown
+from rtutils_core.services.assets import find_carriers
 from rtutils_core.tag_events import iter_events_csv
 from rtutils_core.tags import AssetTag, TagFormat, TagFormats
 
@@ -196,7 +196,7 @@ class TagService:
             self._refuse_other_prefix(fmt, asset)
             return None
         held = self.store.reservation_for(fmt.prefix, asset.id)
-        if held is not None and held.tag == asset.name and not held.is_assigned:
+        if held is not None and held.tag == str(current) and not held.is_assigned:
             # An earlier attempt (or a concurrent one) wrote it but did not record it.
             note = "the backend carried it already: an earlier write went through"
             recorded = self.store.record(
@@ -219,14 +219,7 @@ class TagService:
 
     def _holder_of(self, tag: str, asset_id: int) -> int | None:
         """Another asset whose Name is ``tag`` in the backend, if there is one."""
-        found = self.backend.search_assets(AssetQuery(name=tag), per_page=10)
-        # RT compares Names without regard to case; anything else in the answer means the
-        # condition was ignored, and then "nobody carries it" would be a guess.
-        if any(a.name.casefold() != tag.casefold() for a in found.items):
-            raise UntrustworthyResult(
-                f"the backend answered a search for the Name {tag!r} with other assets"
-            )
-        others = [a.id for a in found.items if a.id != asset_id]
+        others = [a.id for a in find_carriers(self.backend, tag) if a.id != asset_id]
         return others[0] if others else None
 
     def _fail(
@@ -271,7 +264,7 @@ class TagService:
         if held is None or held.is_assigned:
             raise TagNotFound(f"asset {asset_id} holds no open {fmt.prefix!r} reservation")
         try:
-            carries = self.backend.get_asset(asset_id).name == held.tag
+            carries = self.backend.get_asset(asset_id).name.strip() == held.tag
         except AssetNotFound:
             carries = False
         if carries:
