@@ -1,4 +1,4 @@
-"""The built wheel carries its templates, static files and data."""
+"""The built wheel carries its templates, static files, label fonts and data."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 
 @pytest.mark.slow
-def test_wheel_contains_templates_static_and_demo_data(tmp_path):
+def test_wheel_contains_templates_static_fonts_and_demo_data(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(
         ROOT,
@@ -43,9 +43,21 @@ def test_wheel_contains_templates_static_and_demo_data(tmp_path):
         "rtutils_web/templates/home.html",
         "rtutils_web/static/app.css",
         "rtutils_adapters/memory/demo_assets.json",
+        "rtutils_adapters/pdf/fonts/DejaVuSansCondensed.ttf",
+        "rtutils_adapters/pdf/fonts/DejaVuSansCondensed-Bold.ttf",
+        "rtutils_adapters/pdf/fonts/DroidSansFallbackFull.ttf",
+        "rtutils_adapters/pdf/fonts/LICENSE-DejaVu.txt",
+        "rtutils_adapters/pdf/fonts/LICENSE-DroidSansFallback.txt",
         "rtutils_core/__init__.py",
     ]:
         assert expected in names, expected
+    # Every data file of the source tree ships, not only the ones named above.
+    packaged = ["rtutils_web/templates", "rtutils_web/static", "rtutils_adapters/pdf/fonts"]
+    for folder in packaged:
+        for path in (ROOT / "src" / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                name = path.relative_to(ROOT / "src").as_posix()
+                assert name in names, name
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "request-tracker-utils = rtutils_web.cli:main" in text

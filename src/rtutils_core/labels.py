@@ -37,6 +37,7 @@ DEFAULT_TEMPLATE = LARGE
 
 #: Printable band across 62 mm tape: 696 dots at 300 dpi (brother_ql's label table).
 TAPE_62_PRINTABLE_MM = dots(696)
+TAPE_62_MM = 62.0
 #: DK-11201 die-cut: 306 x 991 printable dots of a 29 x 90.3 mm label.
 DK11201_PRINTABLE_MM = (dots(991), dots(306))
 DK11201_SIZE_MM = (90.3, 29.0)
@@ -95,6 +96,8 @@ class LabelTemplate:
     text_blocks: tuple[TextBlock, ...] = field(converter=_blocks)
     qr_module_dots: tuple[int, int] = (MIN_QR_MODULE_DOTS, 10)
     barcode_x_dots: tuple[int, int] = (2, 4)
+    #: Width of continuous tape, which the page height may not exceed (None: die-cut stock).
+    tape_mm: float | None = None
 
     @property
     def page(self) -> Box:
@@ -152,6 +155,7 @@ def large_template(
             )
         ],
         barcode_x_dots=(2, 5),
+        tape_mm=TAPE_62_MM,
     )
 
 
@@ -252,6 +256,13 @@ def _sides(overflow: Iterable[tuple[str, float]]) -> str:
 
 def _check_boxes(template: LabelTemplate) -> list[str]:
     problems = []
+    if template.tape_mm is not None and template.height_mm > template.tape_mm + 1e-6:
+        # The printable band is centred on the page, but the tape is all there is to print on.
+        problems.append(
+            f"the page is {template.height_mm:.1f} mm high, but the tape is"
+            f" {template.tape_mm:.1f} mm across: {template.height_mm - template.tape_mm:.1f} mm"
+            " too high (LABEL_HEIGHT_MM)"
+        )
     named = _named_boxes(template)
     for name, box in named:
         if box.width <= 0 or box.height <= 0:

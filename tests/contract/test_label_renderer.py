@@ -18,6 +18,7 @@ from tests.label_fakes import FakeLabelMetrics
 
 from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.pdf.fonts import FontSet
 from rtutils_core.assets import AssetDraft
 from rtutils_core.geometry import LabelLayout
 from rtutils_core.services.labels import BatchSelection, LabelService
@@ -192,6 +193,30 @@ def test_png_previews_can_be_made_from_several_threads_at_once(backend):
     assert len(results) == 4 and len(set(results)) == 1
 
 
+def test_fonts_embedded_from_several_threads_at_once_are_the_fonts_embedded_alone():
+    # The web server renders labels in several threads, and they share the parsed fonts.
+    face = FontSet.embedded().regular
+    accented = [ord(ch) for ch in "ÀÉÑÖÜàéñöüŽžŠšČčĆćǼǽW12-0123456789 Zoë Ñandú"]
+    alone = face.subset(accented)
+    results: list[bytes] = []
+
+    def embed() -> None:
+        results.extend(face.subset(accented) for _ in range(200))
+
+    threads = [threading.Thread(target=embed) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to meet a race
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(results) == 4 * 200
+    assert sum(r != alone for r in results) == 0
+
+
 def test_a_batch_is_one_pdf_with_a_page_per_label_each_scanning(backend):
     service = make_service(backend)
     tags = ["W12-00100", "W12-00101", "W12-00400", "W12-00401"]
@@ -223,6 +248,7 @@ STREAM_SCRIPT = """
 import sys
 from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.pdf.fonts import FontSet
 from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.services.labels import BatchSelection, LabelService
 from rtutils_core.settings import Settings

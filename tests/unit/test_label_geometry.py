@@ -190,6 +190,13 @@ def test_a_label_too_narrow_for_its_text_is_refused_naming_the_element_and_the_o
     assert "tag 'W12-00001'" in message and "mm too wide" in message
 
 
+def test_a_label_taller_than_the_tape_is_refused():
+    with pytest.raises(
+        LayoutError, match=r"the page is 70\.0 mm high, but the tape is 62\.0 mm across: 8\.0 mm"
+    ):
+        load_templates(METRICS, height_mm=70)
+
+
 def test_a_label_too_short_for_its_lines_is_refused():
     with pytest.raises(LayoutError, match=r"needs 32\.2 mm at full size .* mm too tall"):
         load_templates(METRICS, padding_mm=12)

@@ -129,6 +129,14 @@ def test_tags_not_found_are_named_and_never_replaced(service):
     assert plan.missing == ("W12-00999",)
 
 
+def test_a_tag_typed_into_rt_with_stray_whitespace_prints_its_asset(service, backend):
+    backend.rename_directly(by_name(backend, "W12-00002").id, "W12-00002 ")
+    for tags in (["W12-00002"], ["W12-00001", "W12-00002"], ["W12-00002", "W12-90000"]):
+        plan = service.plan_batch(BatchSelection(tags=tags), 10)
+        assert "W12-00002" not in plan.missing
+        assert [service.tag_of(a) for a in plan.assets] == [t for t in tags if t != "W12-90000"]
+
+
 def test_text_that_is_not_a_tag_is_refused_by_name(service):
     with pytest.raises(InvalidInput, match="not tags: 'Library cart A1'"):
         service.plan_batch(BatchSelection(tags=["W12-00001", "Library cart A1"]), 10)
@@ -213,6 +221,9 @@ def test_close_tags_share_one_prefix_search_and_distant_ones_do_not():
     close = [f"W12-000{n:02d}" for n in range(1, 40)]
     assert tag_queries(close) == [AssetQuery(name_prefix="W12-000")]
     distant = ["W12-00001", "W12-50000", "W12-99999"]
-    assert tag_queries(distant) == [AssetQuery(name=t) for t in distant]
+    assert tag_queries(distant) == [AssetQuery(name_prefix=t) for t in distant]
     mixed = sorted(["W12-00001", "W12-00002", "W12-70000"])
-    assert tag_queries(mixed) == [AssetQuery(name_prefix="W12-0000"), AssetQuery(name="W12-70000")]
+    assert tag_queries(mixed) == [
+        AssetQuery(name_prefix="W12-0000"),
+        AssetQuery(name_prefix="W12-70000"),
+    ]

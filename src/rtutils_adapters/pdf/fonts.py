@@ -31,6 +31,9 @@ class FontFace:
         self.widths: dict[int, float] = ttf.charWidths
         self.default_width: float = ttf.defaultWidth
         self.name: str = ttf.name.decode("latin-1")
+        # The parser reads the font file through one shared position (seek, then read), so
+        # two threads subsetting the same face at once would read each other's glyphs.
+        self._subset_lock = threading.Lock()
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.glyphs
@@ -41,7 +44,8 @@ class FontFace:
 
     def subset(self, codepoints: list[int]) -> bytes:
         """A TrueType font whose code ``i`` draws ``codepoints[i]``."""
-        data: bytes = self.ttf.makeSubset(codepoints)
+        with self._subset_lock:
+            data: bytes = self.ttf.makeSubset(codepoints)
         return data
 
 

@@ -249,11 +249,14 @@ class LabelService:
                 f"not tags: {', '.join(repr(t) for t in bad)}"
                 f" (tags look like {self.tag_formats.default.example!r})"
             )
+        # Keyed by the stripped Name: a Name typed into RT as "W12-00042 " carries that tag,
+        # as it does for look-up and issuing.
         by_name: dict[str, list[Asset]] = {}
         for query in tag_queries(sorted(set(wanted))):
             for asset in self.backend.iter_assets(query):
-                if asset.id not in {a.id for a in by_name.get(asset.name, [])}:
-                    by_name.setdefault(asset.name, []).append(asset)
+                name = asset.name.strip()
+                if asset.id not in {a.id for a in by_name.get(name, [])}:
+                    by_name.setdefault(name, []).append(asset)
         found: list[Asset] = []
         missing: list[str] = []
         for tag in wanted:
@@ -273,12 +276,13 @@ def tag_queries(tags: Sequence[str]) -> list[AssetQuery]:
 
     Tags that share a long prefix are fetched with one prefix search when its worst case
     (every possible name under the prefix exists) needs no more pages than looking the tags
-    up one by one; otherwise the group is split on the next character.
+    up one by one; otherwise the group is split on the next character. A single tag is a
+    prefix search too, because RT's ``Name =`` misses a Name with stray trailing whitespace.
     """
     if not tags:
         return []
     if len(tags) == 1:
-        return [AssetQuery(name=tags[0])]
+        return [AssetQuery(name_prefix=tags[0])]
     prefix = _common_prefix(tags)
     free = max(len(t) for t in tags) - len(prefix)
     if prefix and 10**free <= PAGE_SIZE * len(tags):
@@ -287,7 +291,7 @@ def tag_queries(tags: Sequence[str]) -> list[AssetQuery]:
     for tag in tags:
         groups.setdefault(tag[: len(prefix) + 1], []).append(tag)
     if len(groups) == 1:  # one tag is the prefix of all others: look them up one by one
-        return [AssetQuery(name=t) for t in tags]
+        return [AssetQuery(name_prefix=t) for t in tags]
     return [q for group in groups.values() for q in tag_queries(group)]
 
 
