@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from datetime import datetime
 
-import pytest
 from tests.web.conftest import RT_TOKEN, bearer, csrf_token, sign_in
 
-from rtutils_web.logs import configure_logging, get_logger
-
-
-@pytest.fixture
-def log_lines(web_settings):
-    stream = io.StringIO()
-    configure_logging(level="INFO", fmt="json", secrets=web_settings.secrets(), stream=stream)
-
-    def lines(event: str | None = None) -> list[dict]:
-        parsed = [json.loads(line) for line in stream.getvalue().splitlines()]
-        return [p for p in parsed if event is None or p["event"] == event]
-
-    yield lines
-    configure_logging(level="INFO", fmt="console")
+from rtutils_web.logs import get_logger
 
 
 def test_a_request_line_has_every_contract_field(client, log_lines):
