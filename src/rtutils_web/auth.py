@@ -84,6 +84,9 @@ def _from_header(tokens: TokenRegistry) -> Principal | None:
     if not header:
         return None
     scheme, _, presented = header.partition(" ")
+    if scheme.lower() != "bearer" and not _is_api():
+        # Not ours: a reverse proxy's HTTP Basic auth in front of the desk passes its header on.
+        return None
     if scheme.lower() != "bearer" or not presented.strip():
         raise _bearer_challenge("use 'Authorization: Bearer <token>'")
     entry = tokens.find(presented.strip())

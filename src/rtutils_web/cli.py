@@ -143,9 +143,26 @@ def serve(settings: Settings, app: object) -> int:
     from rtutils_web.logs import get_logger
     from rtutils_web.security import MAX_REQUEST_BYTES
 
+    log = get_logger("rtutils.cli")
+    address = f"{settings.host}:{settings.port}"
+    try:
+        server = waitress.create_server(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            ident="request-tracker-utils",
+            # Refuse oversized bodies before buffering them; the app answers 413 with JSON below.
+            max_request_body_size=MAX_REQUEST_BYTES * 2,
+        )
+    except OSError as error:  # port taken, address not on this machine, no permission
+        message = f"cannot listen on {address}: {error.strerror or error}"
+        log.error("startup_failed", error_code="cannot_listen", error=message)
+        print(f"request-tracker-utils: cannot start: {message}", file=sys.stderr)
+        return 2
     # systemd stops the service with SIGTERM: exit normally so that clean-up (atexit) runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    get_logger("rtutils.cli").info(
+    log.info(
         "starting",
         backend=settings.backend,
         host=settings.host,
@@ -154,16 +171,7 @@ def serve(settings: Settings, app: object) -> int:
         rt_url=settings.rt_url if not settings.is_demo else None,
         url=f"http://{settings.host}:{settings.port}/",
     )
-    waitress.serve(
-        app,
-        host=settings.host,
-        port=settings.port,
-        threads=settings.threads,
-        ident="request-tracker-utils",
-        # Refuse oversized bodies before buffering them; the app answers 413 with JSON below.
-        max_request_body_size=MAX_REQUEST_BYTES * 2,
-        _quiet=True,
-    )
+    server.run()
     return 0
 
 

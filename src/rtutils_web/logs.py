@@ -83,7 +83,6 @@ def configure_logging(
         structlog.stdlib.add_log_level,
         _add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
-        SecretRedactor(secrets),
     ]
     renderer: Any = (
         structlog.dev.ConsoleRenderer(colors=stream.isatty())
@@ -95,6 +94,9 @@ def configure_logging(
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            # Last before rendering, so that tracebacks and other libraries' extras are
+            # redacted too.
+            SecretRedactor(secrets),
             renderer,
         ],
     )

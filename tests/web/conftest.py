@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 
 import pytest
 
 from rtutils_core.settings import Settings
 from rtutils_web.app import create_app
+from rtutils_web.logs import configure_logging
 
 TOKENS = {
     "viewer": "view-0123456789abcdef0123456789",
@@ -68,3 +71,17 @@ def desk(client):
     """A browser-like client signed in as an operator."""
     sign_in(client, "operator")
     return client
+
+
+@pytest.fixture
+def log_lines(web_settings):
+    """The JSON log lines written while the test runs, optionally only one event's."""
+    stream = io.StringIO()
+    configure_logging(level="INFO", fmt="json", secrets=web_settings.secrets(), stream=stream)
+
+    def lines(event: str | None = None) -> list[dict]:
+        parsed = [json.loads(line) for line in stream.getvalue().splitlines()]
+        return [p for p in parsed if event is None or p["event"] == event]
+
+    yield lines
+    configure_logging(level="INFO", fmt="console")

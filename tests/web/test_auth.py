@@ -151,3 +151,13 @@ def test_without_tokens_nobody_gets_in(tmp_path):
     client = app.test_client()
     assert client.get("/api/v1/assets/1", headers=bearer("admin")).status_code == 401
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_reverse_proxys_basic_auth_does_not_lock_out_the_desk_or_the_probes(client):
+    """A proxy with HTTP Basic auth in front passes its Authorization header on."""
+    proxy = {"Authorization": "Basic dXNlcjpwYXNz"}
+    assert client.get("/healthz", headers=proxy).status_code == 200
+    assert client.get("/login", headers=proxy).status_code == 200
+    form = {"token": TOKENS["operator"], "csrf_token": csrf_token(client)}
+    assert client.post("/login", data=form, headers=proxy).status_code == 302
+    assert client.get("/", headers=proxy).status_code == 200

@@ -186,3 +186,18 @@ def test_on_a_terminal_the_demo_token_is_printed_once_and_never_logged():
         os.close(terminal)
     assert shown.count(token) == 1
     assert token not in logs and '"event": "login"' in logs
+
+
+def test_a_port_in_use_stops_start_up_with_one_json_line_and_no_traceback():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = run_cli("--demo", env={"PORT": str(port), "RTUTILS_API_TOKENS": ""})
+    assert out.returncode == 2
+    assert "Traceback" not in out.stdout + out.stderr
+    assert f"127.0.0.1:{port}" in out.stderr
+    (failed,) = [json.loads(line) for line in out.stdout.splitlines() if "startup_failed" in line]
+    assert failed["level"] == "error" and failed["error_code"] == "cannot_listen"

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
+import logging
 from datetime import datetime
 
-import pytest
-from tests.web.conftest import bearer, csrf_token, sign_in
+from tests.web.conftest import RT_TOKEN, bearer, csrf_token, sign_in
 
-from rtutils_web.logs import configure_logging
-
-
-@pytest.fixture
-def log_lines(web_settings):
-    stream = io.StringIO()
-    configure_logging(level="INFO", fmt="json", secrets=web_settings.secrets(), stream=stream)
-
-    def lines(event: str | None = None) -> list[dict]:
-        parsed = [json.loads(line) for line in stream.getvalue().splitlines()]
-        return [p for p in parsed if event is None or p["event"] == event]
-
-    yield lines
-    configure_logging(level="INFO", fmt="console")
+from rtutils_web.logs import get_logger
 
 
 def test_a_request_line_has_every_contract_field(client, log_lines):
@@ -84,3 +70,20 @@ def test_moving_a_sequence_is_a_warning_with_the_prefix(client, log_lines):
     (event,) = log_lines("sequence_set")
     assert event["level"] == "warning"
     assert (event["prefix"], event["tag"], event["force"]) == ("W12-", "W12-00300", False)
+
+
+def test_secrets_are_redacted_from_tracebacks_and_library_extras(web_settings, log_lines):
+    try:
+        raise RuntimeError(f"RT said no to {RT_TOKEN}")
+    except RuntimeError:
+        get_logger("rtutils.web").exception("unhandled_error", error_type="RuntimeError")
+        logging.getLogger("waitress").exception("Exception while serving /x")
+    logging.getLogger("waitress").info("serving", extra={"detail": f"url?t={RT_TOKEN}"})
+    lines = log_lines()
+    assert [line["event"] for line in lines][-3:] == [
+        "unhandled_error",
+        "Exception while serving /x",
+        "serving",
+    ]
+    assert all("Traceback" in line["exception"] for line in lines[-3:-1])
+    assert RT_TOKEN not in json.dumps(lines)
