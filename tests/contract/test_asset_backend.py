@@ -143,6 +143,42 @@ def test_non_ascii_names_and_values(backend):
     assert found(backend, custom_fields={"Internal Name": "Zoë's Chromebook"}) == ["SEED-Zoë-01"]
 
 
+def test_search_by_ids_finds_those_assets_in_id_order(seeded):
+    wanted = ["SEED-00003", "PAGE-007", "SEED-00001", "PART-00001"]
+    query = AssetQuery(ids=[seeded.id(n) for n in wanted] + [MISSING_ID])
+    page = seeded.backend.search_assets(query)
+    assert [a.id for a in page.items] == sorted(seeded.id(n) for n in wanted)
+    assert page.total == len(wanted)
+    assert {a.name for a in seeded.backend.iter_assets(query)} == set(wanted)
+
+
+def test_search_by_one_id_carries_label_data(seeded):
+    (asset,) = seeded.backend.iter_assets(AssetQuery(ids=[seeded.id("SEED-00002")]))
+    assert (asset.name, asset.owner) == ("SEED-00002", "amara.okafor")
+    assert asset.cf("Serial Number") == "5CD0002"
+
+
+def test_search_by_ids_that_do_not_exist_finds_nothing(backend):
+    assert found(backend, ids=[MISSING_ID, MISSING_ID + 1]) == []
+
+
+def test_search_by_ids_applies_the_other_conditions_too(seeded):
+    ids = [seeded.id(n) for n in ("SEED-00001", "SEED-00002", "SEED-00003", "PART-00001")]
+    assert found(seeded.backend, ids=ids, status="in-use") == ["SEED-00002", "PART-00001"]
+    assert found(seeded.backend, ids=ids, catalog=SPARE_PARTS) == ["PART-00001"]
+    assert found(seeded.backend, ids=ids, custom_fields={"Manufacturer": "HP"}) == [
+        "SEED-00001",
+        "SEED-00003",
+    ]
+
+
+def test_search_by_the_most_ids_one_query_may_name(seeded):
+    ids = [seeded.id(f"PAGE-{i:03d}") for i in range(1, 101)]
+    page = seeded.backend.search_assets(AssetQuery(ids=ids))
+    assert (page.total, len(page.items)) == (100, 100)
+    assert [a.id for a in page.items] == sorted(ids)
+
+
 def test_search_pages_through_results_in_id_order(backend):
     query = AssetQuery(name_prefix="PAGE-")
     first, third = backend.search_assets(query, 1, 40), backend.search_assets(query, 3, 40)

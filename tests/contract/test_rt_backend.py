@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from tests.conftest import ROOT
 from tests.contract.conftest import PAGE_COUNT
+from tests.label_fakes import FakeLabelMetrics
 from tests.rt_harness import SPARE_PARTS, STUDENT_DEVICES, perl_string, unique_name
 
 from rtutils_adapters.rt import RTRestBackend
@@ -23,7 +24,9 @@ from rtutils_core.errors import (
     InvalidInput,
     RtutilsError,
 )
+from rtutils_core.services.labels import BatchSelection, LabelService
 from rtutils_core.settings import Secret, Settings
+from rtutils_core.tags import TagFormat, TagFormats
 
 pytestmark = pytest.mark.rt
 
@@ -80,6 +83,18 @@ def test_bulk_read_costs_one_request_per_hundred_assets(rt_server, rt_seed_ids):
     assert len(assets) == PAGE_COUNT
     assert all(a.cf("Serial Number") and a.cf("Type") for a in assets), "label data inlined"
     assert backend.requests_sent <= math.ceil(PAGE_COUNT / 100) + 2
+
+
+def test_label_batch_by_ids_costs_one_request_per_hundred_ids(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)  # cold metadata cache: its reads count too
+    service = LabelService(
+        backend, metrics=FakeLabelMetrics(), tag_formats=TagFormats(TagFormat("PAGE-", 3))
+    )
+    ids = [rt_seed_ids[f"PAGE-{i:03d}"] for i in range(PAGE_COUNT, 0, -1)] + [9_999_999]
+    plan = service.plan_batch(BatchSelection(asset_ids=ids), limit=1000)
+    assert [a.id for a in plan.assets] == ids[:-1], "in the order asked"
+    assert plan.missing == ("asset 9999999",)
+    assert backend.requests_sent <= math.ceil(len(ids) / 100) + 2
 
 
 @pytest.mark.slow

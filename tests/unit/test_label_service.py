@@ -159,6 +159,33 @@ def test_asset_ids_not_found_and_untagged_assets_are_reported(service, backend):
     )
 
 
+def test_a_batch_of_asset_ids_costs_one_search_per_hundred_ids_and_no_reads(backend):
+    service, _ = make_service(backend)
+    made = [
+        backend.add_asset(AssetDraft(name=f"W12-{n:05d}", catalog="Student Devices")).id
+        for n in range(50_001, 50_251)
+    ]
+    asked = made[::-1][:120] + [990_001] + made[::-1][120:]  # 250 found, 1 missing
+    backend.calls.clear()
+    plan = service.plan_batch(BatchSelection(asset_ids=asked), limit=1000)
+    assert [a.id for a in plan.assets] == [i for i in asked if i != 990_001]
+    assert plan.missing == ("asset 990001",)
+    assert backend.calls == {"search_assets": 3}  # ceil(251 / 100), no get_asset
+
+
+def test_an_asset_id_asked_twice_prints_twice_and_is_searched_once(service, backend):
+    backend.calls.clear()
+    plan = service.plan_batch(BatchSelection(asset_ids=[2, 1, 2]), 10)
+    assert [a.id for a in plan.assets] == [2, 1, 2]
+    assert backend.calls == {"search_assets": 1}
+
+
+@pytest.mark.parametrize("bad", [0, -3])
+def test_an_asset_id_below_one_is_refused_by_value(service, bad):
+    with pytest.raises(InvalidInput, match=f"asset ids are whole numbers of 1 or more, not {bad}"):
+        service.plan_batch(BatchSelection(asset_ids=[1, bad]), 10)
+
+
 def test_a_search_selects_the_batch(service):
     query = AssetQuery(custom_fields={"Type": "Charger"}, name_prefix="W12-")
     plan = service.plan_batch(BatchSelection(query=query), 100)

@@ -57,6 +57,27 @@ def test_every_condition_is_anded_and_quoted():
     )
 
 
+def test_ids_are_one_bracketed_alternative_anded_with_the_rest():
+    assert build(AssetQuery(ids=[7])) == "id = 7"
+    assert build(AssetQuery(ids=[7, 3], status="new")) == "(id = 7 OR id = 3) AND Status = 'new'"
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        ([], "needs at least one id"),
+        ([1, 0], "not 0"),
+        ([-1], "not -1"),
+        ([True], "not True"),
+        (["1 OR id > 0"], "not '1 OR id > 0'"),
+        (range(1, 102), "at most 100 asset ids, not 101"),
+    ],
+)
+def test_ids_that_are_not_positive_whole_numbers_are_refused(ids, message):
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        AssetQuery(ids=ids)
+
+
 def asset(name: str, **fields: str) -> Asset:
     return Asset(id=1, name=name, catalog="Student Devices", custom_fields=fields)
 
@@ -75,6 +96,8 @@ def asset(name: str, **fields: str) -> Asset:
             Match.FOREIGN,
         ),
         (AssetQuery(status="in-use"), asset("a"), Match.FOREIGN),
+        (AssetQuery(ids=[1, 2]), asset("a"), Match.EXACT),
+        (AssetQuery(ids=[2, 3]), asset("a"), Match.FOREIGN),  # an id not asked for
     ],
 )
 def test_answers_are_sorted_into_matches_near_misses_and_foreign_assets(query, item, expected):

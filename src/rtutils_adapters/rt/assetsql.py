@@ -45,6 +45,10 @@ def _cf_key(name: str) -> str:
 def build(query: AssetQuery) -> str:
     """The AssetSQL for ``query``: every condition ANDed; all assets when it is empty."""
     parts: list[str] = []
+    if query.ids is not None:
+        # Ids are checked to be positive ints by AssetQuery; int() keeps them bare numbers.
+        ids = " OR ".join(f"id = {int(i)}" for i in query.ids)
+        parts.append(f"({ids})" if len(query.ids) > 1 else ids)
     if query.catalog is not None:
         parts.append(f"Catalog = {quote(query.catalog, 'catalog')}")
     if query.status is not None:
@@ -85,6 +89,8 @@ def broken_condition(
     query: AssetQuery, asset: Asset, cf_values: Mapping[str, Sequence[str]]
 ) -> str | None:
     """The first condition of ``query`` that ``asset`` breaks even by RT's loose rules."""
+    if query.ids is not None and asset.id not in query.ids:
+        return "id was not asked for"
     if query.catalog is not None and not _same(asset.catalog, query.catalog):
         return f"catalog is {asset.catalog!r}, not {query.catalog!r}"
     if query.status is not None and not _same(asset.status, query.status):

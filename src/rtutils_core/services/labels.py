@@ -12,8 +12,8 @@ from typing import BinaryIO
 
 from attrs import define, field, frozen
 
-from rtutils_core.assets import Asset, AssetQuery
-from rtutils_core.errors import AssetNotFound, ConfigError, InvalidInput, UntrustworthyResult
+from rtutils_core.assets import MAX_QUERY_IDS, Asset, AssetQuery
+from rtutils_core.errors import ConfigError, InvalidInput, UntrustworthyResult
 from rtutils_core.geometry import LabelLayout, strings
 from rtutils_core.label_layout import content_for_asset, lay_out_label
 from rtutils_core.labels import (
@@ -221,13 +221,21 @@ class LabelService:
         return self._renderer().render_pdf(layouts(), out)
 
     def _resolve_ids(self, asset_ids: Sequence[int]) -> tuple[list[Asset], list[str]]:
-        found: list[Asset] = []
-        missing: list[str] = []
-        for asset_id in asset_ids:
-            try:
-                found.append(self.backend.get_asset(asset_id))
-            except AssetNotFound:
-                missing.append(f"asset {asset_id}")
+        # One search per MAX_QUERY_IDS distinct ids, not one read per asset; each asset
+        # found is placed by its own id, so an answer can never stand in for another id.
+        distinct = list(dict.fromkeys(asset_ids))
+        by_id: dict[int, Asset] = {}
+        for start in range(0, len(distinct), MAX_QUERY_IDS):
+            chunk = distinct[start : start + MAX_QUERY_IDS]
+            for asset in self.backend.iter_assets(AssetQuery(ids=chunk)):
+                if asset.id not in chunk:
+                    raise UntrustworthyResult(
+                        f"the backend answered a search for asset ids with asset {asset.id},"
+                        " which was not asked for"
+                    )
+                by_id[asset.id] = asset
+        found = [by_id[i] for i in asset_ids if i in by_id]
+        missing = [f"asset {i}" for i in asset_ids if i not in by_id]
         return found, missing
 
     def _resolve_query(self, query: AssetQuery, limit: int) -> list[Asset]:
