@@ -6,7 +6,7 @@ client threads over keep-alive connections and reports requests per second and p
 latency per scenario. ``GET /healthz`` is the baseline measured in the same run: it costs
 the server and the client everything but the application's own work.
 
-    .venv/bin/python benchmarks/http.py [--seconds 5] [--clients 4] [--threads 8]
+    .venv/bin/python benchmarks/web_service.py [--seconds 5] [--clients 4] [--threads 8]
 
 The client shares the machine with the server, so figures are lower than a separate client
 would see; compare scenarios with the baseline of the same run.
@@ -14,22 +14,16 @@ would see; compare scenarios with the baseline of the same run.
 
 from __future__ import annotations
 
-import os
-import sys
-
-# This file is named http.py and Python puts its folder first on the path when it runs as a
-# script; without this, ``import http.client`` (here, and in waitress and Flask) found it.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-
 import argparse
 import http.client
 import json
+import os
 import platform
 import secrets
 import socket
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
