@@ -125,7 +125,12 @@ class MemoryBackend:
         with self._lock:
             self._count("search_assets")
             self._check_query(query)
-            matching = [a for _, a in sorted(self._assets.items()) if query.matches(a)]
+            # Like RT's asset collections: deleted assets are never in a search result.
+            matching = [
+                a
+                for _, a in sorted(self._assets.items())
+                if a.status != "deleted" and query.matches(a)
+            ]
         start = (page - 1) * per_page
         return AssetPage(matching[start : start + per_page], page, per_page, len(matching))
 
