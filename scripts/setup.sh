@@ -7,11 +7,13 @@ VENV="${RTUTILS_VENV:-$ROOT/.venv}"
 say() { printf '==> %s\n' "$*" >&2; }
 
 # Debian packages the test suite needs: a real RT 5 for the contract tests, Chromium for
-# the browser tests, Nix for evaluating the flake and the NixOS module.
+# the browser tests, Nix for evaluating the flake and the NixOS module, PostgreSQL 15 for the
+# shared tag store's contract tests (tests/pg_harness.py runs its initdb and pg_ctl).
 TEST_APT_PACKAGES=(
   request-tracker5 rt5-db-sqlite rt5-standalone
   chromium
   nix-bin
+  postgresql-15
 )
 
 apt_install() {

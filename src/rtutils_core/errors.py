@@ -111,3 +111,9 @@ class UntrustworthyResult(BackendError):
     """
 
     code = "untrustworthy_result"
+
+
+class SchemaTooNew(ConfigError):
+    """A store's database was written by a newer version of rtutils; it is left untouched."""
+
+    code = "schema_too_new"

@@ -1,9 +1,11 @@
 """Issuing tags against an AssetBackend from concurrent clients: every Name unique, logged.
 
-Parametrised over the memory backend and the real RT 5 (tests/rt_harness.py). Each test
+Parametrised over the memory backend and the real RT 5 (tests/rt_harness.py), and over the
+tag stores: one SQLite file, or one PostgreSQL database (tests/pg_harness.py). Each test
 uses a prefix of its own, so the tags other tests (or earlier runs) put into the shared RT
-do not matter. The clients are threads, each with its own service, its own handle on one
-SQLite tag file and, on RT, its own ``RTRestBackend`` (its own connection pool), as the
+do not matter. The clients are threads, each with its own service, its own handle on the
+one tag store (for PostgreSQL its own connection pool, as a separate instance of the
+service has) and, on RT, its own ``RTRestBackend`` (its own connection pool), as the
 processes of a deployed service would have.
 """
 
@@ -21,10 +23,11 @@ from attrs import define
 from tests.rt_harness import STUDENT_DEVICES, RTServer, unique_name
 
 from rtutils_adapters.memory import MemoryBackend
+from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
-from rtutils_core.ports import AssetBackend
+from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services import AssetService
 from rtutils_core.services.tags import TagService
 from rtutils_core.tags import TagFormat, TagFormats
@@ -32,6 +35,16 @@ from rtutils_core.tags import TagFormat, TagFormats
 BACKENDS = ["memory", pytest.param("rt", marks=[pytest.mark.rt, pytest.mark.slow])]
 ASSETS = 50
 CLIENTS = 4
+#: Assets of the concurrent test on the real RT with PostgreSQL (RT is slow: ~4 requests a tag).
+RT_POSTGRES_ASSETS = 24
+
+
+@define
+class Stores:
+    """One tag store of a kind (``sqlite``, ``postgres``), opened anew for every client."""
+
+    kind: str
+    open: Callable[[], TagStore]
 
 
 @define
@@ -44,26 +57,45 @@ class World:
     add_assets: Callable[[Sequence[str]], list[int]]
     #: A backend object for one more client (the same fake; a new RT connection pool).
     connect: Callable[[], AssetBackend]
-    #: The one tag database file every client opens.
-    store_path: Path
+    #: The one tag store every client uses.
+    stores: Stores
+    kind: str = "memory"
 
     def service(self, formats: TagFormats, backend: AssetBackend | None = None) -> TagService:
-        return TagService(backend or self.backend, SqliteTagStore(self.store_path), formats)
+        return TagService(backend or self.backend, self.stores.open(), formats)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    """A SQLite file, or a fresh PostgreSQL database; every handle is closed after the test."""
+    opened: list[PostgresTagStore] = []
+    # Fixtures are set up here, never from the clients' threads.
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+
+    def open_one() -> TagStore:
+        if request.param == "sqlite":
+            return SqliteTagStore(tmp_path / "tags.sqlite3")
+        opened.append(PostgresTagStore(url))
+        return opened[-1]
+
+    yield Stores(request.param, open_one)
+    for store in opened:
+        store.close()
 
 
 @pytest.fixture
-def memory_world(tmp_path: Path) -> World:
+def memory_world(stores: Stores) -> World:
     backend = MemoryBackend()
     backend.add_catalog("Tag contract")
 
     def add_assets(names: Sequence[str]) -> list[int]:
         return [backend.create_asset(AssetDraft(name=n, catalog="Tag contract")).id for n in names]
 
-    return World(backend, add_assets, lambda: backend, tmp_path / "tags.sqlite3")
+    return World(backend, add_assets, lambda: backend, stores)
 
 
 @pytest.fixture
-def rt_world(rt_server: RTServer, rt_backend: RTRestBackend, tmp_path: Path) -> Iterator[World]:
+def rt_world(rt_server: RTServer, rt_backend: RTRestBackend, stores: Stores) -> Iterator[World]:
     clients: list[RTRestBackend] = []
 
     def add_assets(names: Sequence[str]) -> list[int]:
@@ -77,13 +109,14 @@ def rt_world(rt_server: RTServer, rt_backend: RTRestBackend, tmp_path: Path) -> 
         clients.append(RTRestBackend(rt_server.url, rt_server.token, read_timeout=60, backoff=0.2))
         return clients[-1]
 
-    yield World(rt_backend, add_assets, connect, tmp_path / "tags.sqlite3")
+    yield World(rt_backend, add_assets, connect, stores, "rt")
     for client in clients:
         client.close()
 
 
 @pytest.fixture(params=BACKENDS)
-def world(request: pytest.FixtureRequest) -> World:
+def world(request: pytest.FixtureRequest, stores: Stores) -> World:
+    # ``stores`` is named here so that pytest parametrises every test over the stores too.
     return request.getfixturevalue(f"{request.param}_world")
 
 
@@ -95,7 +128,8 @@ def fresh_format() -> TagFormat:
 def test_concurrent_clients_give_every_asset_one_unique_logged_tag(world):
     fmt = fresh_format()
     formats = TagFormats(fmt)
-    *assets, squatter = world.add_assets([unique_name("Device") for _ in range(ASSETS + 1)])
+    count = RT_POSTGRES_ASSETS if (world.kind, world.stores.kind) == ("rt", "postgres") else ASSETS
+    *assets, squatter = world.add_assets([unique_name("Device") for _ in range(count + 1)])
     # Someone typed the tag the sequence will hand out next into an unrelated asset.
     world.backend.update_asset(squatter, AssetChanges(name=str(fmt.make(1))))
 
@@ -105,10 +139,10 @@ def test_concurrent_clients_give_every_asset_one_unique_logged_tag(world):
     def client(seed: int) -> None:
         # Each client is its own service with its own store handle and backend object;
         # all of them try every asset, in their own order.
-        tags = world.service(formats, world.connect())
         order = assets[:]
         random.Random(seed).shuffle(order)
         try:
+            tags = world.service(formats, world.connect())
             for asset_id in order:
                 issued = tags.issue_tag(
                     asset_id, actor=f"client-{seed}", request_id=f"c{seed}-{asset_id}"
@@ -128,17 +162,17 @@ def test_concurrent_clients_give_every_asset_one_unique_logged_tag(world):
     names = {a.id: a.name for a in world.backend.iter_assets(AssetQuery(name_prefix=fmt.prefix))}
     assert names.pop(squatter) == str(fmt.make(1))
     assert sorted(names) == sorted(assets)
-    assert len(set(names.values())) == ASSETS
-    assert sorted(fmt.parse(n).number for n in names.values()) == list(range(2, ASSETS + 2))
-    assert len(told) == CLIENTS * ASSETS
+    assert len(set(names.values())) == count
+    assert sorted(fmt.parse(n).number for n in names.values()) == list(range(2, count + 2))
+    assert len(told) == CLIENTS * count
     assert all(tag == names[asset_id] for asset_id, tag in told)
 
-    log = SqliteTagStore(world.store_path).events(limit=None)
+    log = world.stores.open().events(limit=None)
     assigned = {e.asset_id: e.tag for e in log if e.state == "assigned"}
     assert assigned == names
     assert Counter(e.state for e in log) == {
-        "reserved": ASSETS + 1,
-        "assigned": ASSETS,
+        "reserved": count + 1,
+        "assigned": count,
         "skipped": 1,
     }
     (skipped,) = [e for e in log if e.state == "skipped"]

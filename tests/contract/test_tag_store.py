@@ -1,4 +1,5 @@
-"""The TagStore contract: the in-memory fake and SQLite (real files) behave the same."""
+"""The TagStore contract: the in-memory fake, SQLite (real files) and PostgreSQL (a real
+server from tests/pg_harness.py, a fresh database per test) behave the same."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from tests.conftest import SteppingClock
 
 from rtutils_adapters.memory.tags import MemoryTagStore
+from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.errors import BackendUnavailable, ConfigError, InvalidInput, TagConflict
 from rtutils_core.ports import Reservation, TagStore
@@ -21,17 +23,24 @@ TEST = TagFormat("TEST-", 3)
 WHO = {"actor": "desk:ann", "request_id": "req-1"}
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_store(request, tmp_path):
-    """Builds stores of one kind; for SQLite, every call opens the same file again."""
+    """Builds stores of one kind; for SQLite and PostgreSQL, every call opens the same
+    file or database again."""
+    opened: list[PostgresTagStore] = []
 
     def make(clock=None) -> TagStore:
         options = {"clock": clock} if clock else {}
         if request.param == "memory":
             return MemoryTagStore(**options)
-        return SqliteTagStore(tmp_path / "tags.sqlite3", **options)
+        if request.param == "sqlite":
+            return SqliteTagStore(tmp_path / "tags.sqlite3", **options)
+        opened.append(PostgresTagStore(request.getfixturevalue("pg_url"), **options))
+        return opened[-1]
 
-    return make
+    yield make
+    for store in opened:
+        store.close()
 
 
 @pytest.fixture

@@ -40,6 +40,8 @@ let
     "structlog"
     "waitress"
     "flask-wtf"
+    "psycopg"
+    "psycopg-pool"
     "setuptools"
     "wheel"
     "pytest"

@@ -3,6 +3,8 @@
     python -m tests.process.tag_worker TAG_DB BACKEND REQUEST_ID ASSET_ID... [--go FILE]
         [--pause before-write|after-write --marker FILE] [--prefix W12-]
 
+TAG_DB is the SQLite tag file, or the URL of a PostgreSQL database (``postgresql://...``).
+
 BACKEND is a FileBackend's database file, or the URL of an RT (``http://...``) with the
 token in the environment variable ``RT_TOKEN``, as the service reads it. Prints one JSON
 line per issue. ``--go`` waits for FILE to exist first, so that all workers start together.
@@ -20,9 +22,10 @@ from pathlib import Path
 
 from tests.process.file_backend import FileBackend
 
+from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
-from rtutils_core.ports import AssetBackend
+from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services.tags import TagService
 from rtutils_core.settings import Secret
 from rtutils_core.tags import TagFormat, TagFormats
@@ -58,9 +61,15 @@ def open_backend(where: str) -> AssetBackend:
     return FileBackend(Path(where))
 
 
+def open_store(where: str) -> TagStore:
+    if where.startswith("postgresql://"):
+        return PostgresTagStore(where)
+    return SqliteTagStore(Path(where))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("tag_db", type=Path)
+    parser.add_argument("tag_db")
     parser.add_argument("backend")
     parser.add_argument("request_id")
     parser.add_argument("asset_ids", type=int, nargs="+")
@@ -74,7 +83,7 @@ def main() -> None:
     if args.pause:
         backend = PausingBackend(backend, args.pause, args.marker)
     formats = TagFormats(TagFormat(args.prefix, 5))
-    tags = TagService(backend, SqliteTagStore(args.tag_db), formats)
+    tags = TagService(backend, open_store(args.tag_db), formats)
     while args.go and not args.go.exists():
         time.sleep(0.01)
     for asset_id in args.asset_ids:

@@ -1,6 +1,9 @@
 """Real processes sharing one tag database: concurrency and a SIGKILL mid-issue.
 
-The SIGKILL story runs against the FileBackend and against the real RT 5 (tests/rt_harness.py).
+Every test runs on both tag stores: one SQLite file, and one PostgreSQL database of the
+server from tests/pg_harness.py (the processes stand for instances of the service, each
+with its own connection pool). The SIGKILL story runs against the FileBackend and against
+the real RT 5 (tests/rt_harness.py).
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from tests.conftest import ROOT
 from tests.process.file_backend import FileBackend
 from tests.rt_harness import STUDENT_DEVICES, RTServer, unique_name
 
+from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft
+from rtutils_core.ports import TagStore
 
 pytestmark = pytest.mark.slow
 
@@ -33,15 +38,42 @@ WORKERS = 8
 ISSUES_PER_WORKER = 50
 
 
+@define
+class Store:
+    """The tag store the workers share: ``where`` is what a worker is given to open it."""
+
+    where: str
+    opened: list[PostgresTagStore] = field(factory=list)
+
+    def open(self) -> TagStore:
+        if self.where.startswith("postgresql://"):
+            self.opened.append(PostgresTagStore(self.where))
+            return self.opened[-1]
+        return SqliteTagStore(Path(self.where))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "sqlite":
+        where = str(tmp_path / "tags.sqlite3")
+    else:
+        where = request.getfixturevalue("pg_url")
+    shared = Store(where)
+    yield shared
+    for opened in shared.opened:
+        opened.close()
+
+
 def start_worker(
     tmp: Path,
+    store: Store,
     request_id: str,
     asset_ids,
     *options: str,
     backend: str | None = None,
     env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen:
-    """A tag_worker on ``tmp``'s tag file and, unless ``backend`` says otherwise, FileBackend."""
+    """A tag_worker on ``store`` and, unless ``backend`` says otherwise, ``tmp``'s FileBackend."""
     env = {
         **os.environ,
         **(env or {}),
@@ -52,7 +84,7 @@ def start_worker(
             sys.executable,
             "-m",
             "tests.process.tag_worker",
-            str(tmp / "tags.sqlite3"),
+            store.where,
             backend or str(tmp / "backend.sqlite3"),
             request_id,
             *map(str, asset_ids),
@@ -86,17 +118,18 @@ def kill(proc: subprocess.Popen) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
-def test_eight_processes_issue_400_distinct_consecutive_tags(tmp_path):
+def test_eight_processes_issue_400_distinct_consecutive_tags(tmp_path, store):
     total = WORKERS * ISSUES_PER_WORKER
     # Assets 1..400 need tags; asset 401 was renamed by hand to a tag the sequence will reach.
     backend = FileBackend.create(
         tmp_path / "backend.sqlite3", [*(f"Device {n}" for n in range(total)), "W12-00100"]
     )
-    SqliteTagStore(tmp_path / "tags.sqlite3").close()  # the service created it at start-up
+    store.open()  # the service created it at start-up
     go = tmp_path / "go"
     workers = [
         start_worker(
             tmp_path,
+            store,
             f"worker-{w}",
             range(w * ISSUES_PER_WORKER + 1, (w + 1) * ISSUES_PER_WORKER + 1),
             "--go",
@@ -114,13 +147,13 @@ def test_eight_processes_issue_400_distinct_consecutive_tags(tmp_path):
     numbers = sorted(int(name.removeprefix("W12-")) for name in names.values())
     assert numbers == [n for n in range(1, total + 2) if n != 100]  # distinct, consecutive
 
-    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(limit=None)
+    log = store.open().events(limit=None)
     assert Counter(e.state for e in log) == {"reserved": total + 1, "assigned": total, "skipped": 1}
     by_number = {e.number: e.state for e in log if e.state in ("assigned", "skipped")}
     assert sorted(by_number) == list(range(1, total + 2))  # the only gap is a logged skip
     assert by_number[100] == "skipped"
     assert {e.asset_id: e.tag for e in log if e.state == "assigned"} == names
-    assert SqliteTagStore(tmp_path / "tags.sqlite3").peek_next("W12-") == total + 2
+    assert store.open().peek_next("W12-") == total + 2
     # The workers really overlapped: in number order, the reserving worker changes often.
     reservers = [e.request_id for e in sorted(log, key=lambda e: e.id) if e.state == "reserved"]
     assert sum(a != b for a, b in itertools.pairwise(reservers)) > 2 * WORKERS
@@ -159,7 +192,9 @@ def rt_crash_backend(rt_server: RTServer, rt_backend: RTRestBackend) -> CrashBac
 
 @pytest.mark.parametrize("pause", ["before-write", "after-write"])
 @pytest.mark.parametrize("kind", ["file", pytest.param("rt", marks=pytest.mark.rt)])
-def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(request, tmp_path, kind, pause):
+def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(
+    request, tmp_path, store, kind, pause
+):
     backend: CrashBackend = request.getfixturevalue(f"{kind}_crash_backend")
     first, second = backend.ids
     before = backend.names()
@@ -168,6 +203,7 @@ def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(request, tmp_pat
     def worker(request_id: str, asset_id: int, *options: str) -> subprocess.Popen:
         return start_worker(
             tmp_path,
+            store,
             request_id,
             [asset_id],
             "--prefix",
@@ -182,8 +218,8 @@ def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(request, tmp_pat
     wait_for(marker, doomed)
     kill(doomed)
 
-    store = SqliteTagStore(tmp_path / "tags.sqlite3")
-    assert [(e.state, e.tag, e.asset_id) for e in store.events()] == [("reserved", tag1, first)]
+    tags = store.open()
+    assert [(e.state, e.tag, e.asset_id) for e in tags.events()] == [("reserved", tag1, first)]
     written = pause == "after-write"
     assert backend.names()[first] == (tag1 if written else before[first])
 
@@ -194,21 +230,21 @@ def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(request, tmp_pat
 
     assert (retry["tag"], retry["status"]) == (tag1, "assigned")
     assert backend.names() == {first: tag1, second: tag2}
-    story = [(e.state, e.request_id) for e in reversed(store.events(asset_id=first))]
+    story = [(e.state, e.request_id) for e in reversed(tags.events(asset_id=first))]
     assert story == [("reserved", "req-killed"), ("assigned", "req-retry")]
-    detail = store.events(asset_id=first)[0].detail
+    detail = tags.events(asset_id=first)[0].detail
     assert ("earlier write went through" if written else "request req-killed finished") in detail
-    assert store.peek_next(backend.prefix) == 3
+    assert tags.peek_next(backend.prefix) == 3
 
 
-def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path):
+def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path, store):
     assets = list(range(1, 31))
     backend = FileBackend.create(tmp_path / "backend.sqlite3", [f"Device {n}" for n in assets])
-    SqliteTagStore(tmp_path / "tags.sqlite3").close()
+    store.open()
     go = tmp_path / "go"
     orders = [assets, assets[::-1], assets[15:] + assets[:15], assets[::2] + assets[1::2]]
     racers = [
-        start_worker(tmp_path, f"racer-{n}", order, "--go", str(go))
+        start_worker(tmp_path, store, f"racer-{n}", order, "--go", str(go))
         for n, order in enumerate(orders)
     ]
     go.touch()
@@ -217,5 +253,41 @@ def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path):
     names = backend.names()
     assert sorted(int(name.removeprefix("W12-")) for name in names.values()) == assets
     assert all(a["tag"] == names[a["asset_id"]] for a in answers)  # every racer was told so
-    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(limit=None)
+    log = store.open().events(limit=None)
     assert Counter(e.state for e in log) == {"reserved": 30, "assigned": 30}
+
+
+def test_a_process_killed_mid_burst_then_a_retry_of_every_asset(tmp_path, store):
+    total = WORKERS * ISSUES_PER_WORKER
+    backend = FileBackend.create(
+        tmp_path / "backend.sqlite3", [f"Device {n}" for n in range(total)]
+    )
+    store.open()
+    go = tmp_path / "go"
+    chunks = [
+        range(w * ISSUES_PER_WORKER + 1, (w + 1) * ISSUES_PER_WORKER + 1) for w in range(WORKERS)
+    ]
+    workers = [
+        start_worker(tmp_path, store, f"burst-{w}", chunk, "--go", str(go))
+        for w, chunk in enumerate(chunks)
+    ]
+    go.touch()
+    doomed = workers[0]
+    for _ in range(10):  # let it get well into its burst, with the others running too
+        assert doomed.stdout.readline()
+    kill(doomed)
+    for proc in workers[1:]:
+        results(proc)
+
+    # After the crash, every asset is asked for its tag once more.
+    retry = results(start_worker(tmp_path, store, "retry", range(1, total + 1)), timeout=300)
+
+    names = backend.names()
+    assert {line["asset_id"]: line["tag"] for line in retry} == names  # one tag per asset
+    assert len(set(names.values())) == total  # one asset per tag
+    assert sorted(int(n.removeprefix("W12-")) for n in names.values()) == list(range(1, total + 1))
+    log = store.open().events(limit=None)
+    reserved = Counter(e.asset_id for e in log if e.state == "reserved")
+    assert set(reserved.values()) == {1}  # the killed one's numbers stayed with their assets
+    assigned = {e.asset_id: e.tag for e in log if e.state == "assigned"}
+    assert assigned == names
