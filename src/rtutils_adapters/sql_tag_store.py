@@ -20,6 +20,12 @@ from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, ne
 from rtutils_core.tags import TagFormat
 
 _EVENT_COLUMNS = "id, at, prefix, number, tag, state, asset_id, actor, request_id, detail"
+#: The tables of a tag store and their columns, in the order a copy fills them.
+TABLES = {
+    "sequences": "prefix, next_number",
+    "tags": "prefix, number, tag, asset_id, state, reserved_by",
+    "events": _EVENT_COLUMNS,
+}
 
 # The first number from ``start`` on that no row of the prefix holds: ``start`` itself, or
 # one past a held number (a run of held numbers ends at one of those). One statement, so
@@ -284,3 +290,25 @@ class SqlTagStore:
         detail = describe_move(fmt, move.before, move.after, note=note)
         self._log(tx, state, fmt.prefix, move.after, tag="", asset_id=None, who=who, detail=detail)
         return move
+
+    # -- whole tables, for copying a store into another ----------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (``sequences``, ``tags``, ``events``)."""
+        with self._reading() as tx:
+            return self._counts(tx)
+
+    def _counts(self, tx: Tx) -> dict[str, int]:
+        # Only the fixed table names are pasted in.
+        query = "SELECT COUNT(*) FROM {}"
+        return {t: int(self._run(tx, query.format(t)).fetchone()[0]) for t in TABLES}
+
+    def export_rows(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, read in one transaction; event times as datetimes."""
+        with self._reading() as tx:
+            rows = {
+                table: list(map(tuple, self._run(tx, f"SELECT {columns} FROM {table}").fetchall()))  # noqa: S608
+                for table, columns in TABLES.items()
+            }
+        rows["events"] = [(r[0], self._time_out(r[1]), *r[2:]) for r in rows["events"]]
+        return rows

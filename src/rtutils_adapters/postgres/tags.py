@@ -14,9 +14,10 @@ at most one live number per prefix.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from typing import Any
 
 import psycopg
 
@@ -28,7 +29,8 @@ from rtutils_adapters.postgres.connection import (
     Connections,
 )
 from rtutils_adapters.schema_versions import Migration, SchemaChange
-from rtutils_adapters.sql_tag_store import SqlTagStore, utc_now
+from rtutils_adapters.sql_tag_store import TABLES, SqlTagStore, utc_now
+from rtutils_core.errors import ConfigError
 
 # Lock the prefix's sequence row (made at 1 if missing) and read it: ON CONFLICT DO UPDATE
 # locks the existing row, so this is "SELECT ... FOR UPDATE" that also works the first time.
@@ -98,3 +100,29 @@ class PostgresTagStore(SqlTagStore):
         with self._db.transaction() as tx:
             row = tx.execute(_LOCK_SEQUENCE, (prefix,)).fetchone()
             yield tx, int(row[0]) if row else 1
+
+    def import_rows(self, rows: Mapping[str, Sequence[tuple[Any, ...]]]) -> None:
+        """Fill this empty store with ``rows`` (as ``export_rows`` gives them), all or nothing.
+
+        Refuses with :class:`~rtutils_core.errors.ConfigError` if the database holds any tag
+        data already: a copy never mixes two histories. Event ids are kept, and new events
+        are numbered after them.
+        """
+        with self._db.transaction() as tx:
+            # No instance may write while the copy runs; readers wait for its end too.
+            tx.execute("LOCK TABLE sequences, tags, events IN EXCLUSIVE MODE")
+            held = self._counts(tx)
+            if any(held.values()):
+                found = ", ".join(f"{n} {table}" for table, n in held.items() if n)
+                raise ConfigError(
+                    f"{self.where} holds tag data already ({found}); copy only into an empty"
+                    " database, nothing was written"
+                )
+            for table, columns in TABLES.items():
+                with tx.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows[table]:
+                        copy.write_row(row)
+            tx.execute(
+                "SELECT setval(pg_get_serial_sequence('events', 'id'),"
+                " COALESCE(max(id), 1), max(id) IS NOT NULL) FROM events"
+            )
