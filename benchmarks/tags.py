@@ -24,6 +24,16 @@ requests per issue by kind, checks that every asset ended with its own tag, and 
 in the same run the baselines: the same service on the fake backend, and RT's rate for
 single ``GET /asset/{id}`` requests, one client and --clients clients.
 
+SQLITE AGAINST POSTGRESQL, in one run (a private PostgreSQL 15 from Debian's postgresql-15,
+started by tests/pg_harness.py with its durable defaults: fsync and synchronous_commit on):
+
+    .venv/bin/python benchmarks/tags.py --stores [--issues 2000] [--repeat 3]
+
+issues tags through the service with the fake backend on each store, from one thread, from
+four threads sharing the store, and from two processes (two instances of the service, each
+with its own store handle and connection pool) sharing the assets out. Baselines: raw
+committed one-row transactions per second on each database.
+
 AN RT OF YOUR OWN, configured as for the service (RTUTILS_BACKEND=rt, RT_URL, RT_TOKEN,
 SECRET_KEY, and a sandbox prefix in EXTRA_PREFIXES such as BENCH-):
 
@@ -160,6 +170,124 @@ def bench_local(count: int, repeat: int) -> None:
     for label, (median, runs) in figures.items():
         spread = ", ".join(f"{r:.0f}" for r in runs)
         print(f"{label:<55} {median:>8.0f}   (runs: {spread})")
+
+
+def raw_postgres_commits(count: int, url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("CREATE TABLE t (n integer PRIMARY KEY, tag text UNIQUE)")
+
+        def run() -> None:
+            for n in range(count):
+                with db.transaction():
+                    db.execute("INSERT INTO t VALUES (%s, %s)", (n, f"W12-{n:05d}"))
+
+        return rate(count, run)
+
+
+def open_store(where: str) -> TagStore:
+    if where.startswith("postgresql://"):
+        from rtutils_adapters.postgres import PostgresTagStore
+
+        return PostgresTagStore(where)
+    return SqliteTagStore(Path(where))
+
+
+def _process_worker(where: str, count: int, part: int, parts: int, ready, go, done) -> None:
+    """One instance of the service: its own store handle, tagging its share of the assets."""
+    backend = memory_backend(count)
+    tags = TagService(backend, open_store(where), FORMATS)
+    ready.wait()
+    go.wait()
+    for asset_id in range(part + 1, count + 1, parts):
+        tags.issue_tag(asset_id, actor="benchmark", request_id=f"p{part}")
+    done.put(time.perf_counter())
+
+
+def in_processes(where: str, count: int, processes: int) -> float:
+    """Issues/s of ``processes`` service processes sharing the store at ``where``."""
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+    ready, go, done = spawn.Barrier(processes + 1), spawn.Event(), spawn.Queue()
+    open_store(where)  # created before the clock starts, as at service start-up
+    workers = [
+        spawn.Process(target=_process_worker, args=(where, count, p, processes, ready, go, done))
+        for p in range(processes)
+    ]
+    for w in workers:
+        w.start()
+    ready.wait()
+    started = time.perf_counter()
+    go.set()
+    finished = max(done.get(timeout=600) for _ in workers)
+    for w in workers:
+        w.join()
+    return count / (finished - started)
+
+
+def bench_stores(count: int, repeat: int) -> None:
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    from tests.pg_harness import start_pg
+
+    from rtutils_adapters.postgres import PostgresTagStore
+
+    print("starting PostgreSQL ...", file=sys.stderr)
+    server = start_pg(durable=True)
+
+    def on_pg(measure: Callable[[str], float]) -> Callable[[Path], float]:
+        def run(_: Path) -> float:
+            name = server.create_database()
+            try:
+                return measure(server.url(name))
+            finally:
+                server.drop_database(name)
+
+        return run
+
+    def sqlite_file(folder: Path) -> str:
+        return str(folder / "tags.sqlite3")
+
+    def pg_service(url: str, threads: int) -> float:
+        store = PostgresTagStore(url)
+        try:
+            return through_service(count, store, threads)
+        finally:
+            store.close()
+
+    try:
+        figures = {
+            "baseline: raw SQLite commits/s (WAL, FULL)": median_of(
+                repeat, lambda d: raw_sqlite_commits(count, d)
+            ),
+            "baseline: raw PostgreSQL commits/s (fsync on)": median_of(
+                repeat, on_pg(lambda url: raw_postgres_commits(count, url))
+            ),
+            "issues/s, SQLite store, 1 thread": median_of(
+                repeat, lambda d: through_service(count, SqliteTagStore.in_dir(d))
+            ),
+            "issues/s, PostgreSQL store, 1 thread": median_of(
+                repeat, on_pg(lambda url: pg_service(url, 1))
+            ),
+            "issues/s, SQLite store, 4 threads": median_of(
+                repeat, lambda d: through_service(count, SqliteTagStore.in_dir(d), threads=4)
+            ),
+            "issues/s, PostgreSQL store, 4 threads": median_of(
+                repeat, on_pg(lambda url: pg_service(url, 4))
+            ),
+            "issues/s, SQLite store, 2 processes": median_of(
+                repeat, lambda d: in_processes(sqlite_file(d), count, 2)
+            ),
+            "issues/s, PostgreSQL store, 2 processes": median_of(
+                repeat, on_pg(lambda url: in_processes(url, count, 2))
+            ),
+        }
+    finally:
+        server.stop()
+    print("| measured | median | runs |\n|---|---:|---|")
+    for label, (median, runs) in figures.items():
+        print(f"| {label} | {median:.0f} | {', '.join(f'{r:.0f}' for r in runs)} |")
 
 
 def bench_env(count: int, catalog: str, prefix: str | None) -> None:
@@ -310,11 +438,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="client threads (--backend rt)")
     parser.add_argument("--catalog", help="catalog for the new assets (--backend env)")
     parser.add_argument("--prefix", help="a configured prefix to issue (--backend env)")
+    parser.add_argument(
+        "--stores", action="store_true", help="SQLite against PostgreSQL (fake backend)"
+    )
     args = parser.parse_args()
 
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}")
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    if args.backend == "rt":
+    if args.stores:
+        count = args.issues or 2000
+        print(f"{count} issues per run, median of {args.repeat} runs")
+        bench_stores(count, args.repeat)
+    elif args.backend == "rt":
         bench_rt(args.issues or 50, args.clients, fake_count=2000, repeat=args.repeat)
     elif args.backend == "env":
         if not args.catalog:
