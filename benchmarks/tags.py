@@ -32,7 +32,8 @@ started by tests/pg_harness.py with its durable defaults: fsync and synchronous_
 issues tags through the service with the fake backend on each store, from one thread, from
 four threads sharing the store, and from two processes (two instances of the service, each
 with its own store handle and connection pool) sharing the assets out. Baselines: raw
-committed one-row transactions per second on each database.
+committed one-row transactions per second on each database. With --no-fsync, PostgreSQL
+runs without fsync (as the tests run it), which shows its cost without the disk.
 
 AN RT OF YOUR OWN, configured as for the service (RTUTILS_BACKEND=rt, RT_URL, RT_TOKEN,
 SECRET_KEY, and a sandbox prefix in EXTRA_PREFIXES such as BENCH-):
@@ -227,14 +228,14 @@ def in_processes(where: str, count: int, processes: int) -> float:
     return count / (finished - started)
 
 
-def bench_stores(count: int, repeat: int) -> None:
+def bench_stores(count: int, repeat: int, *, durable: bool = True) -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     from tests.pg_harness import start_pg
 
     from rtutils_adapters.postgres import PostgresTagStore
 
     print("starting PostgreSQL ...", file=sys.stderr)
-    server = start_pg(durable=True)
+    server = start_pg(durable=durable)
 
     def on_pg(measure: Callable[[str], float]) -> Callable[[Path], float]:
         def run(_: Path) -> float:
@@ -261,7 +262,7 @@ def bench_stores(count: int, repeat: int) -> None:
             "baseline: raw SQLite commits/s (WAL, FULL)": median_of(
                 repeat, lambda d: raw_sqlite_commits(count, d)
             ),
-            "baseline: raw PostgreSQL commits/s (fsync on)": median_of(
+            f"baseline: raw PostgreSQL commits/s (fsync {'on' if durable else 'off'})": median_of(
                 repeat, on_pg(lambda url: raw_postgres_commits(count, url))
             ),
             "issues/s, SQLite store, 1 thread": median_of(
@@ -441,6 +442,11 @@ def main() -> None:
     parser.add_argument(
         "--stores", action="store_true", help="SQLite against PostgreSQL (fake backend)"
     )
+    parser.add_argument(
+        "--no-fsync",
+        action="store_true",
+        help="with --stores: PostgreSQL without fsync, as the tests run it (its cost without disk)",
+    )
     args = parser.parse_args()
 
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}")
@@ -448,7 +454,7 @@ def main() -> None:
     if args.stores:
         count = args.issues or 2000
         print(f"{count} issues per run, median of {args.repeat} runs")
-        bench_stores(count, args.repeat)
+        bench_stores(count, args.repeat, durable=not args.no_fsync)
     elif args.backend == "rt":
         bench_rt(args.issues or 50, args.clients, fake_count=2000, repeat=args.repeat)
     elif args.backend == "env":
