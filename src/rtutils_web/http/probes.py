@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify
 
 from rtutils_core.errors import RtutilsError
-from rtutils_web.auth import public
+from rtutils_web.access.auth import public
 
 bp = Blueprint("health", __name__)
 

@@ -23,7 +23,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.wrappers import Response
 
-from rtutils_web.tokens import Principal, TokenRegistry
+from rtutils_web.access.tokens import Principal, TokenRegistry
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,7 +8,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from werkzeug.wrappers import Response
 
 from rtutils_web import services
-from rtutils_web.auth import current_principal, public, registry, sign_in
+from rtutils_web.access.auth import current_principal, public, registry, sign_in
 from rtutils_web.logs import get_logger
 
 bp = Blueprint("login", __name__)
@@ -29,7 +29,7 @@ def _safe_next(target: str | None) -> str:
 
 def _form(error: str = "", status: int = 200) -> tuple[str, int]:
     page = render_template(
-        "login.html",
+        "access/login.html",
         error=error,
         next=request.values.get("next", ""),
         is_demo=services.settings().is_demo,

@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 from rtutils_core.assets import AssetQuery
 from rtutils_core.errors import RtutilsError
 from rtutils_web import services
-from rtutils_web.auth import requires
-from rtutils_web.errors import status_for
-from rtutils_web.labels_io import batch_response, plan_batch, selection_for
+from rtutils_web.access.auth import requires
+from rtutils_web.http.errors import status_for
+from rtutils_web.labels.batches import batch_response, plan_batch, selection_for
 
 bp = Blueprint("pages_labels", __name__)
 #: A pasted list: tags separated by new lines, commas, semicolons or spaces.
@@ -23,7 +23,7 @@ SEARCH_FIELDS = ("catalog", "status", "name_prefix")
 
 def _form(error: str = "", status: int = 200, **extra: object) -> tuple[str, int]:
     html = render_template(
-        "batch.html",
+        "labels/batch.html",
         form=request.form if request.method == "POST" else request.args,
         templates=services.labels().template_names(),
         max_batch=services.settings().max_batch,

@@ -7,11 +7,11 @@ from werkzeug.wrappers import Response
 
 from rtutils_core.errors import RtutilsError
 from rtutils_web import services
-from rtutils_web.auth import requires
-from rtutils_web.errors import status_for
-from rtutils_web.events_io import event_filter
+from rtutils_web.access.auth import requires
+from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.errors import status_for
 from rtutils_web.logs import get_logger
-from rtutils_web.payloads import whole_number
+from rtutils_web.tags.schema import event_filter
 
 bp = Blueprint("pages_tags", __name__)
 log = get_logger("rtutils.tags")
@@ -55,7 +55,9 @@ def events() -> tuple[str, int]:
         error, status = exc.message, status_for(exc)
     csv_args = {k: v for k, v in args.items() if k != "limit"}
     return (
-        render_template("events.html", events=found, args=args, csv_args=csv_args, error=error),
+        render_template(
+            "tags/events.html", events=found, args=args, csv_args=csv_args, error=error
+        ),
         status,
     )
 
@@ -63,7 +65,7 @@ def events() -> tuple[str, int]:
 def _sequences_page(error: str = "", status: int = 200) -> tuple[str, int]:
     tags = services.tags()
     rows = [(fmt, tags.preview_next(fmt.prefix)) for fmt in services.settings().tag_formats.all]
-    return render_template("sequences.html", rows=rows, error=error), status
+    return render_template("tags/sequences.html", rows=rows, error=error), status
 
 
 @bp.get("/admin/sequences")

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, jsonify, request
 
 from rtutils_web import services
-from rtutils_web.auth import requires
-from rtutils_web.events_io import event_filter, events_page
+from rtutils_web.access.auth import requires
+from rtutils_web.http.answers import to_json
+from rtutils_web.http.bodies import json_body, parse_body, whole_number
 from rtutils_web.logs import get_logger
-from rtutils_web.payloads import IssueTagBody, SequenceBody, parse_body, whole_number
+from rtutils_web.tags.schema import (
+    IssueTagBody,
+    NextTagJson,
+    SequenceBody,
+    SequenceSetJson,
+    TagEventListJson,
+    TagIssueJson,
+    event_filter,
+)
 
 bp = Blueprint("api_tags", __name__, url_prefix="/api/v1")
 log = get_logger("rtutils.tags")
-
-
-def json_body() -> Any:
-    """The JSON body; ``{}`` when there is none (a 415 if it is not JSON)."""
-    if not request.content_length and not request.data:
-        return {}
-    return request.get_json()
 
 
 @bp.post("/assets/<asset_id>/tag")
@@ -41,15 +41,15 @@ def issue_tag(asset_id: str) -> tuple[Response, int]:
         prefix=issue.tag.prefix,
         status=issue.status,
     )
-    answer = {"asset_id": issue.asset_id, "tag": str(issue.tag), "status": issue.status}
-    return jsonify(answer), 201 if issue.status == "assigned" else 200
+    answer = TagIssueJson(asset_id=issue.asset_id, tag=str(issue.tag), status=issue.status)
+    return jsonify(to_json(answer)), 201 if issue.status == "assigned" else 200
 
 
 @bp.get("/tags/next")
 def next_tag() -> Response:
     """The tag the next issue would hand out for ``prefix`` (default prefix if absent)."""
     tag = services.tags().preview_next(request.args.get("prefix"))
-    return jsonify(next_tag=str(tag), prefix=tag.prefix)
+    return jsonify(to_json(NextTagJson.of(tag)))
 
 
 @bp.put("/tags/sequence")
@@ -65,14 +65,15 @@ def set_sequence() -> Response:
         request_id=services.request_id(),
     )
     log.warning("sequence_set", prefix=tag.prefix, tag=str(tag), next=body.next, force=body.force)
-    return jsonify(prefix=tag.prefix, next_tag=str(tag))
+    return jsonify(to_json(SequenceSetJson(prefix=tag.prefix, next_tag=str(tag))))
 
 
 @bp.get("/tags/events")
 def events() -> Response:
     """The tag event log, newest first."""
     wanted = event_filter(request.args, services.settings().tag_formats)
-    return jsonify(events_page(services.tags().events(**wanted.as_kwargs())))
+    found = services.tags().events(**wanted.as_kwargs())
+    return jsonify(to_json(TagEventListJson.of(found)))
 
 
 @bp.get("/tags/events.csv")

@@ -6,13 +6,12 @@ from flask import Blueprint, Response, request
 
 from rtutils_core.errors import InvalidInput
 from rtutils_web import services
-from rtutils_web.auth import requires
-from rtutils_web.blueprints.api_tags import json_body
-from rtutils_web.labels_io import batch_response, label_response, plan_batch, selection_for
-from rtutils_web.payloads import BatchBody, parse_body
+from rtutils_web.access.auth import requires
+from rtutils_web.http.bodies import json_body, parse_body
+from rtutils_web.labels.batches import batch_response, label_response, plan_batch, selection_for
+from rtutils_web.labels.schema import SELECTORS, BatchBody
 
 bp = Blueprint("api_labels", __name__, url_prefix="/api/v1/labels")
-SELECTORS = ("tags", "asset_ids", "query")
 
 
 def _template() -> str | None:

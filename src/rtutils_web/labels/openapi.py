@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_web.openapi_parts import json_body, operation, query_param, tag_param
+from rtutils_web.http.bodies import MAX_WHOLE
+from rtutils_web.http.openapi import ApiFacts, json_request, operation, query_param, tag_param
 
 _READ_ERRORS = (400, 401, 403, 404, 502, 503, 504)
 
@@ -42,7 +43,7 @@ def _batch_request(pattern: str, templates: list[str], max_batch: int) -> dict[s
                 "type": "array",
                 "minItems": 1,
                 "maxItems": max_batch,
-                "items": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1},
+                "items": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE},
             },
             "query": {
                 "type": "object",
@@ -69,8 +70,9 @@ def _batch_request(pattern: str, templates: list[str], max_batch: int) -> dict[s
     }
 
 
-def label_paths(pattern: str, templates: list[str], max_batch: int) -> dict[str, Any]:
+def label_paths(facts: ApiFacts) -> dict[str, Any]:
     """``/api/v1/labels/...``: single labels and batches."""
+    pattern, templates, max_batch = facts.pattern, list(facts.templates), facts.max_batch
     template = query_param("template", {"type": "string", "enum": templates})
     template["description"] = "default: the template configured for the asset's Type"
     batch_ok = _document("application/pdf", "One PDF, one page per label, in the order asked")
@@ -117,7 +119,7 @@ def label_paths(pattern: str, templates: list[str], max_batch: int) -> dict[str,
                     " search's custom field names are checked against the catalogs: a name"
                     " applied to no catalog is 400."
                 ),
-                body=json_body(_batch_request(pattern, templates, max_batch)),
+                body=json_request(_batch_request(pattern, templates, max_batch)),
             )
         },
     }

@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 from rtutils_core.assets import Asset, AssetQuery
 from rtutils_core.errors import InvalidInput, NotFound
 from rtutils_web import services
-from rtutils_web.payloads import asset_json, whole_number
+from rtutils_web.assets.schema import AssetJson
+from rtutils_web.http.bodies import whole_number
 
 bp = Blueprint("pages", __name__)
 PER_PAGE = 25
@@ -20,7 +21,7 @@ def _home(error: str = "", status: int = 200) -> tuple[str, int]:
     page = whole_number(raw_page, "page") if raw_page.isdigit() else 1
     result = services.assets().search(AssetQuery(), page=page, per_page=PER_PAGE)
     html = render_template(
-        "home.html",
+        "assets/home.html",
         assets=result,
         next_tag=str(services.tags().preview_next()),
         rt_url=services.settings().rt_url,
@@ -56,14 +57,14 @@ def asset(asset_id: int) -> str:
     """One asset: its details, its RT link, and what the desk can do with it."""
     found = services.assets().get(asset_id)
     settings = services.settings()
-    details = asset_json(found, services.assets().url(found.id), settings.tag_formats)
+    details = AssetJson.of(found, services.assets().url(found.id), settings.tag_formats)
     return render_template(
-        "asset.html",
+        "assets/asset.html",
         asset=found,
         details=details,
         prefixes=[f.prefix for f in settings.tag_formats.all],
-        next_tag=str(services.tags().preview_next()) if not details["tag"] else "",
-        label=_label_choice(found) if details["tag"] else None,
+        next_tag=str(services.tags().preview_next()) if not details.tag else "",
+        label=_label_choice(found) if details.tag else None,
     )
 
 
