@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask
 
-from rtutils_core.settings import Settings
 from rtutils_web import openapi
 from rtutils_web.access import login
 from rtutils_web.access.auth import current_principal, install_auth
@@ -20,6 +19,7 @@ from rtutils_web.http.errors import register_error_handlers
 from rtutils_web.http.request_context import install_request_context
 from rtutils_web.http.security import configure_security
 from rtutils_web.logs import get_logger
+from rtutils_web.settings import Settings
 
 log = get_logger("rtutils.http")
 #: Blueprints of the shell itself; each feature's come from FEATURES.

@@ -9,18 +9,17 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from rtutils_core.errors import ConfigError, RtutilsError
-from rtutils_core.settings import VARIABLES, Settings
 from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
+from rtutils_web.settings import VARIABLES, Settings
 
 
 def _epilog() -> str:
-    width = max(len(name) for name in VARIABLES)
-    lines = [
-        "environment variables (the secrets file sets RT_TOKEN, SECRET_KEY, RTUTILS_API_TOKENS):"
-    ]
-    for name, (default, text) in VARIABLES.items():
-        lines.append(f"  {name:<{width}}  {text} [default: {default}]")
+    width = max(len(v.name) for v in VARIABLES)
+    secrets_file = ", ".join(v.name for v in VARIABLES if v.secret)
+    lines = [f"environment variables (the secrets file sets {secrets_file}):"]
+    for v in VARIABLES:
+        lines.append(f"  {v.name:<{width}}  {v.help} [default: {v.shown_default}]")
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 DEMO_TOKEN_NAME = "demo-admin"  # noqa: S105 - the name shown in logs, not a secret
 DEMO_TOKEN_FILE = "demo-admin-token"  # noqa: S105 - a file name

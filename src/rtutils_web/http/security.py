@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 #: Scripts and styles only from this service's own files: no inline script can run.
 CONTENT_SECURITY_POLICY = "; ".join(

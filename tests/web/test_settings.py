@@ -1,9 +1,10 @@
 from pathlib import Path
 
+import attrs
 import pytest
 
 from rtutils_core.errors import ConfigError
-from rtutils_core.settings import VARIABLES, Secret, Settings
+from rtutils_web.settings import VARIABLES, Secret, Settings
 
 TOKEN = "1-23-" + "abcdefabcdefabcd" + "efabcdefabcdefab"
 RT_ENV = {"RTUTILS_BACKEND": "rt", "RT_TOKEN": TOKEN, "SECRET_KEY": "s" * 32}
@@ -36,7 +37,7 @@ def test_every_setting_has_a_documented_variable():
         "RTUTILS_BACKEND",
         "LOG_FORMAT",
         "LOG_LEVEL",
-    } <= set(VARIABLES)
+    } <= {v.name for v in VARIABLES}
 
 
 def test_rt_backend_without_token_names_rt_token():
@@ -87,3 +88,34 @@ def test_extra_prefixes_get_their_own_formats():
 
 def test_secret_repr_hides_value():
     assert "hunter2" not in repr(Secret("hunter2")) and "hunter2" not in f"{Secret('hunter2')}"
+
+
+def test_settings_and_from_env_agree_on_every_default():
+    secrets = {"RT_TOKEN": TOKEN, "SECRET_KEY": "s" * 32}
+    assert Settings.from_env(secrets) == Settings(
+        rt_token=Secret(TOKEN), secret_key=Secret("s" * 32)
+    )
+    assert Settings.from_env({"RTUTILS_BACKEND": "demo"}) == Settings(backend="demo")
+    assert Settings().backend == "rt" and Settings().working_dir == Path(
+        "/var/lib/request-tracker-utils"
+    )
+
+
+def test_every_variable_is_read_into_a_setting():
+    read = {f.metadata["variable"] for f in attrs.fields(Settings) if f.metadata}
+    combined = {"PREFIX", "TAG_DIGITS", "EXTRA_PREFIXES"}  # into tag_formats
+    assert read | combined == {v.name for v in VARIABLES}
+    assert not read & combined
+
+
+def test_a_blank_template_by_type_means_no_templates_by_type():
+    assert Settings.from_env({**RT_ENV, "TEMPLATE_BY_TYPE": ""}).template_by_type == {}
+    assert Settings.from_env(RT_ENV).template_by_type == {
+        "Charger": "small",
+        "Power Adapter": "small",
+    }
+
+
+def test_the_default_prefix_is_not_repeated_among_the_extra_ones():
+    s = Settings.from_env({**RT_ENV, "EXTRA_PREFIXES": "W12-,TEST-"})
+    assert [f.prefix for f in s.tag_formats.all] == ["W12-", "TEST-"]
