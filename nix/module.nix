@@ -3,7 +3,7 @@
 #
 # Every setting reaches the process as the environment variable that
 # `rtutils_web.settings.Settings.from_env` reads (the names are a contract, see the
-# `VARIABLES` table in rtutils_web/variables.py); the three secrets (RT_TOKEN, SECRET_KEY, RTUTILS_API_TOKENS)
+# `VARIABLES` table in rtutils_web/variables.py); the secrets (RT_TOKEN, SECRET_KEY, RTUTILS_API_TOKENS, STORE_PASSWORD)
 # come only from `secretsFile`, which systemd reads as root, so they never enter the
 # world-readable Nix store. tests/nix evaluates this module offline and keeps both sides
 # of the contract equal. The runbook is docs/deployment/nixos.md.
@@ -64,6 +64,7 @@ let
     WORKING_DIR = cfg.workingDirectory;
     LOG_FORMAT = cfg.logFormat;
     LOG_LEVEL = cfg.logLevel;
+    STORE_URL = cfg.storeUrl;
   };
 
   # Shared by the web service and the one-shot tags-sync unit: same user, same
@@ -145,10 +146,11 @@ in
       type = types.path;
       default = "/etc/request-tracker-utils/secrets.env";
       description = ''
-        Environment file with the secrets `RT_TOKEN`, `SECRET_KEY` and `RTUTILS_API_TOKENS`
-        (systemd `EnvironmentFile=`, read by systemd as root: keep it `root:root` mode `0400`).
-        Give it as a string, never as a Nix path, so that it is not copied into the
-        world-readable Nix store. The file must exist before the service starts.
+        Environment file with the secrets `RT_TOKEN`, `SECRET_KEY`, `RTUTILS_API_TOKENS` and
+        (for a PostgreSQL store that asks for one) `STORE_PASSWORD` (systemd
+        `EnvironmentFile=`, read by systemd as root: keep it `root:root` mode `0400`). Give it
+        as a string, never as a Nix path, so that it is not copied into the world-readable
+        Nix store. The file must exist before the service starts.
       '';
     };
 
@@ -313,6 +315,17 @@ in
       ];
       default = "INFO";
       description = "Lowest level that is logged (`LOG_LEVEL`).";
+    };
+
+    storeUrl = mkOption {
+      type = types.str;
+      default = "";
+      example = "postgresql://rtutils@db.example.org/rtutils";
+      description = ''
+        PostgreSQL database of a tag store shared by several instances (`STORE_URL`); empty
+        keeps the tags in SQLite in `workingDirectory`. A password, if the user needs one,
+        goes into `secretsFile` as `STORE_PASSWORD`, never into this URL.
+      '';
     };
   };
 

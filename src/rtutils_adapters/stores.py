@@ -22,14 +22,16 @@ from rtutils_core.ports import TagEvent
 SCHEMES = ("postgresql://", "postgres://")
 
 
-def open_tag_store(store_url: str | None, working_dir: Path) -> SqlTagStore:
+def open_tag_store(
+    store_url: str | None, working_dir: Path, *, password: str = "", pool_size: int = 4
+) -> SqlTagStore:
     """PostgreSQL at ``store_url`` if given, else the SQLite file in ``working_dir``.
 
     Either is brought to the current schema on opening (see ``schema_versions``).
     """
     if not store_url:
         return SqliteTagStore.in_dir(working_dir)
-    return PostgresTagStore(_checked(store_url))
+    return PostgresTagStore(_checked(store_url), password=password, pool_size=pool_size)
 
 
 def _checked(store_url: str) -> str:
@@ -41,12 +43,14 @@ def _checked(store_url: str) -> str:
     return store_url
 
 
-def upgrade_tag_store(store_url: str | None, working_dir: Path) -> SchemaChange:
+def upgrade_tag_store(
+    store_url: str | None, working_dir: Path, *, password: str = ""
+) -> SchemaChange:
     """Apply pending schema migrations to the configured store; say what changed.
 
     Raises :class:`~rtutils_core.errors.SchemaTooNew` for a database from a newer version.
     """
-    store = open_tag_store(store_url, working_dir)
+    store = open_tag_store(store_url, working_dir, password=password)
     store.close()
     return store.schema_change
 
@@ -59,7 +63,7 @@ class CopyReport:
     last_event: TagEvent | None
 
 
-def copy_tag_store(working_dir: Path, store_url: str) -> CopyReport:
+def copy_tag_store(working_dir: Path, store_url: str, *, password: str = "") -> CopyReport:
     """Copy the SQLite store of ``working_dir`` into the empty PostgreSQL at ``store_url``.
 
     Stop the service first: the copy is one snapshot of the file. It is written in one
@@ -71,7 +75,7 @@ def copy_tag_store(working_dir: Path, store_url: str) -> CopyReport:
         raise ConfigError("db copy needs STORE_URL: the PostgreSQL database to copy into")
     if not (Path(working_dir) / FILE_NAME).is_file():
         raise ConfigError(f"there is no tag store to copy in {working_dir} (no {FILE_NAME})")
-    target = PostgresTagStore(_checked(store_url))
+    target = PostgresTagStore(_checked(store_url), password=password)
     source = SqliteTagStore.in_dir(working_dir)
     try:
         target.import_rows(source.export_rows())

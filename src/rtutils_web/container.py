@@ -15,10 +15,10 @@ from dependency_injector import containers, providers
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend
-from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.stores import open_tag_store
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import configured_templates
-from rtutils_core.ports import AssetBackend
+from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services import AssetService, LabelService, TagService
 from rtutils_web.settings import Settings
 
@@ -41,6 +41,16 @@ def _working_dir(settings: Settings) -> Path:
             f"WORKING_DIR {str(path)!r} is not a writable directory ({exc.strerror})"
         ) from None
     return path
+
+
+def _tag_store(settings: Settings, working_dir: Path) -> TagStore:
+    # PostgreSQL when STORE_URL is set (shared by instances), else SQLite in WORKING_DIR.
+    return open_tag_store(
+        settings.store_url,
+        working_dir,
+        password=settings.store_password.reveal(),
+        pool_size=settings.threads,
+    )
 
 
 def _rt_backend(settings: Settings) -> AssetBackend:
@@ -68,7 +78,7 @@ class Container(containers.DeclarativeContainer):
         rt=providers.Singleton(_rt_backend, settings),
     )
 
-    tag_store = providers.Singleton(SqliteTagStore.in_dir, working_dir)
+    tag_store = providers.Singleton(_tag_store, settings, working_dir)
 
     asset_service = providers.Singleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats

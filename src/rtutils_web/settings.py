@@ -84,6 +84,9 @@ class Settings:
     log_level: str = setting("LOG_LEVEL")
     secret_key: Secret = setting("SECRET_KEY")
     api_tokens: Secret = setting("RTUTILS_API_TOKENS")
+    #: PostgreSQL tag store ("" for SQLite in WORKING_DIR) and its password.
+    store_url: str = setting("STORE_URL")
+    store_password: Secret = setting("STORE_PASSWORD")
 
     @property
     def api_url(self) -> str:
@@ -116,7 +119,9 @@ class Settings:
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
         return tuple(
-            s.reveal() for s in (self.rt_token, self.secret_key, self.api_tokens) if s
+            s.reveal()
+            for s in (self.rt_token, self.secret_key, self.api_tokens, self.store_password)
+            if s
         ) + tuple(
             part.rsplit(":", 1)[-1]
             for part in self.api_tokens.reveal().split(",")

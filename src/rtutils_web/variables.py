@@ -115,6 +115,25 @@ def mapping(name: str, raw: str) -> dict[str, str]:
     return result
 
 
+def store_url(name: str, raw: str) -> str:
+    """A PostgreSQL URL, or "" for SQLite in WORKING_DIR; never one that carries a password."""
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            f"{name} must be a PostgreSQL URL such as 'postgresql://rtutils@db.example.org/"
+            "rtutils' or 'postgresql:///rtutils?host=/run/postgresql' (its scheme is"
+            f" {parts.scheme!r})"
+        )
+    if parts.password is not None:
+        # The URL is in the unit file and the process list; the password is a secret.
+        raise ConfigError(
+            f"{name} must not carry a password; put it in STORE_PASSWORD in the secrets file"
+        )
+    return raw
+
+
 def absolute_path(name: str, raw: str) -> Path | None:
     if not raw:
         return None
@@ -205,6 +224,11 @@ VARIABLES: tuple[Variable, ...] = (
     _V("SECRET_KEY", "", secret, "Session signing key; secret, required for the 'rt' backend",
        secret=True),
     _V("RTUTILS_API_TOKENS", "", secret, "API tokens 'name:role:token,...'; secret",
+       secret=True),
+    _V("STORE_URL", "", store_url,
+       "PostgreSQL URL of a tag store shared by several instances; unset: SQLite in WORKING_DIR",
+       "storeUrl"),
+    _V("STORE_PASSWORD", "", secret, "Password for STORE_URL's user, if it needs one; secret",
        secret=True),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

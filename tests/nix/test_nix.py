@@ -93,6 +93,12 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
     "workingDirectory": ("/srv/rtutils", "/srv/rtutils", "working_dir", Path("/srv/rtutils")),
     "logFormat": ("console", "console", "log_format", "console"),
     "logLevel": ("DEBUG", "DEBUG", "log_level", "DEBUG"),
+    "storeUrl": (
+        "postgresql://rtutils@db.example.org/rtutils",
+        "postgresql://rtutils@db.example.org/rtutils",
+        "store_url",
+        "postgresql://rtutils@db.example.org/rtutils",
+    ),
 }
 
 HARDENING = {

@@ -45,8 +45,11 @@ class Connections:
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         pool_size: int = DEFAULT_POOL_SIZE,
+        password: str = "",
     ) -> None:
         self.conninfo = conninfo
+        # Kept apart from the URL, so that the URL can be shown and logged.
+        self._login = {"password": password} if password else {}
         self.where = describe(conninfo)
         self.lock_timeout = lock_timeout
         self.connect_timeout = connect_timeout
@@ -63,7 +66,10 @@ class Connections:
         """One connection of its own, outside the pool (for schema upgrades)."""
         try:
             db = psycopg.connect(
-                self.conninfo, autocommit=True, connect_timeout=max(1, int(self.connect_timeout))
+                self.conninfo,
+                autocommit=True,
+                connect_timeout=max(1, int(self.connect_timeout)),
+                **self._login,
             )
         except psycopg.Error as exc:
             raise self.unusable(exc) from None
@@ -77,7 +83,7 @@ class Connections:
                 # alone (never close it here) and open a fresh one for this process.
                 self._pool = psycopg_pool.ConnectionPool(
                     self.conninfo,
-                    kwargs={"autocommit": True},
+                    kwargs={"autocommit": True, **self._login},
                     min_size=1,
                     max_size=self.pool_size,
                     configure=self._configure,

@@ -50,7 +50,8 @@ def _pyformat(query: str) -> str:
 class PostgresTagStore(SqlTagStore):
     """Tag sequences and the event log in PostgreSQL; share it between instances freely.
 
-    ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``). Each
+    ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``); a
+    ``password`` given apart from it never shows in messages. Each
     process keeps a small pool of connections (``pool_size``). A change waits up to
     ``lock_timeout`` seconds for another change of the same prefix; past that it fails with
     :class:`~rtutils_core.errors.BackendUnavailable` and nothing is changed.
@@ -70,12 +71,14 @@ class PostgresTagStore(SqlTagStore):
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         pool_size: int = DEFAULT_POOL_SIZE,
         clock: Callable[[], datetime] = utc_now,
+        password: str = "",
     ) -> None:
         self._db = Connections(
             conninfo,
             lock_timeout=lock_timeout,
             connect_timeout=connect_timeout,
             pool_size=pool_size,
+            password=password,
         )
         self.where = self._db.where
         self._clock = clock

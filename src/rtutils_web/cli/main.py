@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_web.cli.db import add_db_commands, run_db_command
 from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
 from rtutils_web.settings import VARIABLES, Settings
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="serve the web app and JSON API (the default)")
     commands.add_parser("check-config", help="validate the settings and the backend, then exit")
     add_tag_commands(commands)
+    add_db_commands(commands)
     return parser
 
 
@@ -82,6 +84,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     fmt = settings.log_format if "LOG_FORMAT" in raw_env else "auto"
     configure_logging(level=settings.log_level, fmt=fmt, secrets=settings.secrets())
     log = get_logger("rtutils.cli")
+    if args.command == "db":
+        return run_db_command(args, settings)
 
     from rtutils_web.app import create_app
     from rtutils_web.container import build_container

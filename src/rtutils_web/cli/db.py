@@ -1,0 +1,67 @@
+"""``request-tracker-utils db ...``: the tag store's schema and moving it into PostgreSQL.
+
+These commands need neither RT nor a store that opens at the current schema, so they run
+before the container is built (a store from a newer version stops the service itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from rtutils_adapters.stores import copy_tag_store, upgrade_tag_store
+from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_web.settings import Settings
+
+
+def add_db_commands(commands: Any) -> None:
+    """Add the ``db`` command and its sub-commands to the CLI's sub-parsers."""
+    db = commands.add_parser("db", help="the tag store: upgrade its schema, copy it")
+    sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    sub.add_parser(
+        "upgrade",
+        help="apply pending schema migrations to the tag store (STORE_URL, else SQLite in"
+        " WORKING_DIR); the service also does this when it starts",
+    )
+    sub.add_parser(
+        "copy",
+        help="copy the SQLite tag store of WORKING_DIR into the empty PostgreSQL database of"
+        " STORE_URL (stop the service first), checked by counts and the last event",
+    )
+
+
+def _working_dir(settings: Settings) -> Path:
+    if settings.working_dir is None:
+        raise ConfigError("the db commands need WORKING_DIR (the demo has no lasting store)")
+    return settings.working_dir
+
+
+def run_db_command(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
+    """Run one ``db`` sub-command (output to ``out``, default standard output); errors print
+    their message and return 2 (configuration) or 1 (anything else)."""
+    out = out or sys.stdout
+    password = settings.store_password.reveal()
+    try:
+        working_dir = _working_dir(settings)
+        if args.db_command == "upgrade":
+            change = upgrade_tag_store(settings.store_url, working_dir, password=password)
+            done = "upgraded" if change.is_changed else "up to date"
+            was = f"version {change.after} ({done}, was {change.before})"
+            print(f"{change.component} schema: {was}", file=out)
+        else:
+            report = copy_tag_store(working_dir, settings.store_url, password=password)
+            rows = ", ".join(f"{n} {table}" for table, n in report.counts.items())
+            last = report.last_event
+            tail = (
+                f"; last event {last.id} ({last.state} {last.tag or last.detail})" if last else ""
+            )
+            print(f"copied {rows} into STORE_URL, checked{tail}", file=out)
+    except ConfigError as error:
+        print(f"request-tracker-utils: configuration error: {error.message}", file=sys.stderr)
+        return 2
+    except RtutilsError as error:
+        print(f"request-tracker-utils: {error.message}", file=sys.stderr)
+        return 1
+    return 0
