@@ -33,6 +33,12 @@ let
   # any other working directory is created by tmpfiles.
   usesStateDirectory = hasPrefix "/var/lib/" cfg.workingDirectory;
 
+  # With createLocalDatabase: the local server's socket, its database and role named after
+  # the service user, who signs in by peer authentication (no password anywhere).
+  localStoreUrl = "postgresql:///${cfg.user}?host=/run/postgresql";
+  storeUrl = if cfg.createLocalDatabase then localStoreUrl else cfg.storeUrl;
+  databaseUnits = lib.optional cfg.createLocalDatabase "postgresql.service";
+
   # Numbers are written the way Python parses them back: 5000, 90.3 (toString would give
   # 90.300000 for a float).
   number = builtins.toJSON;
@@ -64,7 +70,7 @@ let
     WORKING_DIR = cfg.workingDirectory;
     LOG_FORMAT = cfg.logFormat;
     LOG_LEVEL = cfg.logLevel;
-    STORE_URL = cfg.storeUrl;
+    STORE_URL = storeUrl;
   };
 
   # Shared by the web service and the one-shot tags-sync unit: same user, same
@@ -327,6 +333,17 @@ in
         goes into `secretsFile` as `STORE_PASSWORD`, never into this URL.
       '';
     };
+
+    createLocalDatabase = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Keep the tag store in a PostgreSQL on this machine (`services.postgresql`): a database
+        and a role named after `user` are ensured, and the service signs in over the local
+        socket by peer authentication, without a password. Sets `STORE_URL` to
+        `postgresql:///<user>?host=/run/postgresql`; leave `storeUrl` empty then.
+      '';
+    };
   };
 
   config = mkIf cfg.enable {
@@ -350,6 +367,10 @@ in
       {
         assertion = cfg.qrTarget != "service" || cfg.publicUrl != null;
         message = "services.requestTrackerUtils.publicUrl is required when qrTarget is \"service\".";
+      }
+      {
+        assertion = !(cfg.createLocalDatabase && cfg.storeUrl != "");
+        message = "services.requestTrackerUtils: set either storeUrl or createLocalDatabase, not both.";
       }
       {
         assertion = !lib.any (lib.hasInfix ",") cfg.extraPrefixes;
@@ -376,12 +397,24 @@ in
 
     networking.firewall.allowedTCPPorts = mkIf cfg.openFirewall [ cfg.port ];
 
+    services.postgresql = mkIf cfg.createLocalDatabase {
+      enable = true;
+      ensureDatabases = [ cfg.user ];
+      ensureUsers = [
+        {
+          name = cfg.user;
+          ensureDBOwnership = true;
+        }
+      ];
+    };
+
     systemd.services.request-tracker-utils = {
       description = "request-tracker-utils: asset tags and labels for Request Tracker";
       wantedBy = [ "multi-user.target" ];
-      # Start-up checks that RT answers; wait for the network to be up.
+      # Start-up checks that RT answers; wait for the network (and a local database) to be up.
       wants = [ "network-online.target" ];
-      after = [ "network-online.target" ];
+      after = [ "network-online.target" ] ++ databaseUnits;
+      requires = databaseUnits;
       inherit environment;
       serviceConfig = serviceConfig // {
         Type = "exec";
@@ -397,7 +430,8 @@ in
     systemd.services.request-tracker-utils-tags-sync = {
       description = "request-tracker-utils: raise tag sequences above the tags already in RT";
       wants = [ "network-online.target" ];
-      after = [ "network-online.target" ];
+      after = [ "network-online.target" ] ++ databaseUnits;
+      requires = databaseUnits;
       inherit environment;
       serviceConfig = serviceConfig // {
         Type = "oneshot";

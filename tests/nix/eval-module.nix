@@ -47,6 +47,10 @@ let
         type = types.listOf types.port;
         default = [ ];
       };
+      services.postgresql = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
     };
   };
 
@@ -132,5 +136,6 @@ in
   groups = config.users.groups;
   tmpfiles = config.systemd.tmpfiles.rules;
   firewall = config.networking.firewall.allowedTCPPorts;
+  postgresql = config.services.postgresql;
   failedAssertions = map (a: a.message) (builtins.filter (a: !a.assertion) config.assertions);
 }

@@ -610,3 +610,40 @@ def test_the_real_nixpkgs_lib_evaluates_the_flake_the_same(nix: Nix) -> None:
     )
     stub = nix.evaluate("import ./tests/nix/eval-flake.nix { inspectSource = false; }")
     assert real == stub
+
+
+# -- the tag store: SQLite, a PostgreSQL URL, or a local PostgreSQL ----------------------------
+
+
+def test_by_default_no_database_server_is_asked_for(defaults: dict[str, Any]) -> None:
+    assert defaults["postgresql"] == {}
+    assert unit_environment(defaults)["STORE_URL"] == ""
+    assert "postgresql.service" not in service(defaults)["after"]
+    assert settings_from(unit_environment(defaults)).store_url == ""
+
+
+def test_a_local_database_is_ensured_and_reached_over_the_socket_by_peer(nix: Nix) -> None:
+    evaluated = nix.evaluate(module_expression({"createLocalDatabase": True, "user": "tags"}))
+    assert evaluated["failedAssertions"] == []
+    assert evaluated["postgresql"] == {
+        "enable": True,
+        "ensureDatabases": ["tags"],
+        "ensureUsers": [{"name": "tags", "ensureDBOwnership": True}],
+    }
+    environment = unit_environment(evaluated)
+    assert environment["STORE_URL"] == "postgresql:///tags?host=/run/postgresql"
+    assert settings_from(environment).store_url == environment["STORE_URL"]
+    for unit in ("request-tracker-utils", "request-tracker-utils-tags-sync"):
+        assert "postgresql.service" in evaluated["services"][unit]["after"]
+        assert evaluated["services"][unit]["requires"] == ["postgresql.service"]
+    # Peer authentication needs the service's own user name and the unix socket.
+    config = service(evaluated)["serviceConfig"]
+    assert config["User"] == "tags" and "AF_UNIX" in config["RestrictAddressFamilies"]
+
+
+def test_a_store_url_and_a_local_database_together_fail_an_assertion(nix: Nix) -> None:
+    settings = {"createLocalDatabase": True, "storeUrl": "postgresql://rtutils@db/rtutils"}
+    failed = nix.evaluate(module_expression(settings))["failedAssertions"]
+    assert failed == [
+        "services.requestTrackerUtils: set either storeUrl or createLocalDatabase, not both."
+    ]
