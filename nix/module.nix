@@ -71,6 +71,9 @@ let
     LOG_FORMAT = cfg.logFormat;
     LOG_LEVEL = cfg.logLevel;
     STORE_URL = storeUrl;
+    PREFIX_BY_CATALOG = concatStringsSep "," (
+      mapAttrsToList (catalog: prefix: "${catalog}=${prefix}") cfg.prefixByCatalog
+    );
   };
 
   # Shared by the web service and the one-shot tags-sync unit: same user, same
@@ -334,6 +337,13 @@ in
       '';
     };
 
+    prefixByCatalog = mkOption {
+      type = types.attrsOf types.str;
+      default = { };
+      example = literalExpression ''{ "Staff Laptops" = "STF-"; "Student Devices" = "W12-"; }'';
+      description = "Tag prefix chosen by an asset's catalog (`PREFIX_BY_CATALOG`); each has its own sequence, and other catalogs get `prefix`.";
+    };
+
     createLocalDatabase = mkOption {
       type = types.bool;
       default = false;
@@ -381,6 +391,12 @@ in
           builtins.attrNames cfg.templateByType ++ builtins.attrValues cfg.templateByType
         );
         message = "services.requestTrackerUtils.templateByType names and templates may not contain ',' or '='.";
+      }
+      {
+        assertion = !lib.any hasSeparator (
+          builtins.attrNames cfg.prefixByCatalog ++ builtins.attrValues cfg.prefixByCatalog
+        );
+        message = "services.requestTrackerUtils.prefixByCatalog catalogs and prefixes may not contain ',' or '='.";
       }
     ];
 

@@ -84,7 +84,11 @@ class Container(containers.DeclarativeContainer):
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats
     )
     tag_service = providers.Singleton(
-        TagService, backend=backend, store=tag_store, formats=settings.provided.tag_formats
+        TagService,
+        backend=backend,
+        store=tag_store,
+        formats=settings.provided.tag_formats,
+        prefix_by_catalog=settings.provided.prefix_by_catalog,
     )
     label_metrics = providers.Singleton(PdfLabelMetrics)
     label_renderer = providers.Singleton(PdfLabelRenderer)

@@ -30,11 +30,13 @@ def _default(name: str) -> Any:
     return BY_NAME[name].default_value
 
 
-def tag_formats(prefix: str, digits: int, extra: tuple[str, ...]) -> TagFormats:
-    """The formats of PREFIX, TAG_DIGITS and EXTRA_PREFIXES (the default prefix once)."""
-    return TagFormats(
-        TagFormat(prefix, digits), tuple(TagFormat(p, digits) for p in extra if p != prefix)
-    )
+def tag_formats(
+    prefix: str, digits: int, extra: tuple[str, ...], by_catalog: tuple[str, ...] = ()
+) -> TagFormats:
+    """The formats of PREFIX, TAG_DIGITS, EXTRA_PREFIXES and the prefixes of
+    PREFIX_BY_CATALOG (each prefix once)."""
+    others = tuple(dict.fromkeys(p for p in (*extra, *by_catalog) if p != prefix))
+    return TagFormats(TagFormat(prefix, digits), tuple(TagFormat(p, digits) for p in others))
 
 
 def setting(variable: str, **kwargs: Any) -> Any:
@@ -87,6 +89,8 @@ class Settings:
     #: PostgreSQL tag store ("" for SQLite in WORKING_DIR) and its password.
     store_url: str = setting("STORE_URL")
     store_password: Secret = setting("STORE_PASSWORD")
+    #: Catalog name -> tag prefix (each one also in ``tag_formats``).
+    prefix_by_catalog: Mapping[str, str] = setting("PREFIX_BY_CATALOG", factory=dict, hash=False)
 
     @property
     def api_url(self) -> str:
@@ -148,6 +152,11 @@ class Settings:
             )
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None
-        formats = tag_formats(values["PREFIX"], values["TAG_DIGITS"], values["EXTRA_PREFIXES"])
+        formats = tag_formats(
+            values["PREFIX"],
+            values["TAG_DIGITS"],
+            values["EXTRA_PREFIXES"],
+            tuple(values["PREFIX_BY_CATALOG"].values()),
+        )
         read = {f.name: values[f.metadata[_VARIABLE]] for f in fields(cls) if f.metadata}
         return cls(tag_formats=formats, **read)

@@ -134,6 +134,11 @@ def store_url(name: str, raw: str) -> str:
     return raw
 
 
+def prefix_mapping(name: str, raw: str) -> dict[str, str]:
+    """``Catalog=PREFIX,...``, every prefix a valid one."""
+    return {key: prefix(name, value) for key, value in mapping(name, raw).items()}
+
+
 def absolute_path(name: str, raw: str) -> Path | None:
     if not raw:
         return None
@@ -230,5 +235,8 @@ VARIABLES: tuple[Variable, ...] = (
        "storeUrl"),
     _V("STORE_PASSWORD", "", secret, "Password for STORE_URL's user, if it needs one; secret",
        secret=True),
+    _V("PREFIX_BY_CATALOG", "", prefix_mapping,
+       "Tag prefix per asset catalog, 'Catalog=PREFIX,...'; other catalogs get PREFIX",
+       "prefixByCatalog"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

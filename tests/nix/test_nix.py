@@ -93,6 +93,12 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
     "workingDirectory": ("/srv/rtutils", "/srv/rtutils", "working_dir", Path("/srv/rtutils")),
     "logFormat": ("console", "console", "log_format", "console"),
     "logLevel": ("DEBUG", "DEBUG", "log_level", "DEBUG"),
+    "prefixByCatalog": (
+        {"Staff Laptops": "STF-"},
+        "Staff Laptops=STF-",
+        "prefix_by_catalog",
+        {"Staff Laptops": "STF-"},
+    ),
     "storeUrl": (
         "postgresql://rtutils@db.example.org/rtutils",
         "postgresql://rtutils@db.example.org/rtutils",
@@ -285,8 +291,13 @@ def test_every_option_reaches_the_process_as_its_variable(custom: dict[str, Any]
         **{field: getattr(settings, field, None) for (_, _, field, _) in CUSTOM.values()},
         "prefix": settings.prefix,
         "tag_digits": settings.tag_formats.default.digits,
-        "extra_prefixes": tuple(f.prefix for f in settings.tag_formats.extra),
+        "extra_prefixes": tuple(
+            f.prefix
+            for f in settings.tag_formats.extra
+            if f.prefix not in settings.prefix_by_catalog.values()
+        ),
         "template_by_type": dict(settings.template_by_type),
+        "prefix_by_catalog": dict(settings.prefix_by_catalog),
     }
     for option, (_, _, field, value) in CUSTOM.items():
         assert read[field] == value, option

@@ -10,11 +10,11 @@ the next attempt for that asset finishes the job with the same tag.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from attrs import define, frozen
+from attrs import define, field
 
 from rtutils_core.assets import Asset, AssetChanges, AssetQuery
 from rtutils_core.errors import (
@@ -28,6 +28,7 @@ from rtutils_core.errors import (
 from rtutils_core.ports import AssetBackend, Reservation, TagEvent, TagStore
 from rtutils_core.sequences import shown
 from rtutils_core.services.assets import find_carriers
+from rtutils_core.services.tag_reports import Scan, SyncReport, TagIssue
 from rtutils_core.tag_events import iter_events_csv
 from rtutils_core.tags import AssetTag, TagFormat, TagFormats
 
@@ -35,47 +36,6 @@ from rtutils_core.tags import AssetTag, TagFormat, TagFormats
 MAX_SKIPS = 20
 #: Writes refused because the asset changed meanwhile, before an issue gives up.
 MAX_WRITE_ATTEMPTS = 5
-
-
-@frozen
-class TagIssue:
-    """The outcome of :meth:`TagService.issue_tag`."""
-
-    asset_id: int
-    tag: AssetTag
-    status: str  # "assigned" (new tag written now) or "already-tagged"
-
-
-@frozen
-class SyncReport:
-    """What ``tags sync`` found for one prefix, and where it left the sequence."""
-
-    prefix: str
-    highest_in_backend: int
-    highest_tag: str | None
-    next_before: int
-    next_after: int
-    tags_found: int = 0
-    #: Tags written in another width, such as the old tool's ``W12-1001``.
-    other_widths: int = 0
-    #: Names of the prefix too long for the configured digits; they cannot move the floor.
-    out_of_range: tuple[str, ...] = ()
-    #: The tag the sequence hands out next, e.g. ``W12-00017``.
-    next_tag: str = ""
-
-
-@frozen
-class _Scan:
-    """The tags of one prefix found in the backend."""
-
-    highest: AssetTag | None
-    found: int
-    other_widths: int
-    out_of_range: tuple[str, ...]
-
-    @property
-    def highest_number(self) -> int:
-        return self.highest.number if self.highest else 0
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -93,11 +53,16 @@ def _tag_of(reservation: Reservation) -> AssetTag:
 
 @define
 class TagService:
-    """Issue tags to backend assets, preview and move the sequences, read the event log."""
+    """Issue tags to backend assets, preview and move the sequences, read the event log.
+
+    ``prefix_by_catalog`` (catalog name -> a prefix of ``formats``) picks the prefix of an
+    issue that names none from the asset's catalog; other catalogs get the default prefix.
+    """
 
     backend: AssetBackend
     store: TagStore
     formats: TagFormats
+    prefix_by_catalog: Mapping[str, str] = field(factory=dict)
 
     # -- preview and issue ---------------------------------------------------------------
 
@@ -137,6 +102,8 @@ class TagService:
         if asset_id < 1:
             raise InvalidInput(f"asset id must be a positive whole number, not {asset_id}")
         asset = self.backend.get_asset(asset_id)  # nothing is reserved if this fails
+        if prefix is None:
+            fmt = self.formats.for_prefix(self.prefix_by_catalog.get(asset.catalog))
         skipped: list[str] = []
         refused_writes = 0
         while True:
@@ -381,7 +348,7 @@ class TagService:
             )
         return reports
 
-    def _scan(self, fmt: TagFormat) -> _Scan:
+    def _scan(self, fmt: TagFormat) -> Scan:
         """Every tag of ``fmt``'s prefix in the backend, read in bulk."""
         highest: AssetTag | None = None
         found = other_widths = 0
@@ -397,4 +364,4 @@ class TagService:
             other_widths += tag.digits != fmt.digits
             if highest is None or tag.number > highest.number:
                 highest = tag
-        return _Scan(highest, found, other_widths, tuple(out_of_range))
+        return Scan(highest, found, other_widths, tuple(out_of_range))
