@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from attrs import define
 
+from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
 from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
 from rtutils_core.tags import TagFormat
@@ -143,25 +144,10 @@ class MemoryTagStore:
             )
             return True
 
-    def events(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int | None = 100,
-    ) -> Sequence[TagEvent]:
+    def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
         with self._lock:
-            found = [
-                e
-                for e in reversed(self._events)
-                if (tag is None or e.tag == tag)
-                and (asset_id is None or e.asset_id == asset_id)
-                and (since is None or e.at >= since)
-                and (until is None or e.at <= until)
-            ]
-        return found if limit is None else found[:limit]
+            found = [e for e in reversed(self._events) if query.matches(e.tag, e.asset_id, e.at)]
+        return found if query.limit is None else found[: query.limit]
 
     def highest_issued(self, prefix: str) -> int:
         with self._lock:

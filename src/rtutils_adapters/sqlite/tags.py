@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
+from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
 from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
 from rtutils_core.tags import TagFormat
@@ -333,32 +334,24 @@ class SqliteTagStore:
             )
             return True
 
-    def events(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int | None = 100,
-    ) -> Sequence[TagEvent]:
+    def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
         conditions: list[str] = []
         params: list[object] = []
         for column, op, value in (
-            ("tag", "=", tag),
-            ("asset_id", "=", asset_id),
-            ("at", ">=", _stamp(since) if since else None),
-            ("at", "<=", _stamp(until) if until else None),
+            ("tag", "=", query.tag),
+            ("asset_id", "=", query.asset_id),
+            ("at", ">=", _stamp(query.since) if query.since else None),
+            ("at", "<=", _stamp(query.until) if query.until else None),
         ):
             if value is not None:
                 conditions.append(f"{column} {op} ?")
                 params.append(value)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        params.append(-1 if limit is None else limit)
+        params.append(-1 if query.limit is None else query.limit)
         with self._transaction("DEFERRED") as tx:
             # Only fixed column names are pasted in; every value is a parameter.
-            query = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?"  # noqa: S608
-            rows = tx.execute(query, params).fetchall()
+            sql = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+            rows = tx.execute(sql, params).fetchall()
         return [
             TagEvent(
                 id=r[0],

@@ -11,7 +11,6 @@ the next attempt for that asset finishes the job with the same tag.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import NoReturn
 
 from attrs import define, frozen
@@ -25,6 +24,7 @@ from rtutils_core.errors import (
     TagConflict,
     TagNotFound,
 )
+from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import AssetBackend, Reservation, TagEvent, TagStore
 from rtutils_core.sequences import shown
 from rtutils_core.services.assets import find_carriers
@@ -76,13 +76,6 @@ class _Scan:
     @property
     def highest_number(self) -> int:
         return self.highest.number if self.highest else 0
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """Event times are UTC; a naive time is taken to be UTC already."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _tag_of(reservation: Reservation) -> AssetTag:
@@ -278,38 +271,13 @@ class TagService:
 
     # -- the event log -------------------------------------------------------------------
 
-    def events(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int | None = 100,
-    ) -> Sequence[TagEvent]:
-        """The tag event log, newest first; ``limit=None`` for all of it."""
-        if limit is not None and limit < 1:
-            raise InvalidInput(f"limit must be 1 or more, not {limit}")
-        return self.store.events(
-            tag=tag.strip() if tag else None,
-            asset_id=asset_id,
-            since=_utc(since),
-            until=_utc(until),
-            limit=limit,
-        )
+    def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
+        """The tag event log, newest first (see :class:`EventQuery`)."""
+        return self.store.events(query)
 
-    def events_csv(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> Iterator[str]:
-        """The whole filtered event log as CSV text chunks, header first."""
-        return iter_events_csv(
-            self.events(tag=tag, asset_id=asset_id, since=since, until=until, limit=None)
-        )
+    def events_csv(self, query: EventQuery = NEWEST) -> Iterator[str]:
+        """The whole filtered event log (no limit) as CSV text chunks, header first."""
+        return iter_events_csv(self.store.events(query.everything()))
 
     # -- moving the sequences (admin) ----------------------------------------------------
 
