@@ -99,7 +99,7 @@ class LabelService:
     def tag_of(self, asset: Asset) -> str:
         """The tag printed for ``asset``: its Name, which must be a tag of a configured prefix."""
         name = asset.name.strip()
-        if not any(fmt.parse_loose(name) for fmt in self.tag_formats.all):
+        if self.tag_formats.read(name) is None:
             raise InvalidInput(
                 f"asset {asset.id} has no tag yet (its Name is {asset.name!r}, not a tag like"
                 f" {self.tag_formats.default.example!r}); issue it a tag before printing a label"
@@ -226,7 +226,7 @@ class LabelService:
 
     def _resolve_tags(self, tags: Sequence[str]) -> tuple[list[Asset], list[str]]:
         wanted = [t.strip() for t in tags]
-        bad = [t for t in wanted if not any(f.parse_loose(t) for f in self.tag_formats.all)]
+        bad = [t for t in wanted if self.tag_formats.read(t) is None]
         if bad:
             raise InvalidInput(
                 f"not tags: {', '.join(repr(t) for t in bad)}"
