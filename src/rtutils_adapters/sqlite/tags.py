@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rtutils_adapters.sqlite.schema import EVENT_COLUMNS, SCHEMA, event_of
 from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
 from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
@@ -28,42 +29,6 @@ from rtutils_core.tags import TagFormat
 FILE_NAME = "tags.sqlite3"
 SCHEMA_VERSION = 1
 DEFAULT_BUSY_TIMEOUT = 10.0
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sequences (
-    prefix      TEXT PRIMARY KEY,
-    next_number INTEGER NOT NULL CHECK (next_number >= 1)
-);
-CREATE TABLE IF NOT EXISTS tags (
-    prefix      TEXT NOT NULL,
-    number      INTEGER NOT NULL CHECK (number >= 1),
-    tag         TEXT NOT NULL UNIQUE,
-    asset_id    INTEGER NOT NULL,
-    state       TEXT NOT NULL CHECK (state IN ('reserved', 'assigned', 'skipped', 'voided')),
-    reserved_by TEXT NOT NULL,
-    PRIMARY KEY (prefix, number)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS tags_one_live_per_asset
-    ON tags (prefix, asset_id) WHERE state IN ('reserved', 'assigned');
-CREATE TABLE IF NOT EXISTS events (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    at         TEXT NOT NULL,
-    prefix     TEXT NOT NULL,
-    number     INTEGER NOT NULL,
-    tag        TEXT NOT NULL,
-    state      TEXT NOT NULL,
-    asset_id   INTEGER,
-    actor      TEXT NOT NULL,
-    request_id TEXT NOT NULL,
-    detail     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_tag ON events (tag);
-CREATE INDEX IF NOT EXISTS events_by_asset ON events (asset_id);
-CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
-"""
-
-
-_EVENT_COLUMNS = "id, at, prefix, number, tag, state, asset_id, actor, request_id, detail"
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -197,7 +162,7 @@ class SqliteTagStore:
                     f"the tag database {self.path} was written by a newer version (schema"
                     f" {version}, this one knows {SCHEMA_VERSION}); refusing to touch it"
                 )
-            for statement in filter(str.strip, _SCHEMA.split(";")):
+            for statement in filter(str.strip, SCHEMA.split(";")):
                 tx.execute(statement)
             tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -350,23 +315,9 @@ class SqliteTagStore:
         params.append(-1 if query.limit is None else query.limit)
         with self._transaction("DEFERRED") as tx:
             # Only fixed column names are pasted in; every value is a parameter.
-            sql = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+            sql = f"SELECT {EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?"  # noqa: S608
             rows = tx.execute(sql, params).fetchall()
-        return [
-            TagEvent(
-                id=r[0],
-                at=datetime.fromisoformat(r[1]),
-                prefix=r[2],
-                number=r[3],
-                tag=r[4],
-                state=r[5],
-                asset_id=r[6],
-                actor=r[7],
-                request_id=r[8],
-                detail=r[9],
-            )
-            for r in rows
-        ]
+        return [event_of(row) for row in rows]
 
     def highest_issued(self, prefix: str) -> int:
         with self._transaction("DEFERRED") as tx:
