@@ -9,6 +9,7 @@ of assumed.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote as quote_path
@@ -44,6 +45,9 @@ T = TypeVar("T")
 
 #: RT's cap on ``per_page``; also the page size of every bulk read.
 MAX_PER_PAGE = 100
+
+
+log = logging.getLogger("rtutils.rt")
 
 
 class RTRestBackend:
@@ -118,12 +122,14 @@ class RTRestBackend:
         per_page = min(per_page, MAX_PER_PAGE)
         sql = self._checked_sql(query)
         kept, dropped, answer = self._search_page(query, sql, page, per_page)
+        # What this page proves is there; a page past the end proves nothing.
+        seen = (page - 1) * per_page + len(kept) if kept else 0
         if answer.total is not None:
             # Near misses dropped on this page are not counted; on other pages they may be.
-            total = max(answer.total - dropped, (page - 1) * per_page + len(kept))
+            total = max(answer.total - dropped, seen)
         else:  # RT hides the total from users who may not see every asset
             more = 1 if answer.count >= per_page else 0
-            total = (page - 1) * per_page + len(kept) + more
+            total = seen + more
         return AssetPage(kept, page, per_page, total)
 
     def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
@@ -164,9 +170,15 @@ class RTRestBackend:
             asset = wire.to_asset(record, self.metadata.catalog_name)
             match, broken = assetsql.classify(query, asset, record.cf_values())
             if match is assetsql.Match.FOREIGN:
+                # The caller learns that RT misread the search, not another asset's name
+                # or the AssetSQL; the operator finds both in the log.
+                log.warning(
+                    "rt_search_untrustworthy",
+                    extra={"query": sql, "asset_id": asset.id, "mismatch": broken},
+                )
                 raise UntrustworthyResult(
-                    f"RT answered the search [{sql}] with asset {asset.id} ({asset.name!r}),"
-                    f" but its {broken}: RT ignored part of the search, so nothing is returned"
+                    "RT answered the search with an asset that does not match it (RT ignored"
+                    " part of the search), so nothing is returned"
                 )
             if match is assetsql.Match.EXACT:
                 kept.append(asset)

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from rtutils_web import services
 from rtutils_web.access.auth import current_principal, public, registry, sign_in
+from rtutils_web.http.query import takes_query
 from rtutils_web.logs import get_logger
 
 bp = Blueprint("login", __name__)
@@ -22,7 +23,8 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("pages.home")
-    if "\\" in target:
+    if "\\" in target or not target.isprintable() or any(c.isspace() for c in target):
+        # Control characters (CR/LF would split the Location header), spaces, backslashes.
         return url_for("pages.home")
     return target
 
@@ -38,6 +40,7 @@ def _form(error: str = "", status: int = 200) -> tuple[str, int]:
 
 
 @bp.get("/login")
+@takes_query("next")
 @public
 def login() -> tuple[str, int] | Response:
     """The sign-in form; someone already signed in goes straight on."""
@@ -47,6 +50,7 @@ def login() -> tuple[str, int] | Response:
 
 
 @bp.post("/login")
+@takes_query("next")
 @public
 def login_submit() -> tuple[str, int] | Response:
     """Check the token; on success start a new signed session."""
