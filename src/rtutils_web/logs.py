@@ -79,9 +79,10 @@ def _name_the_event(
         return event_dict
     source = str(event_dict.get("logger", ""))
     event_dict["message"] = event
-    event_dict["event"] = _FOREIGN_EVENTS.get(source) or (
-        re.sub(r"[^a-z0-9]+", "_", source.lower()).strip("_") or "log"
-    ) + "_message"
+    event_dict["event"] = (
+        _FOREIGN_EVENTS.get(source)
+        or (re.sub(r"[^a-z0-9]+", "_", source.lower()).strip("_") or "log") + "_message"
+    )
     return event_dict
 
 

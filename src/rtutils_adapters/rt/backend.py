@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote as quote_path
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
@@ -67,6 +68,9 @@ class RTRestBackend:
         pool_size: int = 10,
     ) -> None:
         self.rt_url = rt_url.rstrip("/")
+        # Links to RT's pages are shown and printed: never with a user:password@ in them.
+        parts = urlsplit(self.rt_url)
+        self.link_url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         self.client = RTClient(
             api_url or self.rt_url + "/REST/2.0",
             token,
@@ -79,7 +83,7 @@ class RTRestBackend:
         self.metadata = MetadataCache(self._load_catalogs, self._load_fields, cache_seconds)
 
     def __repr__(self) -> str:
-        return f"RTRestBackend({self.rt_url!r})"
+        return f"RTRestBackend({self.link_url!r})"
 
     @property
     def requests_sent(self) -> int:
@@ -103,7 +107,7 @@ class RTRestBackend:
             )
 
     def asset_url(self, asset_id: int) -> str:
-        return f"{self.rt_url}/Asset/Display.html?id={asset_id}"
+        return f"{self.link_url}/Asset/Display.html?id={asset_id}"
 
     def get_asset(self, asset_id: int) -> Asset:
         what = f"asset {asset_id}"

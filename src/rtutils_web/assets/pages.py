@@ -25,7 +25,7 @@ def _home(error: str = "", status: int = 200) -> tuple[str, int]:
         "assets/home.html",
         assets=result,
         next_tag=str(services.tags().preview_next()),
-        rt_url=services.settings().rt_url,
+        rt_url=services.settings().rt_url_shown,
         example=services.settings().tag_formats.default.example,
         error=error,
     )
