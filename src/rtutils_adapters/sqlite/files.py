@@ -1,4 +1,4 @@
-"""State files that only the service may read: created 0600 (and folders 0700) from the start.
+"""State files that only the service may read: created 0600 from the start.
 
 SQLite gives its ``-wal`` and ``-shm`` files the permissions of the database file, so a
 database created here keeps every file of it private.
@@ -10,12 +10,10 @@ import os
 from pathlib import Path
 
 FILE_MODE = 0o600
-FOLDER_MODE = 0o700
 
 
 def private_file(path: Path) -> Path:
-    """Create ``path`` (and its folder) for the service alone, if it does not exist yet."""
-    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    """Create ``path`` for the service alone, if it does not exist yet (its folder must)."""
     descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
     os.close(descriptor)
     return path
