@@ -19,6 +19,8 @@
   flask-wtf,
   psycopg,
   psycopg-pool,
+  limits,
+  zxcvbn,
 }:
 
 let
@@ -55,6 +57,8 @@ let
     flask-wtf
     psycopg
     psycopg-pool
+    limits
+    zxcvbn
   ];
 in
 buildPythonApplication {

@@ -13,10 +13,10 @@ from attrs import frozen
 
 from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.schema_versions import SchemaChange
-from rtutils_adapters.sql_tag_store import SqlTagStore
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_adapters.sqlite.tags import FILE_NAME
 from rtutils_core.errors import BackendError, ConfigError
+from rtutils_core.event_query import EventQuery
 from rtutils_core.ports import TagEvent
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -24,7 +24,7 @@ SCHEMES = ("postgresql://", "postgres://")
 
 def open_tag_store(
     store_url: str | None, working_dir: Path, *, password: str = "", pool_size: int = 4
-) -> SqlTagStore:
+) -> SqliteTagStore | PostgresTagStore:
     """PostgreSQL at ``store_url`` if given, else the SQLite file in ``working_dir``.
 
     Either is brought to the current schema on opening (see ``schema_versions``).
@@ -80,7 +80,7 @@ def copy_tag_store(working_dir: Path, store_url: str, *, password: str = "") -> 
     try:
         target.import_rows(source.export_rows())
         counts, copied = source.counts(), target.counts()
-        last, copied_last = source.events(limit=1), target.events(limit=1)
+        last, copied_last = source.events(EventQuery(limit=1)), target.events(EventQuery(limit=1))
         if counts != copied or list(last) != list(copied_last):
             raise BackendError(
                 f"the copy in {target.where} does not match {source.path}: rows {copied} against"

@@ -6,6 +6,16 @@ status in one table. Every error carries a stable machine-readable ``code``.
 
 from __future__ import annotations
 
+#: How much of a caller's text an error message quotes; the rest is elided.
+SHOWN_CHARACTERS = 40
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for an error message, cut short: a message never echoes a whole upload."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text)} characters)"
+
 
 class RtutilsError(Exception):
     """Base of every error rtutils raises on purpose."""
@@ -117,3 +127,31 @@ class SchemaTooNew(ConfigError):
     """A store's database was written by a newer version of rtutils; it is left untouched."""
 
     code = "schema_too_new"
+
+
+class BatchTooLarge(InvalidInput):
+    """More labels (or other items) asked for at once than one batch may hold."""
+
+    code = "batch_too_large"
+
+
+class _Incomplete(RtutilsError):
+    """A strict batch that would leave something out; ``details`` lists what."""
+
+    code = "batch_incomplete"
+
+    def __init__(self, message: str, missing: tuple[str, ...], refused: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.refused = refused
+
+    def details(self) -> dict[str, list[str]]:
+        return {"missing": list(self.missing), "refused": list(self.refused)}
+
+
+class BatchMissing(_Incomplete, NotFound):
+    """A strict batch named tags or asset ids that do not exist."""
+
+
+class BatchRefused(_Incomplete, Conflict):
+    """A strict batch found every asset, but some cannot be printed yet (no tag)."""

@@ -12,10 +12,11 @@ from rtutils_web.access import login
 from rtutils_web.access.auth import current_principal, install_auth
 from rtutils_web.access.tokens import TokenRegistry
 from rtutils_web.assets.schema import is_tag
-from rtutils_web.container import Container, build_container
+from rtutils_web.container import Container, build_container, check_start_up
 from rtutils_web.features import FEATURES
 from rtutils_web.http import probes
 from rtutils_web.http.errors import register_error_handlers
+from rtutils_web.http.query import install_query_rules
 from rtutils_web.http.request_context import install_request_context
 from rtutils_web.http.security import configure_security
 from rtutils_web.logs import get_logger
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     """
     if container is None:
         container = build_container(settings)
+    check_start_up(container)
     settings = container.settings()
     tokens = TokenRegistry.parse(settings.api_tokens.reveal())
     if not tokens:
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
     install_auth(app, tokens)
+    install_query_rules(app)  # after sign-in: strangers learn nothing of a view's parameters
     for blueprint in SHELL_BLUEPRINTS:
         app.register_blueprint(blueprint)
     for feature in FEATURES:

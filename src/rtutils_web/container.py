@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from dependency_injector import containers, providers
@@ -15,11 +16,13 @@ from dependency_injector import containers, providers
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend
+from rtutils_adapters.sqlite import SqliteSessionStore
 from rtutils_adapters.stores import open_tag_store
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.tags import TagFormats
 from rtutils_web.settings import Settings
 
 
@@ -32,7 +35,7 @@ def _working_dir(settings: Settings) -> Path:
         return Path(demo_dir)
     path = settings.working_dir
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         probe = path / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
@@ -65,37 +68,60 @@ def _rt_backend(settings: Settings) -> AssetBackend:
     )
 
 
+def _tag_service(
+    backend: AssetBackend,
+    store: TagStore,
+    formats: TagFormats,
+    is_demo: bool,
+    prefix_by_catalog: Mapping[str, str],
+) -> TagService:
+    service = TagService(
+        backend=backend, store=store, formats=formats, prefix_by_catalog=prefix_by_catalog
+    )
+    if is_demo:
+        # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
+        service.sync(actor="demo-start", request_id="startup")
+    return service
+
+
 class Container(containers.DeclarativeContainer):
-    """Settings, the adapters and the services; nothing else."""
+    """Settings, the adapters and the services; nothing else.
+
+    Nothing is created until it is first asked for, so overriding a provider before that
+    (``container.backend.override(providers.Object(other))``) is all a test or a library
+    user needs. Every object is created once per container, safely across threads.
+    """
 
     settings = providers.Dependency(instance_of=Settings)
 
-    working_dir = providers.Singleton(_working_dir, settings)
+    working_dir = providers.ThreadSafeSingleton(_working_dir, settings)
 
     backend = providers.Selector(
         settings.provided.backend,
-        demo=providers.Singleton(load_demo_backend, settings.provided.rt_url),
-        rt=providers.Singleton(_rt_backend, settings),
+        demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url_shown),
+        rt=providers.ThreadSafeSingleton(_rt_backend, settings),
     )
 
-    tag_store = providers.Singleton(_tag_store, settings, working_dir)
+    tag_store = providers.ThreadSafeSingleton(_tag_store, settings, working_dir)
+    session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
 
-    asset_service = providers.Singleton(
+    asset_service = providers.ThreadSafeSingleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats
     )
-    tag_service = providers.Singleton(
-        TagService,
+    tag_service = providers.ThreadSafeSingleton(
+        _tag_service,
         backend=backend,
         store=tag_store,
         formats=settings.provided.tag_formats,
+        is_demo=settings.provided.is_demo,
         prefix_by_catalog=settings.provided.prefix_by_catalog,
     )
-    label_metrics = providers.Singleton(PdfLabelMetrics)
-    label_renderer = providers.Singleton(PdfLabelRenderer)
-    label_templates = providers.Singleton(
+    label_metrics = providers.ThreadSafeSingleton(PdfLabelMetrics)
+    label_renderer = providers.ThreadSafeSingleton(PdfLabelRenderer)
+    label_templates = providers.ThreadSafeSingleton(
         configured_templates, settings.provided.label_options, label_metrics
     )
-    label_service = providers.Singleton(
+    label_service = providers.ThreadSafeSingleton(
         LabelService.from_options,
         options=settings.provided.label_options,
         backend=backend,
@@ -106,12 +132,17 @@ class Container(containers.DeclarativeContainer):
 
 
 def build_container(settings: Settings | None = None) -> Container:
-    """Wire every adapter and service for ``settings`` (default: from the environment)."""
-    container = Container(settings=settings or Settings.from_env())
-    container.working_dir()  # fail now, with the variable's name, not on the first request
-    container.label_templates()  # a label layout that cannot fit stops start-up, too
-    container.tag_store()  # opens (or creates) the tag database, so a bad one stops start-up
-    if container.settings().is_demo:
-        # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
-        container.tag_service().sync(actor="demo-start", request_id="startup")
-    return container
+    """Wire every adapter and service for ``settings`` (default: from the environment).
+
+    Creates nothing yet: see :class:`Container`. A server calls :func:`check_start_up` next.
+    """
+    return Container(settings=settings or Settings.from_env())
+
+
+def check_start_up(container: Container) -> None:
+    """Create what must work before the first request, so that a bad setting stops start-up
+    with the variable's name: the state directory, the label templates (a layout that cannot
+    fit), the tag database."""
+    container.working_dir()
+    container.label_templates()
+    container.tag_store()

@@ -13,6 +13,7 @@ from rtutils_adapters.schema_versions import Migration
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_adapters.stores import copy_tag_store, open_tag_store, upgrade_tag_store
 from rtutils_core.errors import BackendUnavailable, ConfigError, SchemaTooNew
+from rtutils_core.event_query import EventQuery
 from rtutils_core.tags import TagFormat
 
 W12 = TagFormat("W12-", 5)
@@ -145,14 +146,14 @@ def fill(store) -> None:
 def test_copy_moves_every_row_and_the_history_goes_on_in_postgres(tmp_path, pg_url):
     sqlite_store = SqliteTagStore.in_dir(tmp_path)
     fill(sqlite_store)
-    before = sqlite_store.events(limit=None)
+    before = sqlite_store.events(EventQuery(limit=None))
 
     report = copy_tag_store(tmp_path, pg_url)
 
     assert report.counts == {"sequences": 2, "tags": 31, "events": 62}
     assert report.last_event == before[0]
     pg = PostgresTagStore(pg_url)
-    assert pg.events(limit=None) == before  # ids, times (UTC) and every field
+    assert pg.events(EventQuery(limit=None)) == before  # ids, times (UTC) and every field
     assert pg.peek_next("W12-") == 31 and pg.peek_next("TEST-") == 41
     assert pg.reservation_for("W12-", 5) == sqlite_store.reservation_for("W12-", 5)
     assert pg.reserve(W12, 99, **WHO).number == 31

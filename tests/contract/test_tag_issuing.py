@@ -27,6 +27,7 @@ from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
+from rtutils_core.event_query import EventQuery
 from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services import AssetService
 from rtutils_core.services.tags import TagService
@@ -167,7 +168,7 @@ def test_concurrent_clients_give_every_asset_one_unique_logged_tag(world):
     assert len(told) == CLIENTS * count
     assert all(tag == names[asset_id] for asset_id, tag in told)
 
-    log = world.stores.open().events(limit=None)
+    log = world.stores.open().events(EventQuery(limit=None))
     assigned = {e.asset_id: e.tag for e in log if e.state == "assigned"}
     assert assigned == names
     assert Counter(e.state for e in log) == {
@@ -193,7 +194,7 @@ def test_a_tag_typed_with_stray_whitespace_is_kept_skipped_and_found(world):
     assert (str(kept.tag), kept.status) == (str(fmt.make(1)), "already-tagged")
     assert world.backend.get_asset(sloppy).name == f"{fmt.make(1)} "
     assert str(issued.tag) == str(fmt.make(2))  # never a second asset reading as fmt.make(1)
-    assert [e.state for e in reversed(tags.events(tag=str(fmt.make(1))))] == [
+    assert [e.state for e in reversed(tags.events(EventQuery(tag=str(fmt.make(1)))))] == [
         "reserved",
         "skipped",
     ]

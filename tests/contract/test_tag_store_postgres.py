@@ -11,6 +11,7 @@ import pytest
 
 from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_core.errors import BackendUnavailable
+from rtutils_core.event_query import EventQuery
 from rtutils_core.tags import TagFormat
 
 W12 = TagFormat("W12-", 5)
@@ -114,4 +115,4 @@ def test_the_event_times_are_utc_whatever_the_server_zone(stores, pg_url):
     store.reserve(W12, 1, **WHO)
     (event,) = store.events()
     assert event.at.utcoffset().total_seconds() == 0
-    assert store.events(since=event.at, until=event.at) == [event]
+    assert store.events(EventQuery(since=event.at, until=event.at)) == [event]

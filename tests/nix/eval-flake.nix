@@ -42,6 +42,8 @@ let
     "flask-wtf"
     "psycopg"
     "psycopg-pool"
+    "limits"
+    "zxcvbn"
     "setuptools"
     "wheel"
     "pytest"

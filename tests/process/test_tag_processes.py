@@ -30,6 +30,7 @@ from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft
+from rtutils_core.event_query import EventQuery
 from rtutils_core.ports import TagStore
 
 pytestmark = pytest.mark.slow
@@ -147,7 +148,7 @@ def test_eight_processes_issue_400_distinct_consecutive_tags(tmp_path, store):
     numbers = sorted(int(name.removeprefix("W12-")) for name in names.values())
     assert numbers == [n for n in range(1, total + 2) if n != 100]  # distinct, consecutive
 
-    log = store.open().events(limit=None)
+    log = store.open().events(EventQuery(limit=None))
     assert Counter(e.state for e in log) == {"reserved": total + 1, "assigned": total, "skipped": 1}
     by_number = {e.number: e.state for e in log if e.state in ("assigned", "skipped")}
     assert sorted(by_number) == list(range(1, total + 2))  # the only gap is a logged skip
@@ -230,9 +231,9 @@ def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(
 
     assert (retry["tag"], retry["status"]) == (tag1, "assigned")
     assert backend.names() == {first: tag1, second: tag2}
-    story = [(e.state, e.request_id) for e in reversed(tags.events(asset_id=first))]
+    story = [(e.state, e.request_id) for e in reversed(tags.events(EventQuery(asset_id=first)))]
     assert story == [("reserved", "req-killed"), ("assigned", "req-retry")]
-    detail = tags.events(asset_id=first)[0].detail
+    detail = tags.events(EventQuery(asset_id=first))[0].detail
     assert ("earlier write went through" if written else "request req-killed finished") in detail
     assert tags.peek_next(backend.prefix) == 3
 
@@ -253,7 +254,7 @@ def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path, store)
     names = backend.names()
     assert sorted(int(name.removeprefix("W12-")) for name in names.values()) == assets
     assert all(a["tag"] == names[a["asset_id"]] for a in answers)  # every racer was told so
-    log = store.open().events(limit=None)
+    log = store.open().events(EventQuery(limit=None))
     assert Counter(e.state for e in log) == {"reserved": 30, "assigned": 30}
 
 
@@ -286,7 +287,7 @@ def test_a_process_killed_mid_burst_then_a_retry_of_every_asset(tmp_path, store)
     assert {line["asset_id"]: line["tag"] for line in retry} == names  # one tag per asset
     assert len(set(names.values())) == total  # one asset per tag
     assert sorted(int(n.removeprefix("W12-")) for n in names.values()) == list(range(1, total + 1))
-    log = store.open().events(limit=None)
+    log = store.open().events(EventQuery(limit=None))
     reserved = Counter(e.asset_id for e in log if e.state == "reserved")
     assert set(reserved.values()) == {1}  # the killed one's numbers stayed with their assets
     assigned = {e.asset_id: e.tag for e in log if e.state == "assigned"}

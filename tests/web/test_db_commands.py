@@ -9,6 +9,7 @@ import pytest
 from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.errors import ConfigError
+from rtutils_core.event_query import EventQuery
 from rtutils_core.tags import TagFormat
 from rtutils_web.cli.main import main
 from rtutils_web.container import build_container
@@ -49,7 +50,7 @@ def test_db_copy_moves_the_sqlite_store_and_refuses_a_second_time(tmp_path, pg_u
     store = SqliteTagStore.in_dir(tmp_path)
     for asset_id in (1, 2, 3):
         store.record(store.reserve(W12, asset_id, **WHO), "assigned", **WHO)
-    last = store.events(limit=1)[0]
+    last = store.events(EventQuery(limit=1))[0]
 
     assert main(["db", "copy"], env(tmp_path, STORE_URL=pg_url)) == 0
     assert capsys.readouterr().out == (
@@ -72,7 +73,7 @@ def test_the_container_keeps_tags_in_postgres_when_store_url_is_set(tmp_path, pg
     store = container.tag_store()
     assert isinstance(store, PostgresTagStore)
     issued = container.tag_service().issue_tag(17, actor="desk", request_id="r")
-    assert store.events(limit=1)[0].tag == str(issued.tag)
+    assert store.events(EventQuery(limit=1))[0].tag == str(issued.tag)
     assert not (tmp_path / "tags.sqlite3").exists()
     store.close()
     sqlite = build_container(Settings.from_env(env(tmp_path))).tag_store()

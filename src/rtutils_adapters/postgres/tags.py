@@ -1,22 +1,20 @@
 """The tag store in PostgreSQL, shared by any number of service instances.
 
-The rules are those of the SQLite store, written once in ``rtutils_adapters.sql_tag_store``;
-only the locking differs. SQLite has one writer for the whole file; here every change of a
-prefix first locks that prefix's row in ``sequences`` (creating it if need be, in the same
-statement), so changes of one prefix run one after the other, across connections,
-processes and machines, while other prefixes and readers go on. Under READ COMMITTED each
-later statement of the transaction sees everything committed before the lock was granted,
-so no two transactions can read the same next number. The same constraints as in SQLite
-stand behind the code: ``tag`` is UNIQUE, a number exists once per prefix, an asset holds
-at most one live number per prefix.
+The rules are the core's (:class:`~rtutils_core.tag_ledger.TagLedger`), as for SQLite; this
+module gives them the reads and writes of one transaction in SQL. Every change first takes
+one transaction-level advisory lock, so changes run one after the other across connections,
+processes and machines, as SQLite's single writer does, while readers go on. Under READ
+COMMITTED each later statement of the transaction sees everything committed before the lock
+was granted, so no two transactions can read the same next number. The same constraints as
+in SQLite stand behind the code: ``tag`` is UNIQUE, a number exists once per prefix, an
+asset holds at most one live number per prefix.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -29,31 +27,33 @@ from rtutils_adapters.postgres.connection import (
     Connections,
 )
 from rtutils_adapters.schema_versions import Migration, SchemaChange
-from rtutils_adapters.sql_tag_store import TABLES, SqlTagStore, utc_now
+from rtutils_adapters.tag_tables import (
+    TABLES,
+    SqlLedgerTransaction,
+    event_of,
+    events_select,
+    utc_time,
+)
 from rtutils_core.errors import ConfigError
+from rtutils_core.event_query import NEWEST, EventQuery
+from rtutils_core.ports import TagEvent
+from rtutils_core.tag_ledger import LedgerTransaction, TagLedger
 
-# Lock the prefix's sequence row (made at 1 if missing) and read it: ON CONFLICT DO UPDATE
-# locks the existing row, so this is "SELECT ... FOR UPDATE" that also works the first time.
-_LOCK_SEQUENCE = """
-INSERT INTO sequences (prefix, next_number) VALUES (%s, 1)
-ON CONFLICT (prefix) DO UPDATE SET next_number = sequences.next_number
-RETURNING next_number
-"""
+#: Key of the advisory lock every change of the tag tables holds until it commits.
+WRITE_LOCK = schema.UPGRADE_LOCK + 1
 
 
-@functools.cache
-def _pyformat(query: str) -> str:
-    # The shared SQL has no literal "%"; psycopg's placeholders are "%s".
-    return query.replace("?", "%s")
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
-class PostgresTagStore(SqlTagStore):
+class PostgresTagStore(TagLedger):
     """Tag sequences and the event log in PostgreSQL; share it between instances freely.
 
     ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``); a
     ``password`` given apart from it never shows in messages. Each
     process keeps a small pool of connections (``pool_size``). A change waits up to
-    ``lock_timeout`` seconds for another change of the same prefix; past that it fails with
+    ``lock_timeout`` seconds for another change; past that it fails with
     :class:`~rtutils_core.errors.BackendUnavailable` and nothing is changed.
 
     Opening it applies the pending schema ``MIGRATIONS`` (``schema_change`` says what it did)
@@ -70,7 +70,7 @@ class PostgresTagStore(SqlTagStore):
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         pool_size: int = DEFAULT_POOL_SIZE,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Callable[[], datetime] = _now,
         password: str = "",
     ) -> None:
         self._db = Connections(
@@ -92,17 +92,46 @@ class PostgresTagStore(SqlTagStore):
         """Close this process's connections."""
         self._db.close()
 
-    def _sql(self, query: str) -> str:
-        return _pyformat(query)
-
-    def _reading(self) -> AbstractContextManager[psycopg.Connection]:
-        return self._db.transaction()
+    @contextmanager
+    def _reading(self) -> Iterator[psycopg.Connection]:
+        """A read-only transaction on one snapshot: its reads agree with each other."""
+        with self._db.transaction() as tx:
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield tx
 
     @contextmanager
-    def _writing(self, prefix: str) -> Iterator[tuple[psycopg.Connection, int]]:
+    def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
+        if not write:
+            with self._reading() as tx:
+                yield SqlLedgerTransaction(tx, self._clock, param="%s")
+            return
         with self._db.transaction() as tx:
-            row = tx.execute(_LOCK_SEQUENCE, (prefix,)).fetchone()
-            yield tx, int(row[0]) if row else 1
+            # One writer at a time, as in SQLite; waits at most lock_timeout.
+            tx.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield SqlLedgerTransaction(tx, self._clock, param="%s")
+
+    def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
+        sql, params = events_select(query)  # LIMIT NULL is no limit
+        with self._reading() as tx:
+            rows = tx.execute(sql.replace("?", "%s"), params).fetchall()
+        return [event_of(row) for row in rows]
+
+    # -- whole tables, for copying a store into another ----------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (``sequences``, ``tags``, ``events``)."""
+        with self._reading() as tx:
+            return _counts(tx)
+
+    def export_rows(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, read in one transaction; event times as datetimes."""
+        with self._reading() as tx:
+            rows = {
+                table: list(map(tuple, tx.execute(f"SELECT {columns} FROM {table}").fetchall()))  # noqa: S608
+                for table, columns in TABLES.items()
+            }
+        rows["events"] = [(r[0], utc_time(r[1]), *r[2:]) for r in rows["events"]]
+        return rows
 
     def import_rows(self, rows: Mapping[str, Sequence[tuple[Any, ...]]]) -> None:
         """Fill this empty store with ``rows`` (as ``export_rows`` gives them), all or nothing.
@@ -114,7 +143,7 @@ class PostgresTagStore(SqlTagStore):
         with self._db.transaction() as tx:
             # No instance may write while the copy runs; readers wait for its end too.
             tx.execute("LOCK TABLE sequences, tags, events IN EXCLUSIVE MODE")
-            held = self._counts(tx)
+            held = _counts(tx)
             if any(held.values()):
                 found = ", ".join(f"{n} {table}" for table, n in held.items() if n)
                 raise ConfigError(
@@ -129,3 +158,9 @@ class PostgresTagStore(SqlTagStore):
                 "SELECT setval(pg_get_serial_sequence('events', 'id'),"
                 " COALESCE(max(id), 1), max(id) IS NOT NULL) FROM events"
             )
+
+
+def _counts(tx: psycopg.Connection) -> dict[str, int]:
+    # Only the fixed table names are pasted in.
+    counted = {t: tx.execute(f"SELECT COUNT(*) FROM {t}").fetchone() for t in TABLES}  # noqa: S608
+    return {t: int(row[0]) if row else 0 for t, row in counted.items()}

@@ -20,6 +20,7 @@ log = get_logger("rtutils.web")
 #: Most specific first; the first class that matches decides the status.
 STATUS_BY_ERROR: tuple[tuple[type[e.RtutilsError], int], ...] = (
     (e.LayoutError, 400),
+    (e.BatchTooLarge, 413),
     (e.InvalidInput, 400),
     (e.NotFound, 404),
     (e.Conflict, 409),
@@ -48,7 +49,7 @@ _CSRF_MESSAGE = (
     " try again"
 )
 #: Headers of an HTTP refusal that clients need (the auth challenge, the allowed methods).
-_KEPT_HEADERS = ("WWW-Authenticate", "Allow")
+_KEPT_HEADERS = ("WWW-Authenticate", "Allow", "Retry-After")
 
 
 def status_for(error: e.RtutilsError) -> int:
