@@ -24,6 +24,7 @@ from rtutils_core.errors import (
     InvalidInput,
     RtutilsError,
 )
+from rtutils_core.services.assets import AssetService
 from rtutils_core.services.labels import BatchSelection, LabelService
 from rtutils_core.settings import Secret, Settings
 from rtutils_core.tags import TagFormat, TagFormats
@@ -95,6 +96,40 @@ def test_label_batch_by_ids_costs_one_request_per_hundred_ids(rt_server, rt_seed
     assert [a.id for a in plan.assets] == ids[:-1], "in the order asked"
     assert plan.missing == ("asset 9999999",)
     assert backend.requests_sent <= math.ceil(len(ids) / 100) + 2
+
+
+def test_label_batch_of_a_hundred_tags_costs_exactly_one_request(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)  # cold metadata cache: a search by Names needs none
+    service = LabelService(
+        backend, metrics=FakeLabelMetrics(), tag_formats=TagFormats(TagFormat("PAGE-", 3))
+    )
+    tags = [f"PAGE-{i:03d}" for i in range(100, 0, -1)]
+    plan = service.plan_batch(BatchSelection(tags=tags), limit=100)
+    assert [a.name for a in plan.assets] == tags and plan.missing == ()
+    assert backend.requests_sent == 1
+
+
+def test_tags_missing_by_name_cost_exactly_one_more_request(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)
+    prefix = unique_name("WS").upper() + "-"
+    backend.create_asset(AssetDraft(name=f"{prefix}001 ", catalog=SPARE_PARTS))
+    backend.create_asset(AssetDraft(name=f"{prefix}002", catalog=SPARE_PARTS))
+    service = LabelService(
+        backend, metrics=FakeLabelMetrics(), tag_formats=TagFormats(TagFormat(prefix, 3))
+    )
+    before = backend.requests_sent
+    tags = [f"{prefix}002", f"{prefix}001", f"{prefix}003"]
+    plan = service.plan_batch(BatchSelection(tags=tags), limit=100)
+    assert [a.name.strip() for a in plan.assets] == tags[:2]
+    assert plan.missing == (f"{prefix}003",)
+    assert backend.requests_sent - before == 2
+
+
+def test_look_up_by_tag_costs_exactly_one_request(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)
+    service = AssetService(backend, TagFormats(TagFormat("PAGE-", 3)))
+    assert service.by_tag("PAGE-042").id == rt_seed_ids["PAGE-042"]
+    assert backend.requests_sent == 1
 
 
 @pytest.mark.slow
