@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["SECRET_KEY"] = settings.secret_key.reveal() or uuid.uuid4().hex + uuid.uuid4().hex
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     app.extensions["rtutils"] = container
+    container.metadata_warm_up()  # RT's catalogs and custom fields, in the background
     _install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
     install_auth(app, tokens)
@@ -85,6 +86,7 @@ def _install_request_context(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
+        g.rt_usage = app.extensions["rtutils"].rt_metering()
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=g.request_id)
 
@@ -92,6 +94,8 @@ def _install_request_context(app: Flask) -> None:
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
+        usage = g.get("rt_usage")
+        rt = {"rt_requests": usage.requests, "rt_ms": usage.ms} if usage and usage.requests else {}
         log.info(
             "request",
             method=request.method,
@@ -99,6 +103,7 @@ def _install_request_context(app: Flask) -> None:
             status=response.status_code,
             duration_ms=duration_ms,
             user=g.get("user_name"),
+            **rt,
         )
         return response
 

@@ -8,19 +8,22 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
-from rtutils_adapters.rt import RTRestBackend
+from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteTagStore
-from rtutils_core.errors import ConfigError
+from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.labels import templates_for_settings
 from rtutils_core.ports import AssetBackend
 from rtutils_core.services import AssetService, LabelService, TagService
 from rtutils_core.settings import Settings
+from rtutils_web.logs import get_logger
 
 
 def _working_dir(settings: Settings) -> Path:
@@ -55,6 +58,30 @@ def _rt_backend(settings: Settings) -> AssetBackend:
     )
 
 
+def _warm_rt_metadata(backend: RTRestBackend) -> None:
+    log = get_logger("rtutils.rt")
+    started = time.perf_counter()
+    try:
+        catalogs = backend.warm_metadata()
+    except RtutilsError as error:  # the first request that needs it will read it, or fail
+        log.warning("rt_metadata_warm_up_failed", error_code=error.code, error=error.message)
+        return
+    ms = round((time.perf_counter() - started) * 1000, 2)
+    log.info("rt_metadata_warmed", catalogs=catalogs, ms=ms)
+
+
+def _start_metadata_warm_up(backend: AssetBackend) -> threading.Thread | None:
+    """Read RT's catalogs and custom fields in a background thread, so that the first desk
+    request after a start does not wait for them; a failure is only logged."""
+    if not isinstance(backend, RTRestBackend):
+        return None
+    thread = threading.Thread(
+        target=_warm_rt_metadata, args=(backend,), name="rt-metadata-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
 class Container(containers.DeclarativeContainer):
     """Settings, the adapters and the services; nothing else."""
 
@@ -69,6 +96,11 @@ class Container(containers.DeclarativeContainer):
     )
 
     tag_store = providers.Singleton(SqliteTagStore.in_dir, working_dir)
+
+    #: The app calls this once at start: the warm-up thread (``None`` without RT).
+    metadata_warm_up = providers.Singleton(_start_metadata_warm_up, backend)
+    #: Called at the start of each operation: meters its RT requests (an ``RTUsage``).
+    rt_metering = providers.Callable(meter.start)
 
     asset_service = providers.Singleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats

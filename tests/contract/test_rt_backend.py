@@ -16,7 +16,7 @@ from tests.contract.conftest import PAGE_COUNT
 from tests.label_fakes import FakeLabelMetrics
 from tests.rt_harness import SPARE_PARTS, STUDENT_DEVICES, perl_string, unique_name
 
-from rtutils_adapters.rt import RTRestBackend
+from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
 from rtutils_core.errors import (
     AssetNotFound,
@@ -130,6 +130,20 @@ def test_look_up_by_tag_costs_exactly_one_request(rt_server, rt_seed_ids):
     service = AssetService(backend, TagFormats(TagFormat("PAGE-", 3)))
     assert service.by_tag("PAGE-042").id == rt_seed_ids["PAGE-042"]
     assert backend.requests_sent == 1
+
+
+def test_the_meter_counts_every_rt_request_of_an_operation_and_its_time(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)
+    backend.ping()  # outside any meter: counted by the backend only
+    with meter.metered() as usage:
+        backend.get_asset(rt_seed_ids["PAGE-001"])
+        assets = list(backend.iter_assets(AssetQuery(catalog=STUDENT_DEVICES, names="PAGE-002")))
+        with pytest.raises(AssetNotFound):
+            backend.get_asset(9_999_999)
+    assert len(assets) == 1
+    # ping, then get, the catalog list (cold), one search page and the refused get
+    assert (backend.requests_sent, usage.requests) == (5, 4)
+    assert 0 < usage.seconds < 60
 
 
 @pytest.mark.slow

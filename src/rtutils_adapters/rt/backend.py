@@ -86,6 +86,15 @@ class RTRestBackend:
         """Forget cached catalogs and custom fields; the next use reads them from RT."""
         self.metadata.refresh()
 
+    def warm_metadata(self) -> int:
+        """Read every catalog and its custom fields into the cache now; return the catalogs.
+
+        A service calls this at start-up (in the background), so that its first search or
+        write does not wait for these reads.
+        """
+        self.metadata.all_custom_fields()
+        return len(self.metadata.catalogs())
+
     def close(self) -> None:
         self.client.close()
 
