@@ -66,6 +66,9 @@ def _warm_rt_metadata(backend: RTRestBackend) -> None:
     except RtutilsError as error:  # the first request that needs it will read it, or fail
         log.warning("rt_metadata_warm_up_failed", error_code=error.code, error=error.message)
         return
+    except Exception:  # a bug: logged with its traceback, and the service still starts
+        log.exception("rt_metadata_warm_up_failed", error_code="internal_error")
+        return
     ms = round((time.perf_counter() - started) * 1000, 2)
     log.info("rt_metadata_warmed", catalogs=catalogs, ms=ms)
 
