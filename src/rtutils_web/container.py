@@ -19,11 +19,11 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.errors import ConfigError, RtutilsError
-from rtutils_core.labels import templates_for_settings
+from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend
 from rtutils_core.services import AssetService, LabelService, TagService
-from rtutils_core.settings import Settings
 from rtutils_web.logs import get_logger
+from rtutils_web.settings import Settings
 
 
 def _working_dir(settings: Settings) -> Path:
@@ -113,10 +113,12 @@ class Container(containers.DeclarativeContainer):
     )
     label_metrics = providers.Singleton(PdfLabelMetrics)
     label_renderer = providers.Singleton(PdfLabelRenderer)
-    label_templates = providers.Singleton(templates_for_settings, settings, label_metrics)
+    label_templates = providers.Singleton(
+        configured_templates, settings.provided.label_options, label_metrics
+    )
     label_service = providers.Singleton(
-        LabelService.from_settings,
-        settings=settings,
+        LabelService.from_options,
+        options=settings.provided.label_options,
         backend=backend,
         renderer=label_renderer,
         metrics=label_metrics,

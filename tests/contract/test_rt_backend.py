@@ -26,8 +26,8 @@ from rtutils_core.errors import (
 )
 from rtutils_core.services.assets import AssetService
 from rtutils_core.services.labels import BatchSelection, LabelService
-from rtutils_core.settings import Secret, Settings
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_web.settings import Secret, Settings
 
 pytestmark = pytest.mark.rt
 

@@ -10,7 +10,7 @@ from tests.conftest import free_port
 
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_core.errors import BackendUnavailable
-from rtutils_core.settings import Secret
+from rtutils_core.secrets import Secret
 
 
 def test_a_started_meter_counts_what_is_recorded_in_its_context():

@@ -9,8 +9,8 @@ from tests.web.conftest import TOKEN_SETTING, bearer
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_core.assets import AssetDraft
-from rtutils_core.settings import Settings
 from rtutils_web.app import create_app
+from rtutils_web.settings import Settings
 
 
 def rt_settings(tmp_path, rt_url: str, token: str, prefix: str = "W12-") -> Settings:
