@@ -8,19 +8,22 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
-from rtutils_adapters.rt import RTRestBackend
+from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteSessionStore, SqliteTagStore
-from rtutils_core.errors import ConfigError
+from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services import AssetService, LabelService, TagService
 from rtutils_core.tags import TagFormats
+from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
 
 
@@ -56,6 +59,33 @@ def _rt_backend(settings: Settings) -> AssetBackend:
     )
 
 
+def _warm_rt_metadata(backend: RTRestBackend) -> None:
+    log = get_logger("rtutils.rt")
+    started = time.perf_counter()
+    try:
+        catalogs = backend.warm_metadata()
+    except RtutilsError as error:  # the first request that needs it will read it, or fail
+        log.warning("rt_metadata_warm_up_failed", error_code=error.code, error=error.message)
+        return
+    except Exception:  # a bug: logged with its traceback, and the service still starts
+        log.exception("rt_metadata_warm_up_failed", error_code="internal_error")
+        return
+    ms = round((time.perf_counter() - started) * 1000, 2)
+    log.info("rt_metadata_warmed", catalogs=catalogs, ms=ms)
+
+
+def _start_metadata_warm_up(backend: AssetBackend) -> threading.Thread | None:
+    """Read RT's catalogs and custom fields in a background thread, so that the first desk
+    request after a start does not wait for them; a failure is only logged."""
+    if not isinstance(backend, RTRestBackend):
+        return None
+    thread = threading.Thread(
+        target=_warm_rt_metadata, args=(backend,), name="rt-metadata-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
 def _tag_service(
     backend: AssetBackend, store: TagStore, formats: TagFormats, is_demo: bool
 ) -> TagService:
@@ -86,6 +116,11 @@ class Container(containers.DeclarativeContainer):
 
     tag_store = providers.ThreadSafeSingleton(SqliteTagStore.in_dir, working_dir)
     session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
+
+    #: The app calls this once at start: the warm-up thread (``None`` without RT).
+    metadata_warm_up = providers.ThreadSafeSingleton(_start_metadata_warm_up, backend)
+    #: Called at the start of each operation: meters its RT requests (an ``RTUsage``).
+    rt_metering = providers.Callable(meter.start)
 
     asset_service = providers.ThreadSafeSingleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats
