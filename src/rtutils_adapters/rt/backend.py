@@ -17,6 +17,7 @@ import attrs
 
 from rtutils_adapters.rt import assetsql, wire
 from rtutils_adapters.rt.client import RTClient
+from rtutils_adapters.rt.loans import RTLoanMethods
 from rtutils_adapters.rt.metadata import MetadataCache
 from rtutils_core.assets import (
     Asset,
@@ -46,7 +47,7 @@ T = TypeVar("T")
 MAX_PER_PAGE = 100
 
 
-class RTRestBackend:
+class RTRestBackend(RTLoanMethods):
     """Assets, users, catalogs and tickets in one RT 5, through REST 2.0. Thread-safe."""
 
     def __init__(
