@@ -120,4 +120,4 @@ def backend(seeded: Seeded) -> AssetBackend:
 
 
 # The loan desk's world on both backends (the fixture ``loan_world``).
-from tests.contract.loan_world import loan_world  # noqa: E402, F401
+from tests.contract.loan_world import loan_world, rt_spare_devices  # noqa: E402, F401

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from attrs import define
+from attrs import define, field
 from tests.rt_harness import STUDENT_DEVICES, RTServer, unique_name
 
 from rtutils_adapters.memory import MemoryBackend
@@ -30,26 +30,34 @@ class LoanWorld:
     user_count: Callable[[], int]
     ticket: Callable[[int], dict[str, Any]]
 
+    spare: list[int] = field(factory=list)
+
     def devices(
         self, count: int, status: str = "allocated", owner: str | None = None, held_by=()
     ) -> list[int]:
         """``count`` new devices in Student Devices; their ids in order."""
-        prefix = unique_name("LOAN")
-        drafts = [
-            (
-                AssetDraft(
-                    name=f"{prefix}-{i:02d}",
-                    catalog=STUDENT_DEVICES,
-                    status=status,
-                    owner=owner,
-                    custom_fields={"Type": "Chromebook"},
-                ),
-                tuple(held_by),
-            )
-            for i in range(count)
-        ]
-        ids = self._insert(drafts)
-        return [ids[d.name] for d, _ in drafts]
+        plain = (status, owner, tuple(held_by)) == ("allocated", None, ())
+        if plain and len(self.spare) >= count:
+            taken = self.spare[:count]
+            del self.spare[:count]  # the list is the session's: taken devices are gone
+            return taken
+        drafts = _drafts(count, status, owner)
+        ids = self._insert([(d, tuple(held_by)) for d in drafts])
+        return [ids[d.name] for d in drafts]
+
+
+def _drafts(count: int, status: str = "allocated", owner: str | None = None) -> list[AssetDraft]:
+    prefix = unique_name("LOAN")
+    return [
+        AssetDraft(
+            name=f"{prefix}-{i:02d}",
+            catalog=STUDENT_DEVICES,
+            status=status,
+            owner=owner,
+            custom_fields={"Type": "Chromebook"},
+        )
+        for i in range(count)
+    ]
 
 
 def _memory_world() -> LoanWorld:
@@ -84,12 +92,26 @@ def _rt_world(server: RTServer, backend: LoanBackend) -> LoanWorld:
     return LoanWorld("rt", backend, server.insert_assets, users, ticket)
 
 
+#: Devices loaded into RT once per session: one run of rt-setup-database (seconds each)
+#: instead of one per test.
+RT_SPARE_DEVICES = 90
+
+
+@pytest.fixture(scope="session")
+def rt_spare_devices(rt_server: RTServer) -> list[int]:
+    drafts = _drafts(RT_SPARE_DEVICES)
+    ids = rt_server.insert_assets([(d, ()) for d in drafts])
+    return [ids[d.name] for d in drafts]
+
+
 @pytest.fixture(params=["memory", pytest.param("rt", marks=pytest.mark.rt)])
 def loan_world(request: pytest.FixtureRequest) -> LoanWorld:
     if request.param == "memory":
         return _memory_world()
     server = request.getfixturevalue("rt_server")
-    return _rt_world(server, request.getfixturevalue("rt_backend"))
+    world = _rt_world(server, request.getfixturevalue("rt_backend"))
+    world.spare = request.getfixturevalue("rt_spare_devices")
+    return world
 
 
-__all__ = ["REPAIR_QUEUE", "LoanWorld", "MemoryBackend", "loan_world"]
+__all__ = ["REPAIR_QUEUE", "LoanWorld", "MemoryBackend", "loan_world", "rt_spare_devices"]
