@@ -126,6 +126,12 @@ def main() -> int:
     print(
         f"| baseline: raw GET + PUT If-Match per asset | 2 | {per_minute(count, raw_seconds):.0f} |"
     )
+    baseline = per_minute(count, raw_seconds)
+    print(
+        f"check-ins per minute / baseline GET+PUT per minute:"
+        f" {per_minute(count // 2, in_seconds) / baseline:.2f} (3 requests against 2: 0.67 at best)"
+    )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"loan log events: {events} (expected {2 * count})")
     ok_target = max(in_counts["ok"]) == 3 and max(in_counts["damaged"]) == 4
     print("target met" if ok_target and events == 2 * count else "TARGET MISSED")
