@@ -15,11 +15,11 @@ from dependency_injector import containers, providers
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend
-from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.sqlite import SqliteLoanLog, SqliteTagStore
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend
-from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services import AssetService, LabelService, LoanService, TagService
 from rtutils_web.settings import Settings
 
 
@@ -76,6 +76,10 @@ class Container(containers.DeclarativeContainer):
     tag_service = providers.Singleton(
         TagService, backend=backend, store=tag_store, formats=settings.provided.tag_formats
     )
+    loan_log = providers.Singleton(SqliteLoanLog.in_dir, working_dir)
+    loan_service = providers.Singleton(
+        LoanService, backend=backend, loan_log=loan_log, options=settings.provided.loan_options
+    )
     label_metrics = providers.Singleton(PdfLabelMetrics)
     label_renderer = providers.Singleton(PdfLabelRenderer)
     label_templates = providers.Singleton(
@@ -97,6 +101,7 @@ def build_container(settings: Settings | None = None) -> Container:
     container.working_dir()  # fail now, with the variable's name, not on the first request
     container.label_templates()  # a label layout that cannot fit stops start-up, too
     container.tag_store()  # opens (or creates) the tag database, so a bad one stops start-up
+    container.loan_service()  # the loan options and the loan log, checked the same way
     if container.settings().is_demo:
         # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
         container.tag_service().sync(actor="demo-start", request_id="startup")
