@@ -10,7 +10,7 @@ import pytest
 from rtutils_adapters.sqlite import SqliteLoanLog
 from rtutils_core.errors import ConfigError
 from rtutils_core.loans import DEFAULT_DAMAGES
-from rtutils_web.container import build_container
+from rtutils_web.container import build_container, check_start_up
 from rtutils_web.settings import Settings
 
 
@@ -63,7 +63,7 @@ def test_bad_loan_settings_name_the_variable(tmp_path, env, problem):
 def test_equal_statuses_stop_start_up(tmp_path):
     settings = demo(tmp_path, CHECKIN_STATUS="in-use")
     with pytest.raises(ConfigError, match="CHECKIN_STATUS"):
-        build_container(settings)
+        check_start_up(build_container(settings))
 
 
 def test_the_container_builds_the_loan_desk_with_a_private_log(tmp_path):
