@@ -17,11 +17,11 @@ from dependency_injector import containers, providers
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend, meter
-from rtutils_adapters.sqlite import SqliteSessionStore, SqliteTagStore
+from rtutils_adapters.sqlite import SqliteLoanLog, SqliteSessionStore, SqliteTagStore
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, TagStore
-from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services import AssetService, LabelService, LoanService, TagService
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
@@ -132,6 +132,10 @@ class Container(containers.DeclarativeContainer):
         formats=settings.provided.tag_formats,
         is_demo=settings.provided.is_demo,
     )
+    loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
+    loan_service = providers.ThreadSafeSingleton(
+        LoanService, backend=backend, loan_log=loan_log, options=settings.provided.loan_options
+    )
     label_metrics = providers.ThreadSafeSingleton(PdfLabelMetrics)
     label_renderer = providers.ThreadSafeSingleton(PdfLabelRenderer)
     label_templates = providers.ThreadSafeSingleton(
@@ -158,7 +162,8 @@ def build_container(settings: Settings | None = None) -> Container:
 def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
-    fit), the tag database."""
+    fit), the tag database, the loan options and the loan log."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
+    container.loan_service()

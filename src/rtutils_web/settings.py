@@ -15,8 +15,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from attrs import Factory, field, fields, frozen
 
-from rtutils_core.errors import ConfigError
+from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.labels import LabelOptions
+from rtutils_core.loans import LoanOptions
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -75,6 +76,11 @@ class Settings:
         "TEMPLATE_BY_TYPE", factory=lambda: _default("TEMPLATE_BY_TYPE"), hash=False
     )
     max_batch: int = setting("MAX_BATCH")
+    loan_role: str = setting("LOAN_ROLE")
+    checkout_status: str = setting("CHECKOUT_STATUS")
+    checkin_status: str = setting("CHECKIN_STATUS")
+    repair_queue: str = setting("REPAIR_QUEUE")
+    damages: tuple[str, ...] = setting("DAMAGES")
     host: str = setting("HOST")
     port: int = setting("PORT")
     threads: int = setting("THREADS")
@@ -118,6 +124,20 @@ class Settings:
             rt_url=self.rt_url_shown,
             template_by_type=self.template_by_type,
         )
+
+    @property
+    def loan_options(self) -> LoanOptions:
+        """What the loan desk needs of the settings."""
+        try:
+            return LoanOptions(
+                role=self.loan_role,  # type: ignore[arg-type]  # checked by its parser
+                checkout_status=self.checkout_status,
+                checkin_status=self.checkin_status,
+                repair_queue=self.repair_queue,
+                damages=self.damages,
+            )
+        except InvalidInput as exc:
+            raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""

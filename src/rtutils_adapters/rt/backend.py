@@ -19,6 +19,7 @@ import attrs
 
 from rtutils_adapters.rt import assetsql, wire
 from rtutils_adapters.rt.client import RTClient
+from rtutils_adapters.rt.loans import RTLoanMethods
 from rtutils_adapters.rt.metadata import MetadataCache
 from rtutils_adapters.rt.readback import unapplied
 from rtutils_core.assets import (
@@ -52,7 +53,7 @@ MAX_PER_PAGE = 100
 log = logging.getLogger("rtutils.rt")
 
 
-class RTRestBackend:
+class RTRestBackend(RTLoanMethods):
     """Assets, users, catalogs and tickets in one RT 5, through REST 2.0. Thread-safe."""
 
     def __init__(
