@@ -111,3 +111,9 @@ class UntrustworthyResult(BackendError):
     """
 
     code = "untrustworthy_result"
+
+
+class DeviceNotFound(NotFound):
+    """No Chrome OS device with that id in the Google Admin directory."""
+
+    code = "device_not_found"
