@@ -20,16 +20,9 @@ from rtutils_core.errors import BackendAuthFailed, InvalidInput
 from rtutils_core.services.chrome_sync import ChromeSyncService
 
 CATALOG = "Student Devices"
-FIELDS = (
-    "Serial Number",
-    "MAC Address",
-    "Location",
-    "OS Version",
-    "Last Sync",
-    "Auto Update Expiration",
-    "Most Recent User",
-)
 SCOPE = AssetQuery(catalog=CATALOG)
+#: The custom fields the default options read and write.
+FIELDS = ChromeSyncOptions(SCOPE).custom_fields_needed()
 
 
 def _backend(fields: tuple[str, ...] = FIELDS) -> MemoryBackend:
