@@ -172,8 +172,9 @@ def _google_value(device: ChromeDevice, key: str) -> str:
 def _same(key: str, rt: str, google: str) -> bool:
     if key == "mac_address":
         # RT may list several addresses in any notation; the device's one being there is enough.
+        # A device that reports no MAC says nothing: RT's address is kept, it is a match key.
         mac = normalise_mac(google)
-        return mac in parse_macs(rt) if mac else not parse_macs(rt)
+        return not mac or mac in parse_macs(rt)
     return rt == google
 
 

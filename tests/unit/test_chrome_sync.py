@@ -179,6 +179,13 @@ def test_writes_what_differs_each_way_and_a_second_run_writes_nothing() -> None:
     assert (directory.calls["update_annotations"], backend.calls["update_asset"]) == (1, 1)
 
 
+def test_a_device_without_a_mac_leaves_the_rt_address_alone() -> None:
+    backend, _, _ = _one_pair()
+    directory = MemoryChromeDirectory([_device("d42", "SN42", "", os_version="120.0")])
+    report = _service(backend, directory, directions={"asset_id": "off", "user": "off"}).dry_run()
+    assert [c.target for c in report.changes] == ["annotatedLocation"]
+
+
 def test_reads_rt_in_bulk_never_one_asset_at_a_time() -> None:
     backend, directory, _ = _one_pair()
     _service(backend, directory).dry_run()
