@@ -98,7 +98,8 @@ def main() -> int:
     print(f"python: {platform.python_version()}; RT from Debian packages, SQLite, rt-server")
     print(f"devices: {DEVICES}, assets in scope: {len(ids)}")
     print(
-        "| step | seconds | RT requests | Google list pages | Google patches | RT assets changed (planned in a dry run) |"
+        "| step | seconds | RT requests | Google list pages | Google patches"
+        " | RT assets changed (planned in a dry run) |"
     )
     print("|---|---:|---:|---:|---:|---:|")
     for label, seconds, rt, lists, patches, written in rows:
