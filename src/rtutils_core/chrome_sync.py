@@ -102,11 +102,16 @@ class ChromeSyncOptions:
         self._refuse_shared_rt_fields()
 
     def _refuse_shared_rt_fields(self) -> None:
-        seen: dict[str, str] = {}
+        # The serial is what matching trusts most: no sync field may overwrite it.
+        seen: dict[str, str] = {self.serial_field: "serial"}
         for spec in SYNC_FIELDS:
             if not spec.rt_field or self.direction(spec.key) == "off":
                 continue
             name = self.rt_field(spec.key)
+            if seen.get(name) == "serial":
+                raise InvalidInput(
+                    f"sync field {spec.key!r} may not write {name!r}: serials are matched on it"
+                )
             if name in seen:
                 raise InvalidInput(
                     f"sync fields {seen[name]!r} and {spec.key!r} both write the RT field {name!r}"

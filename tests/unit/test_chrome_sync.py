@@ -233,6 +233,10 @@ def _renamed_fields(backend: MemoryBackend) -> MemoryBackend:
             {"rt_fields": {"most_recent_user": "Location"}},
             "'location' and 'most_recent_user' both write the RT field 'Location'",
         ),
+        (
+            {"rt_fields": {"os_version": "Serial Number"}},
+            "'os_version' may not write 'Serial Number': serials are matched on it",
+        ),
     ],
 )
 def test_bad_options_are_refused_with_the_reason(options: dict[str, object], message: str) -> None:
