@@ -17,6 +17,8 @@
   dependency-injector,
   waitress,
   flask-wtf,
+  google-auth,
+  cryptography,
 }:
 
 let
@@ -51,6 +53,8 @@ let
     dependencyInjector
     waitress
     flask-wtf
+    google-auth
+    cryptography
   ];
 in
 buildPythonApplication {

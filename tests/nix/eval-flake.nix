@@ -40,6 +40,8 @@ let
     "structlog"
     "waitress"
     "flask-wtf"
+    "google-auth"
+    "cryptography"
     "setuptools"
     "wheel"
     "pytest"
