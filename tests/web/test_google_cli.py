@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -13,8 +14,16 @@ from tests.google_standin import ADMIN, CUSTOMER, DirectoryStandIn
 from tests.rt_harness import STUDENT_DEVICES, RTServer
 from tests.web.test_cli import run_cli
 
-from rtutils_core.assets import AssetDraft
+from rtutils_adapters.memory import MemoryBackend
+from rtutils_adapters.memory.chrome import MemoryChromeDirectory
+from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.chrome import ChromeDevice
+from rtutils_core.chrome_sync import ChromeSyncOptions
+from rtutils_core.errors import InvalidInput
+from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_web.cli.google import run_google_command
+
+SCOPE = AssetQuery(catalog=STUDENT_DEVICES)
 
 
 def test_without_a_key_file_the_sync_stops_naming_the_settings(tmp_path: Path) -> None:
@@ -35,6 +44,23 @@ def test_a_direction_a_field_cannot_go_stops_start_up(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "GOOGLE_SYNC_DIRECTIONS" in out.stderr
     assert "'asset_id' can go 'to-google' or 'off'" in out.stderr
+
+
+def test_a_report_file_that_cannot_be_written_stops_the_sync_before_it_writes(
+    tmp_path: Path,
+) -> None:
+    backend = MemoryBackend()
+    backend.add_catalog(STUDENT_DEVICES, ChromeSyncOptions(SCOPE).custom_fields_needed())
+    backend.add_asset(
+        AssetDraft("W12-00001", STUDENT_DEVICES, custom_fields={"Serial Number": "S1"})
+    )
+    directory = MemoryChromeDirectory([ChromeDevice("d1", "S1")])
+    service = ChromeSyncService(backend, directory, ChromeSyncOptions(SCOPE))
+    args = argparse.Namespace(dry_run=False, report=str(tmp_path / "no" / "r.json"), format="json")
+    with pytest.raises(InvalidInput, match="cannot write the report"):
+        run_google_command(args, service, log=None)
+    assert directory.calls.get("list_page", 0) == 0
+    assert directory.calls.get("update_annotations", 0) == 0
 
 
 @pytest.mark.rt

@@ -43,6 +43,14 @@ def _summary_line(report: ChromeSyncReport) -> str:
     return f"google {mode}: {counts}"
 
 
+def _check_writable(target: str) -> None:
+    try:
+        with Path(target).open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise InvalidInput(f"cannot write the report to {target!r} ({error.strerror})") from None
+
+
 def _write_report(report: ChromeSyncReport, target: str, fmt: str) -> None:
     text = report_json(report) + "\n" if fmt == "json" else report_csv(report)
     try:
@@ -58,6 +66,8 @@ def run_google_command(
     out: TextIO = sys.stdout,
 ) -> int:
     """Run ``google sync``; 0 when done, 1 when a write was refused (all in the report)."""
+    if args.report:
+        _check_writable(args.report)  # before the sync writes anything, not after
     report = service.dry_run() if args.dry_run else service.run(progress=_progress_logger(log))
     if args.report:
         _write_report(report, args.report, args.format)
