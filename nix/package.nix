@@ -17,6 +17,8 @@
   dependency-injector,
   waitress,
   flask-wtf,
+  limits,
+  zxcvbn,
   google-auth,
   cryptography,
 }:
@@ -53,6 +55,8 @@ let
     dependencyInjector
     waitress
     flask-wtf
+    limits
+    zxcvbn
     google-auth
     cryptography
   ];

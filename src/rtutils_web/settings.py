@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from attrs import Factory, field, fields, frozen
 
@@ -103,6 +104,11 @@ class Settings:
         return self.rt_url + self.api_endpoint
 
     @property
+    def rt_url_shown(self) -> str:
+        """``RT_URL`` as it may be shown, logged or printed: without any user:password@."""
+        return without_credentials(self.rt_url)
+
+    @property
     def prefix(self) -> str:
         return self.tag_formats.default.prefix
 
@@ -121,7 +127,7 @@ class Settings:
             organisation=self.organisation,
             qr_target=self.qr_target,
             public_url=self.public_url,
-            rt_url=self.rt_url,
+            rt_url=self.rt_url_shown,
             template_by_type=self.template_by_type,
         )
 
@@ -141,12 +147,14 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
-        return tuple(
-            s.reveal() for s in (self.rt_token, self.secret_key, self.api_tokens) if s
-        ) + tuple(
-            part.rsplit(":", 1)[-1]
-            for part in self.api_tokens.reveal().split(",")
-            if part.count(":") >= 2
+        return (
+            tuple(s.reveal() for s in (self.rt_token, self.secret_key, self.api_tokens) if s)
+            + tuple(
+                part.rsplit(":", 1)[-1]
+                for part in self.api_tokens.reveal().split(",")
+                if part.count(":") >= 2
+            )
+            + tuple(p for p in (urlsplit(self.rt_url).password,) if p)
         )
 
     @classmethod
@@ -174,3 +182,12 @@ class Settings:
         settings = cls(tag_formats=formats, **read)
         settings.google_sync_options  # noqa: B018 (a bad direction stops start-up, named)
         return settings
+
+
+def without_credentials(url: str) -> str:
+    """``url`` without the ``user:password@`` part, if it has one."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))
