@@ -69,7 +69,20 @@ let
     WORKING_DIR = cfg.workingDirectory;
     LOG_FORMAT = cfg.logFormat;
     LOG_LEVEL = cfg.logLevel;
+    GOOGLE_SERVICE_ACCOUNT_FILE =
+      if cfg.googleServiceAccountFile == null then "" else cfg.googleServiceAccountFile;
+    GOOGLE_ADMIN_SUBJECT = cfg.googleAdminSubject;
+    GOOGLE_CUSTOMER_ID = cfg.googleCustomerId;
+    GOOGLE_API_URL = cfg.googleApiUrl;
+    GOOGLE_TOKEN_URL = cfg.googleTokenUrl;
+    GOOGLE_SYNC_CATALOG = cfg.googleSyncCatalog;
+    GOOGLE_SYNC_DIRECTIONS = concatStringsSep "," (
+      mapAttrsToList (field: direction: "${field}=${direction}") cfg.googleSyncDirections
+    );
+    GOOGLE_LOAN_ROLE = cfg.googleLoanRole;
   };
+
+  googleSync = cfg.googleSyncSchedule != null;
 
   # Shared by the web service and the one-shot tags-sync unit: same user, same
   # environment, same sandbox.
@@ -349,6 +362,71 @@ in
       default = "INFO";
       description = "Lowest level that is logged (`LOG_LEVEL`).";
     };
+
+    googleServiceAccountFile = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      description = "Service-account key file (JSON) of the Google sync (`GOOGLE_SERVICE_ACCOUNT_FILE`): an absolute path as a string, outside the Nix store, readable by the service's user.";
+    };
+
+    googleAdminSubject = mkOption {
+      type = types.str;
+      default = "";
+      description = "E-mail address of the Google Workspace admin the service account acts as (`GOOGLE_ADMIN_SUBJECT`).";
+    };
+
+    googleCustomerId = mkOption {
+      type = types.str;
+      default = "my_customer";
+      description = "Google Workspace customer id (`GOOGLE_CUSTOMER_ID`); `my_customer` is the admin's own account.";
+    };
+
+    googleApiUrl = mkOption {
+      type = types.str;
+      default = "https://admin.googleapis.com";
+      description = "Base URL of the Admin SDK Directory API (`GOOGLE_API_URL`).";
+    };
+
+    googleTokenUrl = mkOption {
+      type = types.str;
+      default = "https://oauth2.googleapis.com/token";
+      description = "Google's OAuth token endpoint (`GOOGLE_TOKEN_URL`).";
+    };
+
+    googleSyncCatalog = mkOption {
+      type = types.str;
+      default = "Student Devices";
+      description = "RT catalog whose assets the Google sync matches to Chrome OS devices (`GOOGLE_SYNC_CATALOG`).";
+    };
+
+    googleSyncDirections = mkOption {
+      type = types.attrsOf (
+        types.enum [
+          "to-google"
+          "to-rt"
+          "off"
+        ]
+      );
+      default = { };
+      example = literalExpression ''{ location = "to-rt"; notes = "off"; }'';
+      description = "Google sync fields whose direction differs from the default (`GOOGLE_SYNC_DIRECTIONS`); see docs/google.md.";
+    };
+
+    googleLoanRole = mkOption {
+      type = types.enum [
+        "Owner"
+        "HeldBy"
+      ];
+      default = "Owner";
+      description = "RT role whose person the Google sync writes into `annotatedUser` (`GOOGLE_LOAN_ROLE`).";
+    };
+
+    googleSyncSchedule = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "*-*-* 02:30:00";
+      description = "When the Google sync runs (a systemd `OnCalendar=` expression, e.g. nightly); null: no timer.";
+    };
   };
 
   config = mkIf cfg.enable {
@@ -376,6 +454,16 @@ in
       {
         assertion = !lib.any (lib.hasInfix ",") cfg.extraPrefixes;
         message = "services.requestTrackerUtils.extraPrefixes entries may not contain ','.";
+      }
+      {
+        assertion =
+          cfg.googleServiceAccountFile == null || !isStorePath cfg.googleServiceAccountFile;
+        message = "services.requestTrackerUtils.googleServiceAccountFile must be outside the Nix store (the key is a secret).";
+      }
+      {
+        assertion =
+          !googleSync || (cfg.googleServiceAccountFile != null && cfg.googleAdminSubject != "");
+        message = "services.requestTrackerUtils.googleSyncSchedule needs googleServiceAccountFile and googleAdminSubject.";
       }
       {
         assertion = !lib.any hasSeparator (
@@ -424,6 +512,28 @@ in
       serviceConfig = serviceConfig // {
         Type = "oneshot";
         ExecStart = "${cfg.package}/bin/request-tracker-utils tags sync";
+      };
+    };
+
+    # The Google Admin sync, started by its timer (googleSyncSchedule); its summary and
+    # progress go to the journal.
+    systemd.services.request-tracker-utils-google-sync = mkIf googleSync {
+      description = "request-tracker-utils: sync Chromebooks between Google Admin and RT";
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      inherit environment;
+      serviceConfig = serviceConfig // {
+        Type = "oneshot";
+        ExecStart = "${cfg.package}/bin/request-tracker-utils google sync";
+      };
+    };
+
+    systemd.timers.request-tracker-utils-google-sync = mkIf googleSync {
+      wantedBy = [ "timers.target" ];
+      timerConfig = {
+        OnCalendar = cfg.googleSyncSchedule;
+        Persistent = true;
+        RandomizedDelaySec = "10m";
       };
     };
   };

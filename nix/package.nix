@@ -19,6 +19,8 @@
   flask-wtf,
   limits,
   zxcvbn,
+  google-auth,
+  cryptography,
 }:
 
 let
@@ -55,6 +57,8 @@ let
     flask-wtf
     limits
     zxcvbn
+    google-auth
+    cryptography
   ];
 in
 buildPythonApplication {

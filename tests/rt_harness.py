@@ -62,6 +62,13 @@ DEVICE_FIELDS = (
     "Internal Name",
     "Type",
     "Funding Source",
+    # What the Google Admin sync reads and writes (tests/contract/test_chrome_sync.py).
+    "MAC Address",
+    "Location",
+    "OS Version",
+    "Last Sync",
+    "Auto Update Expiration",
+    "Most Recent User",
 )
 #: catalog -> (description, custom fields applied to its assets)
 CATALOGS: Mapping[str, tuple[str, tuple[str, ...]]] = {

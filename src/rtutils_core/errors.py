@@ -183,3 +183,9 @@ class LoanConflict(Conflict):
     """The loan log already holds what would be written twice (a ticket, a concurrent loan)."""
 
     code = "loan_conflict"
+
+
+class DeviceNotFound(NotFound):
+    """No Chrome OS device with that id in the Google Admin directory."""
+
+    code = "device_not_found"

@@ -14,14 +14,16 @@ from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteLoanLog, SqliteSessionStore, SqliteTagStore
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.labels import configured_templates
-from rtutils_core.ports import AssetBackend, TagStore
+from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
 from rtutils_core.services import AssetService, LabelService, LoanService, TagService
+from rtutils_core.services.chrome_sync import ChromeSyncService
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
@@ -96,6 +98,22 @@ def _tag_service(
     return service
 
 
+def _google_directory(settings: Settings) -> ChromeDeviceDirectory:
+    """The Admin SDK directory; only built when the Google sync runs."""
+    if settings.google_service_account_file is None or not settings.google_admin_subject:
+        raise ConfigError(
+            "the Google sync needs GOOGLE_SERVICE_ACCOUNT_FILE (the service-account key file)"
+            " and GOOGLE_ADMIN_SUBJECT (the admin it acts as)"
+        )
+    return GoogleAdminDirectory.from_key_file(
+        settings.google_service_account_file,
+        settings.google_admin_subject,
+        settings.google_customer_id,
+        token_url=settings.google_token_url,
+        api_url=settings.google_api_url,
+    )
+
+
 class Container(containers.DeclarativeContainer):
     """Settings, the adapters and the services; nothing else.
 
@@ -148,6 +166,13 @@ class Container(containers.DeclarativeContainer):
         renderer=label_renderer,
         metrics=label_metrics,
         templates=label_templates,
+    )
+    google_directory = providers.Singleton(_google_directory, settings)
+    chrome_sync_service = providers.Singleton(
+        ChromeSyncService,
+        backend=backend,
+        directory=google_directory,
+        options=settings.provided.google_sync_options,
     )
 
 

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from attrs import Factory, field, fields, frozen
 
+from rtutils_core.assets import AssetQuery
+from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
@@ -91,6 +93,16 @@ class Settings:
     log_level: str = setting("LOG_LEVEL")
     secret_key: Secret = setting("SECRET_KEY")
     api_tokens: Secret = setting("RTUTILS_API_TOKENS")
+    google_service_account_file: Path | None = setting("GOOGLE_SERVICE_ACCOUNT_FILE")
+    google_admin_subject: str = setting("GOOGLE_ADMIN_SUBJECT")
+    google_customer_id: str = setting("GOOGLE_CUSTOMER_ID")
+    google_api_url: str = setting("GOOGLE_API_URL")
+    google_token_url: str = setting("GOOGLE_TOKEN_URL")
+    google_sync_catalog: str = setting("GOOGLE_SYNC_CATALOG")
+    google_sync_directions: Mapping[str, str] = setting(
+        "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
+    )
+    google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
 
     @property
     def api_url(self) -> str:
@@ -139,6 +151,20 @@ class Settings:
         except InvalidInput as exc:
             raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
 
+    @property
+    def google_sync_options(self) -> ChromeSyncOptions:
+        """What the Google sync needs of the settings (checked at start-up)."""
+        try:
+            return ChromeSyncOptions(
+                AssetQuery(catalog=self.google_sync_catalog),
+                loan_role="HeldBy" if self.google_loan_role == "HeldBy" else "Owner",
+                directions=self.google_sync_directions,
+            )
+        except InvalidInput as error:
+            raise ConfigError(
+                f"GOOGLE_SYNC_DIRECTIONS or GOOGLE_SYNC_CATALOG: {error.message}"
+            ) from None
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
         return (
@@ -173,7 +199,9 @@ class Settings:
             values["WORKING_DIR"] = None
         formats = tag_formats(values["PREFIX"], values["TAG_DIGITS"], values["EXTRA_PREFIXES"])
         read = {f.name: values[f.metadata[_VARIABLE]] for f in fields(cls) if f.metadata}
-        return cls(tag_formats=formats, **read)
+        settings = cls(tag_formats=formats, **read)
+        settings.google_sync_options  # noqa: B018 (a bad direction stops start-up, named)
+        return settings
 
 
 def without_credentials(url: str) -> str:

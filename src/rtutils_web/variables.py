@@ -40,6 +40,18 @@ def choice(*choices: str) -> Parser:
     return parse
 
 
+def spelled(*choices: str) -> Parser:
+    """One of ``choices`` in any case, given back as spelled there (RT's role names)."""
+
+    def parse(name: str, raw: str) -> str:
+        for option in choices:
+            if raw.casefold() == option.casefold():
+                return option
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+
+    return parse
+
+
 def _shown(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -237,5 +249,27 @@ VARIABLES: tuple[Variable, ...] = (
        secret=True),
     _V("RTUTILS_API_TOKENS", "", secret, "API tokens 'name:role:token,...'; secret",
        secret=True),
+    # The Google Admin sync of Chromebooks (docs/google.md).
+    _V("GOOGLE_SERVICE_ACCOUNT_FILE", "", absolute_path,
+       "Service-account key file (JSON) for the Google sync; keep it out of the Nix store",
+       "googleServiceAccountFile"),
+    _V("GOOGLE_ADMIN_SUBJECT", "", text,
+       "E-mail address of the Google Workspace admin the service account acts as",
+       "googleAdminSubject"),
+    _V("GOOGLE_CUSTOMER_ID", "my_customer", text, "Google Workspace customer id",
+       "googleCustomerId"),
+    _V("GOOGLE_API_URL", "https://admin.googleapis.com", url("https://admin.googleapis.com"),
+       "Base URL of the Admin SDK Directory API", "googleApiUrl"),
+    _V("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token",
+       url("https://oauth2.googleapis.com/token"), "Google's OAuth token endpoint",
+       "googleTokenUrl"),
+    _V("GOOGLE_SYNC_CATALOG", "Student Devices", text,
+       "RT catalog whose assets the Google sync matches to Chrome OS devices",
+       "googleSyncCatalog"),
+    _V("GOOGLE_SYNC_DIRECTIONS", "", mapping,
+       "Google sync directions that differ from the defaults, 'field=to-google|to-rt|off,...'",
+       "googleSyncDirections", blank_is_empty=True),
+    _V("GOOGLE_LOAN_ROLE", "Owner", spelled("Owner", "HeldBy"),
+       "RT role whose person the Google sync writes into annotatedUser", "googleLoanRole"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

@@ -42,6 +42,8 @@ let
     "flask-wtf"
     "limits"
     "zxcvbn"
+    "google-auth"
+    "cryptography"
     "setuptools"
     "wheel"
     "pytest"
