@@ -64,6 +64,11 @@ let
       mapAttrsToList (type: template: "${type}=${template}") cfg.templateByType
     );
     MAX_BATCH = number cfg.maxBatch;
+    LOAN_ROLE = cfg.loanRole;
+    CHECKOUT_STATUS = cfg.checkoutStatus;
+    CHECKIN_STATUS = cfg.checkinStatus;
+    REPAIR_QUEUE = cfg.repairQueue;
+    DAMAGES = concatStringsSep "," cfg.damages;
     HOST = cfg.host;
     PORT = number cfg.port;
     THREADS = number cfg.threads;
@@ -74,7 +79,20 @@ let
     PREFIX_BY_CATALOG = concatStringsSep "," (
       mapAttrsToList (catalog: prefix: "${catalog}=${prefix}") cfg.prefixByCatalog
     );
+    GOOGLE_SERVICE_ACCOUNT_FILE =
+      if cfg.googleServiceAccountFile == null then "" else cfg.googleServiceAccountFile;
+    GOOGLE_ADMIN_SUBJECT = cfg.googleAdminSubject;
+    GOOGLE_CUSTOMER_ID = cfg.googleCustomerId;
+    GOOGLE_API_URL = cfg.googleApiUrl;
+    GOOGLE_TOKEN_URL = cfg.googleTokenUrl;
+    GOOGLE_SYNC_CATALOG = cfg.googleSyncCatalog;
+    GOOGLE_SYNC_DIRECTIONS = concatStringsSep "," (
+      mapAttrsToList (field: direction: "${field}=${direction}") cfg.googleSyncDirections
+    );
+    GOOGLE_LOAN_ROLE = cfg.googleLoanRole;
   };
+
+  googleSync = cfg.googleSyncSchedule != null;
 
   # Shared by the web service and the one-shot tags-sync unit: same user, same
   # environment, same sandbox.
@@ -299,6 +317,36 @@ in
       description = "Most labels in one batch request (`MAX_BATCH`).";
     };
 
+    loanRole = mkOption {
+      type = types.enum [ "Owner" "HeldBy" ];
+      default = "Owner";
+      description = "Asset role that says who holds a device at the loan desk (`LOAN_ROLE`).";
+    };
+
+    checkoutStatus = mkOption {
+      type = types.str;
+      default = "in-use";
+      description = "Asset status a device gets when it is checked out (`CHECKOUT_STATUS`).";
+    };
+
+    checkinStatus = mkOption {
+      type = types.str;
+      default = "allocated";
+      description = "Asset status a device gets when it is checked in (`CHECKIN_STATUS`).";
+    };
+
+    repairQueue = mkOption {
+      type = types.str;
+      default = "Device Repair";
+      description = "RT queue of the repair tickets opened at check-in (`REPAIR_QUEUE`).";
+    };
+
+    damages = mkOption {
+      type = types.listOf types.str;
+      default = [ "broken screen" "missing charger" "keyboard" "trackpad" "battery" "case or hinge" "liquid" ];
+      description = "Damages a returned device may be marked with (`DAMAGES`); names may not contain ','.";
+    };
+
     threads = mkOption {
       type = types.ints.between 1 256;
       default = 8;
@@ -354,6 +402,71 @@ in
         `postgresql:///<user>?host=/run/postgresql`; leave `storeUrl` empty then.
       '';
     };
+
+    googleServiceAccountFile = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      description = "Service-account key file (JSON) of the Google sync (`GOOGLE_SERVICE_ACCOUNT_FILE`): an absolute path as a string, outside the Nix store, readable by the service's user.";
+    };
+
+    googleAdminSubject = mkOption {
+      type = types.str;
+      default = "";
+      description = "E-mail address of the Google Workspace admin the service account acts as (`GOOGLE_ADMIN_SUBJECT`).";
+    };
+
+    googleCustomerId = mkOption {
+      type = types.str;
+      default = "my_customer";
+      description = "Google Workspace customer id (`GOOGLE_CUSTOMER_ID`); `my_customer` is the admin's own account.";
+    };
+
+    googleApiUrl = mkOption {
+      type = types.str;
+      default = "https://admin.googleapis.com";
+      description = "Base URL of the Admin SDK Directory API (`GOOGLE_API_URL`).";
+    };
+
+    googleTokenUrl = mkOption {
+      type = types.str;
+      default = "https://oauth2.googleapis.com/token";
+      description = "Google's OAuth token endpoint (`GOOGLE_TOKEN_URL`).";
+    };
+
+    googleSyncCatalog = mkOption {
+      type = types.str;
+      default = "Student Devices";
+      description = "RT catalog whose assets the Google sync matches to Chrome OS devices (`GOOGLE_SYNC_CATALOG`).";
+    };
+
+    googleSyncDirections = mkOption {
+      type = types.attrsOf (
+        types.enum [
+          "to-google"
+          "to-rt"
+          "off"
+        ]
+      );
+      default = { };
+      example = literalExpression ''{ location = "to-rt"; notes = "off"; }'';
+      description = "Google sync fields whose direction differs from the default (`GOOGLE_SYNC_DIRECTIONS`); see docs/google.md.";
+    };
+
+    googleLoanRole = mkOption {
+      type = types.enum [
+        "Owner"
+        "HeldBy"
+      ];
+      default = "Owner";
+      description = "RT role whose person the Google sync writes into `annotatedUser` (`GOOGLE_LOAN_ROLE`).";
+    };
+
+    googleSyncSchedule = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "*-*-* 02:30:00";
+      description = "When the Google sync runs (a systemd `OnCalendar=` expression, e.g. nightly); null: no timer.";
+    };
   };
 
   config = mkIf cfg.enable {
@@ -385,6 +498,16 @@ in
       {
         assertion = !lib.any (lib.hasInfix ",") cfg.extraPrefixes;
         message = "services.requestTrackerUtils.extraPrefixes entries may not contain ','.";
+      }
+      {
+        assertion =
+          cfg.googleServiceAccountFile == null || !isStorePath cfg.googleServiceAccountFile;
+        message = "services.requestTrackerUtils.googleServiceAccountFile must be outside the Nix store (the key is a secret).";
+      }
+      {
+        assertion =
+          !googleSync || (cfg.googleServiceAccountFile != null && cfg.googleAdminSubject != "");
+        message = "services.requestTrackerUtils.googleSyncSchedule needs googleServiceAccountFile and googleAdminSubject.";
       }
       {
         assertion = !lib.any hasSeparator (
@@ -452,6 +575,28 @@ in
       serviceConfig = serviceConfig // {
         Type = "oneshot";
         ExecStart = "${cfg.package}/bin/request-tracker-utils tags sync";
+      };
+    };
+
+    # The Google Admin sync, started by its timer (googleSyncSchedule); its summary and
+    # progress go to the journal.
+    systemd.services.request-tracker-utils-google-sync = mkIf googleSync {
+      description = "request-tracker-utils: sync Chromebooks between Google Admin and RT";
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      inherit environment;
+      serviceConfig = serviceConfig // {
+        Type = "oneshot";
+        ExecStart = "${cfg.package}/bin/request-tracker-utils google sync";
+      };
+    };
+
+    systemd.timers.request-tracker-utils-google-sync = mkIf googleSync {
+      wantedBy = [ "timers.target" ];
+      timerConfig = {
+        OnCalendar = cfg.googleSyncSchedule;
+        Persistent = true;
+        RandomizedDelaySec = "10m";
       };
     };
   };

@@ -21,6 +21,8 @@
   psycopg-pool,
   limits,
   zxcvbn,
+  google-auth,
+  cryptography,
 }:
 
 let
@@ -59,6 +61,8 @@ let
     psycopg-pool
     limits
     zxcvbn
+    google-auth
+    cryptography
   ];
 in
 buildPythonApplication {

@@ -62,6 +62,13 @@ DEVICE_FIELDS = (
     "Internal Name",
     "Type",
     "Funding Source",
+    # What the Google Admin sync reads and writes (tests/contract/test_chrome_sync.py).
+    "MAC Address",
+    "Location",
+    "OS Version",
+    "Last Sync",
+    "Auto Update Expiration",
+    "Most Recent User",
 )
 #: catalog -> (description, custom fields applied to its assets)
 CATALOGS: Mapping[str, tuple[str, tuple[str, ...]]] = {
@@ -117,6 +124,19 @@ def standard_data() -> str:
     return (
         f"@Users = (\n{users});\n@Catalogs = (\n{catalogs});\n@CustomFields = (\n{fields});\n1;\n"
     )
+
+
+#: name -> description of the ticket queues every test run has (the loan desk's repairs).
+QUEUES: Mapping[str, str] = {"Device Repair": "Devices returned damaged at the loan desk"}
+
+
+def queue_data() -> str:
+    """Initialdata for :data:`QUEUES`."""
+    queues = "".join(
+        f"  {{ Name => {perl_string(n)}, Description => {perl_string(d)} }},\n"
+        for n, d in QUEUES.items()
+    )
+    return f"@Queues = (\n{queues});\n"
 
 
 def assets_data(items: Sequence[tuple[AssetDraft, Sequence[str]]]) -> str:
@@ -277,7 +297,9 @@ $RT::MasonSessionDir = {perl_string(str(self.folder / "sessions"))};
         """Set up the database, tokens and standard data, then start RT and wait for it."""
         self._prepare()
         # One run of rt-setup-database (each costs seconds): the tokens are made at its end.
-        self.insert_initialdata(standard_data() + _tokens_data(TOKEN_USERS, self.folder))
+        self.insert_initialdata(
+            standard_data() + queue_data() + _tokens_data(TOKEN_USERS, self.folder)
+        )
         self.tokens = {
             u: Secret((self.folder / f"token-{u}").read_text().strip()) for u in TOKEN_USERS
         }

@@ -155,3 +155,43 @@ class BatchMissing(_Incomplete, NotFound):
 
 class BatchRefused(_Incomplete, Conflict):
     """A strict batch found every asset, but some cannot be printed yet (no tag)."""
+
+
+class PersonNotFound(UserNotFound):
+    """No backend user answers to the scanned or typed person (nobody was created)."""
+
+    code = "person_not_found"
+
+
+class LoanNotFound(NotFound):
+    """No loan log event has that id."""
+
+    code = "loan_not_found"
+
+
+class HeldByAnother(Conflict):
+    """A check-out of a device that someone else holds; ``holders`` names them."""
+
+    code = "held_by_another"
+
+    def __init__(self, message: str, holders: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.holders = holders
+
+
+class AlreadyCheckedIn(Conflict):
+    """A check-in of a device that nobody holds (perhaps checked in a moment ago)."""
+
+    code = "already_checked_in"
+
+
+class LoanConflict(Conflict):
+    """The loan log already holds what would be written twice (a ticket, a concurrent loan)."""
+
+    code = "loan_conflict"
+
+
+class DeviceNotFound(NotFound):
+    """No Chrome OS device with that id in the Google Admin directory."""
+
+    code = "device_not_found"

@@ -22,6 +22,7 @@ from rtutils_core.assets import (
     TicketDraft,
     User,
 )
+from rtutils_core.chrome import AnnotationChanges, ChromeDevice
 from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.geometry import LabelLayout
 from rtutils_core.tags import TagFormat
@@ -244,3 +245,23 @@ class LabelRenderer(Protocol):
 
     def render_png(self, layout: LabelLayout, dpi: int = 300) -> bytes:
         """One label as a PNG image at ``dpi``, as it will print."""
+
+
+@runtime_checkable
+class ChromeDeviceDirectory(Protocol):
+    """Where the district's Chrome OS devices are managed (Google Admin, or an in-memory fake).
+
+    Every implementation passes ``tests/contract/test_chrome_directory.py``. Errors are the
+    core's: :class:`~rtutils_core.errors.DeviceNotFound`,
+    :class:`~rtutils_core.errors.BackendAuthFailed` (credentials refused, naming the setting),
+    :class:`~rtutils_core.errors.BackendUnavailable` (after retries), ...
+    """
+
+    def iter_devices(self, org_unit: str | None = None) -> Iterator[ChromeDevice]:
+        """Every device (all fields), page after page; ``org_unit`` with its child units."""
+
+    def get_device(self, device_id: str) -> ChromeDevice:
+        """One device with all its fields."""
+
+    def update_annotations(self, device_id: str, changes: AnnotationChanges) -> ChromeDevice:
+        """Set the given annotations (others stay as they are); return the device after."""

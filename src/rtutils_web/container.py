@@ -8,21 +8,26 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
-from rtutils_adapters.rt import RTRestBackend
-from rtutils_adapters.sqlite import SqliteSessionStore
+from rtutils_adapters.rt import RTRestBackend, meter
+from rtutils_adapters.sqlite import SqliteLoanLog, SqliteSessionStore
 from rtutils_adapters.stores import open_tag_store
-from rtutils_core.errors import ConfigError
+from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.labels import configured_templates
-from rtutils_core.ports import AssetBackend, TagStore
-from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
+from rtutils_core.services import AssetService, LabelService, LoanService, TagService
+from rtutils_core.services.chrome_sync import ChromeSyncService
 from rtutils_core.tags import TagFormats
+from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
 
 
@@ -68,6 +73,33 @@ def _rt_backend(settings: Settings) -> AssetBackend:
     )
 
 
+def _warm_rt_metadata(backend: RTRestBackend) -> None:
+    log = get_logger("rtutils.rt")
+    started = time.perf_counter()
+    try:
+        catalogs = backend.warm_metadata()
+    except RtutilsError as error:  # the first request that needs it will read it, or fail
+        log.warning("rt_metadata_warm_up_failed", error_code=error.code, error=error.message)
+        return
+    except Exception:  # a bug: logged with its traceback, and the service still starts
+        log.exception("rt_metadata_warm_up_failed", error_code="internal_error")
+        return
+    ms = round((time.perf_counter() - started) * 1000, 2)
+    log.info("rt_metadata_warmed", catalogs=catalogs, ms=ms)
+
+
+def _start_metadata_warm_up(backend: AssetBackend) -> threading.Thread | None:
+    """Read RT's catalogs and custom fields in a background thread, so that the first desk
+    request after a start does not wait for them; a failure is only logged."""
+    if not isinstance(backend, RTRestBackend):
+        return None
+    thread = threading.Thread(
+        target=_warm_rt_metadata, args=(backend,), name="rt-metadata-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
 def _tag_service(
     backend: AssetBackend,
     store: TagStore,
@@ -82,6 +114,22 @@ def _tag_service(
         # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
         service.sync(actor="demo-start", request_id="startup")
     return service
+
+
+def _google_directory(settings: Settings) -> ChromeDeviceDirectory:
+    """The Admin SDK directory; only built when the Google sync runs."""
+    if settings.google_service_account_file is None or not settings.google_admin_subject:
+        raise ConfigError(
+            "the Google sync needs GOOGLE_SERVICE_ACCOUNT_FILE (the service-account key file)"
+            " and GOOGLE_ADMIN_SUBJECT (the admin it acts as)"
+        )
+    return GoogleAdminDirectory.from_key_file(
+        settings.google_service_account_file,
+        settings.google_admin_subject,
+        settings.google_customer_id,
+        token_url=settings.google_token_url,
+        api_url=settings.google_api_url,
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -105,6 +153,11 @@ class Container(containers.DeclarativeContainer):
     tag_store = providers.ThreadSafeSingleton(_tag_store, settings, working_dir)
     session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
 
+    #: The app calls this once at start: the warm-up thread (``None`` without RT).
+    metadata_warm_up = providers.ThreadSafeSingleton(_start_metadata_warm_up, backend)
+    #: Called at the start of each operation: meters its RT requests (an ``RTUsage``).
+    rt_metering = providers.Callable(meter.start)
+
     asset_service = providers.ThreadSafeSingleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats
     )
@@ -115,6 +168,10 @@ class Container(containers.DeclarativeContainer):
         formats=settings.provided.tag_formats,
         is_demo=settings.provided.is_demo,
         prefix_by_catalog=settings.provided.prefix_by_catalog,
+    )
+    loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
+    loan_service = providers.ThreadSafeSingleton(
+        LoanService, backend=backend, loan_log=loan_log, options=settings.provided.loan_options
     )
     label_metrics = providers.ThreadSafeSingleton(PdfLabelMetrics)
     label_renderer = providers.ThreadSafeSingleton(PdfLabelRenderer)
@@ -129,6 +186,13 @@ class Container(containers.DeclarativeContainer):
         metrics=label_metrics,
         templates=label_templates,
     )
+    google_directory = providers.Singleton(_google_directory, settings)
+    chrome_sync_service = providers.Singleton(
+        ChromeSyncService,
+        backend=backend,
+        directory=google_directory,
+        options=settings.provided.google_sync_options,
+    )
 
 
 def build_container(settings: Settings | None = None) -> Container:
@@ -142,7 +206,8 @@ def build_container(settings: Settings | None = None) -> Container:
 def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
-    fit), the tag database."""
+    fit), the tag database, the loan options and the loan log."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
+    container.loan_service()

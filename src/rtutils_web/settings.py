@@ -15,8 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from attrs import Factory, field, fields, frozen
 
-from rtutils_core.errors import ConfigError
+from rtutils_core.assets import AssetQuery
+from rtutils_core.chrome_sync import ChromeSyncOptions
+from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.labels import LabelOptions
+from rtutils_core.loans import LoanOptions
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -77,6 +80,11 @@ class Settings:
         "TEMPLATE_BY_TYPE", factory=lambda: _default("TEMPLATE_BY_TYPE"), hash=False
     )
     max_batch: int = setting("MAX_BATCH")
+    loan_role: str = setting("LOAN_ROLE")
+    checkout_status: str = setting("CHECKOUT_STATUS")
+    checkin_status: str = setting("CHECKIN_STATUS")
+    repair_queue: str = setting("REPAIR_QUEUE")
+    damages: tuple[str, ...] = setting("DAMAGES")
     host: str = setting("HOST")
     port: int = setting("PORT")
     threads: int = setting("THREADS")
@@ -92,6 +100,16 @@ class Settings:
     store_password: Secret = setting("STORE_PASSWORD")
     #: Catalog name -> tag prefix (each one also in ``tag_formats``).
     prefix_by_catalog: Mapping[str, str] = setting("PREFIX_BY_CATALOG", factory=dict, hash=False)
+    google_service_account_file: Path | None = setting("GOOGLE_SERVICE_ACCOUNT_FILE")
+    google_admin_subject: str = setting("GOOGLE_ADMIN_SUBJECT")
+    google_customer_id: str = setting("GOOGLE_CUSTOMER_ID")
+    google_api_url: str = setting("GOOGLE_API_URL")
+    google_token_url: str = setting("GOOGLE_TOKEN_URL")
+    google_sync_catalog: str = setting("GOOGLE_SYNC_CATALOG")
+    google_sync_directions: Mapping[str, str] = setting(
+        "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
+    )
+    google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
 
     @property
     def api_url(self) -> str:
@@ -125,6 +143,34 @@ class Settings:
             rt_url=self.rt_url_shown,
             template_by_type=self.template_by_type,
         )
+
+    @property
+    def loan_options(self) -> LoanOptions:
+        """What the loan desk needs of the settings."""
+        try:
+            return LoanOptions(
+                role=self.loan_role,  # type: ignore[arg-type]  # checked by its parser
+                checkout_status=self.checkout_status,
+                checkin_status=self.checkin_status,
+                repair_queue=self.repair_queue,
+                damages=self.damages,
+            )
+        except InvalidInput as exc:
+            raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
+
+    @property
+    def google_sync_options(self) -> ChromeSyncOptions:
+        """What the Google sync needs of the settings (checked at start-up)."""
+        try:
+            return ChromeSyncOptions(
+                AssetQuery(catalog=self.google_sync_catalog),
+                loan_role="HeldBy" if self.google_loan_role == "HeldBy" else "Owner",
+                directions=self.google_sync_directions,
+            )
+        except InvalidInput as error:
+            raise ConfigError(
+                f"GOOGLE_SYNC_DIRECTIONS or GOOGLE_SYNC_CATALOG: {error.message}"
+            ) from None
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
@@ -166,7 +212,9 @@ class Settings:
             tuple(values["PREFIX_BY_CATALOG"].values()),
         )
         read = {f.name: values[f.metadata[_VARIABLE]] for f in fields(cls) if f.metadata}
-        return cls(tag_formats=formats, **read)
+        settings = cls(tag_formats=formats, **read)
+        settings.google_sync_options  # noqa: B018 (a bad direction stops start-up, named)
+        return settings
 
 
 def without_credentials(url: str) -> str:

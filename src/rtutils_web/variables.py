@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from rtutils_core.errors import ConfigError, InvalidInput
+from rtutils_core.loans import DEFAULT_DAMAGES, LOAN_ROLES
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
 
@@ -35,6 +36,18 @@ def choice(*choices: str) -> Parser:
         if value not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
         return value
+
+    return parse
+
+
+def spelled(*choices: str) -> Parser:
+    """One of ``choices`` in any case, given back as spelled there (RT's role names)."""
+
+    def parse(name: str, raw: str) -> str:
+        for option in choices:
+            if raw.casefold() == option.casefold():
+                return option
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
 
     return parse
 
@@ -139,6 +152,26 @@ def prefix_mapping(name: str, raw: str) -> dict[str, str]:
     return {key: prefix(name, value) for key, value in mapping(name, raw).items()}
 
 
+def loan_role(name: str, raw: str) -> str:
+    roles = {r.casefold(): r for r in LOAN_ROLES}
+    if raw.casefold() not in roles:
+        raise ConfigError(f"{name} must be Owner or HeldBy, not {raw!r}")
+    return roles[raw.casefold()]
+
+
+def required_text(name: str, raw: str) -> str:
+    if not raw:
+        raise ConfigError(f"{name} may not be empty")
+    return raw
+
+
+def names(name: str, raw: str) -> tuple[str, ...]:
+    found = tuple(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+    if not found:
+        raise ConfigError(f"{name} needs at least one name, comma-separated")
+    return found
+
+
 def absolute_path(name: str, raw: str) -> Path | None:
     if not raw:
         return None
@@ -216,6 +249,16 @@ VARIABLES: tuple[Variable, ...] = (
        "Label template per asset Type custom field, 'Type=template,...'", "templateByType",
        blank_is_empty=True),
     _V("MAX_BATCH", "2000", whole(1, 100_000), "Most labels in one batch request", "maxBatch"),
+    _V("LOAN_ROLE", "Owner", loan_role,
+       "Asset role that says who holds a device: Owner or HeldBy", "loanRole"),
+    _V("CHECKOUT_STATUS", "in-use", required_text, "Asset status after a check-out",
+       "checkoutStatus"),
+    _V("CHECKIN_STATUS", "allocated", required_text, "Asset status after a check-in",
+       "checkinStatus"),
+    _V("REPAIR_QUEUE", "Device Repair", required_text,
+       "RT queue of the repair tickets opened at check-in", "repairQueue"),
+    _V("DAMAGES", ",".join(DEFAULT_DAMAGES), names,
+       "Damages a returned device may be marked with, comma-separated", "damages"),
     _V("HOST", "127.0.0.1", text, "Address to listen on", "host"),
     _V("PORT", "5000", whole(1, 65535), "Port to listen on", "port"),
     _V("THREADS", "8", whole(1, 256), "Worker threads of the web server", "threads"),
@@ -238,5 +281,27 @@ VARIABLES: tuple[Variable, ...] = (
     _V("PREFIX_BY_CATALOG", "", prefix_mapping,
        "Tag prefix per asset catalog, 'Catalog=PREFIX,...'; other catalogs get PREFIX",
        "prefixByCatalog"),
+    # The Google Admin sync of Chromebooks (docs/google.md).
+    _V("GOOGLE_SERVICE_ACCOUNT_FILE", "", absolute_path,
+       "Service-account key file (JSON) for the Google sync; keep it out of the Nix store",
+       "googleServiceAccountFile"),
+    _V("GOOGLE_ADMIN_SUBJECT", "", text,
+       "E-mail address of the Google Workspace admin the service account acts as",
+       "googleAdminSubject"),
+    _V("GOOGLE_CUSTOMER_ID", "my_customer", text, "Google Workspace customer id",
+       "googleCustomerId"),
+    _V("GOOGLE_API_URL", "https://admin.googleapis.com", url("https://admin.googleapis.com"),
+       "Base URL of the Admin SDK Directory API", "googleApiUrl"),
+    _V("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token",
+       url("https://oauth2.googleapis.com/token"), "Google's OAuth token endpoint",
+       "googleTokenUrl"),
+    _V("GOOGLE_SYNC_CATALOG", "Student Devices", text,
+       "RT catalog whose assets the Google sync matches to Chrome OS devices",
+       "googleSyncCatalog"),
+    _V("GOOGLE_SYNC_DIRECTIONS", "", mapping,
+       "Google sync directions that differ from the defaults, 'field=to-google|to-rt|off,...'",
+       "googleSyncDirections", blank_is_empty=True),
+    _V("GOOGLE_LOAN_ROLE", "Owner", spelled("Owner", "HeldBy"),
+       "RT role whose person the Google sync writes into annotatedUser", "googleLoanRole"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

@@ -44,6 +44,8 @@ let
     "psycopg-pool"
     "limits"
     "zxcvbn"
+    "google-auth"
+    "cryptography"
     "setuptools"
     "wheel"
     "pytest"

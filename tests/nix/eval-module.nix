@@ -39,6 +39,10 @@ let
         type = types.attrsOf types.anything;
         default = { };
       };
+      systemd.timers = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
       systemd.tmpfiles.rules = mkOption {
         type = types.listOf types.str;
         default = [ ];
@@ -132,6 +136,7 @@ in
   options = builtins.mapAttrs describe evaluated.options.services.requestTrackerUtils;
   services = services;
   units = builtins.mapAttrs (_: renderUnit) services;
+  timers = config.systemd.timers;
   users = config.users.users;
   groups = config.users.groups;
   tmpfiles = config.systemd.tmpfiles.rules;

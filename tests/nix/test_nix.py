@@ -87,6 +87,11 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         {"Charger": "small", "Hotspot": "small"},
     ),
     "maxBatch": (500, "500", "max_batch", 500),
+    "loanRole": ("HeldBy", "HeldBy", "loan_role", "HeldBy"),
+    "checkoutStatus": ("on-loan", "on-loan", "checkout_status", "on-loan"),
+    "checkinStatus": ("in-stock", "in-stock", "checkin_status", "in-stock"),
+    "repairQueue": ("Repairs", "Repairs", "repair_queue", "Repairs"),
+    "damages": (["cracked", "wet"], "cracked,wet", "damages", ("cracked", "wet")),
     "host": ("0.0.0.0", "0.0.0.0", "host", "0.0.0.0"),  # noqa: S104
     "port": (8123, "8123", "port", 8123),
     "threads": (4, "4", "threads", 4),
@@ -105,6 +110,39 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         "store_url",
         "postgresql://rtutils@db.example.org/rtutils",
     ),
+    "googleServiceAccountFile": (
+        "/run/keys/google.json",
+        "/run/keys/google.json",
+        "google_service_account_file",
+        Path("/run/keys/google.json"),
+    ),
+    "googleAdminSubject": (
+        "it-admin@district.example.org",
+        "it-admin@district.example.org",
+        "google_admin_subject",
+        "it-admin@district.example.org",
+    ),
+    "googleCustomerId": ("C01abcdef", "C01abcdef", "google_customer_id", "C01abcdef"),
+    "googleApiUrl": (
+        "https://admin.example.org",
+        "https://admin.example.org",
+        "google_api_url",
+        "https://admin.example.org",
+    ),
+    "googleTokenUrl": (
+        "https://token.example.org/token",
+        "https://token.example.org/token",
+        "google_token_url",
+        "https://token.example.org/token",
+    ),
+    "googleSyncCatalog": ("Chromebooks", "Chromebooks", "google_sync_catalog", "Chromebooks"),
+    "googleSyncDirections": (
+        {"location": "to-rt", "notes": "off"},
+        "location=to-rt,notes=off",
+        "google_sync_directions",
+        {"location": "to-rt", "notes": "off"},
+    ),
+    "googleLoanRole": ("HeldBy", "HeldBy", "google_loan_role", "HeldBy"),
 }
 
 HARDENING = {
@@ -383,6 +421,39 @@ def test_the_tags_sync_unit_shares_user_environment_and_sandbox(defaults: dict[s
     assert {k: v for k, v in sync["serviceConfig"].items() if k not in own} == shared
 
 
+def test_the_google_sync_has_no_timer_unless_scheduled(defaults: dict[str, Any]) -> None:
+    assert "request-tracker-utils-google-sync" not in defaults["services"]
+    assert defaults["timers"] == {}
+
+
+def test_a_scheduled_google_sync_is_a_timer_and_a_one_shot_unit(
+    nix: Nix, defaults: dict[str, Any]
+) -> None:
+    scheduled = nix.evaluate(
+        module_expression(
+            {
+                "googleSyncSchedule": "*-*-* 02:30:00",
+                "googleServiceAccountFile": "/run/keys/google.json",
+                "googleAdminSubject": "it-admin@district.example.org",
+            }
+        )
+    )
+    assert scheduled["failedAssertions"] == []
+    timer = scheduled["timers"]["request-tracker-utils-google-sync"]
+    assert timer["wantedBy"] == ["timers.target"]
+    assert timer["timerConfig"]["OnCalendar"] == "*-*-* 02:30:00"
+    assert timer["timerConfig"]["Persistent"] is True
+    sync = scheduled["services"]["request-tracker-utils-google-sync"]
+    assert sync["serviceConfig"]["ExecStart"] == (
+        f"{FAKE_STORE_PATH}/bin/request-tracker-utils google sync"
+    )
+    assert sync["serviceConfig"]["Type"] == "oneshot"
+    assert sync["environment"] == service(scheduled)["environment"]
+    assert "wantedBy" not in sync
+    settings = settings_from(unit_environment(scheduled))
+    assert settings.google_service_account_file == Path("/run/keys/google.json")
+
+
 def test_the_firewall_stays_closed_unless_asked(nix: Nix, defaults: dict[str, Any]) -> None:
     assert defaults["firewall"] == []
     opened = nix.evaluate(module_expression({"openFirewall": True, "port": 8123}))
@@ -435,6 +506,8 @@ def test_an_unknown_option_is_refused(nix: Nix) -> None:
         ({"apiEndpoint": "REST/2.0"}, "apiEndpoint must start with '/'"),
         ({"extraPrefixes": ["A-,B-"]}, "extraPrefixes"),
         ({"templateByType": {"Charger": "small,large"}}, "templateByType"),
+        ({"googleServiceAccountFile": "/nix/store/abc-key.json"}, "googleServiceAccountFile"),
+        ({"googleSyncSchedule": "daily"}, "googleSyncSchedule needs googleServiceAccountFile"),
     ],
 )
 def test_a_setting_the_service_cannot_use_fails_an_assertion(

@@ -7,9 +7,11 @@ import os
 import secrets
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_web.cli.db import add_db_commands, run_db_command
+from rtutils_web.cli.google import add_google_commands, run_google_command
 from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
 from rtutils_web.settings import VARIABLES, Settings
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check-config", help="validate the settings and the backend, then exit")
     add_tag_commands(commands)
     add_db_commands(commands)
+    add_google_commands(commands)
     return parser
 
 
@@ -111,6 +114,18 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 0
     if args.command == "tags":
         return run_tag_command(args, container.tag_service())
+    if args.command == "google":
+        return _run_google(args, container, log)
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
         hand_out_demo_token(settings, container.working_dir(), log)
     return serve(settings, app)
+
+
+def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:
+    try:
+        return run_google_command(args, container.chrome_sync_service(), log)
+    except RtutilsError as error:
+        log.error("google_sync_failed", error_code=error.code, error=error.message)
+        what = "configuration error" if isinstance(error, ConfigError) else "google sync failed"
+        print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
+        return 2

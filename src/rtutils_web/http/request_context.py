@@ -1,4 +1,4 @@
-"""Every request's id and its one log line (method, path, status, duration, user)."""
+"""Every request's id and its one log line (method, path, status, duration, user, RT's share)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def install_request_context(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.client_request_id = incoming if _REQUEST_ID.match(incoming) else None
         g.started = time.perf_counter()
+        g.rt_usage = app.extensions["rtutils"].rt_metering()
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=g.request_id)
         if g.client_request_id:
@@ -39,6 +40,8 @@ def install_request_context(app: Flask) -> None:
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
+        usage = g.get("rt_usage")
+        rt = {"rt_requests": usage.requests, "rt_ms": usage.ms} if usage and usage.requests else {}
         log.info(
             "request",
             method=request.method,
@@ -46,6 +49,7 @@ def install_request_context(app: Flask) -> None:
             status=response.status_code,
             duration_ms=duration_ms,
             user=g.get("user_name"),
+            **rt,
         )
         return response
 
