@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rtutils_adapters.sqlite.schema import apply_schema
 from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
 from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
@@ -190,15 +191,7 @@ class SqliteTagStore:
                 f" {mode!r}); WORKING_DIR must be on a local file system"
             )
         with self._transaction() as tx:
-            version = tx.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise ConfigError(
-                    f"the tag database {self.path} was written by a newer version (schema"
-                    f" {version}, this one knows {SCHEMA_VERSION}); refusing to touch it"
-                )
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                tx.execute(statement)
-            tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            apply_schema(tx, _SCHEMA, SCHEMA_VERSION, f"the tag database {self.path}")
 
     # -- helpers inside a transaction ----------------------------------------------------
 
