@@ -216,3 +216,18 @@ def test_an_unknown_model_is_refused_naming_the_printer():
     bad = PrinterConfig("desk", "brother-ql", "tcp://127.0.0.1:9100", "QL-9999", "62")
     with pytest.raises(ConfigError, match="printer 'desk' has model 'QL-9999'"):
         BrotherQLPrinter(bad)
+
+
+def test_a_compressed_raster_reads_back_to_the_same_label(tmp_path):
+    backend = make_backend()
+    layouts = make_service(backend).labels
+    plain = printer("tcp://127.0.0.1:9100")
+    packed = BrotherQLPrinter(config("tcp://127.0.0.1:9100", "62"), compress=True)
+    layout = layouts.layout(backend.get_asset(3), "large")
+    small, big = packed.raster(layout), plain.raster(layout)
+    assert b"M\x02" in small
+    assert len(small) < len(big) / 2
+    (unpacked,) = read_raster(small, tmp_path / "packed")
+    (raw,) = read_raster(big, tmp_path / "plain")
+    assert unpacked.tobytes() == raw.tobytes()
+    assert scanned(unpacked)["Code128"] == ["W12-00003"]

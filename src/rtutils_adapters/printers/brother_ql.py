@@ -46,6 +46,7 @@ class BrotherQLPrinter:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         send_timeout: float = DEFAULT_SEND_TIMEOUT,
         renderer: RasterLabelRenderer | None = None,
+        compress: bool = False,
     ) -> None:
         if config.model not in known_models():
             raise ConfigError(
@@ -58,6 +59,10 @@ class BrotherQLPrinter:
         self.connect_timeout = connect_timeout
         self.send_timeout = send_timeout
         self.renderer = renderer or RasterLabelRenderer()
+        # brother_ql compresses rows in pure Python (packbits): about 0.1 s of CPU per 62 mm
+        # label against 21 ms uncompressed, to send 28 KB instead of 110 KB. On a desk's
+        # network the bigger send is the cheaper one, so compression is opt-in.
+        self.compress = compress and self._model.compression
 
     @property
     def config(self) -> PrinterConfig:
@@ -89,7 +94,7 @@ class BrotherQLPrinter:
             cut=True,
             rotate=0,
             dither=False,
-            compress=self._model.compression,
+            compress=self.compress,
             red=False,
         )
         return data
