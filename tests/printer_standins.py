@@ -2,7 +2,8 @@
 
 The stand-in accepts connections as a QL's port 9100 does and records every connection's
 bytes as one job. In ``hang`` mode it accepts and then never reads, with a small receive
-buffer, as a jammed printer whose network card still answers. ``read_raster`` decodes a job
+buffer, as a jammed printer whose network card still answers; in ``drop`` mode it resets
+every connection at once. ``read_raster`` decodes a job
 with brother_ql's own reader into the bitmap the printer would print.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import socket
+import struct
 import threading
 from pathlib import Path
 
@@ -21,8 +23,8 @@ from PIL import Image
 class StandInQL:
     """Listens on ``127.0.0.1:port`` (0: any free port) until :meth:`stop`."""
 
-    def __init__(self, port: int = 0, *, hang: bool = False) -> None:
-        self.hang = hang
+    def __init__(self, port: int = 0, *, hang: bool = False, drop: bool = False) -> None:
+        self.hang, self.drop = hang, drop
         self.jobs: list[bytes] = []
         self._held: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -49,6 +51,11 @@ class StandInQL:
                 return
             if self.hang:
                 self._held.append(conn)
+                continue
+            if self.drop:
+                # Reset at once, unread: what a printer that rejects the job does.
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
                 continue
             threading.Thread(target=self._receive, args=(conn,), daemon=True).start()
 

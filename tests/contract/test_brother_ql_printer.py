@@ -231,3 +231,12 @@ def test_a_compressed_raster_reads_back_to_the_same_label(tmp_path):
     (raw,) = read_raster(big, tmp_path / "plain")
     assert unpacked.tobytes() == raw.tobytes()
     assert scanned(unpacked)["Code128"] == ["W12-00003"]
+
+
+def test_a_printer_that_drops_the_connection_fails_the_job_with_that_reason():
+    with StandInQL(drop=True) as ql:
+        service = make_service(make_backend(), printer(ql.address))
+        failed = service.send(service.submit("desk", BatchSelection(tags=TAGS[:2])).id)
+    assert (failed.state, failed.printed) == ("failed", 0)
+    # Reset while connecting or while sending, depending on timing: both say so.
+    assert "Connection reset by peer" in failed.reason

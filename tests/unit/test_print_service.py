@@ -154,3 +154,18 @@ def test_printers_are_listed_with_their_state(world):
     assert [c.name for c in service.configs()] == ["desk", "loans"]
     printer.fail_at = 1
     assert [s.ready for s in service.states()] == [False, True]
+
+
+def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_sending(world):
+    service, printer, _ = world
+    job = service.submit("desk", BatchSelection(tags=TAGS))
+
+    def broken(layout):
+        raise RuntimeError("bug")
+
+    printer.print_label = broken
+    with pytest.raises(RuntimeError):
+        service.send(job.id)
+    failed = service.get(job.id)
+    assert failed.state == "failed"
+    assert failed.reason == "unexpected error (RuntimeError); see the service log"

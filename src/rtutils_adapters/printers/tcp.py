@@ -64,7 +64,7 @@ def send_raw(
             sock.shutdown(socket.SHUT_WR)
             unacknowledged = _wait_until_acknowledged(sock, deadline)
         except TimeoutError:
-            unacknowledged = len(data) - sent
+            unacknowledged = len(data) - sent + _pending(sock)
         except OSError as exc:
             raise PrintFailed(
                 f"{where} dropped the connection after {sent} of {len(data)} bytes:"
@@ -85,21 +85,26 @@ def _left(deadline: float) -> float:
     return left
 
 
-def _wait_until_acknowledged(sock: socket.socket, deadline: float) -> int:
-    """Bytes still unacknowledged when they are all gone (0) or the deadline passed."""
+def _pending(sock: socket.socket) -> int:
+    """Bytes sent into ``sock`` that the peer has not acknowledged (0 where unknown)."""
     if not sys.platform.startswith("linux"):
         return 0
     import fcntl
 
+    raw = fcntl.ioctl(sock.fileno(), SIOCOUTQ, struct.pack("i", 0))
+    return int(struct.unpack("i", raw)[0])
+
+
+def _wait_until_acknowledged(sock: socket.socket, deadline: float) -> int:
+    """Bytes still unacknowledged when they are all gone (0) or the deadline passed."""
     while True:
-        raw = fcntl.ioctl(sock.fileno(), SIOCOUTQ, struct.pack("i", 0))
-        (pending,) = struct.unpack("i", raw)
+        pending = _pending(sock)
         error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if error:
             # A reset empties the queue too, but the printer threw the data away.
             raise OSError(error, os.strerror(error))
         if pending == 0 or time.monotonic() >= deadline:
-            return int(pending)
+            return pending
         time.sleep(POLL_SECONDS)
 
 

@@ -136,6 +136,12 @@ class PrintService:
                 job = self._move(job, "sending", "sending", printed=position + 1)
         except RtutilsError as exc:
             return self._move(job, "sending", "failed", reason=exc.message)
+        except Exception as exc:
+            # A bug must not leave the job "sending" for good: fail it (it can be retried),
+            # then let the error reach the log.
+            reason = f"unexpected error ({type(exc).__name__}); see the service log"
+            self._move(job, "sending", "failed", reason=reason)
+            raise
         return self._move(job, "sending", "sent")
 
     def retry(self, job_id: str) -> PrintJob:
