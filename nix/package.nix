@@ -17,6 +17,8 @@
   dependency-injector,
   waitress,
   flask-wtf,
+  brother-ql-next,
+  pillow,
 }:
 
 let
@@ -51,6 +53,8 @@ let
     dependencyInjector
     waitress
     flask-wtf
+    brother-ql-next
+    pillow
   ];
 in
 buildPythonApplication {

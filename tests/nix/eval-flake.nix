@@ -40,6 +40,7 @@ let
     "structlog"
     "waitress"
     "flask-wtf"
+    "brother-ql-next"
     "setuptools"
     "wheel"
     "pytest"
