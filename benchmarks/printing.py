@@ -27,9 +27,9 @@ from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.printers import BrotherQLPrinter
 from rtutils_core.assets import Asset, AssetDraft
+from rtutils_core.labels import LabelOptions
 from rtutils_core.printers import parse_printers
 from rtutils_core.services.labels import LabelService
-from rtutils_core.settings import Settings
 
 MODEL = "QL-820NWB"
 STOCK = {"large": "62", "small": "29x90"}
@@ -55,8 +55,8 @@ def make_service(count: int) -> tuple[LabelService, list[Asset]]:
         )
         for n in range(1, count + 1)
     ]
-    settings = Settings.from_env({"RTUTILS_BACKEND": "demo", "ORGANISATION": "Westbrook USD"})
-    service = LabelService.from_settings(settings, backend, PdfLabelRenderer(), PdfLabelMetrics())
+    options = LabelOptions(organisation="Westbrook USD")
+    service = LabelService.from_options(options, backend, PdfLabelRenderer(), PdfLabelMetrics())
     return service, assets
 
 

@@ -18,10 +18,10 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.printers import BrotherQLPrinter
 from rtutils_core.assets import AssetDraft
 from rtutils_core.errors import ConfigError
+from rtutils_core.labels import LabelOptions
 from rtutils_core.printers import PrinterConfig, parse_printers
 from rtutils_core.services.labels import BatchSelection, LabelService
 from rtutils_core.services.printing import PrintService
-from rtutils_core.settings import Settings
 
 RT = "https://rt.example.org"
 COUNT = 20
@@ -58,8 +58,8 @@ def config(address: str, media: str, name: str = "desk") -> PrinterConfig:
 
 
 def make_service(backend: MemoryBackend, *printers: BrotherQLPrinter) -> PrintService:
-    labels = LabelService.from_settings(
-        Settings.from_env({"RTUTILS_BACKEND": "demo", "ORGANISATION": "Westbrook USD"}),
+    labels = LabelService.from_options(
+        LabelOptions(organisation="Westbrook USD", rt_url=RT),
         backend,
         PdfLabelRenderer(),
         PdfLabelMetrics(),
