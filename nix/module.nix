@@ -58,6 +58,7 @@ let
       mapAttrsToList (type: template: "${type}=${template}") cfg.templateByType
     );
     MAX_BATCH = number cfg.maxBatch;
+    PRINTERS = cfg.printers;
     HOST = cfg.host;
     PORT = number cfg.port;
     THREADS = number cfg.threads;
@@ -286,6 +287,13 @@ in
       type = types.ints.between 1 100000;
       default = 2000;
       description = "Most labels in one batch request (`MAX_BATCH`).";
+    };
+
+    printers = mkOption {
+      type = types.str;
+      default = "";
+      example = "desk=brother-ql,tcp://10.20.0.15:9100,QL-820NWB,62; office=cups,Brother_QL,QL-820NWB,29x90";
+      description = "Label printers, 'name=kind,address,model,media' separated by ';' (`PRINTERS`).";
     };
 
     threads = mkOption {

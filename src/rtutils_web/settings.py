@@ -16,6 +16,7 @@ from attrs import Factory, field, fields, frozen
 
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import LabelOptions
+from rtutils_core.printers import PrinterConfig
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -74,6 +75,9 @@ class Settings:
         "TEMPLATE_BY_TYPE", factory=lambda: _default("TEMPLATE_BY_TYPE"), hash=False
     )
     max_batch: int = setting("MAX_BATCH")
+    printers: Mapping[str, PrinterConfig] = setting(
+        "PRINTERS", factory=lambda: _default("PRINTERS"), hash=False
+    )
     host: str = setting("HOST")
     port: int = setting("PORT")
     threads: int = setting("THREADS")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from rtutils_core.errors import ConfigError, InvalidInput
+from rtutils_core.printers import PrinterConfig, parse_printers
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
 
@@ -123,6 +124,10 @@ def absolute_path(name: str, raw: str) -> Path | None:
     return Path(raw)
 
 
+def printers(name: str, raw: str) -> dict[str, PrinterConfig]:
+    return parse_printers(raw, variable=name)
+
+
 @frozen
 class Variable:
     """One environment variable."""
@@ -192,6 +197,8 @@ VARIABLES: tuple[Variable, ...] = (
        "Label template per asset Type custom field, 'Type=template,...'", "templateByType",
        blank_is_empty=True),
     _V("MAX_BATCH", "2000", whole(1, 100_000), "Most labels in one batch request", "maxBatch"),
+    _V("PRINTERS", "", printers,
+       "Label printers 'name=kind,address,model,media;...' (docs/printing.md)", "printers"),
     _V("HOST", "127.0.0.1", text, "Address to listen on", "host"),
     _V("PORT", "5000", whole(1, 65535), "Port to listen on", "port"),
     _V("THREADS", "8", whole(1, 256), "Worker threads of the web server", "threads"),
