@@ -14,12 +14,16 @@ from dependency_injector import containers, providers
 
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend
-from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.sqlite import SqlitePrintJobStore, SqliteTagStore
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend
+from rtutils_core.printers import Printer
 from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services.print_sender import PrintSender
+from rtutils_core.services.printing import PrintService
 from rtutils_web.settings import Settings
 
 
@@ -53,6 +57,14 @@ def _rt_backend(settings: Settings) -> AssetBackend:
         cache_seconds=settings.rt_cache_seconds,
         pool_size=settings.threads,
     )
+
+
+def _printers(settings: Settings) -> dict[str, Printer]:
+    """The configured printers by name, each with the adapter of its kind."""
+    return {
+        name: BrotherQLPrinter(config) if config.kind == "brother-ql" else CupsPrinter(config)
+        for name, config in settings.printers.items()
+    }
 
 
 class Container(containers.DeclarativeContainer):
@@ -90,6 +102,17 @@ class Container(containers.DeclarativeContainer):
         templates=label_templates,
     )
 
+    printers = providers.Singleton(_printers, settings)
+    print_job_store = providers.Singleton(SqlitePrintJobStore.in_dir, working_dir)
+    print_service = providers.Singleton(
+        PrintService,
+        labels=label_service,
+        printers=printers,
+        store=print_job_store,
+        max_labels=settings.provided.max_batch,
+    )
+    print_sender = providers.Singleton(PrintSender, print_service)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire every adapter and service for ``settings`` (default: from the environment)."""
@@ -97,6 +120,8 @@ def build_container(settings: Settings | None = None) -> Container:
     container.working_dir()  # fail now, with the variable's name, not on the first request
     container.label_templates()  # a label layout that cannot fit stops start-up, too
     container.tag_store()  # opens (or creates) the tag database, so a bad one stops start-up
+    container.printers()  # an unknown printer model stops start-up, naming the printer
+    container.print_job_store()
     if container.settings().is_demo:
         # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
         container.tag_service().sync(actor="demo-start", request_id="startup")
