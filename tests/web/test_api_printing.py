@@ -78,6 +78,18 @@ def test_the_printers_are_listed_for_operators(tmp_path):
     assert client.get("/api/v1/printers", headers=bearer("viewer")).status_code == 403
 
 
+def test_a_printers_state_says_whether_it_can_print_now(tmp_path):
+    port = free_port()
+    client = make_app(tmp_path, port).test_client()
+    down = client.get("/api/v1/printers/desk", headers=OPERATOR).get_json()
+    assert (down["printer"]["name"], down["ready"]) == ("desk", False)
+    assert "connection refused" in down["detail"]
+    with StandInQL(port):
+        up = client.get("/api/v1/printers/desk", headers=OPERATOR).get_json()
+    assert (up["ready"], up["detail"]) == (True, "accepts connections")
+    assert client.get("/api/v1/printers/attic", headers=OPERATOR).status_code == 404
+
+
 def test_a_print_job_is_accepted_then_sent_in_the_background(tmp_path):
     with StandInQL() as ql:
         app = make_app(tmp_path, ql.port)

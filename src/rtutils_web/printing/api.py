@@ -14,7 +14,13 @@ from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body
 from rtutils_web.logs import get_logger
-from rtutils_web.printing.schema import PrintBody, PrinterJson, PrinterListJson, PrintJobJson
+from rtutils_web.printing.schema import (
+    PrintBody,
+    PrinterJson,
+    PrinterListJson,
+    PrinterStateJson,
+    PrintJobJson,
+)
 
 bp = Blueprint("api_printing", __name__, url_prefix="/api/v1")
 log = get_logger("rtutils.printing")
@@ -37,6 +43,16 @@ def printers() -> Response:
     """The configured printers."""
     found = [PrinterJson.of(config) for config in services.printing().configs()]
     return jsonify(to_json(PrinterListJson(found)))
+
+
+@bp.get("/printers/<name>")
+@requires("operator")
+def printer_state(name: str) -> Response:
+    """A printer and whether it can take a label now (within its connect timeout)."""
+    printer = services.printing().printer(name)
+    state = printer.state()
+    answer = PrinterStateJson(PrinterJson.of(printer.config), state.ready, state.detail)
+    return jsonify(to_json(answer))
 
 
 @bp.post("/print-jobs")

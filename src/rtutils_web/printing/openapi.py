@@ -68,6 +68,20 @@ def printing_paths(facts: ApiFacts) -> dict[str, Any]:
                 errors=(401, 403),
             )
         },
+        "/api/v1/printers/{name}": {
+            "get": operation(
+                "getPrinterState",
+                "A printer and whether it can take a label now (operator)",
+                "printing",
+                [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                json_ok("PrinterState"),
+                errors=(401, 403, 404),
+                description=(
+                    "A Brother QL is ready when it accepts a connection on its port (it"
+                    " reports nothing else over the network); a CUPS queue as lpstat says."
+                ),
+            )
+        },
         "/api/v1/print-jobs": {
             "post": operation(
                 "submitPrintJob",

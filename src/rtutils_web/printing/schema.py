@@ -47,6 +47,15 @@ class PrinterJson:
 
 
 @frozen
+class PrinterStateJson:
+    """A printer and what it says about itself now."""
+
+    printer: PrinterJson = prop({"$ref": "#/components/schemas/Printer"})
+    ready: bool = prop({"type": "boolean"})
+    detail: str = prop({"type": "string", "description": "why not ready, or what it reported"})
+
+
+@frozen
 class PrinterListJson:
     """The configured printers, in configuration order."""
 
@@ -116,5 +125,6 @@ class PrintJobJson:
 SCHEMAS: dict[str, Any] = {
     "Printer": object_schema(PrinterJson),
     "PrinterList": object_schema(PrinterListJson),
+    "PrinterState": object_schema(PrinterStateJson),
     "PrintJob": object_schema(PrintJobJson),
 }
