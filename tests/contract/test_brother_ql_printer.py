@@ -17,10 +17,11 @@ from rtutils_adapters.memory import MemoryBackend, MemoryPrintJobStore
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.printers import BrotherQLPrinter
 from rtutils_core.assets import AssetDraft
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import LabelOptions
 from rtutils_core.printers import PrinterConfig, parse_printers
-from rtutils_core.services.labels import BatchSelection, LabelService
+from rtutils_core.services.labels import LabelService
 from rtutils_core.services.printing import PrintService
 
 RT = "https://rt.example.org"

@@ -12,8 +12,8 @@ from tests.contract.test_brother_ql_printer import RT, TAGS, make_backend, make_
 from tests.cups_harness import CupsServer
 
 from rtutils_adapters.printers import CupsPrinter
+from rtutils_core.batches import BatchSelection
 from rtutils_core.printers import parse_printers
-from rtutils_core.services.labels import BatchSelection
 
 DPI = 300
 

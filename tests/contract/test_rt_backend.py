@@ -18,13 +18,14 @@ from tests.rt_harness import SPARE_PARTS, STUDENT_DEVICES, perl_string, unique_n
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import (
     AssetNotFound,
     BackendAuthFailed,
     InvalidInput,
     RtutilsError,
 )
-from rtutils_core.services.labels import BatchSelection, LabelService
+from rtutils_core.services.labels import LabelService
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.settings import Secret, Settings
 

@@ -7,6 +7,7 @@ from tests.label_fakes import FakeLabelMetrics, RecordingRenderer
 
 from rtutils_adapters.memory import MemoryBackend, MemoryPrintJobStore
 from rtutils_core.assets import AssetDraft
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import (
     BackendUnavailable,
     InvalidInput,
@@ -16,7 +17,7 @@ from rtutils_core.errors import (
 )
 from rtutils_core.geometry import LabelLayout
 from rtutils_core.printers import Delivery, PrinterConfig, PrinterState
-from rtutils_core.services.labels import BatchSelection, LabelService
+from rtutils_core.services.labels import LabelService
 from rtutils_core.services.printing import INTERRUPTED, PrintService
 
 TAGS = [f"W12-{n:05d}" for n in range(1, 6)]

@@ -10,7 +10,7 @@ from tests.printer_standins import StandInQL
 from tests.web.conftest import csrf_token, sign_in
 from tests.web.test_api_printing import make_app, printed_tags, wait
 
-from rtutils_core.services.labels import BatchSelection
+from rtutils_core.batches import BatchSelection
 
 JOB_URL = re.compile(r"/printing/jobs/([0-9a-f]+)$")
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rtutils_adapters.sqlite.schema import apply_schema
+from rtutils_adapters.sqlite.tables import apply_schema
 from rtutils_core.errors import BackendUnavailable, PrintJobConflict, PrintJobNotFound
 from rtutils_core.print_jobs import JOB_STATES, JobState, PrintItem, PrintJob
 

@@ -1,24 +1,60 @@
-"""Creating or checking a SQLite file's tables, for every store kept in ``WORKING_DIR``."""
+"""The tag store's tables in SQLite, and how an event row reads back."""
 
 from __future__ import annotations
 
-import sqlite3
+from datetime import datetime
+from typing import Any
 
-from rtutils_core.errors import ConfigError
+from rtutils_core.ports import TagEvent
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sequences (
+    prefix      TEXT PRIMARY KEY,
+    next_number INTEGER NOT NULL CHECK (next_number >= 1)
+);
+CREATE TABLE IF NOT EXISTS tags (
+    prefix      TEXT NOT NULL,
+    number      INTEGER NOT NULL CHECK (number >= 1),
+    tag         TEXT NOT NULL UNIQUE,
+    asset_id    INTEGER NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('reserved', 'assigned', 'skipped', 'voided')),
+    reserved_by TEXT NOT NULL,
+    PRIMARY KEY (prefix, number)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS tags_one_live_per_asset
+    ON tags (prefix, asset_id) WHERE state IN ('reserved', 'assigned');
+CREATE TABLE IF NOT EXISTS events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    prefix     TEXT NOT NULL,
+    number     INTEGER NOT NULL,
+    tag        TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    asset_id   INTEGER,
+    actor      TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    detail     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_tag ON events (tag);
+CREATE INDEX IF NOT EXISTS events_by_asset ON events (asset_id);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
+"""
 
 
-def apply_schema(tx: sqlite3.Connection, schema: str, version: int, what: str) -> None:
-    """Create the tables of ``schema`` inside the open transaction ``tx``.
+EVENT_COLUMNS = "id, at, prefix, number, tag, state, asset_id, actor, request_id, detail"
 
-    A file written by a newer version (a higher ``user_version``) is refused, not changed.
-    ``what`` names the file in the message, e.g. "the tag database /var/lib/.../tags.sqlite3".
-    """
-    found = tx.execute("PRAGMA user_version").fetchone()[0]
-    if found > version:
-        raise ConfigError(
-            f"{what} was written by a newer version (schema {found}, this one knows"
-            f" {version}); refusing to touch it"
-        )
-    for statement in filter(str.strip, schema.split(";")):
-        tx.execute(statement)
-    tx.execute(f"PRAGMA user_version = {version}")
+
+def event_of(row: Any) -> TagEvent:
+    """The event of a row selected with :data:`EVENT_COLUMNS`."""
+    return TagEvent(
+        id=row[0],
+        at=datetime.fromisoformat(row[1]),
+        prefix=row[2],
+        number=row[3],
+        tag=row[4],
+        state=row[5],
+        asset_id=row[6],
+        actor=row[7],
+        request_id=row[8],
+        detail=row[9],
+    )

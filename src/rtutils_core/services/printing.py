@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from attrs import define, field
 
 from rtutils_core.assets import Asset
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import (
     InvalidInput,
     PrinterNotFound,
@@ -24,7 +25,7 @@ from rtutils_core.errors import (
 )
 from rtutils_core.print_jobs import MAX_COPIES, JobState, PrintItem, PrintJob, PrintJobStore
 from rtutils_core.printers import Printer, PrinterConfig, PrinterState
-from rtutils_core.services.labels import BatchSelection, LabelService
+from rtutils_core.services.labels import LabelService
 
 INTERRUPTED = (
     "the service stopped while this job was being sent; the label being sent then may or may"

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, url_for
 from flask.blueprints import BlueprintSetupState
 
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import InvalidInput
-from rtutils_core.services.labels import BatchSelection
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
@@ -29,7 +29,10 @@ log = get_logger("rtutils.printing")
 @bp.record_once
 def _resume(state: BlueprintSetupState) -> None:
     # Jobs a stopped service left behind: cut off while sending -> failed, queued -> sent.
-    state.app.extensions["rtutils"].print_sender().resume()
+    # Only with printers: the container stays untouched (lazy) in an app that prints nothing.
+    container = state.app.extensions["rtutils"]
+    if container.settings().printers:
+        container.print_sender().resume()
 
 
 def _accepted(job: Any) -> tuple[Response, int, dict[str, str]]:

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import RtutilsError
-from rtutils_core.services.labels import BatchSelection
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.errors import status_for
