@@ -63,6 +63,7 @@ let
     CHECKIN_STATUS = cfg.checkinStatus;
     REPAIR_QUEUE = cfg.repairQueue;
     DAMAGES = concatStringsSep "," cfg.damages;
+    PRINTERS = cfg.printers;
     HOST = cfg.host;
     PORT = number cfg.port;
     THREADS = number cfg.threads;
@@ -334,6 +335,13 @@ in
       type = types.listOf types.str;
       default = [ "broken screen" "missing charger" "keyboard" "trackpad" "battery" "case or hinge" "liquid" ];
       description = "Damages a returned device may be marked with (`DAMAGES`); names may not contain ','.";
+    };
+
+    printers = mkOption {
+      type = types.str;
+      default = "";
+      example = "desk=brother-ql,tcp://10.20.0.15:9100,QL-820NWB,62; office=cups,Brother_QL,QL-820NWB,29x90";
+      description = "Label printers, 'name=kind,address,model,media' separated by ';' (`PRINTERS`).";
     };
 
     threads = mkOption {

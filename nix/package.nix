@@ -21,6 +21,8 @@
   zxcvbn,
   google-auth,
   cryptography,
+  brother-ql-next,
+  pillow,
 }:
 
 let
@@ -59,6 +61,8 @@ let
     zxcvbn
     google-auth
     cryptography
+    brother-ql-next
+    pillow
   ];
 in
 buildPythonApplication {

@@ -36,3 +36,7 @@ class SteppingClock:
 @pytest.fixture
 def demo_settings(tmp_path: Path) -> Settings:
     return Settings.from_env({"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path / "state")})
+
+
+# A private CUPS with CUPS-PDF queues (fixture cups_server); see tests/cups_harness.py.
+pytest_plugins.append("tests.cups_harness")

@@ -189,3 +189,28 @@ class DeviceNotFound(NotFound):
     """No Chrome OS device with that id in the Google Admin directory."""
 
     code = "device_not_found"
+
+
+class PrinterNotFound(NotFound):
+    """No printer of that name is configured."""
+
+    code = "printer_not_found"
+
+
+class PrintJobNotFound(NotFound):
+    code = "print_job_not_found"
+
+
+class PrintJobConflict(Conflict):
+    """The print job is not in a state that allows this (e.g. a retry while it is sending)."""
+
+    code = "print_job_conflict"
+
+
+class PrintFailed(BackendError):
+    """The printer did not take the label: off, refusing, hanging or reporting an error.
+
+    The message is the reason, written for the person at the desk.
+    """
+
+    code = "print_failed"

@@ -17,13 +17,22 @@ from dependency_injector import containers, providers
 from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
-from rtutils_adapters.sqlite import SqliteLoanLog, SqliteSessionStore, SqliteTagStore
+from rtutils_adapters.sqlite import (
+    SqliteLoanLog,
+    SqlitePrintJobStore,
+    SqliteSessionStore,
+    SqliteTagStore,
+)
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
+from rtutils_core.printers import Printer
 from rtutils_core.services import AssetService, LabelService, LoanService, TagService
 from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.print_sender import PrintSender
+from rtutils_core.services.printing import PrintService
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
@@ -114,6 +123,14 @@ def _google_directory(settings: Settings) -> ChromeDeviceDirectory:
     )
 
 
+def _printers(settings: Settings) -> dict[str, Printer]:
+    """The configured printers by name, each with the adapter of its kind."""
+    return {
+        name: BrotherQLPrinter(config) if config.kind == "brother-ql" else CupsPrinter(config)
+        for name, config in settings.printers.items()
+    }
+
+
 class Container(containers.DeclarativeContainer):
     """Settings, the adapters and the services; nothing else.
 
@@ -175,6 +192,17 @@ class Container(containers.DeclarativeContainer):
         options=settings.provided.google_sync_options,
     )
 
+    printers = providers.ThreadSafeSingleton(_printers, settings)
+    print_job_store = providers.ThreadSafeSingleton(SqlitePrintJobStore.in_dir, working_dir)
+    print_service = providers.ThreadSafeSingleton(
+        PrintService,
+        labels=label_service,
+        printers=printers,
+        store=print_job_store,
+        max_labels=settings.provided.max_batch,
+    )
+    print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire every adapter and service for ``settings`` (default: from the environment).
@@ -187,8 +215,11 @@ def build_container(settings: Settings | None = None) -> Container:
 def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
-    fit), the tag database, the loan options and the loan log."""
+    fit), the tag database, the loan options and the loan log, the printers (an unknown
+    model) and the print job database."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
     container.loan_service()
+    container.printers()  # an unknown printer model stops start-up, naming the printer
+    container.print_job_store()

@@ -20,6 +20,7 @@ from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
+from rtutils_core.printers import PrinterConfig
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -83,6 +84,9 @@ class Settings:
     checkin_status: str = setting("CHECKIN_STATUS")
     repair_queue: str = setting("REPAIR_QUEUE")
     damages: tuple[str, ...] = setting("DAMAGES")
+    printers: Mapping[str, PrinterConfig] = setting(
+        "PRINTERS", factory=lambda: _default("PRINTERS"), hash=False
+    )
     host: str = setting("HOST")
     port: int = setting("PORT")
     threads: int = setting("THREADS")

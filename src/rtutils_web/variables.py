@@ -17,6 +17,7 @@ from attrs import frozen
 
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.loans import DEFAULT_DAMAGES, LOAN_ROLES
+from rtutils_core.printers import PrinterConfig, parse_printers
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
 
@@ -156,6 +157,10 @@ def absolute_path(name: str, raw: str) -> Path | None:
     return Path(raw)
 
 
+def printers(name: str, raw: str) -> dict[str, PrinterConfig]:
+    return parse_printers(raw, variable=name)
+
+
 @frozen
 class Variable:
     """One environment variable."""
@@ -235,6 +240,8 @@ VARIABLES: tuple[Variable, ...] = (
        "RT queue of the repair tickets opened at check-in", "repairQueue"),
     _V("DAMAGES", ",".join(DEFAULT_DAMAGES), names,
        "Damages a returned device may be marked with, comma-separated", "damages"),
+    _V("PRINTERS", "", printers,
+       "Label printers 'name=kind,address,model,media;...' (docs/printing.md)", "printers"),
     _V("HOST", "127.0.0.1", text, "Address to listen on", "host"),
     _V("PORT", "5000", whole(1, 65535), "Port to listen on", "port"),
     _V("THREADS", "8", whole(1, 256), "Worker threads of the web server", "threads"),

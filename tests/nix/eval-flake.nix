@@ -44,6 +44,7 @@ let
     "zxcvbn"
     "google-auth"
     "cryptography"
+    "brother-ql-next"
     "setuptools"
     "wheel"
     "pytest"

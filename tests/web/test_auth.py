@@ -9,7 +9,13 @@ from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
 
 PUBLIC = {"health.healthz", "health.readyz", "login.login", "login.login_submit", "static"}
-SAMPLE_ARGS = {"asset_id": "1", "tag": "W12-00001", "filename": "app.css"}
+SAMPLE_ARGS = {
+    "asset_id": "1",
+    "tag": "W12-00001",
+    "filename": "app.css",
+    "job_id": "0123abcd",
+    "name": "desk",
+}
 
 
 def routes(app):

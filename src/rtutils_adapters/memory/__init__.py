@@ -2,5 +2,6 @@
 
 from rtutils_adapters.memory.backend import MemoryBackend, load_demo_backend
 from rtutils_adapters.memory.loan_log import MemoryLoanLog
+from rtutils_adapters.memory.print_jobs import MemoryPrintJobStore
 
-__all__ = ["MemoryBackend", "MemoryLoanLog", "load_demo_backend"]
+__all__ = ["MemoryBackend", "MemoryLoanLog", "MemoryPrintJobStore", "load_demo_backend"]

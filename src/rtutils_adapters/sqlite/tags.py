@@ -23,6 +23,7 @@ import attrs
 
 from rtutils_adapters.sqlite.files import private_file
 from rtutils_adapters.sqlite.schema import EVENT_COLUMNS, SCHEMA, event_of
+from rtutils_adapters.sqlite.tables import apply_schema
 from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
 from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import Outcome, Reservation, TagEvent
@@ -161,15 +162,7 @@ class SqliteTagStore(TagLedger):
                 f" {mode!r}); WORKING_DIR must be on a local file system"
             )
         with self._sql() as tx:
-            version = tx.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise ConfigError(
-                    f"the tag database {self.path} was written by a newer version (schema"
-                    f" {version}, this one knows {SCHEMA_VERSION}); refusing to touch it"
-                )
-            for statement in filter(str.strip, SCHEMA.split(";")):
-                tx.execute(statement)
-            tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            apply_schema(tx, SCHEMA, SCHEMA_VERSION, f"the tag database {self.path}")
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
