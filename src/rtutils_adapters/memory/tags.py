@@ -13,8 +13,16 @@ from datetime import UTC, datetime
 
 from attrs import define
 
+from rtutils_core.errors import TagConflict
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
-from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
+from rtutils_core.sequences import (
+    LIVE,
+    OPEN,
+    check_set_next,
+    describe_move,
+    needs_binding,
+    needs_record,
+)
 from rtutils_core.tags import TagFormat
 
 
@@ -221,3 +229,39 @@ class MemoryTagStore:
             detail=describe_move(fmt, before, after, note=detail),
         )
         return SequenceMove(fmt.prefix, before, after)
+
+    # -- TagBinding: numbers for assets about to be created -------------------------------
+
+    def bind(
+        self,
+        reservation: Reservation,
+        asset_id: int,
+        *,
+        actor: str,
+        request_id: str,
+        detail: str = "",
+    ) -> bool:
+        res = reservation
+        with self._lock:
+            held = self._numbers.get((res.prefix, res.number))
+            now = (held.state, held.asset_id) if held else (None, None)
+            if not needs_binding(res, *now, asset_id=asset_id) or held is None:
+                return False
+            if (res.prefix, asset_id) in self._live_by_asset:
+                raise TagConflict(
+                    f"asset {asset_id} holds another {res.prefix!r} tag; {res.tag} stays held"
+                )
+            del self._live_by_asset[(res.prefix, res.asset_id)]
+            self._live_by_asset[(res.prefix, asset_id)] = res.number
+            held.asset_id, held.state = asset_id, "assigned"
+            self._log(
+                "assigned",
+                res.prefix,
+                res.number,
+                tag=res.tag,
+                asset_id=asset_id,
+                actor=actor,
+                request_id=request_id,
+                detail=detail,
+            )
+            return True

@@ -15,8 +15,9 @@ from urllib.parse import quote as quote_path
 
 import attrs
 
-from rtutils_adapters.rt import assetsql, wire
+from rtutils_adapters.rt import any_search, assetsql, wire
 from rtutils_adapters.rt.client import RTClient
+from rtutils_adapters.rt.field_choices import FieldChoices
 from rtutils_adapters.rt.metadata import MetadataCache
 from rtutils_core.assets import (
     Asset,
@@ -29,6 +30,7 @@ from rtutils_core.assets import (
     User,
     check_custom_field_names,
 )
+from rtutils_core.catalog_fields import CatalogField
 from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
@@ -73,6 +75,7 @@ class RTRestBackend:
             pool_size=pool_size,
         )
         self.metadata = MetadataCache(self._load_catalogs, self._load_fields, cache_seconds)
+        self.field_choices = FieldChoices(self.metadata.catalog, self._collect, cache_seconds)
 
     def __repr__(self) -> str:
         return f"RTRestBackend({self.rt_url!r})"
@@ -85,6 +88,7 @@ class RTRestBackend:
     def refresh_metadata(self) -> None:
         """Forget cached catalogs and custom fields; the next use reads them from RT."""
         self.metadata.refresh()
+        self.field_choices.refresh()
 
     def close(self) -> None:
         self.client.close()
@@ -213,6 +217,14 @@ class RTRestBackend:
 
     def catalog_custom_fields(self, catalog: str) -> Sequence[str]:
         return self.metadata.custom_fields(catalog)
+
+    def catalog_fields(self, catalog: str) -> Sequence[CatalogField]:
+        return self.field_choices.fields(catalog)
+
+    def find_any(self, queries: Sequence[AssetQuery]) -> Sequence[Asset]:
+        return any_search.find_any(
+            self.client, self.metadata.catalog_name, self._checked_sql, queries
+        )
 
     def _load_catalogs(self) -> list[Catalog]:
         params = {"fields": "Name,Description,Disabled"}
