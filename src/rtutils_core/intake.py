@@ -6,12 +6,13 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import evolve, frozen
 
 from rtutils_core.assets import Asset
+from rtutils_core.catalog_fields import CatalogField
 from rtutils_core.errors import InvalidField, InvalidInput
 
 #: The longest serial number accepted (no manufacturer's serial comes near it).
@@ -82,6 +83,8 @@ class DeviceIntake:
     funding_source: str
     internal_name: str | None = None
     prefix: str | None = None
+    #: A tag the device carries already (a CSV tag column); none means a new one.
+    tag: str | None = None
 
     def fingerprint(self) -> str:
         """Stands for the whole request, to tell a retry from another request under one key."""
@@ -94,6 +97,7 @@ class DeviceIntake:
             self.funding_source,
             self.internal_name,
             self.prefix,
+            self.tag,
         ]
         return hashlib.sha256(json.dumps(values).encode("utf-8")).hexdigest()
 
@@ -107,6 +111,17 @@ class DeviceIntake:
             fields.funding_source: self.funding_source,
             fields.internal_name: internal_name,
         }
+
+
+@frozen
+class Received:
+    """What became of a submission: its asset as read back, its tag and internal name."""
+
+    asset: Asset
+    tag: str
+    internal_name: str
+    #: True when the key had been answered before and this is the same answer again.
+    is_replay: bool = False
 
 
 _REQUIRED = ("catalog", "manufacturer", "model", "type", "funding_source")
@@ -179,7 +194,32 @@ def check_device(device: DeviceIntake, serial_pattern: str | None = None) -> Dev
     given = device.internal_name
     values["internal_name"] = check_internal_name(given) if given and given.strip() else None
     values["prefix"] = device.prefix.strip() if device.prefix and device.prefix.strip() else None
+    values["tag"] = device.tag.strip() if device.tag and device.tag.strip() else None
     return evolve(device, **values)
+
+
+def fit_to_catalog(
+    device: DeviceIntake, described: Sequence[CatalogField], fields: IntakeFields
+) -> DeviceIntake:
+    """``device`` with its chosen values as the catalog's fields spell them.
+
+    Refuses a catalog that lacks a field intake writes, and a value outside a Select
+    field's choices (:class:`InvalidField` naming the input field).
+    """
+    by_name = {f.name: f for f in described}
+    missing = [n for n in fields.all() if n not in by_name]
+    if missing:
+        raise InvalidField(
+            "catalog",
+            f"catalog {device.catalog!r} lacks the custom fields"
+            f" {', '.join(repr(m) for m in missing)} that a new device needs; apply them"
+            " to the catalog in RT",
+        )
+    chosen = {
+        name: by_name[cf].accept(getattr(device, name), input_name=name)
+        for name, cf in fields.chosen().items()
+    }
+    return evolve(device, **chosen)
 
 
 def differences(asset: Asset, expected: Mapping[str, str], name: str, catalog: str) -> list[str]:

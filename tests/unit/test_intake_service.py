@@ -309,3 +309,21 @@ def test_many_devices_get_distinct_tags_and_names():
     got = [service.receive(device(f"5CD2{n:03d}"), f"key-{n}") for n in range(60)]
     assert len({g.tag for g in got}) == len({g.internal_name for g in got}) == 60
     assert [g.tag for g in got] == [f"W12-{n:05d}" for n in range(1, 61)]
+
+
+def test_a_device_may_keep_the_tag_it_carries_already():
+    world = memory_world()
+    service = world.service()
+    got = service.receive(device("5CD3001", tag=" W12-1001 "), "k1")
+    assert got.tag == got.asset.name == "W12-1001"  # the old tool's width stays as printed
+    assert world.tags.events() == []  # the sequence never handed it out
+    other = world.backend.create_asset(AssetDraft("W12-01002", STUDENT_DEVICES))
+    with pytest.raises(InvalidField, match=f"asset {other.id} carries the tag") as caught:
+        service.receive(device("5CD3002", tag="W12-01002"), "k2")
+    assert caught.value.field == "tag" and world.store.get("k2") is None
+    with pytest.raises(InvalidField) as caught:
+        service.receive(device("5CD3003", tag="NOPE-1"), "k3")
+    assert caught.value.field == "tag"
+    handed = service.receive(device("5CD3004"), "k4").tag
+    with pytest.raises(InvalidField, match="was handed out here"):
+        service.receive(device("5CD3005", tag=handed), "k5")

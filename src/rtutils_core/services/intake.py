@@ -37,9 +37,11 @@ from rtutils_core.errors import (
 from rtutils_core.intake import (
     DeviceIntake,
     IntakeOptions,
+    Received,
     check_device,
     check_key,
     differences,
+    fit_to_catalog,
 )
 from rtutils_core.intake_ports import IntakeBackend, IntakeStore, NewAssetTagStore, Submission
 from rtutils_core.internal_names import NameWords
@@ -50,17 +52,6 @@ from rtutils_core.tags import TagFormat, TagFormats
 MAX_ROUNDS = 20
 #: Generated names tried against the store per round.
 NAME_DRAWS = 50
-
-
-@frozen
-class Received:
-    """What became of a submission: its asset as read back, its tag and internal name."""
-
-    asset: Asset
-    tag: str
-    internal_name: str
-    #: True when the key had been answered before and this is the same answer again.
-    is_replay: bool = False
 
 
 @frozen
@@ -77,8 +68,12 @@ class _Attempt:
     device: DeviceIntake
     fmt: TagFormat
     who: _Who
-    held: Reservation
+    held: Reservation | None  # None for a tag the device has already (a CSV tag column)
     name: str
+
+    @property
+    def tag(self) -> str:
+        return self.held.tag if self.held else str(self.device.tag)
 
 
 def _now() -> datetime:
@@ -135,23 +130,27 @@ class IntakeService:
             self.formats.for_prefix(device.prefix)
         except InvalidInput as error:
             raise InvalidField("prefix", error.message) from None
+        if device.tag:
+            device = evolve(device, tag=self._kept_tag(device.tag))
         try:
-            fields = {f.name: f for f in self.backend.catalog_fields(device.catalog)}
+            described = self.backend.catalog_fields(device.catalog)
         except CatalogNotFound as error:
             raise InvalidField("catalog", error.message) from None
-        missing = [n for n in self.options.fields.all() if n not in fields]
-        if missing:
+        return fit_to_catalog(device, described, self.options.fields)
+
+    def _kept_tag(self, text: str) -> str:
+        """A tag a device carries already: of a configured prefix, and never handed out here
+        (the sequence would skip it, logged, when it gets there)."""
+        try:
+            tag = str(self.formats.parse_any_width(text))
+        except InvalidInput as error:
+            raise InvalidField("tag", error.message) from None
+        handed = [e for e in self.tags.events(tag=tag, limit=None) if e.state == "reserved"]
+        if handed:
             raise InvalidField(
-                "catalog",
-                f"catalog {device.catalog!r} lacks the custom fields"
-                f" {', '.join(repr(m) for m in missing)} that a new device needs; apply them"
-                " to the catalog in RT",
+                "tag", f"the tag {tag} was handed out here (tag event {handed[0].id}) already"
             )
-        chosen = {
-            name: fields[cf].accept(getattr(device, name), input_name=name)
-            for name, cf in self.options.fields.chosen().items()
-        }
-        return evolve(device, **chosen)
+        return tag
 
     # -- receiving -----------------------------------------------------------------------
 
@@ -198,13 +197,15 @@ class IntakeService:
     def _create(self, sub: Submission, device: DeviceIntake, fmt: TagFormat, who: _Who) -> Received:
         serial_cf, name_cf = self.options.fields.serial, self.options.fields.internal_name
         name = sub.internal_name or self._claim_name(sub, device, set())
-        held = self.tags.reserve(fmt, sub.stand_in, actor=who.actor, request_id=who.request_id)
+        held = None
+        if not device.tag:
+            held = self.tags.reserve(fmt, sub.stand_in, actor=who.actor, request_id=who.request_id)
         job = _Attempt(sub, device, fmt, who, held, name)
         tried: set[str] = set()
         for _ in range(MAX_ROUNDS):
-            found = self.backend.find_any(self._probe(device.serial, job.held.tag, job.name))
+            found = self.backend.find_any(self._probe(device.serial, job.tag, job.name))
             by_serial = next((a for a in found if a.cf(serial_cf) == device.serial), None)
-            by_tag = next((a for a in found if a.name.strip() == job.held.tag), None)
+            by_tag = next((a for a in found if a.name.strip() == job.tag), None)
             folded = job.name.casefold()
             by_name = next((a for a in found if a.cf(name_cf).casefold() == folded), None)
             if by_serial is not None and by_serial is by_tag:  # an earlier attempt made it
@@ -244,6 +245,11 @@ class IntakeService:
     def _pass_tag(self, job: _Attempt, carrier: Asset) -> None:
         """Skip a reserved tag that another asset carries; take the next one."""
         who = job.who
+        if job.held is None:
+            self._abandon(job.sub, None, "", who)
+            raise InvalidField(
+                "tag", f"asset {carrier.id} carries the tag {job.tag} already in the backend"
+            )
         if carrier.cf(self.options.fields.internal_name) == job.name:
             # Our own earlier create, whose serial RT did not store: never make a second one.
             raise BackendRejected(
@@ -280,7 +286,7 @@ class IntakeService:
 
     def _create_asset(self, job: _Attempt) -> Received:
         draft = AssetDraft(
-            name=job.held.tag,
+            name=job.tag,
             catalog=job.device.catalog,
             status=self.options.status,
             custom_fields=job.device.custom_fields(self.options.fields, job.name),
@@ -292,28 +298,28 @@ class IntakeService:
             raise _reworded(
                 error,
                 f"could not create the asset for serial {job.device.serial!r} as"
-                f" {job.held.tag}: {error.message}. The tag and serial stay with this"
+                f" {job.tag}: {error.message}. The tag and serial stay with this"
                 " submission: submit again with the same key to finish",
             ) from error
         return self._finish(job, asset, adopted=False)
 
     def _finish(self, job: _Attempt, asset: Asset, *, adopted: bool) -> Received:
         expected = job.device.custom_fields(self.options.fields, job.name)
-        wrong = differences(asset, expected, job.held.tag, job.device.catalog)
+        wrong = differences(asset, expected, job.tag, job.device.catalog)
         if wrong:
             error = BackendRejected(
-                f"asset {asset.id} was created as {job.held.tag}, but RT shows another"
+                f"asset {asset.id} was created as {job.tag}, but RT shows another"
                 f" {'; '.join(wrong)}; correct it at {self.backend.asset_url(asset.id)} and"
                 " submit again with the same key"
             )
             self._log_failure(job.held, error, job.who)
             raise error
-        self.store.mark_created(job.sub.key, asset.id, job.held.tag, job.name)
+        self.store.mark_created(job.sub.key, asset.id, job.tag, job.name)
         note = "new asset created with this Name"
         if adopted:
             note += "; found in the backend after an earlier attempt's answer was lost"
         self._bind(job.held, asset.id, job.who, note)
-        return Received(asset, job.held.tag, job.name)
+        return Received(asset, job.tag, job.name)
 
     # -- other submissions of the same serial ------------------------------------------
 
@@ -375,9 +381,12 @@ class IntakeService:
             )
         self.store.abandon(sub.key)
 
-    def _bind(self, held: Reservation, asset_id: int, who: _Who, note: str) -> None:
-        self.tags.bind(held, asset_id, actor=who.actor, request_id=who.request_id, detail=note)
+    def _bind(self, held: Reservation | None, asset_id: int, who: _Who, note: str) -> None:
+        if held is not None:
+            self.tags.bind(held, asset_id, actor=who.actor, request_id=who.request_id, detail=note)
 
-    def _log_failure(self, held: Reservation, error: RtutilsError, who: _Who) -> None:
+    def _log_failure(self, held: Reservation | None, error: RtutilsError, who: _Who) -> None:
+        if held is None:
+            return
         detail = f"{error.code}: {error.message}"
         self.tags.record(held, "failed", actor=who.actor, request_id=who.request_id, detail=detail)
