@@ -138,6 +138,3 @@ class IntakeStore(Protocol):
 
     def abandon(self, key: str) -> None:
         """Forget a pending submission and free its serial and name; created ones stay."""
-
-    def created_serials(self, serials: Sequence[str]) -> dict[str, Submission]:
-        """The created submissions among ``serials``, by serial."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from attrs import evolve
@@ -102,8 +102,3 @@ class MemoryIntakeStore:
                 del self._by_serial[sub.serial]
             for name in [n for n, k in self._names.items() if k == key]:
                 del self._names[name]
-
-    def created_serials(self, serials: Sequence[str]) -> dict[str, Submission]:
-        with self._lock:
-            found = (self._by_key.get(self._by_serial.get(s, "")) for s in serials)
-            return {s.serial: s for s in found if s is not None and s.is_created}

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,15 +223,6 @@ class SqliteIntakeStore:
                 return
             tx.execute("DELETE FROM names WHERE submission = ?", (sub.id,))
             tx.execute("DELETE FROM submissions WHERE id = ?", (sub.id,))
-
-    def created_serials(self, serials: Sequence[str]) -> dict[str, Submission]:
-        found: dict[str, Submission] = {}
-        with self._transaction("DEFERRED") as tx:
-            for serial in serials:
-                sub = self._find(tx, "serial", serial)
-                if sub is not None and sub.is_created:
-                    found[serial] = sub
-        return found
 
     def close(self) -> None:
         """Close this thread's connection."""

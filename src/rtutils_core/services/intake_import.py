@@ -105,16 +105,17 @@ class IntakeImport:
         repeated = {p.row for p in problems}
         unique = [(n, d) for n, d in checked if n not in repeated]
         carriers = self._carriers([d.serial for _, d in unique])
-        ours = self.service.store.created_serials([d.serial for _, d in unique])
         already: list[RowResult] = []
         for number, device in unique:
             asset = carriers.get(device.serial)
             if asset is None:
                 continue
-            sub = ours.get(device.serial)
-            if sub is not None and sub.asset_id == asset.id:
+            sub = self.service.store.get(self.key_for(device))
+            if sub is not None and sub.is_created and sub.asset_id == asset.id:
                 already.append(_skipped(number, asset, sub.internal_name))
                 continue
+            if sub is not None and not sub.is_created:
+                continue  # an earlier run was cut off creating it: the import finishes it
             message = f"serial number {device.serial!r} belongs to asset {asset.id}"
             problems.append(RowProblem(number, "serial", f"{message} ({asset.name}) already"))
         problems.sort(key=lambda p: p.row)
