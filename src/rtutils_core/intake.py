@@ -146,6 +146,10 @@ def check_serial(serial: str, pattern: str | None = None) -> str:
             f"the serial number is {len(cleaned)} characters long; at most"
             f" {MAX_SERIAL_LENGTH} are allowed",
         )
+    if cleaned[:3].casefold() == "cf.":
+        raise InvalidField(
+            "serial", f"the serial number {cleaned!r} starts with 'CF.', which RT cannot search for"
+        )
     if pattern is not None and not re.fullmatch(pattern, cleaned):
         raise InvalidField(
             "serial",
@@ -161,6 +165,10 @@ def check_internal_name(name: str) -> str:
         raise InvalidField("internal_name", "the internal name is empty")
     if _has_control(cleaned):
         raise InvalidField("internal_name", "the internal name holds control characters")
+    if cleaned[:3].casefold() == "cf.":
+        raise InvalidField(
+            "internal_name", "the internal name starts with 'CF.', which RT cannot search for"
+        )
     if len(cleaned) > MAX_INTERNAL_NAME_LENGTH:
         raise InvalidField(
             "internal_name",

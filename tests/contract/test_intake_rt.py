@@ -152,6 +152,15 @@ def test_a_create_whose_answer_is_lost_is_found_by_the_retry_with_the_same_key(
     assert service.tags.events(tag=got.tag, limit=1)[0].asset_id == created
 
 
+def test_serials_and_names_with_quotes_are_searched_as_text(rt_server, rt_backend, tmp_path):
+    service = make_service(rt_server.url, rt_server.token, tmp_path)
+    serial = unique_serial("Q'\\")
+    got = service.receive(device(serial, internal_name="O'Brien's \\ cart"), "quoted")
+    assert holders(rt_backend, serial) == [got.asset.id]
+    with pytest.raises(DuplicateSerial):
+        service.receive(device(serial), "quoted-again")
+
+
 def _submit(url: str, token: str, folder: str, serial: str, n: int, start) -> str:
     service = make_service(url, Secret(token), Path(folder))
     start.wait()

@@ -100,6 +100,7 @@ def test_a_key_used_again_for_another_device_is_refused():
         ("5CD\t1005", "control characters"),
         ("5CD\x001005", "control characters"),
         ("X" * 65, "65 characters long; at most 64"),
+        ("cf.{Serial}", "starts with 'CF.'"),
     ],
 )
 def test_a_bad_serial_is_refused_naming_the_rule_and_nothing_is_held(serial, rule):
