@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from attrs import define
 
@@ -18,6 +20,16 @@ from rtutils_core.tags import TagFormat, TagFormats
 from tests.rt_harness import CATALOGS, FIELD_CHOICES, STUDENT_DEVICES
 
 FORMATS = TagFormats(TagFormat("W12-", 5), (TagFormat("TEST-", 3),))
+
+
+def formats_for(folder: Path) -> TagFormats:
+    """A prefix of its own for the stores in ``folder``.
+
+    Tests share one RT but each has its own tag store; with one prefix, every new store
+    would start at the tags that earlier tests' assets carry already.
+    """
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:8].upper()
+    return TagFormats(TagFormat(f"T{digest}-", 5))
 
 
 def memory_backend() -> MemoryBackend:

@@ -143,3 +143,9 @@ class IdempotencyKeyReused(Conflict):
     """An idempotency key came back with a different request than the one it first carried."""
 
     code = "idempotency_key_reused"
+
+
+class SubmissionInProgress(Conflict):
+    """Another request under the same idempotency key is being processed right now."""
+
+    code = "submission_in_progress"

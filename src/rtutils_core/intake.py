@@ -56,8 +56,10 @@ class IntakeOptions:
     serial_pattern: str | None = None
     #: The status of a new asset.
     status: str = "new"
-    #: Seconds after which a submission that never finished may be taken over by another
-    #: one for the same serial (after RT has been searched for what it left behind).
+    #: Seconds one caller may work on a submission before another may take over: a retry
+    #: under the same key waits that long for an attempt still running, and a submission
+    #: that never finished blocks its serial for other keys that long (then RT is searched
+    #: for what it left behind).
     stale_after: float = 120.0
 
     def __attrs_post_init__(self) -> None:

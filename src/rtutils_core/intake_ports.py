@@ -93,6 +93,10 @@ class Submission:
     asset_id: int | None = None
     tag: str = ""
     internal_name: str = ""
+    #: Until when the caller that opened it last may work on it (pending ones only).
+    busy_until: datetime | None = None
+    #: Set by :meth:`IntakeStore.open` when another caller works on it now: hands off.
+    in_progress: bool = False
 
     @property
     def stand_in(self) -> int:
@@ -114,12 +118,18 @@ class IntakeStore(Protocol):
     ``tests/contract/test_intake_store.py``.
     """
 
-    def open(self, key: str, serial: str, fingerprint: str) -> Submission:
-        """The submission under ``key`` (its time renewed), else the one holding ``serial``,
-        else a new pending submission of ``key`` claiming ``serial``.
+    def open(self, key: str, serial: str, fingerprint: str, *, lease: float) -> Submission:
+        """The submission under ``key``, else the one holding ``serial``, else a new pending
+        submission of ``key`` claiming ``serial``.
 
-        The caller tells the cases apart by the returned ``key`` and ``fingerprint``.
+        The caller tells the cases apart by the returned ``key`` and ``fingerprint``. A
+        pending submission of ``key`` (or a new one) is handed to the caller for ``lease``
+        seconds (``busy_until``, ``opened_at`` renewed) unless another caller's lease runs
+        still: then it comes back unchanged with ``in_progress`` set.
         """
+
+    def release(self, key: str) -> None:
+        """End the lease on ``key``'s pending submission (its caller is done with it)."""
 
     def get(self, key: str) -> Submission | None:
         """The submission under ``key``, if there is one."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -59,39 +60,55 @@ def test_both_implement_the_ports(store, tags):
 
 
 def test_a_new_key_claims_its_serial_and_opening_again_renews_it(store, clock):
-    sub = store.open("k1", "S1", "fp1")
+    sub = store.open("k1", "S1", "fp1", lease=0)
     assert (sub.key, sub.serial, sub.fingerprint, sub.state) == ("k1", "S1", "fp1", "pending")
     assert sub.opened_at == clock.now and sub.stand_in == -sub.id < 0
     clock.advance(60)
-    again = store.open("k1", "S1", "fp1")
+    again = store.open("k1", "S1", "fp1", lease=0)
     assert again.id == sub.id and again.opened_at == clock.now
     assert store.get("k1") == again and store.get("k2") is None
 
 
+def test_a_pending_submission_is_worked_on_by_one_caller_at_a_time(store, clock):
+    first = store.open("k1", "S1", "fp", lease=60)
+    assert first.busy_until == clock.now + timedelta(seconds=60) and not first.in_progress
+    clock.advance(10)
+    busy = store.open("k1", "S1", "fp", lease=60)
+    assert busy.in_progress and busy.opened_at == first.opened_at
+    store.release("k1")
+    again = store.open("k1", "S1", "fp", lease=60)
+    assert not again.in_progress and again.opened_at == clock.now
+    clock.advance(61)  # its caller died: the lease runs out
+    assert not store.open("k1", "S1", "fp", lease=60).in_progress
+    done = store.mark_created("k1", 5, "W12-00001", "Brave Otter")
+    assert done.busy_until is None
+    assert store.open("k1", "S1", "fp", lease=60) == done
+
+
 def test_another_key_for_a_claimed_serial_gets_the_holder(store):
-    held = store.open("k1", "S1", "fp1")
-    other = store.open("k2", "S1", "fp2")
+    held = store.open("k1", "S1", "fp1", lease=0)
+    other = store.open("k2", "S1", "fp2", lease=0)
     assert other == held
     assert store.get("k2") is None
 
 
 def test_a_known_key_answers_with_its_own_submission_whatever_serial_comes(store):
-    held = store.open("k1", "S1", "fp1")
-    assert store.open("k1", "S2", "fp2") == held
-    assert store.open("k3", "S2", "fp3").key == "k3"  # S2 was never claimed by k1
+    held = store.open("k1", "S1", "fp1", lease=0)
+    assert store.open("k1", "S2", "fp2", lease=0) == held
+    assert store.open("k3", "S2", "fp3", lease=0).key == "k3"  # S2 was never claimed by k1
 
 
 def test_ids_are_never_reused_after_abandon(store):
-    first = store.open("k1", "S1", "fp")
+    first = store.open("k1", "S1", "fp", lease=0)
     store.abandon("k1")
     assert store.get("k1") is None
-    second = store.open("k2", "S1", "fp")
+    second = store.open("k2", "S1", "fp", lease=0)
     assert second.id > first.id and second.key == "k2"
 
 
 def test_names_are_unique_without_regard_to_case_and_move_with_their_submission(store):
-    store.open("k1", "S1", "fp")
-    store.open("k2", "S2", "fp")
+    store.open("k1", "S1", "fp", lease=0)
+    store.open("k2", "S2", "fp", lease=0)
     assert store.claim_name("k1", "Brave Otter")
     assert store.claim_name("k1", "Brave Otter")  # its own again
     assert not store.claim_name("k2", "brave otter")
@@ -104,7 +121,7 @@ def test_names_are_unique_without_regard_to_case_and_move_with_their_submission(
 
 
 def test_created_submissions_keep_their_serial_and_name_for_good(store):
-    store.open("k1", "S1", "fp")
+    store.open("k1", "S1", "fp", lease=0)
     store.claim_name("k1", "Brave Otter")
     done = store.mark_created("k1", 42, "W12-00001", "Brave Otter")
     assert (done.state, done.asset_id, done.tag, done.internal_name) == (
@@ -114,28 +131,28 @@ def test_created_submissions_keep_their_serial_and_name_for_good(store):
         "Brave Otter",
     )
     store.abandon("k1")  # refused quietly: it exists in the backend
-    assert store.open("k2", "S1", "fp2") == done
-    store.open("k3", "S3", "fp3")
+    assert store.open("k2", "S1", "fp2", lease=0) == done
+    store.open("k3", "S3", "fp3", lease=0)
     assert not store.claim_name("k3", "brave otter")
 
 
 def test_abandon_frees_the_serial_and_the_name(store):
-    store.open("k1", "S1", "fp")
+    store.open("k1", "S1", "fp", lease=0)
     store.claim_name("k1", "Brave Otter")
     store.abandon("k1")
-    store.open("k2", "S1", "fp")
+    store.open("k2", "S1", "fp", lease=0)
     assert store.claim_name("k2", "Brave Otter")
 
 
 def test_the_sqlite_file_is_private_and_survives_reopening(tmp_path):
-    SqliteIntakeStore.in_dir(tmp_path).open("k1", "S1", "fp")
+    SqliteIntakeStore.in_dir(tmp_path).open("k1", "S1", "fp", lease=0)
     assert stat.S_IMODE(os.stat(tmp_path / "intake.sqlite3").st_mode) == 0o600
     assert SqliteIntakeStore.in_dir(tmp_path).get("k1").serial == "S1"
 
 
 def _claim(path: str, n: int, start) -> str:
     start.wait()
-    return SqliteIntakeStore(Path(path)).open(f"key-{n}", "SAME", "fp").key
+    return SqliteIntakeStore(Path(path)).open(f"key-{n}", "SAME", "fp", lease=60).key
 
 
 def test_processes_racing_for_one_serial_leave_it_to_one_key(tmp_path):
@@ -182,3 +199,19 @@ def test_a_number_goes_to_one_asset_only(tags):
     with pytest.raises(TagConflict):  # 501 holds a W12- number already
         tags.bind(other, 501, **WHO)
     assert tags.reservation_for("W12-", -9).state == "reserved"
+
+
+def _open_and_exit(path: str) -> int:
+    SqliteIntakeStore(Path(path)).open("k1", "S1", "fp", lease=600)
+    return os.getpid()
+
+
+def test_a_lease_ends_with_the_process_that_held_it(tmp_path):
+    path = str(tmp_path / "intake.sqlite3")
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        pool.apply(_open_and_exit, (path,))
+    # The pool's process is gone (killed, as an import may be): its lease ends with it.
+    store = SqliteIntakeStore(Path(path))
+    assert not store.open("k1", "S1", "fp", lease=600).in_progress
+    assert store.open("k1", "S1", "fp", lease=600).in_progress  # this one lives on

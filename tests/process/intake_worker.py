@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from tests.intake_world import FORMATS
+from tests.intake_world import formats_for
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteNewAssetTagStore
@@ -28,7 +28,7 @@ def importer(url: str, token: Secret, folder: Path, concurrency: int) -> IntakeI
     service = IntakeService(
         RTRestBackend(url, token, read_timeout=120, backoff=0.2, pool_size=concurrency),
         SqliteNewAssetTagStore(folder / "tags.sqlite3"),
-        FORMATS,
+        formats_for(folder),
         SqliteIntakeStore(folder / "intake.sqlite3"),
     )
     return IntakeImport(service, concurrency=concurrency)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 
 import pytest
 from tests.intake_world import device, memory_backend, memory_world
@@ -16,6 +17,7 @@ from rtutils_core.errors import (
     DuplicateSerial,
     IdempotencyKeyReused,
     InvalidField,
+    SubmissionInProgress,
 )
 from rtutils_core.intake import IntakeOptions
 from rtutils_core.internal_names import NameWords
@@ -255,7 +257,7 @@ def test_a_stalled_submission_blocks_its_serial_until_it_is_stale_then_gives_way
     service = world.service(IntakeOptions(stale_after=120))
     backend.lose = 0
     # A submission that stalled before it created anything: opened, tag held, then nothing.
-    stalled = world.store.open("key-1", "5CD1019", device("5CD1019").fingerprint())
+    stalled = world.store.open("key-1", "5CD1019", device("5CD1019").fingerprint(), lease=0)
     world.tags.reserve(service.formats.default, stalled.stand_in, actor="a", request_id="r")
     with pytest.raises(DuplicateSerial, match="being received right now as W12-00001"):
         service.receive(device("5CD1019"), "key-2")
@@ -328,3 +330,41 @@ def test_a_device_may_keep_the_tag_it_carries_already():
     handed = service.receive(device("5CD3004"), "k4").tag
     with pytest.raises(InvalidField, match="was handed out here"):
         service.receive(device("5CD3005", tag=handed), "k5")
+
+
+class SlowCreates(MemoryBackend):
+    """Takes its time over each create, so that overlapping requests really overlap."""
+
+    def create_asset(self, draft: AssetDraft) -> Asset:
+        time.sleep(0.2)
+        return super().create_asset(draft)
+
+
+def test_requests_racing_under_one_key_create_one_asset():
+    backend = SlowCreates("http://rt.invalid")
+    template = memory_backend()
+    for catalog in template.list_catalogs():
+        backend.add_catalog(catalog.name, template.catalog_custom_fields(catalog.name))
+    world = memory_world(backend)
+    service = world.service()
+    outcomes: list[object] = []
+    start = threading.Barrier(6)
+
+    def submit() -> None:
+        start.wait()
+        try:
+            outcomes.append(service.receive(device("5CD4001"), "double-click"))
+        except SubmissionInProgress as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    made = [o for o in outcomes if not isinstance(o, SubmissionInProgress)]
+    assert len(made) >= 1 and len({o.asset.id for o in made}) == 1
+    assert len(with_serial(world.backend, "5CD4001")) == 1
+    assert backend.calls["create_asset"] == 1
+    again = service.receive(device("5CD4001"), "double-click")
+    assert again.is_replay and again.asset.id == made[0].asset.id

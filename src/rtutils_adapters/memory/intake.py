@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from attrs import evolve
 
@@ -32,20 +32,31 @@ class MemoryIntakeStore:
         self._by_serial: dict[str, str] = {}  # serial -> key
         self._names: dict[str, str] = {}  # folded name -> key
 
-    def open(self, key: str, serial: str, fingerprint: str) -> Submission:
+    def open(self, key: str, serial: str, fingerprint: str, *, lease: float) -> Submission:
+        now = self._clock()
+        until = now + timedelta(seconds=lease)
         with self._lock:
             mine = self._by_key.get(key)
             if mine is not None:
-                if not mine.is_created:
-                    mine = self._by_key[key] = evolve(mine, opened_at=self._clock())
+                if mine.is_created:
+                    return mine
+                if mine.busy_until is not None and mine.busy_until > now:
+                    return evolve(mine, in_progress=True)
+                mine = self._by_key[key] = evolve(mine, opened_at=now, busy_until=until)
                 return mine
             holder = self._by_serial.get(serial)
             if holder is not None:
                 return self._by_key[holder]
-            sub = Submission(next(self._ids), key, serial, fingerprint, self._clock())
+            sub = Submission(next(self._ids), key, serial, fingerprint, now, busy_until=until)
             self._by_key[key] = sub
             self._by_serial[serial] = key
             return sub
+
+    def release(self, key: str) -> None:
+        with self._lock:
+            sub = self._by_key.get(key)
+            if sub is not None and not sub.is_created:
+                self._by_key[key] = evolve(sub, busy_until=None)
 
     def get(self, key: str) -> Submission | None:
         with self._lock:
@@ -86,7 +97,7 @@ class MemoryIntakeStore:
             sub = self._sub(key)
             if sub.is_created and sub.asset_id != asset_id:
                 raise InvalidInput(f"the submission {key!r} became asset {sub.asset_id} already")
-            sub = evolve(sub, state="created", asset_id=asset_id, tag=tag)
+            sub = evolve(sub, state="created", asset_id=asset_id, tag=tag, busy_until=None)
             sub = evolve(sub, internal_name=internal_name)
             self._names.setdefault(internal_name.casefold(), key)
             self._by_key[key] = sub

@@ -10,13 +10,16 @@ held for the stand-in id made from it. The file is created readable by its owner
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from attrs import evolve
 
 from rtutils_core.errors import BackendUnavailable, ConfigError, InvalidInput
 from rtutils_core.intake_ports import Submission
@@ -34,7 +37,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     state         TEXT NOT NULL CHECK (state IN ('pending', 'created')),
     asset_id      INTEGER,
     tag           TEXT NOT NULL DEFAULT '',
-    internal_name TEXT NOT NULL DEFAULT ''
+    internal_name TEXT NOT NULL DEFAULT '',
+    busy_until    TEXT,
+    busy_by       TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS names (
     folded     TEXT PRIMARY KEY,
@@ -43,15 +48,41 @@ CREATE TABLE IF NOT EXISTS names (
 CREATE INDEX IF NOT EXISTS names_by_submission ON names (submission);
 """
 
-_COLUMNS = "id, key, serial, fingerprint, opened_at, state, asset_id, tag, internal_name"
+_COLUMNS = (
+    "id, key, serial, fingerprint, opened_at, state, asset_id, tag, internal_name, busy_until"
+)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _owner() -> str:
+    """Who holds a lease: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_alive(owner: str) -> bool:
+    """False only for a process of this host that is gone: a killed import's leases end
+    with it, so a second run can go on at once instead of waiting for them to run out."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _row_to_submission(row: tuple[object, ...]) -> Submission:
-    sid, key, serial, fingerprint, opened_at, state, asset_id, tag, name = row
+    sid, key, serial, fingerprint, opened_at, state, asset_id, tag, name, busy = row
     return Submission(
         id=int(str(sid)),
         key=str(key),
@@ -62,6 +93,7 @@ def _row_to_submission(row: tuple[object, ...]) -> Submission:
         asset_id=None if asset_id is None else int(str(asset_id)),
         tag=str(tag),
         internal_name=str(name),
+        busy_until=None if busy is None else datetime.fromisoformat(str(busy)),
     )
 
 
@@ -151,24 +183,47 @@ class SqliteIntakeStore:
 
     # -- the IntakeStore port ------------------------------------------------------------
 
-    def open(self, key: str, serial: str, fingerprint: str) -> Submission:
-        now = self._clock().astimezone(UTC).isoformat(timespec="microseconds")
+    def open(self, key: str, serial: str, fingerprint: str, *, lease: float) -> Submission:
+        moment = self._clock().astimezone(UTC)
+        now = _stamp(moment)
+        until = _stamp(moment + timedelta(seconds=lease))
         with self._transaction() as tx:
             mine = self._find(tx, "key", key)
             if mine is not None:
                 if mine.is_created:
                     return mine
-                tx.execute("UPDATE submissions SET opened_at = ? WHERE id = ?", (now, mine.id))
+                if self._is_leased(tx, mine, moment):
+                    return evolve(mine, in_progress=True)
+                tx.execute(
+                    "UPDATE submissions SET opened_at = ?, busy_until = ?, busy_by = ?"
+                    " WHERE id = ?",
+                    (now, until, _owner(), mine.id),
+                )
                 return self._mine(tx, key)
             holder = self._find(tx, "serial", serial)
             if holder is not None:
                 return holder
             tx.execute(
-                "INSERT INTO submissions (key, serial, fingerprint, opened_at, state)"
-                " VALUES (?, ?, ?, ?, 'pending')",
-                (key, serial, fingerprint, now),
+                "INSERT INTO submissions (key, serial, fingerprint, opened_at, state,"
+                " busy_until, busy_by) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+                (key, serial, fingerprint, now, until, _owner()),
             )
             return self._mine(tx, key)
+
+    @staticmethod
+    def _is_leased(tx: sqlite3.Connection, sub: Submission, moment: datetime) -> bool:
+        """Whether another caller's lease on ``sub`` still runs (and its process lives)."""
+        if sub.busy_until is None or sub.busy_until <= moment:
+            return False
+        row = tx.execute("SELECT busy_by FROM submissions WHERE id = ?", (sub.id,)).fetchone()
+        return _is_alive(str(row[0]) if row else "")
+
+    def release(self, key: str) -> None:
+        with self._transaction() as tx:
+            tx.execute(
+                "UPDATE submissions SET busy_until = NULL WHERE key = ? AND state = 'pending'",
+                (key,),
+            )
 
     def get(self, key: str) -> Submission | None:
         with self._transaction("DEFERRED") as tx:
@@ -207,7 +262,7 @@ class SqliteIntakeStore:
                 raise InvalidInput(f"the submission {key!r} became asset {sub.asset_id} already")
             tx.execute(
                 "UPDATE submissions SET state = 'created', asset_id = ?, tag = ?,"
-                " internal_name = ? WHERE id = ?",
+                " internal_name = ?, busy_until = NULL WHERE id = ?",
                 (asset_id, tag, internal_name, sub.id),
             )
             tx.execute(

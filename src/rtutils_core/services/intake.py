@@ -7,10 +7,8 @@ for the submission's stand-in id; ONE search for any asset carrying the serial, 
 the name; ONE create with Name = tag and every custom field, read back and compared; then
 the store records the asset and the tag is bound to it in the tag event log.
 
-A retry under the same key takes the same steps with the same tag and name, and the search
-finds an asset that an earlier attempt created (its answer lost on the way back), so nothing
-is created twice. Errors found before anything could have been created give the serial, the
-name and the tag up again; after a create was tried, they stay with the submission for a retry.
+A retry under the same key reuses the tag and name, and its search finds an asset whose
+create answer was lost, so nothing is created twice (docs/intake.md tells the whole story).
 """
 
 from __future__ import annotations
@@ -32,6 +30,7 @@ from rtutils_core.errors import (
     InvalidField,
     InvalidInput,
     RtutilsError,
+    SubmissionInProgress,
     TagConflict,
 )
 from rtutils_core.intake import (
@@ -175,12 +174,21 @@ class IntakeService:
             )
         if sub.is_created:
             return self._replay(sub, fmt, who)
-        return self._create(sub, device, fmt, who)
+        if sub.in_progress:
+            raise SubmissionInProgress(
+                f"the submission under the key {key!r} is being processed right now; ask again"
+                " in a moment for its outcome"
+            )
+        try:
+            return self._create(sub, device, fmt, who)
+        finally:
+            self.store.release(key)  # nothing if it was created or given up
 
     def _open(self, key: str, device: DeviceIntake, who: _Who) -> Submission:
         """The submission of ``key``, once no other submission holds the serial."""
         for _ in range(3):
-            sub = self.store.open(key, device.serial, device.fingerprint())
+            lease = self.options.stale_after
+            sub = self.store.open(key, device.serial, device.fingerprint(), lease=lease)
             if sub.key == key:
                 return sub
             self._settle_other(sub, who)

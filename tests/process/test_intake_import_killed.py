@@ -19,7 +19,7 @@ from rtutils_core.intake_csv import iter_results_csv, read_rows
 
 pytestmark = [pytest.mark.rt, pytest.mark.slow]
 
-ROWS = 24
+ROWS = 16
 HEADER = "catalog,serial number,manufacturer,model,type,funding source"
 
 
