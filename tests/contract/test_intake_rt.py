@@ -18,8 +18,9 @@ from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteNewAssetTagStore
 from rtutils_core.assets import AssetQuery
 from rtutils_core.errors import BackendUnavailable, DuplicateSerial, RtutilsError
+from rtutils_core.event_query import EventQuery
+from rtutils_core.secrets import Secret
 from rtutils_core.services.intake import IntakeService
-from rtutils_core.settings import Secret
 
 pytestmark = pytest.mark.rt
 
@@ -147,9 +148,9 @@ def test_a_create_whose_answer_is_lost_is_found_by_the_retry_with_the_same_key(
     got = service.receive(device(serial), "scan-1")
     assert got.asset.id == created
     assert holders(rt_backend, serial) == [created]
-    states = [e.state for e in reversed(service.tags.events(tag=got.tag))]
+    states = [e.state for e in reversed(service.tags.events(EventQuery(tag=got.tag)))]
     assert states == ["reserved", "failed", "assigned"]
-    assert service.tags.events(tag=got.tag, limit=1)[0].asset_id == created
+    assert service.tags.events(EventQuery(tag=got.tag, limit=1))[0].asset_id == created
 
 
 def test_serials_and_names_with_quotes_are_searched_as_text(rt_server, rt_backend, tmp_path):

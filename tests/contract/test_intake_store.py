@@ -15,6 +15,7 @@ from rtutils_adapters.memory import MemoryIntakeStore
 from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteNewAssetTagStore
 from rtutils_core.errors import TagConflict
+from rtutils_core.event_query import EventQuery
 from rtutils_core.intake_ports import IntakeStore, NewAssetTagStore
 from rtutils_core.tags import TagFormat
 
@@ -175,7 +176,7 @@ def test_a_number_held_for_a_stand_in_goes_to_the_new_asset(tags):
     assert tags.reservation_for("W12-", -7) is None
     mine = tags.reservation_for("W12-", 501)
     assert (mine.tag, mine.state) == ("W12-00001", "assigned")
-    latest = tags.events(limit=1)[0]
+    latest = tags.events(EventQuery(limit=1))[0]
     assert (latest.state, latest.asset_id, latest.request_id, latest.detail) == (
         "assigned",
         501,

@@ -19,6 +19,7 @@ from rtutils_core.errors import (
     InvalidField,
     SubmissionInProgress,
 )
+from rtutils_core.event_query import EventQuery
 from rtutils_core.intake import IntakeOptions
 from rtutils_core.internal_names import NameWords
 
@@ -49,7 +50,7 @@ def test_a_device_becomes_one_tagged_named_asset_with_every_field():
     assert world.backend.calls["find_any"] == 1
     assert world.backend.calls["create_asset"] == 1
     # The tag log: held for the submission's stand-in, then assigned to the new asset.
-    events = world.tags.events(tag="W12-00001")
+    events = world.tags.events(EventQuery(tag="W12-00001"))
     assert [(e.state, e.actor) for e in reversed(events)] == [
         ("reserved", "desk:ann"),
         ("assigned", "desk:ann"),
@@ -206,7 +207,7 @@ def test_a_tag_carried_in_the_backend_already_is_skipped_for_good():
     carrier = world.backend.create_asset(AssetDraft("W12-00001", STUDENT_DEVICES))
     got = world.service().receive(device("5CD1017"), "key-1")
     assert got.tag == "W12-00002"
-    (skipped,) = world.tags.events(tag="W12-00001", limit=1)
+    (skipped,) = world.tags.events(EventQuery(tag="W12-00001", limit=1))
     assert skipped.state == "skipped" and str(carrier.id) in skipped.detail
 
 
@@ -243,7 +244,7 @@ def test_a_lost_create_answer_is_found_on_retry_and_never_created_twice():
     got = service.receive(device("5CD1018"), "key-1")
     assert [a.id for a in with_serial(world.backend, "5CD1018")] == [got.asset.id]
     assert got.tag == "W12-00001" and not got.is_replay
-    states = [e.state for e in reversed(world.tags.events(tag="W12-00001"))]
+    states = [e.state for e in reversed(world.tags.events(EventQuery(tag="W12-00001")))]
     assert states == ["reserved", "failed", "assigned"]
     # Another key for that serial meanwhile: the asset is named, nothing is created.
     with pytest.raises(DuplicateSerial):
@@ -265,7 +266,7 @@ def test_a_stalled_submission_blocks_its_serial_until_it_is_stale_then_gives_way
     got = service.receive(device("5CD1019"), "key-2")
     assert got.tag == "W12-00002"
     assert world.store.get("key-1") is None
-    (voided,) = [e for e in world.tags.events(tag="W12-00001") if e.state == "voided"]
+    (voided,) = [e for e in world.tags.events(EventQuery(tag="W12-00001")) if e.state == "voided"]
     assert "stalled" in voided.detail
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rtutils_adapters.sqlite.tags import SqliteTagStore
+from rtutils_adapters.sqlite.tags import SqliteTagStore, _SqliteTransaction
 from rtutils_core.ports import Reservation
 from rtutils_core.sequences import needs_binding
+from rtutils_core.tag_ledger import Entry
 
 
 class SqliteNewAssetTagStore(SqliteTagStore):
@@ -21,28 +22,18 @@ class SqliteNewAssetTagStore(SqliteTagStore):
     ) -> bool:
         """Give the number held for a stand-in to ``asset_id``, in one transaction."""
         res = reservation
-        with self._transaction() as tx:
-            where = (res.prefix, res.number)
-            row = tx.execute(
-                "SELECT state, asset_id FROM tags WHERE prefix = ? AND number = ?", where
-            ).fetchone()
-            state, holder = row if row else (None, None)
-            if not needs_binding(res, state, holder, asset_id):
+        with self._sql() as db:
+            tx = _SqliteTransaction(db, self._clock)
+            if not needs_binding(res, *tx.holder(res.prefix, res.number), asset_id):
                 return False
             # The partial unique index refuses a second live number for the asset.
-            tx.execute(
+            db.execute(
                 "UPDATE tags SET asset_id = ?, state = 'assigned' WHERE prefix = ? AND number = ?",
-                (asset_id, *where),
+                (asset_id, res.prefix, res.number),
             )
-            self._log(
-                tx,
-                "assigned",
-                res.prefix,
-                res.number,
-                tag=res.tag,
-                asset_id=asset_id,
-                actor=actor,
-                request_id=request_id,
-                detail=detail,
+            tx.log(
+                Entry(
+                    "assigned", res.prefix, res.number, res.tag, asset_id, actor, request_id, detail
+                )
             )
             return True

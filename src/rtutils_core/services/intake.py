@@ -33,6 +33,7 @@ from rtutils_core.errors import (
     SubmissionInProgress,
     TagConflict,
 )
+from rtutils_core.event_query import EventQuery
 from rtutils_core.intake import (
     DeviceIntake,
     IntakeOptions,
@@ -138,17 +139,14 @@ class IntakeService:
         return fit_to_catalog(device, described, self.options.fields)
 
     def _kept_tag(self, text: str) -> str:
-        """A tag a device carries already: of a configured prefix, and never handed out here
-        (the sequence would skip it, logged, when it gets there)."""
+        """A tag a device carries already: of a configured prefix, never handed out here."""
         try:
-            tag = str(self.formats.parse_any_width(text))
+            tag = str(self.formats.parse_lenient(text))
         except InvalidInput as error:
             raise InvalidField("tag", error.message) from None
-        handed = [e for e in self.tags.events(tag=tag, limit=None) if e.state == "reserved"]
-        if handed:
-            raise InvalidField(
-                "tag", f"the tag {tag} was handed out here (tag event {handed[0].id}) already"
-            )
+        events = self.tags.events(EventQuery(tag=tag, limit=None))
+        if any(e.state == "reserved" for e in events):
+            raise InvalidField("tag", f"the tag {tag} was handed out here already (tag log)")
         return tag
 
     # -- receiving -----------------------------------------------------------------------
