@@ -17,6 +17,8 @@
   dependency-injector,
   waitress,
   flask-wtf,
+  limits,
+  zxcvbn,
 }:
 
 let
@@ -51,6 +53,8 @@ let
     dependencyInjector
     waitress
     flask-wtf
+    limits
+    zxcvbn
   ];
 in
 buildPythonApplication {

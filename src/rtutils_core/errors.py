@@ -6,6 +6,16 @@ status in one table. Every error carries a stable machine-readable ``code``.
 
 from __future__ import annotations
 
+#: How much of a caller's text an error message quotes; the rest is elided.
+SHOWN_CHARACTERS = 40
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for an error message, cut short: a message never echoes a whole upload."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text)} characters)"
+
 
 class RtutilsError(Exception):
     """Base of every error rtutils raises on purpose."""

@@ -15,7 +15,7 @@ from dependency_injector import containers, providers
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend
-from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.sqlite import SqliteSessionStore, SqliteTagStore
 from rtutils_core.errors import ConfigError
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, TagStore
@@ -33,7 +33,7 @@ def _working_dir(settings: Settings) -> Path:
         return Path(demo_dir)
     path = settings.working_dir
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         probe = path / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
@@ -80,11 +80,12 @@ class Container(containers.DeclarativeContainer):
 
     backend = providers.Selector(
         settings.provided.backend,
-        demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url),
+        demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url_shown),
         rt=providers.ThreadSafeSingleton(_rt_backend, settings),
     )
 
     tag_store = providers.ThreadSafeSingleton(SqliteTagStore.in_dir, working_dir)
+    session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
 
     asset_service = providers.ThreadSafeSingleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from attrs import Factory, field, fields, frozen
 
@@ -91,6 +92,11 @@ class Settings:
         return self.rt_url + self.api_endpoint
 
     @property
+    def rt_url_shown(self) -> str:
+        """``RT_URL`` as it may be shown, logged or printed: without any user:password@."""
+        return without_credentials(self.rt_url)
+
+    @property
     def prefix(self) -> str:
         return self.tag_formats.default.prefix
 
@@ -109,18 +115,20 @@ class Settings:
             organisation=self.organisation,
             qr_target=self.qr_target,
             public_url=self.public_url,
-            rt_url=self.rt_url,
+            rt_url=self.rt_url_shown,
             template_by_type=self.template_by_type,
         )
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
-        return tuple(
-            s.reveal() for s in (self.rt_token, self.secret_key, self.api_tokens) if s
-        ) + tuple(
-            part.rsplit(":", 1)[-1]
-            for part in self.api_tokens.reveal().split(",")
-            if part.count(":") >= 2
+        return (
+            tuple(s.reveal() for s in (self.rt_token, self.secret_key, self.api_tokens) if s)
+            + tuple(
+                part.rsplit(":", 1)[-1]
+                for part in self.api_tokens.reveal().split(",")
+                if part.count(":") >= 2
+            )
+            + tuple(p for p in (urlsplit(self.rt_url).password,) if p)
         )
 
     @classmethod
@@ -146,3 +154,12 @@ class Settings:
         formats = tag_formats(values["PREFIX"], values["TAG_DIGITS"], values["EXTRA_PREFIXES"])
         read = {f.name: values[f.metadata[_VARIABLE]] for f in fields(cls) if f.metadata}
         return cls(tag_formats=formats, **read)
+
+
+def without_credentials(url: str) -> str:
+    """``url`` without the ``user:password@`` part, if it has one."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))

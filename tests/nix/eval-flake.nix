@@ -40,6 +40,8 @@ let
     "structlog"
     "waitress"
     "flask-wtf"
+    "limits"
+    "zxcvbn"
     "setuptools"
     "wheel"
     "pytest"

@@ -8,11 +8,16 @@ the search, and nothing is returned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import Any
 
 from rtutils_adapters.rt import assetsql, wire
 from rtutils_adapters.rt.client import RTClient
+from rtutils_adapters.rt.field_choices import FieldChoices
+from rtutils_adapters.rt.metadata import MetadataCache
 from rtutils_core.assets import Asset, AssetQuery
+from rtutils_core.catalog_fields import CatalogField
 from rtutils_core.errors import InvalidInput, UntrustworthyResult
 from rtutils_core.intake_ports import MAX_ANY_QUERIES
 
@@ -62,3 +67,28 @@ def find_any(
                     " none of its conditions: RT ignored part of the search"
                 )
     return [kept[i] for i in sorted(kept)]
+
+
+class IntakeSearches:
+    """What :class:`~rtutils_adapters.rt.backend.RTRestBackend` adds for
+    :class:`~rtutils_core.intake_ports.IntakeBackend`: field kinds and choices, bulk searches."""
+
+    client: RTClient
+    metadata: MetadataCache
+
+    def _checked_sql(self, query: AssetQuery) -> str:
+        raise NotImplementedError  # the backend's own, checking custom-field names
+
+    def _collect(self, path: str, params: Mapping[str, Any], cls: type[Any], what: str) -> Any:
+        raise NotImplementedError  # the backend's own: every page of a collection
+
+    @cached_property
+    def field_choices(self) -> FieldChoices:
+        """Kinds and choices of custom fields, kept as long as the other metadata."""
+        return FieldChoices(self.metadata.catalog, self._collect, self.metadata.ttl)
+
+    def catalog_fields(self, catalog: str) -> Sequence[CatalogField]:
+        return self.field_choices.fields(catalog)
+
+    def find_any(self, queries: Sequence[AssetQuery]) -> Sequence[Asset]:
+        return find_any(self.client, self.metadata.catalog_name, self._checked_sql, queries)

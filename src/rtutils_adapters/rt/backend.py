@@ -9,15 +9,16 @@ of assumed.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote as quote_path
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
 from rtutils_adapters.rt import any_search, assetsql, wire
 from rtutils_adapters.rt.client import RTClient
-from rtutils_adapters.rt.field_choices import FieldChoices
 from rtutils_adapters.rt.metadata import MetadataCache
 from rtutils_core.assets import (
     Asset,
@@ -30,7 +31,6 @@ from rtutils_core.assets import (
     User,
     check_custom_field_names,
 )
-from rtutils_core.catalog_fields import CatalogField
 from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
@@ -48,7 +48,10 @@ T = TypeVar("T")
 MAX_PER_PAGE = 100
 
 
-class RTRestBackend:
+log = logging.getLogger("rtutils.rt")
+
+
+class RTRestBackend(any_search.IntakeSearches):
     """Assets, users, catalogs and tickets in one RT 5, through REST 2.0. Thread-safe."""
 
     def __init__(
@@ -65,6 +68,9 @@ class RTRestBackend:
         pool_size: int = 10,
     ) -> None:
         self.rt_url = rt_url.rstrip("/")
+        # Links to RT's pages are shown and printed: never with a user:password@ in them.
+        parts = urlsplit(self.rt_url)
+        self.link_url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         self.client = RTClient(
             api_url or self.rt_url + "/REST/2.0",
             token,
@@ -75,10 +81,9 @@ class RTRestBackend:
             pool_size=pool_size,
         )
         self.metadata = MetadataCache(self._load_catalogs, self._load_fields, cache_seconds)
-        self.field_choices = FieldChoices(self.metadata.catalog, self._collect, cache_seconds)
 
     def __repr__(self) -> str:
-        return f"RTRestBackend({self.rt_url!r})"
+        return f"RTRestBackend({self.link_url!r})"
 
     @property
     def requests_sent(self) -> int:
@@ -88,7 +93,6 @@ class RTRestBackend:
     def refresh_metadata(self) -> None:
         """Forget cached catalogs and custom fields; the next use reads them from RT."""
         self.metadata.refresh()
-        self.field_choices.refresh()
 
     def close(self) -> None:
         self.client.close()
@@ -103,7 +107,7 @@ class RTRestBackend:
             )
 
     def asset_url(self, asset_id: int) -> str:
-        return f"{self.rt_url}/Asset/Display.html?id={asset_id}"
+        return f"{self.link_url}/Asset/Display.html?id={asset_id}"
 
     def get_asset(self, asset_id: int) -> Asset:
         what = f"asset {asset_id}"
@@ -122,12 +126,14 @@ class RTRestBackend:
         per_page = min(per_page, MAX_PER_PAGE)
         sql = self._checked_sql(query)
         kept, dropped, answer = self._search_page(query, sql, page, per_page)
+        # What this page proves is there; a page past the end proves nothing.
+        seen = (page - 1) * per_page + len(kept) if kept else 0
         if answer.total is not None:
             # Near misses dropped on this page are not counted; on other pages they may be.
-            total = max(answer.total - dropped, (page - 1) * per_page + len(kept))
+            total = max(answer.total - dropped, seen)
         else:  # RT hides the total from users who may not see every asset
             more = 1 if answer.count >= per_page else 0
-            total = (page - 1) * per_page + len(kept) + more
+            total = seen + more
         return AssetPage(kept, page, per_page, total)
 
     def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
@@ -168,9 +174,15 @@ class RTRestBackend:
             asset = wire.to_asset(record, self.metadata.catalog_name)
             match, broken = assetsql.classify(query, asset, record.cf_values())
             if match is assetsql.Match.FOREIGN:
+                # The caller learns that RT misread the search, not another asset's name
+                # or the AssetSQL; the operator finds both in the log.
+                log.warning(
+                    "rt_search_untrustworthy",
+                    extra={"query": sql, "asset_id": asset.id, "mismatch": broken},
+                )
                 raise UntrustworthyResult(
-                    f"RT answered the search [{sql}] with asset {asset.id} ({asset.name!r}),"
-                    f" but its {broken}: RT ignored part of the search, so nothing is returned"
+                    "RT answered the search with an asset that does not match it (RT ignored"
+                    " part of the search), so nothing is returned"
                 )
             if match is assetsql.Match.EXACT:
                 kept.append(asset)
@@ -217,14 +229,6 @@ class RTRestBackend:
 
     def catalog_custom_fields(self, catalog: str) -> Sequence[str]:
         return self.metadata.custom_fields(catalog)
-
-    def catalog_fields(self, catalog: str) -> Sequence[CatalogField]:
-        return self.field_choices.fields(catalog)
-
-    def find_any(self, queries: Sequence[AssetQuery]) -> Sequence[Asset]:
-        return any_search.find_any(
-            self.client, self.metadata.catalog_name, self._checked_sql, queries
-        )
 
     def _load_catalogs(self) -> list[Catalog]:
         params = {"fields": "Name,Description,Disabled"}

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from attrs import evolve
 
+from rtutils_adapters.sqlite.files import private_file
 from rtutils_core.errors import BackendUnavailable, ConfigError, InvalidInput
 from rtutils_core.intake_ports import Submission
 
@@ -108,7 +109,7 @@ class SqliteIntakeStore:
         self._clock = clock
         self._local = threading.local()
         if not self.path.exists():
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+            private_file(self.path)
         self._use_wal()
         with self._transaction() as tx:
             version = tx.execute("PRAGMA user_version").fetchone()[0]

@@ -16,18 +16,24 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def install_request_context(app: Flask) -> None:
-    """Give each request an id (the caller's ``X-Request-ID`` if sane), echo it, log the line.
+    """Give each request an id of ours (the caller's ``X-Request-ID`` kept beside it), echo it
+    in ``X-Request-ID``, and log the request's line.
 
     Install it first, so that the id exists before anything else can fail.
     """
 
     @app.before_request
     def _begin() -> None:
+        # Our id is always our own, so that no caller can choose or collide the ids of the
+        # audit log; a caller's sane X-Request-ID is kept beside it to correlate with theirs.
+        g.request_id = uuid.uuid4().hex
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.client_request_id = incoming if _REQUEST_ID.match(incoming) else None
         g.started = time.perf_counter()
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=g.request_id)
+        if g.client_request_id:
+            structlog.contextvars.bind_contextvars(client_request_id=g.client_request_id)
 
     @app.after_request
     def _finish(response: Response) -> Response:
