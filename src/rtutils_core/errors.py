@@ -111,3 +111,7 @@ class UntrustworthyResult(BackendError):
     """
 
     code = "untrustworthy_result"
+
+
+class JobNotFound(NotFound):
+    code = "job_not_found"
