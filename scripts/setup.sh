@@ -12,6 +12,7 @@ TEST_APT_PACKAGES=(
   request-tracker5 rt5-db-sqlite rt5-standalone
   chromium
   nix-bin
+  redis-server
 )
 
 apt_install() {
