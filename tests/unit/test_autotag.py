@@ -47,8 +47,9 @@ def names(backend: MemoryBackend, catalog: str) -> dict[int, str]:
 
 
 def autotag(backend, store=None, **options) -> AutoTagService:
+    """One asset at a time unless asked, so that tags follow asset ids."""
     tags = TagService(backend, store or MemoryTagStore(), FORMATS)
-    return AutoTagService(tags, ("Watched", "Also Watched"), **options)
+    return AutoTagService(tags, ("Watched", "Also Watched"), **{"concurrency": 1, **options})
 
 
 def test_untagged_assets_of_watched_catalogs_get_tags_and_others_are_untouched(backend):
@@ -67,12 +68,12 @@ def test_untagged_assets_of_watched_catalogs_get_tags_and_others_are_untouched(b
 
 
 def test_a_second_run_finds_nothing_and_tags_nothing_twice(backend):
-    for i in range(5):
+    for i in range(25):
         add(backend, f"Laptop {i}")
-    service = autotag(backend)
-    service.run()
+    service = autotag(backend, concurrency=4)
+    assert service.run().tagged == 25
     assert service.run() == AutoTagReport()
-    assert sorted(names(backend, "Watched").values()) == [f"W12-0000{i}" for i in range(1, 6)]
+    assert sorted(names(backend, "Watched").values()) == [f"W12-{i:05d}" for i in range(1, 26)]
 
 
 def test_a_failed_asset_is_counted_and_tagged_by_the_next_run(backend):
