@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -18,9 +20,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.process.job_worker import Ledger, build_service
 
+from rtutils_adapters.jobs import JobWorker, redis_huey
+from rtutils_core.errors import BackendUnavailable, ConfigError
 from rtutils_core.jobs import Job
 
 pytestmark = pytest.mark.slow
@@ -140,3 +144,30 @@ def test_a_schedule_served_by_two_workers_runs_once_per_interval(tmp_path, queue
     assert set(slots.values()) == {1}, f"an interval ran twice: {slots}"
     assert 5 <= len(runs) <= 9
     assert {j.state for j in runs} == {"succeeded"}
+
+
+def test_an_in_process_worker_runs_jobs_and_stops_cleanly(tmp_path, queue_options):
+    service = submitter(tmp_path, queue_options)
+    worker = JobWorker(service, service.queue, threads=2, tick=0.1)
+    worker.start()
+    try:
+        ids = [service.submit("items", {"items": 5}).id for _ in range(3)]
+        for job_id in ids:
+            job = wait_until(lambda j=job_id: service.get(j), lambda j: j.is_finished, 30)
+            assert (job.state, job.result["items"], job.progress.done) == ("succeeded", 5, 5)
+    finally:
+        worker.stop()
+    assert not any(t.name == "job-ticker" and t.is_alive() for t in threading.enumerate())
+    for name in ("jobs.sqlite3", "queue.sqlite3"):
+        path = tmp_path / name
+        assert not path.exists() or stat.S_IMODE(path.stat().st_mode) == 0o600, name
+
+
+def test_an_unreachable_queue_is_backend_unavailable_and_the_job_failed(tmp_path):
+    service, _ = build_service(tmp_path, redis=f"redis://127.0.0.1:{free_port()}/0")
+    with pytest.raises(BackendUnavailable, match="job queue cannot be reached"):
+        service.submit("stamp")
+    (job,) = service.list()
+    assert job.state == "failed" and job.error.startswith("could not be queued")
+    with pytest.raises(ConfigError, match="Redis URL"):
+        redis_huey("localhost:6379")
