@@ -64,6 +64,8 @@ class JobService:
     lease: float = DEFAULT_LEASE
     resend_after: float = DEFAULT_RESEND_AFTER
     clock: Callable[[], datetime] = _now
+    #: The last slot this service asked the store for, per schedule: one write per interval.
+    _asked: dict[str, int] = field(factory=dict, init=False, repr=False)
 
     # -- the submitting side -------------------------------------------------------------
 
@@ -244,6 +246,9 @@ class JobService:
         submitted = []
         for schedule in self.schedules:
             slot = int(now.timestamp() // schedule.interval)
+            if self._asked.get(schedule.name) == slot:
+                continue
+            self._asked[schedule.name] = slot
             if not self.store.claim_slot(schedule.name, slot, now=now):
                 continue
             active = self.store.list(kind=schedule.kind, states=ACTIVE, limit=100)
