@@ -32,7 +32,7 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.pdf.symbols import QR_MASK
 from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.services.labels import BatchPlan, BatchSelection, LabelService
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 FIELDS = ["Serial Number", "Manufacturer", "Model", "Internal Name", "Type", "Funding Source"]
 
@@ -51,7 +51,9 @@ def make_service(count: int) -> tuple[LabelService, MemoryBackend]:
         }
         backend.add_asset(AssetDraft(f"W12-{n:05d}", "Student Devices", custom_fields=fields))
     settings = Settings.from_env({"RTUTILS_BACKEND": "demo", "ORGANISATION": "Westbrook USD"})
-    service = LabelService.from_settings(settings, backend, PdfLabelRenderer(), PdfLabelMetrics())
+    service = LabelService.from_options(
+        settings.label_options, backend, PdfLabelRenderer(), PdfLabelMetrics()
+    )
     return service, backend
 
 

@@ -163,8 +163,8 @@ def bench_local(count: int, repeat: int) -> None:
 
 
 def bench_env(count: int, catalog: str, prefix: str | None) -> None:
-    from rtutils_core.settings import Settings
     from rtutils_web.container import build_container
+    from rtutils_web.settings import Settings
 
     settings = Settings.from_env()
     backend: AssetBackend = build_container(settings).backend()

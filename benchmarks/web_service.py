@@ -47,10 +47,10 @@ def serve(port: int, threads: int, extra_assets: int) -> None:
     import waitress
 
     from rtutils_core.assets import AssetDraft
-    from rtutils_core.settings import Settings
     from rtutils_web.app import create_app
     from rtutils_web.container import build_container
     from rtutils_web.logs import configure_logging
+    from rtutils_web.settings import Settings
 
     settings = Settings.from_env(os.environ)
     configure_logging(level=settings.log_level, fmt="json", secrets=settings.secrets())

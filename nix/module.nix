@@ -2,8 +2,8 @@
 # under systemd, hardened, as its own system user.
 #
 # Every setting reaches the process as the environment variable that
-# `rtutils_core.settings.Settings.from_env` reads (the names are a contract, see the
-# `VARIABLES` table there); the three secrets (RT_TOKEN, SECRET_KEY, RTUTILS_API_TOKENS)
+# `rtutils_web.settings.Settings.from_env` reads (the names are a contract, see the
+# `VARIABLES` table in rtutils_web/variables.py); the three secrets (RT_TOKEN, SECRET_KEY, RTUTILS_API_TOKENS)
 # come only from `secretsFile`, which systemd reads as root, so they never enter the
 # world-readable Nix store. tests/nix evaluates this module offline and keeps both sides
 # of the contract equal. The runbook is docs/deployment/nixos.md.

@@ -82,7 +82,7 @@ buildPythonApplication {
   doCheck = false;
   pythonImportsCheck = [
     "rtutils_core"
-    "rtutils_core.settings"
+    "rtutils_web.settings"
     "rtutils_adapters"
     "rtutils_web"
     "rtutils_web.app"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

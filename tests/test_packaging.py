@@ -40,7 +40,7 @@ def test_wheel_contains_templates_static_fonts_and_demo_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in [
         "rtutils_web/templates/base.html",
-        "rtutils_web/templates/home.html",
+        "rtutils_web/templates/assets/home.html",
         "rtutils_web/static/app.css",
         "rtutils_adapters/memory/demo_assets.json",
         "rtutils_adapters/pdf/fonts/DejaVuSansCondensed.ttf",

@@ -2,7 +2,6 @@
 
 from rtutils_core.assets import Asset, AssetChanges, AssetDraft, AssetPage, AssetQuery
 from rtutils_core.errors import RtutilsError
-from rtutils_core.settings import Settings
 from rtutils_core.tags import AssetTag, TagFormat, TagFormats
 
 __version__ = "0.1.0"
@@ -15,7 +14,6 @@ __all__ = [
     "AssetQuery",
     "AssetTag",
     "RtutilsError",
-    "Settings",
     "TagFormat",
     "TagFormats",
 ]

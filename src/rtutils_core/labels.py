@@ -15,7 +15,7 @@ from attrs import field, frozen
 from rtutils_core.errors import LayoutError
 from rtutils_core.geometry import PT_MM, Box, dots, whole_dots
 from rtutils_core.ports import LabelMetrics
-from rtutils_core.settings import Settings
+from rtutils_core.tags import TagFormat, TagFormats
 
 #: Line height as a multiple of the font size, and where the baseline sits below the top of
 #: the line: 0.95 em clears the accents of capitals (É, Ñ) and CJK ideographs.
@@ -213,20 +213,39 @@ def load_templates(
     return templates
 
 
-def templates_for_settings(settings: Settings, metrics: LabelMetrics) -> dict[str, LabelTemplate]:
+@frozen
+class LabelOptions:
+    """How labels are made here: the default template's size, the QR code's target, the text.
+
+    ``rt_url`` and ``public_url`` only size the QR code check at start-up; each label's own
+    link comes from the backend (or the public URL) when it is laid out.
+    """
+
+    tag_formats: TagFormats = TagFormats(TagFormat())
+    width_mm: float = 100.0
+    height_mm: float = 62.0
+    padding_mm: float = 4.0
+    organisation: str = ""
+    qr_target: str = "rt"
+    public_url: str = ""
+    rt_url: str = "https://tickets.wc-12.com"
+    template_by_type: Mapping[str, str] = field(factory=dict, hash=False)
+
+
+def configured_templates(options: LabelOptions, metrics: LabelMetrics) -> dict[str, LabelTemplate]:
     """The templates as configured, checked against the longest tag and QR data expected."""
-    default = settings.tag_formats.default
+    default = options.tag_formats.default
     widest_tag = str(default.make(default.max_number))
     qr_data = (
-        f"{settings.public_url}/a/{widest_tag}"
-        if settings.qr_target == "service"
-        else f"{settings.rt_url}/Asset/Display.html?id=9999999"
+        f"{options.public_url}/a/{widest_tag}"
+        if options.qr_target == "service"
+        else f"{options.rt_url}/Asset/Display.html?id=9999999"
     )
     return load_templates(
         metrics,
-        width_mm=settings.label_width_mm,
-        height_mm=settings.label_height_mm,
-        padding_mm=settings.padding_mm,
+        width_mm=options.width_mm,
+        height_mm=options.height_mm,
+        padding_mm=options.padding_mm,
         sample=LabelSample(tag=widest_tag, qr_data=qr_data),
     )
 

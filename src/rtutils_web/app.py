@@ -2,47 +2,28 @@
 
 from __future__ import annotations
 
-import re
-import time
 import uuid
 from typing import Any
 
-import structlog
-from flask import Flask, Response, g, request
+from flask import Flask
 
-from rtutils_core.settings import Settings
-from rtutils_web.auth import current_principal, install_auth
-from rtutils_web.blueprints import (
-    api_assets,
-    api_docs,
-    api_labels,
-    api_tags,
-    health,
-    login,
-    pages,
-    pages_labels,
-    pages_tags,
-)
+from rtutils_web import openapi
+from rtutils_web.access import login
+from rtutils_web.access.auth import current_principal, install_auth
+from rtutils_web.access.tokens import TokenRegistry
+from rtutils_web.assets.schema import is_tag
 from rtutils_web.container import Container, build_container
-from rtutils_web.errors import register_error_handlers
+from rtutils_web.features import FEATURES
+from rtutils_web.http import probes
+from rtutils_web.http.errors import register_error_handlers
+from rtutils_web.http.request_context import install_request_context
+from rtutils_web.http.security import configure_security
 from rtutils_web.logs import get_logger
-from rtutils_web.payloads import is_tag
-from rtutils_web.security import configure_security
-from rtutils_web.tokens import TokenRegistry
+from rtutils_web.settings import Settings
 
 log = get_logger("rtutils.http")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-BLUEPRINTS = (
-    health,
-    login,
-    pages,
-    pages_tags,
-    pages_labels,
-    api_docs,
-    api_assets,
-    api_tags,
-    api_labels,
-)
+#: Blueprints of the shell itself; each feature's come from FEATURES.
+SHELL_BLUEPRINTS = (probes.bp, login.bp, openapi.bp)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
@@ -61,11 +42,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["SECRET_KEY"] = settings.secret_key.reveal() or uuid.uuid4().hex + uuid.uuid4().hex
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     app.extensions["rtutils"] = container
-    _install_request_context(app)  # first: the request id exists before anything can fail
+    install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
     install_auth(app, tokens)
-    for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint.bp)
+    for blueprint in SHELL_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for feature in FEATURES:
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
     register_error_handlers(app)
 
     @app.context_processor
@@ -77,31 +61,3 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         }
 
     return app
-
-
-def _install_request_context(app: Flask) -> None:
-    @app.before_request
-    def _begin() -> None:
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        g.started = time.perf_counter()
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=g.request_id)
-
-    @app.after_request
-    def _finish(response: Response) -> Response:
-        response.headers["X-Request-ID"] = g.get("request_id", "")
-        duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
-        log.info(
-            "request",
-            method=request.method,
-            path=request.path,
-            status=response.status_code,
-            duration_ms=duration_ms,
-            user=g.get("user_name"),
-        )
-        return response
-
-    @app.teardown_request
-    def _end(_exc: BaseException | None) -> None:
-        structlog.contextvars.clear_contextvars()

@@ -17,10 +17,10 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.errors import ConfigError
-from rtutils_core.labels import templates_for_settings
+from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend
 from rtutils_core.services import AssetService, LabelService, TagService
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 
 def _working_dir(settings: Settings) -> Path:
@@ -78,10 +78,12 @@ class Container(containers.DeclarativeContainer):
     )
     label_metrics = providers.Singleton(PdfLabelMetrics)
     label_renderer = providers.Singleton(PdfLabelRenderer)
-    label_templates = providers.Singleton(templates_for_settings, settings, label_metrics)
+    label_templates = providers.Singleton(
+        configured_templates, settings.provided.label_options, label_metrics
+    )
     label_service = providers.Singleton(
-        LabelService.from_settings,
-        settings=settings,
+        LabelService.from_options,
+        options=settings.provided.label_options,
         backend=backend,
         renderer=label_renderer,
         metrics=label_metrics,

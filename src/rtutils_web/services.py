@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app, g
 
 from rtutils_core.services import AssetService, LabelService, TagService
-from rtutils_core.settings import Settings
 from rtutils_web.container import Container
+from rtutils_web.settings import Settings
 
 
 def container() -> Container:

@@ -22,7 +22,7 @@ from rtutils_adapters.pdf.fonts import FontSet
 from rtutils_core.assets import AssetDraft
 from rtutils_core.geometry import LabelLayout
 from rtutils_core.services.labels import BatchSelection, LabelService
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 DPI = 300
 FIELDS = ["Serial Number", "Manufacturer", "Model", "Internal Name", "Type", "Funding Source"]
@@ -63,7 +63,7 @@ def make_service(backend: MemoryBackend, **env: str) -> LabelService:
     settings = Settings.from_env(
         {"RTUTILS_BACKEND": "demo", "ORGANISATION": "Westbrook USD", **env}
     )
-    return LabelService.from_settings(settings, backend, RENDERER, METRICS)
+    return LabelService.from_options(settings.label_options, backend, RENDERER, METRICS)
 
 
 def rasterise(pdf: bytes) -> list[Image.Image]:
@@ -251,7 +251,7 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.pdf.fonts import FontSet
 from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.services.labels import BatchSelection, LabelService
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 count, path = int(sys.argv[1]), sys.argv[2]
 backend = MemoryBackend()
@@ -262,7 +262,8 @@ for n in range(1, count + 1):
     draft = AssetDraft(name=f"W12-{n:05d}", catalog="Student Devices", custom_fields=fields)
     backend.add_asset(draft)
 settings = Settings.from_env({"RTUTILS_BACKEND": "demo"})
-service = LabelService.from_settings(settings, backend, PdfLabelRenderer(), PdfLabelMetrics())
+renderer, metrics = PdfLabelRenderer(), PdfLabelMetrics()
+service = LabelService.from_options(settings.label_options, backend, renderer, metrics)
 plan = service.plan_batch(BatchSelection(query=AssetQuery()), count)
 peaks = {}
 

@@ -25,8 +25,8 @@ from rtutils_core.errors import (
     RtutilsError,
 )
 from rtutils_core.services.labels import BatchSelection, LabelService
-from rtutils_core.settings import Secret, Settings
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_web.settings import Secret, Settings
 
 pytestmark = pytest.mark.rt
 

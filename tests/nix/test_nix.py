@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from tests.conftest import ROOT
 
-from rtutils_core.settings import VARIABLES, Settings
+from rtutils_web.settings import VARIABLES, Settings
 
-SECRETS = {"RT_TOKEN", "SECRET_KEY", "RTUTILS_API_TOKENS"}
+SECRETS = {v.name for v in VARIABLES if v.secret}
 SECRET_VALUES = {
     "RT_TOKEN": "1-14-" + "0123456789abcdef" + "0123456789abcdef",
     "SECRET_KEY": "a-session-key-of-at-least-16-characters",
@@ -46,34 +46,11 @@ ISSUE_OPTIONS: dict[str, tuple[str, Any]] = {
     "padding": ("numberBetween", 4),
 }
 
-# Every option that reaches the process: option -> variable. Its right-hand side must be
-# exactly the variables Settings reads, less the secrets (test below), and CUSTOM proves
-# each pair by changing the option and reading the variable back through Settings.
-OPTION_VARIABLES = {
-    "backend": "RTUTILS_BACKEND",
-    "rtUrl": "RT_URL",
-    "apiEndpoint": "API_ENDPOINT",
-    "rtConnectTimeout": "RT_CONNECT_TIMEOUT",
-    "rtReadTimeout": "RT_READ_TIMEOUT",
-    "rtCacheSeconds": "RT_CACHE_SECONDS",
-    "prefix": "PREFIX",
-    "tagDigits": "TAG_DIGITS",
-    "extraPrefixes": "EXTRA_PREFIXES",
-    "padding": "PADDING",
-    "labelWidthMm": "LABEL_WIDTH_MM",
-    "labelHeightMm": "LABEL_HEIGHT_MM",
-    "organisation": "ORGANISATION",
-    "qrTarget": "QR_TARGET",
-    "publicUrl": "PUBLIC_URL",
-    "templateByType": "TEMPLATE_BY_TYPE",
-    "maxBatch": "MAX_BATCH",
-    "host": "HOST",
-    "port": "PORT",
-    "threads": "THREADS",
-    "workingDirectory": "WORKING_DIR",
-    "logFormat": "LOG_FORMAT",
-    "logLevel": "LOG_LEVEL",
-}
+# Every option that reaches the process: option -> variable, from the one table of variables.
+# Its right-hand side must be exactly the variables Settings reads, less the secrets (test
+# below), and CUSTOM proves each pair by changing the option and reading the variable back
+# through Settings.
+OPTION_VARIABLES = {v.option: v.name for v in VARIABLES if v.option}
 
 # A value other than the default for every option above: option -> (Nix value, variable
 # value, Settings attribute, Python value).
@@ -273,7 +250,7 @@ def test_every_variable_option_names_its_variable(defaults: dict[str, Any]) -> N
         assert f"`{variable}`" in defaults["options"][name]["description"], name
 
 
-# -- the contract with rtutils_core.settings -------------------------------------------
+# -- the contract with rtutils_web.settings --------------------------------------------
 
 
 def test_the_unit_sets_exactly_the_variables_settings_reads_less_the_secrets(
@@ -281,7 +258,7 @@ def test_the_unit_sets_exactly_the_variables_settings_reads_less_the_secrets(
 ) -> None:
     """One test keeps both sides from drifting: a variable added to Settings and not to
     the module (or the other way round) fails here."""
-    expected = set(VARIABLES) - SECRETS
+    expected = {v.name for v in VARIABLES} - SECRETS
     assert set(service(defaults)["environment"]) == expected
     assert set(unit_environment(defaults)) == expected
     assert set(OPTION_VARIABLES.values()) == expected

@@ -12,7 +12,7 @@ from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.errors import ConfigError, InvalidInput, LayoutError, UntrustworthyResult
 from rtutils_core.labels import load_templates
 from rtutils_core.services.labels import BatchSelection, LabelService, tag_queries
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 METRICS = FakeLabelMetrics()
 
@@ -20,7 +20,7 @@ METRICS = FakeLabelMetrics()
 def make_service(backend: MemoryBackend, **env: str) -> tuple[LabelService, RecordingRenderer]:
     settings = Settings.from_env({"RTUTILS_BACKEND": "demo", **env})
     renderer = RecordingRenderer()
-    return LabelService.from_settings(settings, backend, renderer, METRICS), renderer
+    return LabelService.from_options(settings.label_options, backend, renderer, METRICS), renderer
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from rtutils_core.settings import Settings
 from rtutils_web.app import create_app
 from rtutils_web.logs import configure_logging
+from rtutils_web.settings import Settings
 
 TOKENS = {
     "viewer": "view-0123456789abcdef0123456789",

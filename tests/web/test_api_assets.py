@@ -9,8 +9,8 @@ from tests.web.fakes import FailingBackend
 
 from rtutils_core import errors as e
 from rtutils_web.app import create_app
+from rtutils_web.assets.schema import ASSET_FIELDS
 from rtutils_web.container import build_container
-from rtutils_web.payloads import ASSET_FIELDS
 
 
 def get(client, url, role="viewer", **kwargs):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from tests.web.conftest import TOKEN_SETTING, TOKENS, bearer, csrf_token, sign_in
 
-from rtutils_core.settings import Settings
 from rtutils_web.app import create_app
+from rtutils_web.settings import Settings
 
 PUBLIC = {"health.healthz", "health.readyz", "login.login", "login.login_submit", "static"}
 SAMPLE_ARGS = {"asset_id": "1", "tag": "W12-00001", "filename": "app.css"}
@@ -133,7 +133,7 @@ def test_login_returns_to_the_page_asked_for(client):
 def test_a_session_ends_when_its_token_is_removed_from_the_configuration(web_settings, tmp_path):
     import attrs
 
-    from rtutils_core.settings import Secret
+    from rtutils_core.secrets import Secret
 
     app = create_app(web_settings)
     client = app.test_client()

@@ -12,8 +12,8 @@ import pytest
 from tests.conftest import ROOT, free_port
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, TOKENS
 
-from rtutils_core.settings import Settings
 from rtutils_web.app import create_app
+from rtutils_web.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -62,12 +62,12 @@ def test_unreachable_rt_stops_start_up_without_leaking_the_token():
 
 
 def test_help_documents_every_variable():
-    from rtutils_core.settings import VARIABLES
+    from rtutils_web.settings import VARIABLES
 
     out = run_cli("--help", env={})
     assert out.returncode == 0
-    for name in VARIABLES:
-        assert name in out.stdout
+    for variable in VARIABLES:
+        assert variable.name in out.stdout
     assert "--demo" in out.stdout
 
 

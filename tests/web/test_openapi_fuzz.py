@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from tests.web.conftest import TOKEN_SETTING, TOKENS, bearer
 
-from rtutils_core.settings import Settings
 from rtutils_web.app import create_app
+from rtutils_web.settings import Settings
 
 # Built at import: schemathesis generates one test per operation from the loaded document.
 # The demo backend keeps its state in a fresh temporary folder.

@@ -6,7 +6,7 @@ import re
 
 from tests.conftest import ROOT
 
-from rtutils_core.settings import VARIABLES
+from rtutils_web.settings import VARIABLES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 _CODE = re.compile(r"`([^`]+)`")
@@ -31,10 +31,9 @@ def _configuration_rows() -> dict[str, str]:
 
 def test_the_configuration_table_lists_exactly_the_settings_with_their_defaults():
     rows = _configuration_rows()
-    assert sorted(rows) == sorted(VARIABLES)
-    for name, (default, _) in VARIABLES.items():
-        shown = rows[name]
-        assert shown == ("none" if default == "(none)" else default), name
+    assert sorted(rows) == sorted(v.name for v in VARIABLES)
+    for variable in VARIABLES:
+        assert rows[variable.name] == (variable.default or "none"), variable.name
 
 
 def test_the_readme_links_every_document_in_docs():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.web.conftest import bearer, csrf_token, sign_in
 
-from rtutils_web.tokens import ROLES
+from rtutils_web.access.tokens import ROLES
 
 # (method, url, JSON body, the least role allowed, the status it then answers)
 API = [

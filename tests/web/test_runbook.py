@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import ROOT
 
 from rtutils_core.errors import ConfigError
-from rtutils_core.settings import Settings
+from rtutils_web.settings import Settings
 
 RUNBOOK = (ROOT / "docs" / "deployment" / "nixos.md").read_text(encoding="utf-8")
 

@@ -16,8 +16,8 @@ from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft
 from rtutils_core.services.tags import TagService
 from rtutils_core.tags import TagFormat, TagFormats
-from rtutils_web.cli import build_parser
-from rtutils_web.tag_commands import run_tag_command
+from rtutils_web.cli.main import build_parser
+from rtutils_web.cli.tags import run_tag_command
 
 
 def run(tags: TagService, *argv: str) -> tuple[int, str]:

@@ -6,7 +6,7 @@ import pytest
 from tests.web.test_cli import run_cli
 
 from rtutils_core.errors import ConfigError
-from rtutils_web.tokens import TokenRegistry
+from rtutils_web.access.tokens import TokenRegistry
 
 LONG = "x" * 24
 

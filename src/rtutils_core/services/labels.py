@@ -18,13 +18,13 @@ from rtutils_core.geometry import LabelLayout, strings
 from rtutils_core.label_layout import content_for_asset, lay_out_label
 from rtutils_core.labels import (
     DEFAULT_TEMPLATE,
+    LabelOptions,
     LabelTemplate,
     check_template_choice,
+    configured_templates,
     load_templates,
-    templates_for_settings,
 )
 from rtutils_core.ports import AssetBackend, LabelMetrics, LabelRenderer
-from rtutils_core.settings import Settings
 from rtutils_core.tags import TagFormat, TagFormats
 
 #: The backend's largest page; a prefix search is worth it when it needs no more pages than
@@ -60,7 +60,7 @@ class BatchPlan:
 
 @define
 class LabelService:
-    """Labels of assets. Build it with :meth:`from_settings`; templates are checked then."""
+    """Labels of assets. Build it with :meth:`from_options`; templates are checked then."""
 
     backend: AssetBackend
     renderer: LabelRenderer | None = None
@@ -81,9 +81,9 @@ class LabelService:
         self.template_by_type = {k.casefold(): v for k, v in self.template_by_type.items()}
 
     @classmethod
-    def from_settings(
+    def from_options(
         cls,
-        settings: Settings,
+        options: LabelOptions,
         backend: AssetBackend,
         renderer: LabelRenderer,
         metrics: LabelMetrics,
@@ -93,13 +93,13 @@ class LabelService:
         return cls(
             backend=backend,
             renderer=renderer,
-            template_by_type=settings.template_by_type,
+            template_by_type=options.template_by_type,
             metrics=metrics,
-            templates=templates or templates_for_settings(settings, metrics),
-            tag_formats=settings.tag_formats,
-            organisation=settings.organisation,
-            qr_target=settings.qr_target,
-            public_url=settings.public_url,
+            templates=templates or configured_templates(options, metrics),
+            tag_formats=options.tag_formats,
+            organisation=options.organisation,
+            qr_target=options.qr_target,
+            public_url=options.public_url,
         )
 
     # -- single labels -------------------------------------------------------------------

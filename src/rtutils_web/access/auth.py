@@ -1,0 +1,151 @@
+"""Who may do what: every request is authenticated, every view names the role it needs.
+
+Default deny: a view is open to anonymous callers only if it is marked :func:`public`; every
+other view needs at least ``viewer`` or the role given with :func:`requires`.
+
+Callers prove who they are with ``Authorization: Bearer <token>`` (any path) or with the
+signed session cookie set by the login page. The API accepts the cookie for reading only
+(so the desk pages can show label previews); API writes need the Bearer header, which a
+browser never sends on its own, so they cannot be forged cross-site. Page forms carry a CSRF
+token instead (Flask-WTF's ``CSRFProtect``).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import structlog
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.wrappers import Response
+
+from rtutils_web.access.tokens import Principal, TokenRegistry
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC_ENDPOINTS = frozenset({"static"})
+_PUBLIC = "_rtutils_public"
+_ROLE = "_rtutils_role"
+
+
+def public(view: F) -> F:
+    """Mark a view as open without authentication."""
+    setattr(view, _PUBLIC, True)
+    return view
+
+
+def requires(role: str) -> Callable[[F], F]:
+    """Mark a view as needing ``role`` (``viewer`` is the default for every view)."""
+
+    def mark(view: F) -> F:
+        setattr(view, _ROLE, role)
+        return view
+
+    return mark
+
+
+def current_principal() -> Principal | None:
+    """The caller of the current request, if authenticated."""
+    principal: Principal | None = g.get("principal")
+    return principal
+
+
+def registry() -> TokenRegistry:
+    tokens: TokenRegistry = current_app.extensions["rtutils_tokens"]
+    return tokens
+
+
+def sign_in(principal_name: str) -> None:
+    """Start a fresh session for the token named ``principal_name``."""
+    entry = registry().by_name(principal_name)
+    if entry is None:  # pragma: no cover - callers pass a name they just found
+        raise Unauthorized("unknown token")
+    session.clear()  # a new session on login: no fixation of an earlier cookie
+    session["user"] = entry.name
+    session["fp"] = TokenRegistry.fingerprint(entry, current_app.secret_key or "")
+    session.permanent = True
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _bearer_challenge(message: str) -> Unauthorized:
+    return Unauthorized(message, www_authenticate=WWWAuthenticate("bearer", {"realm": "rtutils"}))
+
+
+def _from_header(tokens: TokenRegistry) -> Principal | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, presented = header.partition(" ")
+    if scheme.lower() != "bearer" and not _is_api():
+        # Not ours: a reverse proxy's HTTP Basic auth in front of the desk passes its header on.
+        return None
+    if scheme.lower() != "bearer" or not presented.strip():
+        raise _bearer_challenge("use 'Authorization: Bearer <token>'")
+    entry = tokens.find(presented.strip())
+    if entry is None:
+        raise _bearer_challenge("the Bearer token is not valid")
+    return Principal(entry.name, entry.role, "token")
+
+
+def _from_session(tokens: TokenRegistry) -> Principal | None:
+    name = session.get("user")
+    if not isinstance(name, str):
+        return None
+    entry = tokens.by_name(name)
+    expected = TokenRegistry.fingerprint(entry, current_app.secret_key or "") if entry else ""
+    if entry is None or not hmac.compare_digest(str(session.get("fp", "")), expected):
+        # The token was removed or replaced since this login: the session ends with it.
+        session.clear()
+        return None
+    return Principal(entry.name, entry.role, "session")
+
+
+def _login_redirect() -> Response:
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("login.login", next=target))
+
+
+def _authorize(principal: Principal | None, view: Callable[..., Any]) -> Response | None:
+    if getattr(view, _PUBLIC, False) or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if principal is None:
+        if _is_api():
+            raise _bearer_challenge("sign in first: send 'Authorization: Bearer <token>'")
+        return _login_redirect()
+    if _is_api() and principal.via == "session" and request.method not in SAFE_METHODS:
+        raise _bearer_challenge("API changes need 'Authorization: Bearer <token>', not a cookie")
+    needed = getattr(view, _ROLE, "viewer")
+    if not principal.may(needed):
+        raise Forbidden(f"this needs the {needed} role; {principal.name!r} is {principal.role}")
+    return None
+
+
+def install_auth(app: Flask, tokens: TokenRegistry) -> None:
+    """Authenticate every request, enforce each view's role, and check CSRF on page forms."""
+    app.extensions["rtutils_tokens"] = tokens
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, after authentication
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # valid as long as the session: a desk stays open
+    csrf = CSRFProtect(app)
+
+    @app.before_request
+    def _authenticate() -> Response | None:
+        principal = _from_header(tokens) or _from_session(tokens)
+        g.principal = principal
+        if principal is not None:
+            g.user_name = principal.name
+            structlog.contextvars.bind_contextvars(user=principal.name)
+        view = app.view_functions.get(request.endpoint or "")
+        if view is None:
+            return None  # routing answers 404/405 itself
+        answer = _authorize(principal, view)
+        if answer is None and not _is_api() and request.method not in SAFE_METHODS:
+            csrf.protect()
+        return answer

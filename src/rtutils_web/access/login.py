@@ -1,0 +1,68 @@
+"""Signing in to the desk pages with an access token, and signing out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from rtutils_web import services
+from rtutils_web.access.auth import current_principal, public, registry, sign_in
+from rtutils_web.logs import get_logger
+
+bp = Blueprint("login", __name__)
+log = get_logger("rtutils.auth")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if not target:
+        return url_for("pages.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("pages.home")
+    if "\\" in target:
+        return url_for("pages.home")
+    return target
+
+
+def _form(error: str = "", status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "access/login.html",
+        error=error,
+        next=request.values.get("next", ""),
+        is_demo=services.settings().is_demo,
+    )
+    return page, status
+
+
+@bp.get("/login")
+@public
+def login() -> tuple[str, int] | Response:
+    """The sign-in form; someone already signed in goes straight on."""
+    if current_principal() is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    return _form()
+
+
+@bp.post("/login")
+@public
+def login_submit() -> tuple[str, int] | Response:
+    """Check the token; on success start a new signed session."""
+    entry = registry().find(request.form.get("token", "").strip())
+    if entry is None:
+        log.warning("login_failed", remote_addr=request.remote_addr)
+        return _form("That access token is not valid.", 401)
+    sign_in(entry.name)
+    g.user_name = entry.name  # the request line of the login names who signed in
+    log.info("login", user=entry.name, role=entry.role)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End the session."""
+    log.info("logout")
+    session.clear()
+    return redirect(url_for("login.login"))

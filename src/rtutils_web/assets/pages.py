@@ -1,0 +1,85 @@
+"""Desk pages for looking up assets: scan or type a tag, see the asset and its RT link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from rtutils_core.assets import Asset, AssetQuery
+from rtutils_core.errors import InvalidInput, NotFound
+from rtutils_web import services
+from rtutils_web.assets.schema import AssetJson
+from rtutils_web.http.bodies import whole_number
+
+bp = Blueprint("pages", __name__)
+PER_PAGE = 25
+
+
+def _home(error: str = "", status: int = 200) -> tuple[str, int]:
+    """The home page; after a failed look-up the field stays empty for the next scan."""
+    raw_page = request.args.get("page", "1")
+    page = whole_number(raw_page, "page") if raw_page.isdigit() else 1
+    result = services.assets().search(AssetQuery(), page=page, per_page=PER_PAGE)
+    html = render_template(
+        "assets/home.html",
+        assets=result,
+        next_tag=str(services.tags().preview_next()),
+        rt_url=services.settings().rt_url,
+        example=services.settings().tag_formats.default.example,
+        error=error,
+    )
+    return html, status
+
+
+@bp.get("/")
+def home() -> tuple[str, int]:
+    """The look-up field (focused, for the scanner) and the list of assets."""
+    return _home()
+
+
+@bp.get("/lookup")
+def lookup() -> tuple[str, int] | Response:
+    """Find the asset for a scanned or typed tag and show it."""
+    tag = request.args.get("tag", "").strip()
+    if not tag:
+        return _home(error="Scan or type a tag first.", status=400)
+    try:
+        asset = services.assets().by_tag(tag)
+    except InvalidInput as error:
+        return _home(error.message, 400)
+    except NotFound as error:
+        return _home(error.message, 404)
+    return redirect(url_for("pages.asset", asset_id=asset.id))
+
+
+@bp.get("/assets/<int:asset_id>")
+def asset(asset_id: int) -> str:
+    """One asset: its details, its RT link, and what the desk can do with it."""
+    found = services.assets().get(asset_id)
+    settings = services.settings()
+    details = AssetJson.of(found, services.assets().url(found.id), settings.tag_formats)
+    return render_template(
+        "assets/asset.html",
+        asset=found,
+        details=details,
+        prefixes=[f.prefix for f in settings.tag_formats.all],
+        next_tag=str(services.tags().preview_next()) if not details.tag else "",
+        label=_label_choice(found) if details.tag else None,
+    )
+
+
+def _label_choice(asset: Asset) -> dict[str, object]:
+    """The templates, the one configured for the asset's Type, and the one asked for."""
+    labels = services.labels()
+    asked = request.args.get("template") or None
+    return {
+        "templates": labels.template_names(),
+        "default": labels.template_for(asset),
+        "template": labels.template_for(asset, asked),
+    }
+
+
+@bp.get("/a/<tag>")
+def short_link(tag: str) -> Response:
+    """The short link printed in QR codes (QR_TARGET=service): on to the asset's page."""
+    return redirect(url_for("pages.asset", asset_id=services.assets().by_tag(tag).id))

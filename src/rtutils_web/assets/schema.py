@@ -1,0 +1,100 @@
+"""Assets in the API: the JSON of an asset and of a page of them, and the search parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from rtutils_core.assets import Asset, AssetPage, AssetQuery
+from rtutils_core.errors import InvalidInput
+from rtutils_core.tags import TagFormats
+from rtutils_web.http.answers import object_schema, prop
+
+#: Query parameters of the asset search besides ``cf.<Field Name>``.
+SEARCH_FIELDS = ("catalog", "status", "name_prefix", "owner", "held_by")
+PAGING = ("page", "per_page")
+CF_PREFIX = "cf."
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+
+@frozen
+class AssetJson:
+    """One asset as the API shows it; ``tag`` is the Name when it is a tag, else null."""
+
+    id: int = prop({"type": "integer", "minimum": 1})
+    name: str = prop({"type": "string"})
+    tag: str | None = prop({**_NULLABLE_STRING, "description": "the Name when it is an asset tag"})
+    catalog: str = prop({"type": "string"})
+    status: str = prop({"type": "string"})
+    owner: str | None = prop(_NULLABLE_STRING)
+    held_by: list[str] = prop({"type": "array", "items": {"type": "string"}})
+    custom_fields: dict[str, str] = prop(
+        {"type": "object", "additionalProperties": {"type": "string"}}
+    )
+    rt_url: str = prop({"type": "string", "format": "uri"})
+
+    @classmethod
+    def of(cls, asset: Asset, rt_url: str, formats: TagFormats) -> AssetJson:
+        return cls(
+            id=asset.id,
+            name=asset.name,
+            tag=asset.name if is_tag(asset.name, formats) else None,
+            catalog=asset.catalog,
+            status=asset.status,
+            owner=asset.owner,
+            held_by=list(asset.held_by),
+            custom_fields=dict(asset.custom_fields),
+            rt_url=rt_url,
+        )
+
+
+@frozen
+class AssetPageJson:
+    """A page of a search."""
+
+    items: list[AssetJson] = prop(
+        {"type": "array", "items": {"$ref": "#/components/schemas/Asset"}}
+    )
+    page: int = prop({"type": "integer", "minimum": 1})
+    per_page: int = prop({"type": "integer", "minimum": 1})
+    total: int = prop({"type": "integer", "minimum": 0})
+    pages: int = prop({"type": "integer", "minimum": 1})
+
+    @classmethod
+    def of(cls, items: list[AssetJson], page: AssetPage) -> AssetPageJson:
+        return cls(items, page.page, page.per_page, page.total, page.pages)
+
+
+#: The fields of an asset in the API, in order.
+ASSET_FIELDS = tuple(f.name for f in attrs.fields(AssetJson))
+SCHEMAS: dict[str, Any] = {
+    "Asset": object_schema(AssetJson),
+    "AssetPage": object_schema(AssetPageJson),
+}
+
+
+def is_tag(name: str, formats: TagFormats) -> bool:
+    """Whether ``name`` is a tag of one of the configured prefixes."""
+    return any(fmt.is_tag(name) for fmt in formats.all)
+
+
+def search_query(args: Mapping[str, str]) -> AssetQuery:
+    """An asset search from query parameters; unknown parameters are refused by name."""
+    fields: dict[str, str] = {}
+    custom: dict[str, str] = {}
+    for key, value in args.items():
+        if key in PAGING:
+            continue
+        if key.startswith(CF_PREFIX) and len(key) > len(CF_PREFIX):
+            if value:
+                custom[key[len(CF_PREFIX) :]] = value
+        elif key in SEARCH_FIELDS:
+            if value:
+                fields[key] = value
+        else:
+            known = ", ".join((*SEARCH_FIELDS, *PAGING, "cf.<Field Name>"))
+            raise InvalidInput(f"unknown search parameter {key!r}; known: {known}")
+    return AssetQuery(**fields, custom_fields=custom)

@@ -1,0 +1,107 @@
+"""The ``request-tracker-utils`` command: read the settings, then serve, check or run a command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Mapping, Sequence
+
+from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
+from rtutils_web.cli.tags import add_tag_commands, run_tag_command
+from rtutils_web.settings import VARIABLES, Settings
+
+
+def _epilog() -> str:
+    width = max(len(v.name) for v in VARIABLES)
+    secrets_file = ", ".join(v.name for v in VARIABLES if v.secret)
+    lines = [f"environment variables (the secrets file sets {secrets_file}):"]
+    for v in VARIABLES:
+        lines.append(f"  {v.name:<{width}}  {v.help} [default: {v.shown_default}]")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="request-tracker-utils",
+        description=(
+            "Asset tags, scannable labels and device look-ups for Request Tracker 5 Assets."
+            " Without a command, serves the web app and JSON API."
+        ),
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the built-in demo backend (sets RTUTILS_BACKEND=demo)",
+    )
+    parser.add_argument("--host", help="address to listen on (overrides HOST)")
+    parser.add_argument("--port", help="port to listen on (overrides PORT)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", help="serve the web app and JSON API (the default)")
+    commands.add_parser("check-config", help="validate the settings and the backend, then exit")
+    add_tag_commands(commands)
+    return parser
+
+
+def _environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, str]:
+    env = dict(environ)
+    if args.demo:
+        env["RTUTILS_BACKEND"] = "demo"
+    if (
+        env.get("RTUTILS_BACKEND", "").strip().lower() == "demo"
+        and not env.get("RTUTILS_API_TOKENS", "").strip()
+    ):
+        # The demo gets a fresh admin token per start, so a newcomer can sign in; it is a
+        # secret like any other (redacted from logs) and printed once to the console.
+        env["RTUTILS_API_TOKENS"] = f"{DEMO_TOKEN_NAME}:admin:{secrets.token_urlsafe(24)}"
+    if args.host:
+        env["HOST"] = args.host
+    if args.port:
+        env["PORT"] = args.port
+    if "LOG_FORMAT" not in environ:
+        env["LOG_FORMAT"] = "json"
+    return env
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    raw_env = os.environ if environ is None else environ
+    env = _environment(args, raw_env)
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as error:
+        print(f"request-tracker-utils: configuration error: {error.message}", file=sys.stderr)
+        return 2
+
+    from rtutils_web.logs import configure_logging, get_logger
+
+    fmt = settings.log_format if "LOG_FORMAT" in raw_env else "auto"
+    configure_logging(level=settings.log_level, fmt=fmt, secrets=settings.secrets())
+    log = get_logger("rtutils.cli")
+
+    from rtutils_web.app import create_app
+    from rtutils_web.container import build_container
+
+    try:
+        container = build_container(settings)
+        app = create_app(container=container)
+        if not settings.is_demo:
+            container.backend().ping()
+    except RtutilsError as error:
+        log.error("startup_failed", error_code=error.code, error=error.message)
+        what = "configuration error" if isinstance(error, ConfigError) else "cannot start"
+        print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
+        return 2
+
+    if args.command == "check-config":
+        print(f"configuration ok: backend={settings.backend}")
+        return 0
+    if args.command == "tags":
+        return run_tag_command(args, container.tag_service())
+    if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
+        hand_out_demo_token(settings, container.working_dir(), log)
+    return serve(settings, app)

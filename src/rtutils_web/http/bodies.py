@@ -1,0 +1,64 @@
+"""What a request carries in: JSON bodies structured strictly, whole numbers from URLs.
+
+Request bodies are structured with a private cattrs converter that is strict about types
+(``"5"`` is not a number, ``"false"`` is not a boolean) and refuses unknown keys, so a typo
+in a field name is an error rather than a silently ignored option.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+import cattrs
+from flask import request
+
+from rtutils_core.errors import InvalidInput
+
+T = TypeVar("T")
+_WHOLE_NUMBER = re.compile(r"^[0-9]{1,18}$")
+#: The largest id, page or count accepted in a URL (18 digits fit every backend's integers).
+MAX_WHOLE = 10**18 - 1
+
+
+def whole_number(raw: str, name: str, *, minimum: int = 1) -> int:
+    """Parse a positive whole number from a URL, naming ``name`` if it is not one."""
+    if not _WHOLE_NUMBER.match(raw) or int(raw) < minimum:
+        raise InvalidInput(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return int(raw)
+
+
+def json_body() -> Any:
+    """The JSON body; ``{}`` when there is none (a 415 if it is not JSON)."""
+    if not request.content_length and not request.data:
+        return {}
+    return request.get_json()
+
+
+def _strict(kind: type[T]) -> Any:
+    def structure(value: Any, _: Any) -> T:
+        if kind is int and isinstance(value, float) and value.is_integer():
+            # JSON has one number type: 12.0 is the integer 12 (as JSON Schema says).
+            value = int(value)
+        # bool is an int in Python; a JSON true is not a number here.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    return structure
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+for _kind in (str, int, bool):
+    _converter.register_structure_hook(_kind, _strict(_kind))
+
+
+def parse_body(raw: Any, cls: type[T]) -> T:
+    """Structure a JSON body into ``cls``; every problem is named in one InvalidInput."""
+    if not isinstance(raw, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    try:
+        return _converter.structure(raw, cls)
+    except cattrs.ClassValidationError as exc:
+        problems = "; ".join(cattrs.transform_error(exc, path="body"))
+        raise InvalidInput(f"invalid request body: {problems}") from None

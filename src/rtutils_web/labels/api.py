@@ -1,0 +1,50 @@
+"""JSON API: one label as PDF or PNG, and batches of labels as one PDF."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from rtutils_core.errors import InvalidInput
+from rtutils_web import services
+from rtutils_web.access.auth import requires
+from rtutils_web.http.bodies import json_body, parse_body
+from rtutils_web.labels.batches import batch_response, label_response, plan_batch, selection_for
+from rtutils_web.labels.schema import SELECTORS, BatchBody
+
+bp = Blueprint("api_labels", __name__, url_prefix="/api/v1/labels")
+
+
+def _template() -> str | None:
+    """The ``template`` query parameter, checked; absent means "by the asset's Type"."""
+    template = request.args.get("template")
+    return services.labels().check_template(template) if template is not None else None
+
+
+@bp.get("/<tag>.pdf")
+def label_pdf(tag: str) -> Response:
+    """The label of the asset carrying ``tag``, as a one-page PDF the size of the label."""
+    template = _template()
+    return label_response(services.assets().by_tag(tag), template, "pdf")
+
+
+@bp.get("/<tag>.png")
+def label_png(tag: str) -> Response:
+    """The same label as a 300 dpi PNG, for previews."""
+    template = _template()
+    return label_response(services.assets().by_tag(tag), template, "png")
+
+
+@bp.post("/batch")
+@requires("operator")
+def batch() -> Response:
+    """Labels for a list of tags, asset ids or a search, as one PDF (strict by default)."""
+    raw = json_body()
+    if isinstance(raw, dict) and sum(key in raw for key in SELECTORS) != 1:
+        # Counted on the raw body: a selector sent as null is still a second selector.
+        raise InvalidInput("give exactly one of 'tags', 'asset_ids' or 'query'")
+    body = parse_body(raw, BatchBody)
+    template = services.labels().check_template(body.template) if body.template else None
+    query = body.query.to_query() if body.query is not None else None
+    selection = selection_for(body.tags, body.asset_ids, query)
+    plan = plan_batch(selection, template, body.allow_missing)
+    return batch_response(plan, template)

@@ -1,0 +1,71 @@
+"""Desk page for batches of labels: from a pasted list of tags, or from a search."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from rtutils_core.assets import AssetQuery
+from rtutils_core.errors import RtutilsError
+from rtutils_web import services
+from rtutils_web.access.auth import requires
+from rtutils_web.http.errors import status_for
+from rtutils_web.labels.batches import batch_response, plan_batch, selection_for
+
+bp = Blueprint("pages_labels", __name__)
+#: A pasted list: tags separated by new lines, commas, semicolons or spaces.
+_SEPARATORS = re.compile(r"[\s,;]+")
+SEARCH_FIELDS = ("catalog", "status", "name_prefix")
+
+
+def _form(error: str = "", status: int = 200, **extra: object) -> tuple[str, int]:
+    html = render_template(
+        "labels/batch.html",
+        form=request.form if request.method == "POST" else request.args,
+        templates=services.labels().template_names(),
+        max_batch=services.settings().max_batch,
+        error=error,
+        **extra,
+    )
+    return html, status
+
+
+def _query() -> AssetQuery:
+    fields = {k: request.form.get(k, "").strip() or None for k in SEARCH_FIELDS}
+    kind = request.form.get("type", "").strip()
+    return AssetQuery(**fields, custom_fields={"Type": kind} if kind else {})
+
+
+@bp.get("/labels/batch")
+@requires("operator")
+def batch() -> tuple[str, int]:
+    """The batch form."""
+    return _form()
+
+
+@bp.post("/labels/batch")
+@requires("operator")
+def batch_submit() -> tuple[str, int] | Response:
+    """Check a batch (what would print, what is missing) or print it as one PDF."""
+    template = request.form.get("template") or None
+    allow_missing = request.form.get("allow_missing") == "yes"
+    try:
+        if template is not None:
+            services.labels().check_template(template)
+        if request.form.get("source") == "search":
+            selection = selection_for(None, None, _query())
+        else:
+            tags = [t for t in _SEPARATORS.split(request.form.get("tags", "")) if t]
+            selection = selection_for(tags, None, None)
+        plan = plan_batch(selection, template, allow_missing or request.form.get("do") == "check")
+    except RtutilsError as error:
+        details = error.details() if hasattr(error, "details") else {}
+        return _form(error.message, status_for(error), **details)
+    except HTTPException as error:  # the batch is larger than MAX_BATCH
+        return _form(error.description or "", error.code or 400)
+    if request.form.get("do") == "check":
+        return _form(plan=plan)
+    return batch_response(plan, template)

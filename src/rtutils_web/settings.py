@@ -1,0 +1,148 @@
+"""Settings: one frozen object, built once from the environment and validated at start-up.
+
+The variables themselves (names, defaults, parsers, help) are in :mod:`rtutils_web.variables`;
+their names are a contract with the NixOS module (``nix/module.nix``). The core never sees
+this object: the container hands each service the small option values it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from attrs import Factory, field, fields, frozen
+
+from rtutils_core.errors import ConfigError
+from rtutils_core.labels import LabelOptions
+from rtutils_core.secrets import Secret
+from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_web.variables import BY_NAME, VARIABLES, Variable
+
+__all__ = ["VARIABLES", "Secret", "Settings", "Variable"]
+
+
+_VARIABLE = "variable"
+
+
+def _default(name: str) -> Any:
+    return BY_NAME[name].default_value
+
+
+def tag_formats(prefix: str, digits: int, extra: tuple[str, ...]) -> TagFormats:
+    """The formats of PREFIX, TAG_DIGITS and EXTRA_PREFIXES (the default prefix once)."""
+    return TagFormats(
+        TagFormat(prefix, digits), tuple(TagFormat(p, digits) for p in extra if p != prefix)
+    )
+
+
+def setting(variable: str, **kwargs: Any) -> Any:
+    """A settings field read from ``variable``; its default is the variable's."""
+    if "default" not in kwargs and "factory" not in kwargs:
+        kwargs["default"] = _default(variable)
+    return field(metadata={_VARIABLE: variable}, **kwargs)
+
+
+def _working_dir_default(settings: Settings) -> Path | None:
+    # The demo gets a fresh temporary directory (see the container) unless one is given.
+    return None if settings.backend == "demo" else _default("WORKING_DIR")
+
+
+@frozen
+class Settings:
+    """Every setting of the service. Build it with :meth:`from_env`; defaults are the table's."""
+
+    backend: str = setting("RTUTILS_BACKEND")
+    rt_url: str = setting("RT_URL")
+    api_endpoint: str = setting("API_ENDPOINT")
+    rt_token: Secret = setting("RT_TOKEN")
+    rt_connect_timeout: float = setting("RT_CONNECT_TIMEOUT")
+    rt_read_timeout: float = setting("RT_READ_TIMEOUT")
+    rt_cache_seconds: float = setting("RT_CACHE_SECONDS")
+    #: From PREFIX, TAG_DIGITS and EXTRA_PREFIXES.
+    tag_formats: TagFormats = tag_formats(
+        _default("PREFIX"), _default("TAG_DIGITS"), _default("EXTRA_PREFIXES")
+    )
+    padding_mm: float = setting("PADDING")
+    label_width_mm: float = setting("LABEL_WIDTH_MM")
+    label_height_mm: float = setting("LABEL_HEIGHT_MM")
+    organisation: str = setting("ORGANISATION")
+    qr_target: str = setting("QR_TARGET")
+    public_url: str = setting("PUBLIC_URL")
+    template_by_type: Mapping[str, str] = setting(
+        "TEMPLATE_BY_TYPE", factory=lambda: _default("TEMPLATE_BY_TYPE"), hash=False
+    )
+    max_batch: int = setting("MAX_BATCH")
+    host: str = setting("HOST")
+    port: int = setting("PORT")
+    threads: int = setting("THREADS")
+    working_dir: Path | None = setting(
+        "WORKING_DIR", default=Factory(_working_dir_default, takes_self=True)
+    )
+    log_format: str = setting("LOG_FORMAT")
+    log_level: str = setting("LOG_LEVEL")
+    secret_key: Secret = setting("SECRET_KEY")
+    api_tokens: Secret = setting("RTUTILS_API_TOKENS")
+
+    @property
+    def api_url(self) -> str:
+        """Where RT's REST 2.0 API lives, e.g. ``https://rt.example.org/REST/2.0``."""
+        return self.rt_url + self.api_endpoint
+
+    @property
+    def prefix(self) -> str:
+        return self.tag_formats.default.prefix
+
+    @property
+    def is_demo(self) -> bool:
+        return self.backend == "demo"
+
+    @property
+    def label_options(self) -> LabelOptions:
+        """What the label service needs of the settings."""
+        return LabelOptions(
+            tag_formats=self.tag_formats,
+            width_mm=self.label_width_mm,
+            height_mm=self.label_height_mm,
+            padding_mm=self.padding_mm,
+            organisation=self.organisation,
+            qr_target=self.qr_target,
+            public_url=self.public_url,
+            rt_url=self.rt_url,
+            template_by_type=self.template_by_type,
+        )
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, for log redaction."""
+        return tuple(
+            s.reveal() for s in (self.rt_token, self.secret_key, self.api_tokens) if s
+        ) + tuple(
+            part.rsplit(":", 1)[-1]
+            for part in self.api_tokens.reveal().split(",")
+            if part.count(":") >= 2
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the environment; raise :class:`ConfigError` naming the variable."""
+        env = os.environ if environ is None else environ
+        values = {v.name: v.read(env.get(v.name)) for v in VARIABLES}
+        backend = values["RTUTILS_BACKEND"]
+        if backend == "rt" and not values["RT_TOKEN"]:
+            raise ConfigError(
+                "RT_TOKEN is required when RTUTILS_BACKEND=rt (set it in the secrets file),"
+                " or use the demo backend with RTUTILS_BACKEND=demo"
+            )
+        if values["QR_TARGET"] == "service" and not values["PUBLIC_URL"]:
+            raise ConfigError("PUBLIC_URL is required when QR_TARGET=service")
+        if backend == "rt" and len(values["SECRET_KEY"].reveal()) < 16:
+            raise ConfigError(
+                "SECRET_KEY is required when RTUTILS_BACKEND=rt and must be at least 16"
+                " characters (set it in the secrets file)"
+            )
+        if not env.get("WORKING_DIR", "").strip() and backend == "demo":
+            values["WORKING_DIR"] = None
+        formats = tag_formats(values["PREFIX"], values["TAG_DIGITS"], values["EXTRA_PREFIXES"])
+        read = {f.name: values[f.metadata[_VARIABLE]] for f in fields(cls) if f.metadata}
+        return cls(tag_formats=formats, **read)

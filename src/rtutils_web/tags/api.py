@@ -1,0 +1,86 @@
+"""JSON API: issue tags, preview the next one, move a sequence, read the event log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from rtutils_web import services
+from rtutils_web.access.auth import requires
+from rtutils_web.http.answers import to_json
+from rtutils_web.http.bodies import json_body, parse_body, whole_number
+from rtutils_web.logs import get_logger
+from rtutils_web.tags.schema import (
+    IssueTagBody,
+    NextTagJson,
+    SequenceBody,
+    SequenceSetJson,
+    TagEventListJson,
+    TagIssueJson,
+    event_filter,
+)
+
+bp = Blueprint("api_tags", __name__, url_prefix="/api/v1")
+log = get_logger("rtutils.tags")
+
+
+@bp.post("/assets/<asset_id>/tag")
+@requires("operator")
+def issue_tag(asset_id: str) -> tuple[Response, int]:
+    """Give the asset the next tag: 201 when assigned now, 200 when it had one already."""
+    body = parse_body(json_body(), IssueTagBody)
+    issue = services.tags().issue_tag(
+        whole_number(asset_id, "asset id"),
+        body.prefix,
+        actor=services.actor(),
+        request_id=services.request_id(),
+    )
+    log.info(
+        "tag_issued",
+        asset_id=issue.asset_id,
+        tag=str(issue.tag),
+        prefix=issue.tag.prefix,
+        status=issue.status,
+    )
+    answer = TagIssueJson(asset_id=issue.asset_id, tag=str(issue.tag), status=issue.status)
+    return jsonify(to_json(answer)), 201 if issue.status == "assigned" else 200
+
+
+@bp.get("/tags/next")
+def next_tag() -> Response:
+    """The tag the next issue would hand out for ``prefix`` (default prefix if absent)."""
+    tag = services.tags().preview_next(request.args.get("prefix"))
+    return jsonify(to_json(NextTagJson.of(tag)))
+
+
+@bp.put("/tags/sequence")
+@requires("admin")
+def set_sequence() -> Response:
+    """Move a prefix's sequence so that its next tag is ``next``."""
+    body = parse_body(json_body(), SequenceBody)
+    tag = services.tags().set_next(
+        body.prefix,
+        body.next,
+        force=body.force,
+        actor=services.actor(),
+        request_id=services.request_id(),
+    )
+    log.warning("sequence_set", prefix=tag.prefix, tag=str(tag), next=body.next, force=body.force)
+    return jsonify(to_json(SequenceSetJson(prefix=tag.prefix, next_tag=str(tag))))
+
+
+@bp.get("/tags/events")
+def events() -> Response:
+    """The tag event log, newest first."""
+    wanted = event_filter(request.args, services.settings().tag_formats)
+    found = services.tags().events(**wanted.as_kwargs())
+    return jsonify(to_json(TagEventListJson.of(found)))
+
+
+@bp.get("/tags/events.csv")
+def events_as_csv() -> Response:
+    """The whole filtered tag event log as a CSV download, streamed."""
+    wanted = event_filter(request.args, services.settings().tag_formats, with_limit=False)
+    rows = services.tags().events_csv(**wanted.without_limit())
+    response = Response(rows, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="tag-events.csv"'
+    return response

@@ -1,0 +1,210 @@
+"""Every environment variable of the service, written once: name, default, parser and help.
+
+``--help``, the README's configuration table (its test), the NixOS module (its test) and
+:class:`rtutils_web.settings.Settings` all read :data:`VARIABLES`. A variable's default is
+the text it stands for when unset; parsing that text gives the setting's default value, so
+``Settings()`` and ``Settings.from_env`` cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from attrs import frozen
+
+from rtutils_core.errors import ConfigError, InvalidInput
+from rtutils_core.secrets import Secret
+from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
+
+BACKENDS = ("rt", "demo")
+LOG_FORMATS = ("json", "console")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+QR_TARGETS = ("rt", "service")
+DEFAULT_WORKING_DIR = "/var/lib/request-tracker-utils"
+
+#: (variable name, its text) -> value; raises ConfigError naming the variable.
+Parser = Callable[[str, str], Any]
+
+
+def choice(*choices: str) -> Parser:
+    def parse(name: str, raw: str) -> str:
+        value = raw.upper() if choices[0].isupper() else raw.lower()
+        if value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+        return value
+
+    return parse
+
+
+def _shown(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _ranged(convert: Callable[[str], float], what: str, low: float, high: float) -> Parser:
+    def parse(name: str, raw: str) -> float:
+        try:
+            value = convert(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be {what}, not {raw!r}") from None
+        if not low <= value <= high:
+            raise ConfigError(
+                f"{name} must be between {_shown(low)} and {_shown(high)}, not {_shown(value)}"
+            )
+        return value
+
+    return parse
+
+
+def whole(low: int, high: int) -> Parser:
+    return _ranged(int, "a whole number", low, high)
+
+
+def number(low: float, high: float) -> Parser:
+    return _ranged(float, "a number", float(low), float(high))
+
+
+def url(example: str) -> Parser:
+    def parse(name: str, raw: str) -> str:
+        if not raw:
+            return ""
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"{name} must be an http(s) URL such as {example!r}, not {raw!r}")
+        return raw.rstrip("/")
+
+    return parse
+
+
+def text(_name: str, raw: str) -> str:
+    return raw
+
+
+def api_path(name: str, raw: str) -> str:
+    if not raw.startswith("/"):
+        raise ConfigError(f"{name} must start with '/', such as '/REST/2.0', not {raw!r}")
+    return raw.rstrip("/")
+
+
+def secret(name: str, raw: str) -> Secret:
+    if name == "RT_TOKEN" and any(c.isspace() for c in raw):
+        raise ConfigError("RT_TOKEN contains white space; check the secrets file")
+    return Secret(raw)
+
+
+def prefix(name: str, raw: str) -> str:
+    try:
+        return validate_prefix(raw)
+    except InvalidInput as exc:
+        raise ConfigError(f"{name}: {exc.message}") from None
+
+
+def prefixes(name: str, raw: str) -> tuple[str, ...]:
+    return tuple(prefix(name, p.strip()) for p in raw.split(",") if p.strip())
+
+
+def mapping(name: str, raw: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for item in filter(None, (p.strip() for p in raw.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigError(f"{name} entries must look like 'Key=value', not {item!r}")
+        result[key.strip()] = value.strip()
+    return result
+
+
+def absolute_path(name: str, raw: str) -> Path | None:
+    if not raw:
+        return None
+    if not Path(raw).is_absolute():
+        raise ConfigError(f"{name} must be an absolute path, not {raw!r}")
+    return Path(raw)
+
+
+@frozen
+class Variable:
+    """One environment variable."""
+
+    name: str
+    #: The text the variable stands for when unset or blank ("" for none).
+    default: str
+    parse: Parser
+    help: str
+    #: The NixOS module's option that sets it; secrets come from the secrets file instead.
+    option: str = ""
+    secret: bool = False
+    #: Set but blank means "nothing" (an empty mapping) rather than the default.
+    blank_is_empty: bool = False
+
+    @property
+    def shown_default(self) -> str:
+        """The default as the docs write it."""
+        return self.default or "(none)"
+
+    def read(self, raw: str | None) -> Any:
+        """The value of this variable's text (``None``: unset)."""
+        value = (raw or "").strip()
+        if raw is None or (not value and not self.blank_is_empty):
+            value = self.default
+        return self.parse(self.name, value)
+
+    @property
+    def default_value(self) -> Any:
+        return self.parse(self.name, self.default)
+
+
+_V = Variable
+#: Order is the order of ``--help`` and the README's table.
+VARIABLES: tuple[Variable, ...] = (
+    _V("RTUTILS_BACKEND", "rt", choice(*BACKENDS),
+       "Ticket backend: 'rt' (Request Tracker) or 'demo' (built-in data)", "backend"),
+    _V("RT_URL", "https://tickets.wc-12.com", url("https://tickets.wc-12.com"),
+       "Base URL of Request Tracker (no trailing path)", "rtUrl"),
+    _V("API_ENDPOINT", "/REST/2.0", api_path, "Path of RT's REST 2.0 API below RT_URL",
+       "apiEndpoint"),
+    _V("RT_TOKEN", "", secret, "RT auth token; secret, required for the 'rt' backend",
+       secret=True),
+    _V("RT_CONNECT_TIMEOUT", "5", number(0.1, 300), "Seconds to wait for a connection to RT",
+       "rtConnectTimeout"),
+    _V("RT_READ_TIMEOUT", "30", number(0.1, 600), "Seconds to wait for RT to answer",
+       "rtReadTimeout"),
+    _V("RT_CACHE_SECONDS", "300", number(0, 86400),
+       "How long catalog and custom-field metadata is cached", "rtCacheSeconds"),
+    _V("PREFIX", "W12-", prefix, "Prefix of new asset tags", "prefix"),
+    _V("TAG_DIGITS", "5", whole(MIN_DIGITS, MAX_DIGITS),
+       "Digits after the prefix (W12-00001 has 5)", "tagDigits"),
+    _V("EXTRA_PREFIXES", "", prefixes,
+       "More tag prefixes with their own sequences, comma-separated", "extraPrefixes"),
+    _V("PADDING", "4", number(0, 20), "Label padding in mm", "padding"),
+    _V("LABEL_WIDTH_MM", "100", number(10, 300), "Width of the default label template in mm",
+       "labelWidthMm"),
+    _V("LABEL_HEIGHT_MM", "62", number(10, 300), "Height of the default label template in mm",
+       "labelHeightMm"),
+    _V("ORGANISATION", "", text, "Optional organisation line printed on labels",
+       "organisation"),
+    _V("QR_TARGET", "rt", choice(*QR_TARGETS),
+       "QR code points to the RT asset page ('rt') or this service ('service')", "qrTarget"),
+    _V("PUBLIC_URL", "", url("https://rtutils.example.org"),
+       "Public base URL of this service; needed when QR_TARGET=service", "publicUrl"),
+    _V("TEMPLATE_BY_TYPE", "Charger=small,Power Adapter=small", mapping,
+       "Label template per asset Type custom field, 'Type=template,...'", "templateByType",
+       blank_is_empty=True),
+    _V("MAX_BATCH", "2000", whole(1, 100_000), "Most labels in one batch request", "maxBatch"),
+    _V("HOST", "127.0.0.1", text, "Address to listen on", "host"),
+    _V("PORT", "5000", whole(1, 65535), "Port to listen on", "port"),
+    _V("THREADS", "8", whole(1, 256), "Worker threads of the web server", "threads"),
+    _V("WORKING_DIR", DEFAULT_WORKING_DIR, absolute_path,
+       "State directory (tag database); the demo uses a fresh temporary one if unset",
+       "workingDirectory"),
+    _V("LOG_FORMAT", "json", choice(*LOG_FORMATS),
+       "'json' (one object per line) or 'console'; console on a terminal", "logFormat"),
+    _V("LOG_LEVEL", "INFO", choice(*LOG_LEVELS), "DEBUG, INFO, WARNING, ERROR or CRITICAL",
+       "logLevel"),
+    _V("SECRET_KEY", "", secret, "Session signing key; secret, required for the 'rt' backend",
+       secret=True),
+    _V("RTUTILS_API_TOKENS", "", secret, "API tokens 'name:role:token,...'; secret",
+       secret=True),
+)  # fmt: skip
+BY_NAME = {v.name: v for v in VARIABLES}
