@@ -64,6 +64,11 @@ let
     WORKING_DIR = cfg.workingDirectory;
     LOG_FORMAT = cfg.logFormat;
     LOG_LEVEL = cfg.logLevel;
+    JOBS_QUEUE = cfg.jobsQueue;
+    JOBS_WORKER = cfg.jobsWorker;
+    AUTOTAG_INTERVAL = number cfg.autotagInterval;
+    AUTOTAG_CATALOGS = concatStringsSep "," cfg.autotagCatalogs;
+    AUTOTAG_PRINTER = cfg.autotagPrinter;
   };
 
   # Shared by the web service and the one-shot tags-sync unit: same user, same
@@ -314,6 +319,42 @@ in
       default = "INFO";
       description = "Lowest level that is logged (`LOG_LEVEL`).";
     };
+
+    jobsQueue = mkOption {
+      type = types.enum [
+        "sqlite"
+        "redis"
+      ];
+      default = "sqlite";
+      description = "Queue of the background jobs (`JOBS_QUEUE`): `sqlite` in the working directory, or `redis` at `JOBS_REDIS_URL` from `secretsFile` when several instances run.";
+    };
+
+    jobsWorker = mkOption {
+      type = types.enum [
+        "inside"
+        "separate"
+      ];
+      default = "inside";
+      description = "Run background jobs inside the web service, or in their own unit `request-tracker-utils-worker` (`JOBS_WORKER`).";
+    };
+
+    autotagInterval = mkOption {
+      type = types.ints.between 0 86400;
+      default = 0;
+      description = "Seconds between automatic tag runs over `autotagCatalogs`; 0 is off (`AUTOTAG_INTERVAL`).";
+    };
+
+    autotagCatalogs = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      description = "RT catalogs whose assets without a tag get one automatically (`AUTOTAG_CATALOGS`).";
+    };
+
+    autotagPrinter = mkOption {
+      type = types.str;
+      default = "";
+      description = "Printer for the labels of automatically tagged assets; none if empty (`AUTOTAG_PRINTER`).";
+    };
   };
 
   config = mkIf cfg.enable {
@@ -341,6 +382,14 @@ in
       {
         assertion = !lib.any (lib.hasInfix ",") cfg.extraPrefixes;
         message = "services.requestTrackerUtils.extraPrefixes entries may not contain ','.";
+      }
+      {
+        assertion = cfg.autotagInterval == 0 || cfg.autotagCatalogs != [ ];
+        message = "services.requestTrackerUtils.autotagCatalogs must name the catalogs when autotagInterval is set.";
+      }
+      {
+        assertion = !lib.any (lib.hasInfix ",") cfg.autotagCatalogs;
+        message = "services.requestTrackerUtils.autotagCatalogs entries may not contain ','.";
       }
       {
         assertion = !lib.any hasSeparator (
@@ -373,6 +422,21 @@ in
       serviceConfig = serviceConfig // {
         Type = "exec";
         ExecStart = "${cfg.package}/bin/request-tracker-utils serve";
+        Restart = "on-failure";
+        RestartSec = "5s";
+      };
+    };
+
+    # Background jobs in their own process when jobsWorker = "separate".
+    systemd.services.request-tracker-utils-worker = mkIf (cfg.jobsWorker == "separate") {
+      description = "request-tracker-utils: background jobs";
+      wantedBy = [ "multi-user.target" ];
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      inherit environment;
+      serviceConfig = serviceConfig // {
+        Type = "exec";
+        ExecStart = "${cfg.package}/bin/request-tracker-utils worker";
         Restart = "on-failure";
         RestartSec = "5s";
       };

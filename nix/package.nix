@@ -17,6 +17,8 @@
   dependency-injector,
   waitress,
   flask-wtf,
+  huey,
+  redis,
 }:
 
 let
@@ -51,6 +53,8 @@ let
     dependencyInjector
     waitress
     flask-wtf
+    huey
+    redis
   ];
 in
 buildPythonApplication {

@@ -12,14 +12,20 @@ from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_core.errors import ConfigError
+from rtutils_core.jobs import JobStore, Schedule
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend
 from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services.autotag import KIND as AUTOTAG
+from rtutils_core.services.autotag import AutoTagService
+from rtutils_core.services.jobs import JobService
 from rtutils_web.settings import Settings
 
 
@@ -55,6 +61,23 @@ def _rt_backend(settings: Settings) -> AssetBackend:
     )
 
 
+def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
+    if settings.jobs_queue == "redis":
+        return HueyJobQueue(redis_huey(settings.jobs_redis_url.reveal()))
+    return HueyJobQueue(sqlite_huey(working_dir))
+
+
+def _job_service(
+    settings: Settings, store: JobStore, queue: HueyJobQueue, autotag: AutoTagService
+) -> JobService:
+    """The job service with every job kind, and the schedules the settings ask for."""
+    service = JobService(store, queue)
+    service.register(autotag.job_kind())
+    if settings.autotag_interval:
+        service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
+    return service
+
+
 class Container(containers.DeclarativeContainer):
     """Settings, the adapters and the services; nothing else."""
 
@@ -76,6 +99,12 @@ class Container(containers.DeclarativeContainer):
     tag_service = providers.Singleton(
         TagService, backend=backend, store=tag_store, formats=settings.provided.tag_formats
     )
+    job_store = providers.Singleton(SqliteJobStore.in_dir, working_dir)
+    job_queue = providers.Singleton(_job_queue, settings, working_dir)
+    autotag_service = providers.Singleton(
+        AutoTagService, tags=tag_service, catalogs=settings.provided.autotag_catalogs
+    )
+    job_service = providers.Singleton(_job_service, settings, job_store, job_queue, autotag_service)
     label_metrics = providers.Singleton(PdfLabelMetrics)
     label_renderer = providers.Singleton(PdfLabelRenderer)
     label_templates = providers.Singleton(
@@ -97,6 +126,7 @@ def build_container(settings: Settings | None = None) -> Container:
     container.working_dir()  # fail now, with the variable's name, not on the first request
     container.label_templates()  # a label layout that cannot fit stops start-up, too
     container.tag_store()  # opens (or creates) the tag database, so a bad one stops start-up
+    container.job_service()  # the job database and queue, likewise
     if container.settings().is_demo:
         # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
         container.tag_service().sync(actor="demo-start", request_id="startup")

@@ -123,6 +123,15 @@ def absolute_path(name: str, raw: str) -> Path | None:
     return Path(raw)
 
 
+def names(_name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of names (RT catalog names), blanks dropped."""
+    return tuple(n.strip() for n in raw.split(",") if n.strip())
+
+
+JOB_QUEUES = ("sqlite", "redis")
+JOB_WORKERS = ("inside", "separate")
+
+
 @frozen
 class Variable:
     """One environment variable."""
@@ -205,6 +214,26 @@ VARIABLES: tuple[Variable, ...] = (
     _V("SECRET_KEY", "", secret, "Session signing key; secret, required for the 'rt' backend",
        secret=True),
     _V("RTUTILS_API_TOKENS", "", secret, "API tokens 'name:role:token,...'; secret",
+       secret=True),
+    _V("JOBS_QUEUE", "sqlite", choice(*JOB_QUEUES),
+       "Job queue: 'sqlite' (in WORKING_DIR, one machine) or 'redis' (JOBS_REDIS_URL)",
+       "jobsQueue"),
+    _V("JOBS_REDIS_URL", "", secret,
+       "Redis URL of the job queue, redis://:password@host:6379/0; secret", secret=True),
+    _V("JOBS_WORKER", "inside", choice(*JOB_WORKERS),
+       "Run background jobs 'inside' the web service or in a 'separate' worker process",
+       "jobsWorker"),
+    _V("AUTOTAG_INTERVAL", "0", number(0, 86400),
+       "Seconds between automatic tag runs over AUTOTAG_CATALOGS; 0 is off",
+       "autotagInterval"),
+    _V("AUTOTAG_CATALOGS", "", names,
+       "RT catalogs whose untagged assets get tags automatically, comma-separated",
+       "autotagCatalogs"),
+    _V("AUTOTAG_PRINTER", "", text,
+       "Printer that gets the labels of automatically tagged assets; none if empty",
+       "autotagPrinter"),
+    _V("WEBHOOK_SECRET", "", secret,
+       "Secret of POST /webhook/asset-created (header or HMAC); the route is off without it",
        secret=True),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

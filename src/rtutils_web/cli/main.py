@@ -9,6 +9,12 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_web.cli.jobs import (
+    add_job_commands,
+    first_start,
+    run_worker_command,
+    start_inside_worker,
+)
 from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
 from rtutils_web.settings import VARIABLES, Settings
@@ -44,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="serve the web app and JSON API (the default)")
     commands.add_parser("check-config", help="validate the settings and the backend, then exit")
     add_tag_commands(commands)
+    add_job_commands(commands)
     return parser
 
 
@@ -102,6 +109,19 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 0
     if args.command == "tags":
         return run_tag_command(args, container.tag_service())
+    try:
+        first_start(container, log)
+    except RtutilsError as error:
+        log.error("startup_failed", error_code=error.code, error=error.message)
+        print(f"request-tracker-utils: cannot start: {error.message}", file=sys.stderr)
+        return 2
+    if args.command == "worker":
+        return run_worker_command(container, log)
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
         hand_out_demo_token(settings, container.working_dir(), log)
-    return serve(settings, app)
+    worker = start_inside_worker(container, log)
+    try:
+        return serve(settings, app)
+    finally:
+        if worker is not None:
+            worker.stop()
