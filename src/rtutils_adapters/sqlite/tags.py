@@ -10,14 +10,16 @@ committed reservation survive a power cut, not only a crash of the process.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rtutils_adapters.sqlite.database import SqliteDatabase
-from rtutils_core.errors import TagConflict
+from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
 from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
 from rtutils_core.tags import TagFormat
@@ -63,6 +65,10 @@ CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
 _EVENT_COLUMNS = "id, at, prefix, number, tag, state, asset_id, actor, request_id, detail"
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -87,17 +93,11 @@ class SqliteTagStore:
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         clock: Callable[[], datetime] = _now,
     ) -> None:
-        self.db = SqliteDatabase(
-            path,
-            _SCHEMA,
-            SCHEMA_VERSION,
-            busy_timeout=busy_timeout,
-            what="tag database",
-            integrity=lambda exc: TagConflict(f"the tag database refused a change: {exc}"),
-        )
-        self.path = self.db.path
+        self.path = Path(path)
         self.busy_timeout = busy_timeout
         self._clock = clock
+        self._local = threading.local()
+        self._create()
 
     @classmethod
     def in_dir(
@@ -106,13 +106,99 @@ class SqliteTagStore:
         """The store of a working directory (``WORKING_DIR``)."""
         return cls(Path(working_dir) / FILE_NAME, busy_timeout=busy_timeout)
 
+    # -- connections and transactions ----------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._unusable(exc) from None
+        db.execute("PRAGMA synchronous = FULL")
+        return db
+
+    def _db(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            # A connection inherited through fork() must not be used, nor closed: closing it
+            # could drop the parent's locks. Keep it referenced and open a fresh one.
+            local.inherited = getattr(local, "db", None)
+            local.db = self._connect()
+            local.pid = os.getpid()
+        db: sqlite3.Connection = local.db
+        return db
+
     def close(self) -> None:
         """Close this thread's connection (others close when their threads end)."""
-        self.db.close()
+        db = getattr(self._local, "db", None)
+        if db is not None and getattr(self._local, "pid", None) == os.getpid():
+            db.close()
+            del self._local.db, self._local.pid
 
-    def _transaction(self, mode: str = "IMMEDIATE") -> AbstractContextManager[sqlite3.Connection]:
+    def _unusable(self, exc: sqlite3.Error) -> BackendUnavailable:
+        if _is_busy(exc):
+            return BackendUnavailable(
+                f"the tag database {self.path} is busy: another writer held it for more than"
+                f" {self.busy_timeout:g} s; nothing was changed, try again"
+            )
+        return BackendUnavailable(f"the tag database {self.path} cannot be used: {exc}")
+
+    @contextmanager
+    def _transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
         """One transaction; IMMEDIATE takes the write lock first, DEFERRED is a snapshot read."""
-        return self.db.transaction(mode)
+        db = self._db()
+        try:
+            db.execute(f"BEGIN {mode}")
+        except sqlite3.OperationalError as exc:
+            raise self._unusable(exc) from None
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                # The schema caught something the code should have: refuse, change nothing.
+                raise TagConflict(f"the tag database refused a change: {exc}") from exc
+            if isinstance(exc, sqlite3.Error):
+                raise self._unusable(exc) from exc
+            raise
+
+    def _enable_wal(self, db: sqlite3.Connection) -> str:
+        """Switch the file to WAL and return the journal mode it is in now.
+
+        SQLite answers "locked" at once here instead of waiting (no busy handler for this
+        lock), which processes or threads opening a new file together hit; so wait here, up
+        to the same busy timeout.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                return str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise self._unusable(exc) from None
+            except sqlite3.Error as exc:
+                raise self._unusable(exc) from None
+            time.sleep(0.01)
+
+    def _create(self) -> None:
+        db = self._db()
+        mode = self._enable_wal(db)
+        if mode != "wal":
+            raise ConfigError(
+                f"the tag database {self.path} cannot use write-ahead logging (journal mode"
+                f" {mode!r}); WORKING_DIR must be on a local file system"
+            )
+        with self._transaction() as tx:
+            version = tx.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise ConfigError(
+                    f"the tag database {self.path} was written by a newer version (schema"
+                    f" {version}, this one knows {SCHEMA_VERSION}); refusing to touch it"
+                )
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                tx.execute(statement)
+            tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- helpers inside a transaction ----------------------------------------------------
 

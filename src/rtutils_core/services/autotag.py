@@ -137,7 +137,7 @@ def sync_if_empty(
     otherwise try those tags and skip them one by one. Returns the sync's reports, or
     nothing when the store has a history.
     """
-    if store.events(limit=1):
+    if store.events():
         return ()
     reports = tags.sync(actor="start-up", request_id=request_id)
     for report in reports:
