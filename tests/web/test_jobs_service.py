@@ -30,6 +30,16 @@ def service_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def start_cli(command: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rtutils_web.cli", command],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def get_json(url: str) -> dict:
     ask = urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKENS['operator']}"})
     with urllib.request.urlopen(ask, timeout=5) as answer:
@@ -41,13 +51,7 @@ def test_the_served_demo_tags_new_assets_automatically_with_its_inside_worker(tm
     env = service_env(
         tmp_path, PORT=str(port), AUTOTAG_INTERVAL="2", AUTOTAG_CATALOGS="Student Devices"
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rtutils_web.cli", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_cli("serve", env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -74,13 +78,7 @@ def test_the_served_demo_tags_new_assets_automatically_with_its_inside_worker(tm
 
 def test_the_worker_command_runs_until_sigterm(tmp_path):
     env = service_env(tmp_path, JOBS_WORKER="separate")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rtutils_web.cli", "worker"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_cli("worker", env)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
