@@ -113,5 +113,33 @@ class UntrustworthyResult(BackendError):
     code = "untrustworthy_result"
 
 
+class BatchTooLarge(InvalidInput):
+    """More labels (or other items) asked for at once than one batch may hold."""
+
+    code = "batch_too_large"
+
+
+class _Incomplete(RtutilsError):
+    """A strict batch that would leave something out; ``details`` lists what."""
+
+    code = "batch_incomplete"
+
+    def __init__(self, message: str, missing: tuple[str, ...], refused: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.refused = refused
+
+    def details(self) -> dict[str, list[str]]:
+        return {"missing": list(self.missing), "refused": list(self.refused)}
+
+
+class BatchMissing(_Incomplete, NotFound):
+    """A strict batch named tags or asset ids that do not exist."""
+
+
+class BatchRefused(_Incomplete, Conflict):
+    """A strict batch found every asset, but some cannot be printed yet (no tag)."""
+
+
 class JobNotFound(NotFound):
     code = "job_not_found"

@@ -22,6 +22,7 @@ from rtutils_core.assets import (
     TicketDraft,
     User,
 )
+from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.geometry import LabelLayout
 from rtutils_core.tags import TagFormat
 
@@ -181,16 +182,8 @@ class TagStore(Protocol):
         for another asset.
         """
 
-    def events(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int | None = 100,
-    ) -> Sequence[TagEvent]:
-        """Events, newest first; ``since``/``until`` are inclusive, ``limit=None`` is all."""
+    def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
+        """The events ``query`` asks for, newest first (see :class:`EventQuery`)."""
 
     def highest_issued(self, prefix: str) -> int:
         """The highest number ever reserved for ``prefix``, in any state (0 if none)."""

@@ -69,20 +69,6 @@ class TagFormat:
             )
         return AssetTag(self.prefix, number, self.digits)
 
-    def parse(self, text: str) -> AssetTag:
-        """Parse exactly this format, e.g. ``W12-00042``; anything else is :class:`InvalidTag`."""
-        cleaned = text.strip()
-        body = cleaned[len(self.prefix) :] if cleaned.startswith(self.prefix) else None
-        if body is None or len(body) != self.digits or not body.isascii() or not body.isdigit():
-            raise InvalidTag(
-                f"{text!r} is not a tag of the form {self.example!r}"
-                f" ({self.prefix!r} followed by {self.digits} digits)"
-            )
-        number = int(body)
-        if number == 0:
-            raise InvalidTag(f"{text!r} is not a tag: numbers start at {self.example!r}")
-        return AssetTag(self.prefix, number, self.digits)
-
     def sequence_tag(self, number: int) -> AssetTag:
         """The tag a sequence standing at ``number`` hands out.
 
@@ -96,27 +82,29 @@ class TagFormat:
             )
         return self.make(number)
 
-    def read_name(self, name: str) -> AssetTag | None:
-        """The tag an asset Name carries, in whatever width it was written, or ``None``.
+    # Three readings of a text, by strictness: ``parse`` (this width, raises), ``parse_lenient``
+    # (any width, raises) and ``read`` (any width, None for anything that is not a tag).
 
-        ``W12-1001`` (from an older tool) reads as number 1001 with 4 digits, so ``str()``
-        of the result is the Name as it stands. Whitespace around the Name (``"W12-00042 "``,
-        pasted into RT by hand) is not part of the tag: the label shows none, and a scan of it
-        must find the asset.
+    def parse(self, text: str) -> AssetTag:
+        """Strict: exactly this format, e.g. ``W12-00042``; else :class:`InvalidTag`.
+
+        Whitespace around the text (a scanner's line end) is not part of the tag.
         """
-        name = name.strip()
-        number = self.parse_loose(name)
-        if not number:
-            return None
-        return AssetTag(self.prefix, number, len(name) - len(self.prefix))
+        tag = self.read(text)
+        if tag is None or tag.digits != self.digits:
+            raise InvalidTag(
+                f"{text!r} is not a tag of the form {self.example!r}"
+                f" ({self.prefix!r} followed by {self.digits} digits)"
+            )
+        return tag
 
-    def parse_any_width(self, text: str) -> AssetTag:
-        """Parse a tag of this prefix in any width: ``W12-00042``, or the old tool's ``W12-1001``.
+    def parse_lenient(self, text: str) -> AssetTag:
+        """Lenient: a tag of this prefix in any width, ``W12-00042`` or the old ``W12-1001``.
 
         For finding tags that exist; new tags are always made in the configured width.
         Anything else is :class:`InvalidTag`, with a message showing the expected form.
         """
-        tag = self.read_name(text)
+        tag = self.read(text)
         if tag is None or tag.digits > MAX_DIGITS:
             raise InvalidTag(
                 f"{text!r} is not a tag of the form {self.example!r} ({self.prefix!r} followed"
@@ -124,24 +112,21 @@ class TagFormat:
             )
         return tag
 
-    def parse_loose(self, text: str) -> int | None:
-        """The number in any tag of this prefix, whatever its digit count (``W12-1001``).
+    def read(self, text: str) -> AssetTag | None:
+        """Lenient and never raising: the tag ``text`` is, in any width, or ``None``.
 
-        Used to find tags written by older tools; returns ``None`` for non-tags.
+        ``W12-1001`` (from an older tool) reads as number 1001 with 4 digits, so ``str()`` of
+        the result is the text as it stands. Whitespace around it (``"W12-00042 "``, pasted
+        into RT by hand) is not part of the tag: the label shows none, and a scan of it must
+        find the asset. For asset Names, which may be anything.
         """
-        if not text.startswith(self.prefix):
+        cleaned = text.strip()
+        if not cleaned.startswith(self.prefix):
             return None
-        body = text[len(self.prefix) :]
-        if not body or not body.isascii() or not body.isdigit():
+        body = cleaned[len(self.prefix) :]
+        if not body or not body.isascii() or not body.isdigit() or int(body) == 0:
             return None
-        return int(body)
-
-    def is_tag(self, text: str) -> bool:
-        try:
-            self.parse(text)
-        except InvalidTag:
-            return False
-        return True
+        return AssetTag(self.prefix, int(body), len(body))
 
 
 @frozen
@@ -166,12 +151,20 @@ class TagFormats:
         raise InvalidInput(f"tag prefix {prefix!r} is not configured; known prefixes: {known}")
 
     def parse(self, text: str) -> AssetTag:
-        """Parse a tag of any configured prefix, longest prefix first."""
+        """Strict: a tag of any configured prefix (longest first) in its configured width."""
         return self._format_of(text).parse(text)
 
-    def parse_any_width(self, text: str) -> AssetTag:
-        """Parse a tag of any configured prefix in any width (``W12-1001`` as well), to look up."""
-        return self._format_of(text).parse_any_width(text)
+    def parse_lenient(self, text: str) -> AssetTag:
+        """Lenient: a tag of any configured prefix in any width (``W12-1001`` too), to look up."""
+        return self._format_of(text).parse_lenient(text)
+
+    def read(self, text: str) -> AssetTag | None:
+        """Lenient and never raising: the tag of any configured prefix ``text`` is, or None."""
+        try:
+            fmt = self._format_of(text)
+        except InvalidTag:
+            return None
+        return fmt.read(text)
 
     def _format_of(self, text: str) -> TagFormat:
         cleaned = text.strip()

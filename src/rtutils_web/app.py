@@ -12,7 +12,7 @@ from rtutils_web.access import login
 from rtutils_web.access.auth import current_principal, install_auth
 from rtutils_web.access.tokens import TokenRegistry
 from rtutils_web.assets.schema import is_tag
-from rtutils_web.container import Container, build_container
+from rtutils_web.container import Container, build_container, check_start_up
 from rtutils_web.features import FEATURES
 from rtutils_web.http import probes
 from rtutils_web.http.errors import register_error_handlers
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     """
     if container is None:
         container = build_container(settings)
+    check_start_up(container)
     settings = container.settings()
     tokens = TokenRegistry.parse(settings.api_tokens.reveal())
     if not tokens:

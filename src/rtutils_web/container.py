@@ -21,11 +21,12 @@ from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_core.errors import ConfigError
 from rtutils_core.jobs import JobStore, Schedule
 from rtutils_core.labels import configured_templates
-from rtutils_core.ports import AssetBackend
+from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services import AssetService, LabelService, TagService
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
 from rtutils_core.services.jobs import JobService
+from rtutils_core.tags import TagFormats
 from rtutils_web.settings import Settings
 
 
@@ -78,39 +79,60 @@ def _job_service(
     return service
 
 
+def _tag_service(
+    backend: AssetBackend, store: TagStore, formats: TagFormats, is_demo: bool
+) -> TagService:
+    service = TagService(backend=backend, store=store, formats=formats)
+    if is_demo:
+        # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
+        service.sync(actor="demo-start", request_id="startup")
+    return service
+
+
 class Container(containers.DeclarativeContainer):
-    """Settings, the adapters and the services; nothing else."""
+    """Settings, the adapters and the services; nothing else.
+
+    Nothing is created until it is first asked for, so overriding a provider before that
+    (``container.backend.override(providers.Object(other))``) is all a test or a library
+    user needs. Every object is created once per container, safely across threads.
+    """
 
     settings = providers.Dependency(instance_of=Settings)
 
-    working_dir = providers.Singleton(_working_dir, settings)
+    working_dir = providers.ThreadSafeSingleton(_working_dir, settings)
 
     backend = providers.Selector(
         settings.provided.backend,
-        demo=providers.Singleton(load_demo_backend, settings.provided.rt_url),
-        rt=providers.Singleton(_rt_backend, settings),
+        demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url),
+        rt=providers.ThreadSafeSingleton(_rt_backend, settings),
     )
 
-    tag_store = providers.Singleton(SqliteTagStore.in_dir, working_dir)
+    tag_store = providers.ThreadSafeSingleton(SqliteTagStore.in_dir, working_dir)
 
-    asset_service = providers.Singleton(
+    asset_service = providers.ThreadSafeSingleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats
     )
-    tag_service = providers.Singleton(
-        TagService, backend=backend, store=tag_store, formats=settings.provided.tag_formats
+    tag_service = providers.ThreadSafeSingleton(
+        _tag_service,
+        backend=backend,
+        store=tag_store,
+        formats=settings.provided.tag_formats,
+        is_demo=settings.provided.is_demo,
     )
-    job_store = providers.Singleton(SqliteJobStore.in_dir, working_dir)
-    job_queue = providers.Singleton(_job_queue, settings, working_dir)
-    autotag_service = providers.Singleton(
+    job_store = providers.ThreadSafeSingleton(SqliteJobStore.in_dir, working_dir)
+    job_queue = providers.ThreadSafeSingleton(_job_queue, settings, working_dir)
+    autotag_service = providers.ThreadSafeSingleton(
         AutoTagService, tags=tag_service, catalogs=settings.provided.autotag_catalogs
     )
-    job_service = providers.Singleton(_job_service, settings, job_store, job_queue, autotag_service)
-    label_metrics = providers.Singleton(PdfLabelMetrics)
-    label_renderer = providers.Singleton(PdfLabelRenderer)
-    label_templates = providers.Singleton(
+    job_service = providers.ThreadSafeSingleton(
+        _job_service, settings, job_store, job_queue, autotag_service
+    )
+    label_metrics = providers.ThreadSafeSingleton(PdfLabelMetrics)
+    label_renderer = providers.ThreadSafeSingleton(PdfLabelRenderer)
+    label_templates = providers.ThreadSafeSingleton(
         configured_templates, settings.provided.label_options, label_metrics
     )
-    label_service = providers.Singleton(
+    label_service = providers.ThreadSafeSingleton(
         LabelService.from_options,
         options=settings.provided.label_options,
         backend=backend,
@@ -121,13 +143,18 @@ class Container(containers.DeclarativeContainer):
 
 
 def build_container(settings: Settings | None = None) -> Container:
-    """Wire every adapter and service for ``settings`` (default: from the environment)."""
-    container = Container(settings=settings or Settings.from_env())
-    container.working_dir()  # fail now, with the variable's name, not on the first request
-    container.label_templates()  # a label layout that cannot fit stops start-up, too
-    container.tag_store()  # opens (or creates) the tag database, so a bad one stops start-up
-    container.job_service()  # the job database and queue, likewise
-    if container.settings().is_demo:
-        # The demo data carries W12-00001..W12-00016 already; start the sequence above them.
-        container.tag_service().sync(actor="demo-start", request_id="startup")
-    return container
+    """Wire every adapter and service for ``settings`` (default: from the environment).
+
+    Creates nothing yet: see :class:`Container`. A server calls :func:`check_start_up` next.
+    """
+    return Container(settings=settings or Settings.from_env())
+
+
+def check_start_up(container: Container) -> None:
+    """Create what must work before the first request, so that a bad setting stops start-up
+    with the variable's name: the state directory, the label templates (a layout that cannot
+    fit), the tag database."""
+    container.working_dir()
+    container.label_templates()
+    container.tag_store()
+    container.job_service()  # the job database and queue

@@ -24,6 +24,7 @@ from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
+from rtutils_core.event_query import EventQuery
 from rtutils_core.ports import AssetBackend
 from rtutils_core.services import AssetService
 from rtutils_core.services.tags import TagService
@@ -133,7 +134,7 @@ def test_concurrent_clients_give_every_asset_one_unique_logged_tag(world):
     assert len(told) == CLIENTS * ASSETS
     assert all(tag == names[asset_id] for asset_id, tag in told)
 
-    log = SqliteTagStore(world.store_path).events(limit=None)
+    log = SqliteTagStore(world.store_path).events(EventQuery(limit=None))
     assigned = {e.asset_id: e.tag for e in log if e.state == "assigned"}
     assert assigned == names
     assert Counter(e.state for e in log) == {
@@ -159,7 +160,7 @@ def test_a_tag_typed_with_stray_whitespace_is_kept_skipped_and_found(world):
     assert (str(kept.tag), kept.status) == (str(fmt.make(1)), "already-tagged")
     assert world.backend.get_asset(sloppy).name == f"{fmt.make(1)} "
     assert str(issued.tag) == str(fmt.make(2))  # never a second asset reading as fmt.make(1)
-    assert [e.state for e in reversed(tags.events(tag=str(fmt.make(1))))] == [
+    assert [e.state for e in reversed(tags.events(EventQuery(tag=str(fmt.make(1)))))] == [
         "reserved",
         "skipped",
     ]

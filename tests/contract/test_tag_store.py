@@ -13,6 +13,7 @@ from tests.conftest import SteppingClock
 from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.errors import BackendUnavailable, ConfigError, InvalidInput, TagConflict
+from rtutils_core.event_query import EventQuery
 from rtutils_core.ports import Reservation, TagStore
 from rtutils_core.tags import TagFormat
 
@@ -85,7 +86,7 @@ def test_a_failure_is_logged_and_the_number_stays_with_its_asset(store):
     assert store.record(held, "failed", actor="desk", request_id="req-1", detail="RT down")
     assert reserve(store, 8).number == 2  # another asset never gets it
     assert reserve(store, 7).number == held.number
-    failed = store.events(tag=held.tag)[0]
+    failed = store.events(EventQuery(tag=held.tag))[0]
     assert (failed.state, failed.detail, failed.asset_id) == ("failed", "RT down", 7)
 
 
@@ -141,11 +142,11 @@ def test_a_used_up_sequence_refuses_and_changes_nothing(store):
     one_digit = TagFormat("T-", 1)
     store.set_next(one_digit, 9, force=False, **WHO)
     reserve(store, 1, one_digit)
-    events = len(store.events(limit=None))
+    events = len(store.events(EventQuery(limit=None)))
     with pytest.raises(TagConflict, match="used up"):
         reserve(store, 2, one_digit)
     assert store.peek_next("T-") == 10
-    assert len(store.events(limit=None)) == events
+    assert len(store.events(EventQuery(limit=None))) == events
 
 
 def test_set_next_refuses_at_or_below_the_highest_issued_unless_forced(store):
@@ -215,14 +216,14 @@ def test_events_are_newest_first_in_utc_and_filter_by_tag_asset_and_time(make_st
     everything = store.events()
     assert [e.id for e in everything] == sorted((e.id for e in everything), reverse=True)
     assert all(e.at.utcoffset() == timedelta(0) for e in everything)
-    assert [e.state for e in store.events(tag="W12-00001")] == ["assigned", "reserved"]
-    assert [e.state for e in store.events(asset_id=2)] == ["failed", "reserved"]
+    assert [e.state for e in store.events(EventQuery(tag="W12-00001"))] == ["assigned", "reserved"]
+    assert [e.state for e in store.events(EventQuery(asset_id=2))] == ["failed", "reserved"]
     since = datetime(2025, 3, 1, 8, 2, tzinfo=UTC)
     until = datetime(2025, 3, 1, 8, 3, tzinfo=UTC)
-    assert [e.at.minute for e in store.events(since=since, until=until)] == [3, 2]
-    assert [e.at.minute for e in store.events(since=since, asset_id=1)] == [3]
-    assert len(store.events(limit=3)) == 3
-    assert len(store.events(limit=None)) == 4
+    assert [e.at.minute for e in store.events(EventQuery(since=since, until=until))] == [3, 2]
+    assert [e.at.minute for e in store.events(EventQuery(since=since, asset_id=1))] == [3]
+    assert len(store.events(EventQuery(limit=3))) == 3
+    assert len(store.events(EventQuery(limit=None))) == 4
 
 
 def test_threads_sharing_a_store_never_get_the_same_number(store):

@@ -26,6 +26,7 @@ from tests.rt_harness import STUDENT_DEVICES, RTServer, unique_name
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft
+from rtutils_core.event_query import EventQuery
 
 pytestmark = pytest.mark.slow
 
@@ -114,7 +115,7 @@ def test_eight_processes_issue_400_distinct_consecutive_tags(tmp_path):
     numbers = sorted(int(name.removeprefix("W12-")) for name in names.values())
     assert numbers == [n for n in range(1, total + 2) if n != 100]  # distinct, consecutive
 
-    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(limit=None)
+    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(EventQuery(limit=None))
     assert Counter(e.state for e in log) == {"reserved": total + 1, "assigned": total, "skipped": 1}
     by_number = {e.number: e.state for e in log if e.state in ("assigned", "skipped")}
     assert sorted(by_number) == list(range(1, total + 2))  # the only gap is a logged skip
@@ -194,9 +195,9 @@ def test_a_process_killed_mid_issue_leaves_the_tag_to_its_asset(request, tmp_pat
 
     assert (retry["tag"], retry["status"]) == (tag1, "assigned")
     assert backend.names() == {first: tag1, second: tag2}
-    story = [(e.state, e.request_id) for e in reversed(store.events(asset_id=first))]
+    story = [(e.state, e.request_id) for e in reversed(store.events(EventQuery(asset_id=first)))]
     assert story == [("reserved", "req-killed"), ("assigned", "req-retry")]
-    detail = store.events(asset_id=first)[0].detail
+    detail = store.events(EventQuery(asset_id=first))[0].detail
     assert ("earlier write went through" if written else "request req-killed finished") in detail
     assert store.peek_next(backend.prefix) == 3
 
@@ -217,5 +218,5 @@ def test_processes_racing_for_the_same_assets_give_each_one_tag(tmp_path):
     names = backend.names()
     assert sorted(int(name.removeprefix("W12-")) for name in names.values()) == assets
     assert all(a["tag"] == names[a["asset_id"]] for a in answers)  # every racer was told so
-    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(limit=None)
+    log = SqliteTagStore(tmp_path / "tags.sqlite3").events(EventQuery(limit=None))
     assert Counter(e.state for e in log) == {"reserved": 30, "assigned": 30}

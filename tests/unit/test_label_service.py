@@ -9,7 +9,16 @@ from tests.label_fakes import FakeLabelMetrics, RecordingRenderer
 
 from rtutils_adapters.memory import MemoryBackend, load_demo_backend
 from rtutils_core.assets import AssetDraft, AssetQuery
-from rtutils_core.errors import ConfigError, InvalidInput, LayoutError, UntrustworthyResult
+from rtutils_core.batches import BatchPlan
+from rtutils_core.errors import (
+    BatchMissing,
+    BatchRefused,
+    BatchTooLarge,
+    ConfigError,
+    InvalidInput,
+    LayoutError,
+    UntrustworthyResult,
+)
 from rtutils_core.labels import load_templates
 from rtutils_core.services.labels import BatchSelection, LabelService, tag_queries
 from rtutils_web.settings import Settings
@@ -193,11 +202,38 @@ def test_a_search_selects_the_batch(service):
     assert all(a.name.startswith("W12-") for a in plan.assets)
 
 
-def test_the_batch_limit_is_enforced_with_a_clear_error(service):
-    with pytest.raises(InvalidInput, match="3 labels asked for; one batch prints at most 2"):
+def test_the_batch_limit_is_enforced_with_one_error_before_any_work(service):
+    with pytest.raises(BatchTooLarge, match="3 labels asked for; one batch prints at most 2"):
         service.plan_batch(BatchSelection(tags=["W12-00001", "W12-00002", "W12-00003"]), 2)
-    with pytest.raises(InvalidInput, match="the search matches more than 5 assets"):
+    # A search is counted first, so too many matches are refused the same way.
+    with pytest.raises(BatchTooLarge, match="26 labels asked for; one batch prints at most 5"):
         service.plan_batch(BatchSelection(query=AssetQuery()), 5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "exactly one of"),
+        ({"tags": ["W12-00001"], "asset_ids": [1]}, "exactly one of"),
+        ({"tags": []}, "'tags' is empty"),
+        ({"asset_ids": []}, "'asset_ids' is empty"),
+    ],
+)
+def test_a_selection_is_built_from_exactly_one_non_empty_selector(kwargs, message):
+    with pytest.raises(InvalidInput, match=message):
+        BatchSelection.of(**kwargs)
+
+
+def test_a_strict_plan_names_what_it_would_leave_out():
+    plan = BatchPlan([], missing=["W12-09999"], refused=["asset 16 (cart): no tag"])
+    with pytest.raises(BatchMissing) as missing:
+        plan.require_complete(allow_missing=False)
+    assert missing.value.details() == {
+        "missing": ["W12-09999"],
+        "refused": ["asset 16 (cart): no tag"],
+    }
+    with pytest.raises(BatchRefused):
+        BatchPlan([], refused=["asset 16 (cart): no tag"]).require_complete(allow_missing=True)
 
 
 @pytest.mark.parametrize(

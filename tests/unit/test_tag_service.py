@@ -25,6 +25,7 @@ from rtutils_core.errors import (
     TagNotFound,
     UntrustworthyResult,
 )
+from rtutils_core.event_query import EventQuery
 from rtutils_core.services.tags import MAX_SKIPS, TagService
 from rtutils_core.tags import TagFormat, TagFormats
 
@@ -86,7 +87,10 @@ def tags(backend, store) -> TagService:
 
 def states(store, **filters) -> list[tuple[str, str, int | None]]:
     """The event log oldest first, as (state, tag, asset)."""
-    return [(e.state, e.tag, e.asset_id) for e in reversed(store.events(limit=None, **filters))]
+    return [
+        (e.state, e.tag, e.asset_id)
+        for e in reversed(store.events(EventQuery(limit=None, **filters)))
+    ]
 
 
 # -- preview and issue ---------------------------------------------------------------------
@@ -220,7 +224,7 @@ def test_a_number_the_backend_carries_already_is_skipped_and_logged(tags, store,
 
     assert str(issued.tag) == "W12-00003"
     assert backend.get_asset(5).name == "W12-00002"  # never a duplicate in the backend
-    skipped = store.events(tag="W12-00002")[0]
+    skipped = store.events(EventQuery(tag="W12-00002"))[0]
     assert (skipped.state, skipped.asset_id) == ("skipped", 2)
     assert "asset 5 carries W12-00002" in skipped.detail
     assert str(tags.preview_next()) == "W12-00004"
@@ -238,7 +242,9 @@ def test_a_sequence_far_behind_the_backend_asks_for_a_sync(tags, store, backend)
         backend.add_asset(AssetDraft(name=f"W12-{number:05d}", catalog="Devices"))
     with pytest.raises(TagConflict, match="tags sync"):
         tags.issue_tag(1)
-    assert len([e for e in store.events(limit=None) if e.state == "skipped"]) == MAX_SKIPS
+    assert (
+        len([e for e in store.events(EventQuery(limit=None)) if e.state == "skipped"]) == MAX_SKIPS
+    )
     assert backend.get_asset(1).name == "Cart 1"
     tags.sync()
     assert str(tags.issue_tag(1).tag) == f"W12-{MAX_SKIPS + 1:05d}"
@@ -280,7 +286,7 @@ def test_a_failed_write_keeps_the_tag_for_that_asset_only(tags, store, backend, 
     retry = tags.issue_tag(1, request_id="req-2")
     assert (str(retry.tag), retry.status) == ("W12-00001", "assigned")
     assert backend.get_asset(1).name == "W12-00001"
-    assigned = store.events(tag="W12-00001")[0]
+    assigned = store.events(EventQuery(tag="W12-00001"))[0]
     assert (assigned.state, assigned.request_id) == ("assigned", "req-2")
     assert "reservation of request req-1 finished" in assigned.detail
     assert states(store, tag="W12-00001") == [
@@ -483,21 +489,21 @@ def test_sync_raises_the_floor_above_old_tags_of_any_width(tags, store, backend)
     assert (w12.other_widths, w12.out_of_range) == (2, ("W12-1234567",))
     assert (reports["TEST-"].highest_tag, reports["TEST-"].next_after) == ("TEST-00009", 10)
     assert str(tags.preview_next()) == str(tags.issue_tag(1).tag) == "W12-01002"
-    raised = [e for e in store.events(limit=None) if e.state == "floor-raised"]
+    raised = [e for e in store.events(EventQuery(limit=None)) if e.state == "floor-raised"]
     assert {e.prefix for e in raised} == {"W12-", "TEST-"}
     assert all(e.actor == "cli:root" and e.request_id == "sync-1" for e in raised)
 
 
 def test_sync_never_lowers_a_sequence_and_logs_only_moves(tags, store, backend):
     tags.set_next(None, 500)
-    events = len(store.events(limit=None))
+    events = len(store.events(EventQuery(limit=None)))
     backend.rename_directly(1, "W12-00010")
 
     (w12, test) = tags.sync()
 
     assert (w12.next_before, w12.next_after) == (500, 500)
     assert (test.tags_found, test.next_after) == (0, 1)
-    assert len(store.events(limit=None)) == events
+    assert len(store.events(EventQuery(limit=None))) == events
     assert str(tags.preview_next()) == "W12-00500"
 
 
@@ -510,13 +516,15 @@ def test_events_filter_by_tag_asset_and_time(backend):
     for asset_id in (1, 2, 3):
         tags.issue_tag(asset_id)  # events at 08:01 .. 08:06
 
-    assert [e.state for e in tags.events(tag="W12-00002")] == ["assigned", "reserved"]
-    assert {e.tag for e in tags.events(asset_id=3)} == {"W12-00003"}
-    window = tags.events(since=datetime(2025, 3, 1, 8, 2), until=datetime(2025, 3, 1, 8, 3))
+    assert [e.state for e in tags.events(EventQuery(tag="W12-00002"))] == ["assigned", "reserved"]
+    assert {e.tag for e in tags.events(EventQuery(asset_id=3))} == {"W12-00003"}
+    window = tags.events(
+        EventQuery(since=datetime(2025, 3, 1, 8, 2), until=datetime(2025, 3, 1, 8, 3))
+    )
     assert [e.at.minute for e in window] == [3, 2]  # naive times are read as UTC
-    assert len(tags.events(limit=2)) == 2
+    assert len(tags.events(EventQuery(limit=2))) == 2
     with pytest.raises(InvalidInput, match="limit"):
-        tags.events(limit=0)
+        tags.events(EventQuery(limit=0))
 
 
 def test_events_export_as_csv_a_spreadsheet_cannot_run(tags, backend):
@@ -535,7 +543,7 @@ def test_events_export_as_csv_a_spreadsheet_cannot_run(tags, backend):
     assert rows[0]["actor"] == "'@admin"
     assert rows[0]["detail"].startswith("Name was '=HYPERLINK")  # not a formula: starts 'Name'
     assert datetime.fromisoformat(rows[0]["at"]).utcoffset() == timedelta(0)
-    only_one = list(csv.DictReader(io.StringIO("".join(tags.events_csv(asset_id=1)))))
+    only_one = list(csv.DictReader(io.StringIO("".join(tags.events_csv(EventQuery(asset_id=1))))))
     assert {r["asset_id"] for r in only_one} == {"1"}
 
 

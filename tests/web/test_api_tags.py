@@ -101,7 +101,6 @@ class FlakyBackend:
 def test_rt_down_while_issuing_is_503_and_the_retry_gets_the_same_tag(web_settings):
     container = build_container(web_settings)
     container.backend.override(providers.Object(FlakyBackend()))
-    container.tag_service.reset()
     client = create_app(container=container).test_client()
     failed = issue(client)
     assert failed.status_code == 503 and error_code(failed) == "backend_unavailable"

@@ -10,6 +10,7 @@ import threading
 import pytest
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, bearer
 
+from rtutils_core.event_query import EventQuery
 from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
 
@@ -76,7 +77,7 @@ def test_five_posts_at_once_give_one_tag_and_five_answers_naming_it(hooked):
     assert [a.status_code for a in answers] == [200] * 5
     assert {a.get_json()["asset_tag"] for a in answers} == {"W12-00017"}
     tags = hooked.extensions["rtutils"].tag_service()
-    assert [e.state for e in tags.events(asset_id=17)].count("assigned") == 1
+    assert [e.state for e in tags.events(EventQuery(asset_id=17))].count("assigned") == 1
 
 
 def test_a_wrong_or_missing_secret_is_401_and_changes_nothing(hooked):
@@ -85,7 +86,7 @@ def test_a_wrong_or_missing_secret_is_401_and_changes_nothing(hooked):
         answer = post(client, {"asset_id": 16}, headers)
         assert answer.status_code == 401
         assert answer.get_json()["error"]["code"] == "unauthorized"
-    assert hooked.extensions["rtutils"].tag_service().events(asset_id=16) == []
+    assert hooked.extensions["rtutils"].tag_service().events(EventQuery(asset_id=16)) == []
 
 
 def test_an_unknown_asset_is_a_404_json_error_and_bad_bodies_are_400(hooked):

@@ -19,50 +19,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
+
+from rtutils_adapters.sqlite.schema import EVENT_COLUMNS, SCHEMA, event_of
 from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
-from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEvent, TagEventState
-from rtutils_core.sequences import LIVE, OPEN, check_set_next, describe_move, needs_record
-from rtutils_core.tags import TagFormat
+from rtutils_core.event_query import NEWEST, EventQuery
+from rtutils_core.ports import Outcome, Reservation, TagEvent
+from rtutils_core.sequences import LIVE, OPEN
+from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
 
 FILE_NAME = "tags.sqlite3"
 SCHEMA_VERSION = 1
 DEFAULT_BUSY_TIMEOUT = 10.0
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sequences (
-    prefix      TEXT PRIMARY KEY,
-    next_number INTEGER NOT NULL CHECK (next_number >= 1)
-);
-CREATE TABLE IF NOT EXISTS tags (
-    prefix      TEXT NOT NULL,
-    number      INTEGER NOT NULL CHECK (number >= 1),
-    tag         TEXT NOT NULL UNIQUE,
-    asset_id    INTEGER NOT NULL,
-    state       TEXT NOT NULL CHECK (state IN ('reserved', 'assigned', 'skipped', 'voided')),
-    reserved_by TEXT NOT NULL,
-    PRIMARY KEY (prefix, number)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS tags_one_live_per_asset
-    ON tags (prefix, asset_id) WHERE state IN ('reserved', 'assigned');
-CREATE TABLE IF NOT EXISTS events (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    at         TEXT NOT NULL,
-    prefix     TEXT NOT NULL,
-    number     INTEGER NOT NULL,
-    tag        TEXT NOT NULL,
-    state      TEXT NOT NULL,
-    asset_id   INTEGER,
-    actor      TEXT NOT NULL,
-    request_id TEXT NOT NULL,
-    detail     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_tag ON events (tag);
-CREATE INDEX IF NOT EXISTS events_by_asset ON events (asset_id);
-CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
-"""
-
-
-_EVENT_COLUMNS = "id, at, prefix, number, tag, state, asset_id, actor, request_id, detail"
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -78,7 +46,7 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-class SqliteTagStore:
+class SqliteTagStore(TagLedger):
     """Tag sequences and the event log in one SQLite file; share it between processes freely.
 
     Each thread gets its own connection (a connection is never used across threads or
@@ -143,7 +111,7 @@ class SqliteTagStore:
         return BackendUnavailable(f"the tag database {self.path} cannot be used: {exc}")
 
     @contextmanager
-    def _transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+    def _sql(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
         """One transaction; IMMEDIATE takes the write lock first, DEFERRED is a snapshot read."""
         db = self._db()
         try:
@@ -189,71 +157,70 @@ class SqliteTagStore:
                 f"the tag database {self.path} cannot use write-ahead logging (journal mode"
                 f" {mode!r}); WORKING_DIR must be on a local file system"
             )
-        with self._transaction() as tx:
+        with self._sql() as tx:
             version = tx.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise ConfigError(
                     f"the tag database {self.path} was written by a newer version (schema"
                     f" {version}, this one knows {SCHEMA_VERSION}); refusing to touch it"
                 )
-            for statement in filter(str.strip, _SCHEMA.split(";")):
+            for statement in filter(str.strip, SCHEMA.split(";")):
                 tx.execute(statement)
             tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    # -- helpers inside a transaction ----------------------------------------------------
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
+        with self._sql("IMMEDIATE" if write else "DEFERRED") as tx:
+            yield _SqliteTransaction(tx, self._clock)
 
-    def _log(
-        self,
-        tx: sqlite3.Connection,
-        state: TagEventState,
-        prefix: str,
-        number: int,
-        *,
-        tag: str,
-        asset_id: int | None,
-        actor: str,
-        request_id: str,
-        detail: str = "",
-    ) -> None:
-        tx.execute(
-            "INSERT INTO events (at, prefix, number, tag, state, asset_id, actor, request_id,"
-            " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                _stamp(self._clock()),
-                prefix,
-                number,
-                tag,
-                state,
-                asset_id,
-                actor,
-                request_id,
-                detail,
-            ),
-        )
+    # -- reading the log -------------------------------------------------------------------
 
-    @staticmethod
-    def _stored_next(tx: sqlite3.Connection, prefix: str) -> int:
-        row = tx.execute("SELECT next_number FROM sequences WHERE prefix = ?", (prefix,)).fetchone()
+    def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
+        conditions: list[str] = []
+        params: list[object] = []
+        for column, op, value in (
+            ("tag", "=", query.tag),
+            ("asset_id", "=", query.asset_id),
+            ("at", ">=", _stamp(query.since) if query.since else None),
+            ("at", "<=", _stamp(query.until) if query.until else None),
+        ):
+            if value is not None:
+                conditions.append(f"{column} {op} ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        params.append(-1 if query.limit is None else query.limit)
+        with self._sql("DEFERRED") as tx:
+            # Only fixed column names are pasted in; every value is a parameter.
+            sql = f"SELECT {EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+            rows = tx.execute(sql, params).fetchall()
+        return [event_of(row) for row in rows]
+
+
+class _SqliteTransaction:
+    """The reads and writes of one transaction, for the core's rules (TagLedger)."""
+
+    def __init__(self, tx: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
+        self.tx = tx
+        self.clock = clock
+
+    def stored_next(self, prefix: str) -> int:
+        sql = "SELECT next_number FROM sequences WHERE prefix = ?"
+        row = self.tx.execute(sql, (prefix,)).fetchone()
         return int(row[0]) if row else 1
 
-    @staticmethod
-    def _free_from(tx: sqlite3.Connection, prefix: str, number: int) -> int:
-        taken = "SELECT 1 FROM tags WHERE prefix = ? AND number = ?"
-        while tx.execute(taken, (prefix, number)).fetchone():
-            number += 1
-        return number
-
-    @staticmethod
-    def _store_next(tx: sqlite3.Connection, prefix: str, number: int) -> None:
-        tx.execute(
+    def store_next(self, prefix: str, number: int) -> None:
+        self.tx.execute(
             "INSERT INTO sequences (prefix, next_number) VALUES (?, ?)"
             " ON CONFLICT (prefix) DO UPDATE SET next_number = excluded.next_number",
             (prefix, number),
         )
 
-    @staticmethod
-    def _held(tx: sqlite3.Connection, prefix: str, asset_id: int) -> Reservation | None:
-        row = tx.execute(
+    def is_taken(self, prefix: str, number: int) -> bool:
+        sql = "SELECT 1 FROM tags WHERE prefix = ? AND number = ?"
+        return self.tx.execute(sql, (prefix, number)).fetchone() is not None
+
+    def held(self, prefix: str, asset_id: int) -> Reservation | None:
+        row = self.tx.execute(
             "SELECT number, tag, reserved_by, state FROM tags"
             " WHERE prefix = ? AND asset_id = ? AND state IN (?, ?)",
             (prefix, asset_id, *LIVE),
@@ -263,177 +230,32 @@ class SqliteTagStore:
         number, tag, reserved_by, state = row
         return Reservation(prefix, number, tag, asset_id, False, reserved_by, state)
 
-    # -- the TagStore port ---------------------------------------------------------------
+    def holder(self, prefix: str, number: int) -> tuple[str | None, int | None]:
+        sql = "SELECT state, asset_id FROM tags WHERE prefix = ? AND number = ?"
+        row = self.tx.execute(sql, (prefix, number)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
 
-    def peek_next(self, prefix: str, after: int = 0) -> int:
-        with self._transaction("DEFERRED") as tx:
-            return self._free_from(tx, prefix, max(self._stored_next(tx, prefix), after + 1))
-
-    def reservation_for(self, prefix: str, asset_id: int) -> Reservation | None:
-        with self._transaction("DEFERRED") as tx:
-            return self._held(tx, prefix, asset_id)
-
-    def reserve(self, fmt: TagFormat, asset_id: int, *, actor: str, request_id: str) -> Reservation:
-        with self._transaction() as tx:
-            held = self._held(tx, fmt.prefix, asset_id)
-            if held is not None:
-                return held
-            number = self._stored_next(tx, fmt.prefix)
-            tag = str(fmt.sequence_tag(number))
-            tx.execute(
-                "INSERT INTO tags (prefix, number, tag, asset_id, state, reserved_by)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (fmt.prefix, number, tag, asset_id, OPEN, request_id),
-            )
-            self._store_next(tx, fmt.prefix, self._free_from(tx, fmt.prefix, number + 1))
-            self._log(
-                tx,
-                "reserved",
-                fmt.prefix,
-                number,
-                tag=tag,
-                asset_id=asset_id,
-                actor=actor,
-                request_id=request_id,
-            )
-            return Reservation(fmt.prefix, number, tag, asset_id, reserved_by=request_id)
-
-    def record(
-        self,
-        reservation: Reservation,
-        state: Outcome,
-        *,
-        actor: str,
-        request_id: str,
-        detail: str = "",
-    ) -> bool:
+    def add(self, reservation: Reservation) -> None:
         res = reservation
-        with self._transaction() as tx:
-            where = (res.prefix, res.number)
-            row = tx.execute(
-                "SELECT state, asset_id FROM tags WHERE prefix = ? AND number = ?", where
-            ).fetchone()
-            now = (row[0], row[1]) if row else (None, None)
-            if not needs_record(res, *now, outcome=state):
-                return False
-            if state != "failed":
-                tx.execute(
-                    "UPDATE tags SET state = ? WHERE prefix = ? AND number = ?", (state, *where)
-                )
-            self._log(
-                tx,
-                state,
-                res.prefix,
-                res.number,
-                tag=res.tag,
-                asset_id=res.asset_id,
-                actor=actor,
-                request_id=request_id,
-                detail=detail,
-            )
-            return True
-
-    def events(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int | None = 100,
-    ) -> Sequence[TagEvent]:
-        conditions: list[str] = []
-        params: list[object] = []
-        for column, op, value in (
-            ("tag", "=", tag),
-            ("asset_id", "=", asset_id),
-            ("at", ">=", _stamp(since) if since else None),
-            ("at", "<=", _stamp(until) if until else None),
-        ):
-            if value is not None:
-                conditions.append(f"{column} {op} ?")
-                params.append(value)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        params.append(-1 if limit is None else limit)
-        with self._transaction("DEFERRED") as tx:
-            # Only fixed column names are pasted in; every value is a parameter.
-            query = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?"  # noqa: S608
-            rows = tx.execute(query, params).fetchall()
-        return [
-            TagEvent(
-                id=r[0],
-                at=datetime.fromisoformat(r[1]),
-                prefix=r[2],
-                number=r[3],
-                tag=r[4],
-                state=r[5],
-                asset_id=r[6],
-                actor=r[7],
-                request_id=r[8],
-                detail=r[9],
-            )
-            for r in rows
-        ]
-
-    def highest_issued(self, prefix: str) -> int:
-        with self._transaction("DEFERRED") as tx:
-            return self._highest(tx, prefix)
-
-    @staticmethod
-    def _highest(tx: sqlite3.Connection, prefix: str) -> int:
-        row = tx.execute("SELECT MAX(number) FROM tags WHERE prefix = ?", (prefix,)).fetchone()
-        return int(row[0] or 0)
-
-    def set_next(
-        self,
-        fmt: TagFormat,
-        number: int,
-        *,
-        force: bool,
-        actor: str,
-        request_id: str,
-        detail: str = "",
-    ) -> SequenceMove:
-        with self._transaction() as tx:
-            check_set_next(fmt, number, self._highest(tx, fmt.prefix), force=force)
-            return self._move(
-                tx, fmt, number, "sequence-set", actor=actor, request_id=request_id, detail=detail
-            )
-
-    def raise_floor(
-        self, fmt: TagFormat, number: int, *, actor: str, request_id: str, detail: str = ""
-    ) -> SequenceMove:
-        with self._transaction() as tx:
-            before = self._stored_next(tx, fmt.prefix)
-            if number <= before:
-                return SequenceMove(fmt.prefix, before, before)
-            return self._move(
-                tx, fmt, number, "floor-raised", actor=actor, request_id=request_id, detail=detail
-            )
-
-    def _move(
-        self,
-        tx: sqlite3.Connection,
-        fmt: TagFormat,
-        number: int,
-        state: TagEventState,
-        *,
-        actor: str,
-        request_id: str,
-        detail: str,
-    ) -> SequenceMove:
-        before = self._stored_next(tx, fmt.prefix)
-        after = self._free_from(tx, fmt.prefix, number)
-        self._store_next(tx, fmt.prefix, after)
-        self._log(
-            tx,
-            state,
-            fmt.prefix,
-            after,
-            tag="",
-            asset_id=None,
-            actor=actor,
-            request_id=request_id,
-            detail=describe_move(fmt, before, after, note=detail),
+        self.tx.execute(
+            "INSERT INTO tags (prefix, number, tag, asset_id, state, reserved_by)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (res.prefix, res.number, res.tag, res.asset_id, OPEN, res.reserved_by),
         )
-        return SequenceMove(fmt.prefix, before, after)
+
+    def set_state(self, reservation: Reservation, state: Outcome) -> None:
+        self.tx.execute(
+            "UPDATE tags SET state = ? WHERE prefix = ? AND number = ?",
+            (state, reservation.prefix, reservation.number),
+        )
+
+    def highest(self, prefix: str) -> int:
+        sql = "SELECT MAX(number) FROM tags WHERE prefix = ?"
+        return int(self.tx.execute(sql, (prefix,)).fetchone()[0] or 0)
+
+    def log(self, entry: Entry) -> None:
+        self.tx.execute(
+            "INSERT INTO events (at, state, prefix, number, tag, asset_id, actor, request_id,"
+            " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (_stamp(self.clock()), *attrs.astuple(entry)),
+        )

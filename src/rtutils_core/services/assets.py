@@ -48,7 +48,7 @@ class AssetService:
         Tags of a configured prefix are found in any width, so the old tool's ``W12-1001``
         labels scan too; a Name with stray whitespace around it still counts.
         """
-        tag = str(self.tag_formats.parse_any_width(text))
+        tag = str(self.tag_formats.parse_lenient(text))
         matches = find_carriers(self.backend, tag)
         if not matches:
             raise TagNotFound(f"no asset carries the tag {tag!r}")

@@ -68,11 +68,11 @@ class AutoTagService:
 
     def untagged(self, catalog: str) -> list[Asset]:
         """The assets of ``catalog`` whose Name is no tag of any configured prefix."""
-        formats = self.tags.formats.all
+        formats = self.tags.formats
         return [
             asset
             for asset in self.tags.backend.iter_assets(AssetQuery(catalog=catalog))
-            if not any(fmt.read_name(asset.name) is not None for fmt in formats)
+            if formats.read(asset.name) is None
         ]
 
     def run(self, context: JobContext | None = None, *, request_id: str = "") -> AutoTagReport:

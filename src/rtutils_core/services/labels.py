@@ -7,14 +7,15 @@ asset whose Name is not a tag is refused with a message saying so (issue it a ta
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
-from attrs import define, field, frozen
+from attrs import define, field
 
 from rtutils_core.assets import MAX_QUERY_IDS, Asset, AssetQuery
-from rtutils_core.errors import ConfigError, InvalidInput, UntrustworthyResult
-from rtutils_core.geometry import LabelLayout, strings
+from rtutils_core.batches import BatchPlan, BatchSelection, check_size
+from rtutils_core.errors import BatchTooLarge, ConfigError, InvalidInput, UntrustworthyResult
+from rtutils_core.geometry import LabelLayout
 from rtutils_core.label_layout import content_for_asset, lay_out_label
 from rtutils_core.labels import (
     DEFAULT_TEMPLATE,
@@ -30,32 +31,6 @@ from rtutils_core.tags import TagFormat, TagFormats
 #: The backend's largest page; a prefix search is worth it when it needs no more pages than
 #: the tags it replaces would need single look-ups.
 PAGE_SIZE = 100
-
-
-@frozen
-class BatchSelection:
-    """Which assets a batch prints: exactly one of tags, asset ids or a query."""
-
-    tags: tuple[str, ...] = field(default=(), converter=tuple)
-    asset_ids: tuple[int, ...] = field(default=(), converter=tuple)
-    query: AssetQuery | None = None
-
-
-def _assets(items: Iterable[Asset]) -> tuple[Asset, ...]:
-    return tuple(items)
-
-
-@frozen
-class BatchPlan:
-    """The assets a batch resolved to, in the order asked, and what will not be printed.
-
-    ``missing`` names what was asked for and not found: a tag as given, or ``asset <id>``.
-    ``refused`` says, per asset found, why it cannot get a label (no tag yet, tag too long).
-    """
-
-    assets: tuple[Asset, ...] = field(converter=_assets)
-    missing: tuple[str, ...] = field(default=(), converter=strings)
-    refused: tuple[str, ...] = field(default=(), converter=strings)
 
 
 @define
@@ -124,7 +99,7 @@ class LabelService:
     def tag_of(self, asset: Asset) -> str:
         """The tag printed for ``asset``: its Name, which must be a tag of a configured prefix."""
         name = asset.name.strip()
-        if not any(fmt.parse_loose(name) for fmt in self.tag_formats.all):
+        if self.tag_formats.read(name) is None:
             raise InvalidInput(
                 f"asset {asset.id} has no tag yet (its Name is {asset.name!r}, not a tag like"
                 f" {self.tag_formats.default.example!r}); issue it a tag before printing a label"
@@ -172,14 +147,13 @@ class LabelService:
 
         Every planned asset is laid out once here, so that rendering cannot stop half way.
         """
-        given = [bool(selection.tags), bool(selection.asset_ids), selection.query is not None]
-        if sum(given) != 1:
-            raise InvalidInput("choose exactly one of: tags, asset ids or a search")
+        selection.check()
         if template is not None:
             self.check_template(template)
-        asked = len(selection.tags) or len(selection.asset_ids)
-        if asked > limit:
-            raise InvalidInput(f"{asked} labels asked for; one batch prints at most {limit}")
+        if selection.query is not None:
+            # Count first: a search that matches too many is refused before reading them all.
+            check_size(self.backend.search_assets(selection.query, per_page=1).total, limit)
+        check_size(len(selection.tags) or len(selection.asset_ids), limit)
         missing: list[str] = []
         if selection.query is not None:
             found = self._resolve_query(selection.query, limit)
@@ -242,16 +216,17 @@ class LabelService:
         found: list[Asset] = []
         for asset in self.backend.iter_assets(query):
             if len(found) == limit:
-                raise InvalidInput(
-                    f"the search matches more than {limit} assets, the most one batch prints;"
-                    " narrow it down"
+                # The search grew since it was counted.
+                raise BatchTooLarge(
+                    f"the search matches more than {limit} assets, the most one batch prints"
+                    " (MAX_BATCH); narrow it down"
                 )
             found.append(asset)
         return found
 
     def _resolve_tags(self, tags: Sequence[str]) -> tuple[list[Asset], list[str]]:
         wanted = [t.strip() for t in tags]
-        bad = [t for t in wanted if not any(f.parse_loose(t) for f in self.tag_formats.all)]
+        bad = [t for t in wanted if self.tag_formats.read(t) is None]
         if bad:
             raise InvalidInput(
                 f"not tags: {', '.join(repr(t) for t in bad)}"

@@ -11,7 +11,6 @@ the next attempt for that asset finishes the job with the same tag.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import NoReturn
 
 from attrs import define, frozen
@@ -25,6 +24,7 @@ from rtutils_core.errors import (
     TagConflict,
     TagNotFound,
 )
+from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import AssetBackend, Reservation, TagEvent, TagStore
 from rtutils_core.sequences import shown
 from rtutils_core.services.assets import find_carriers
@@ -76,13 +76,6 @@ class _Scan:
     @property
     def highest_number(self) -> int:
         return self.highest.number if self.highest else 0
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """Event times are UTC; a naive time is taken to be UTC already."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _tag_of(reservation: Reservation) -> AssetTag:
@@ -144,27 +137,7 @@ class TagService:
             if settled is not None:
                 return settled
             held = self.store.reserve(fmt, asset.id, actor=actor, request_id=request_id)
-            try:
-                holder = self._holder_of(held.tag, asset.id)
-            except RtutilsError as error:
-                self._fail(held, error, actor=actor, request_id=request_id)
-            if holder is not None and held.is_assigned:
-                raise TagConflict(
-                    f"asset {asset.id} was given {held.tag}, but asset {holder} carries"
-                    f" {held.tag} in the backend now; rename one of them in the backend"
-                )
-            if holder is not None:
-                reason = f"asset {holder} carries {held.tag} in the backend"
-                self.store.record(
-                    held, "skipped", actor=actor, request_id=request_id, detail=reason
-                )
-                skipped.append(held.tag)
-                if len(skipped) >= MAX_SKIPS:
-                    raise TagConflict(
-                        f"{skipped[0]} to {skipped[-1]} are all carried by assets in the backend"
-                        " already (skipped and logged); the sequence is behind the backend: run"
-                        " 'request-tracker-utils tags sync' to move it past them"
-                    )
+            if self._skip_if_carried(held, skipped, actor=actor, request_id=request_id):
                 continue
             try:
                 self.backend.update_asset(
@@ -191,11 +164,38 @@ class TagService:
             # first; then it reported "assigned", and one asset counts once.
             return TagIssue(asset.id, _tag_of(held), "assigned" if recorded else "already-tagged")
 
+    def _skip_if_carried(
+        self, held: Reservation, skipped: list[str], *, actor: str, request_id: str
+    ) -> bool:
+        """Give ``held`` up (logged, added to ``skipped``) if another asset carries its tag in
+        the backend already; True if it was given up."""
+        try:
+            holder = self._holder_of(held.tag, held.asset_id)
+        except RtutilsError as error:
+            self._fail(held, error, actor=actor, request_id=request_id)
+        if holder is None:
+            return False
+        if held.is_assigned:
+            raise TagConflict(
+                f"asset {held.asset_id} was given {held.tag}, but asset {holder} carries"
+                f" {held.tag} in the backend now; rename one of them in the backend"
+            )
+        reason = f"asset {holder} carries {held.tag} in the backend"
+        self.store.record(held, "skipped", actor=actor, request_id=request_id, detail=reason)
+        skipped.append(held.tag)
+        if len(skipped) >= MAX_SKIPS:
+            raise TagConflict(
+                f"{skipped[0]} to {skipped[-1]} are all carried by assets in the backend"
+                " already (skipped and logged); the sequence is behind the backend: run"
+                " 'request-tracker-utils tags sync' to move it past them"
+            )
+        return True
+
     def _settle(
         self, fmt: TagFormat, asset: Asset, *, actor: str, request_id: str
     ) -> TagIssue | None:
         """The outcome if ``asset`` carries a tag already, else None (it needs one)."""
-        current = fmt.read_name(asset.name)
+        current = fmt.read(asset.name)
         if current is None:
             self._refuse_other_prefix(fmt, asset)
             return None
@@ -215,7 +215,7 @@ class TagService:
     def _refuse_other_prefix(self, fmt: TagFormat, asset: Asset) -> None:
         """Renaming an asset that carries another prefix's tag would orphan its label."""
         for other in self.formats.all:
-            if other.prefix != fmt.prefix and other.read_name(asset.name) is not None:
+            if other.prefix != fmt.prefix and other.read(asset.name) is not None:
                 raise TagConflict(
                     f"asset {asset.id} carries the tag {asset.name} of prefix {other.prefix!r}"
                     f" already; refusing to replace it with a {fmt.prefix!r} tag"
@@ -282,38 +282,13 @@ class TagService:
 
     # -- the event log -------------------------------------------------------------------
 
-    def events(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int | None = 100,
-    ) -> Sequence[TagEvent]:
-        """The tag event log, newest first; ``limit=None`` for all of it."""
-        if limit is not None and limit < 1:
-            raise InvalidInput(f"limit must be 1 or more, not {limit}")
-        return self.store.events(
-            tag=tag.strip() if tag else None,
-            asset_id=asset_id,
-            since=_utc(since),
-            until=_utc(until),
-            limit=limit,
-        )
+    def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
+        """The tag event log, newest first (see :class:`EventQuery`)."""
+        return self.store.events(query)
 
-    def events_csv(
-        self,
-        *,
-        tag: str | None = None,
-        asset_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> Iterator[str]:
-        """The whole filtered event log as CSV text chunks, header first."""
-        return iter_events_csv(
-            self.events(tag=tag, asset_id=asset_id, since=since, until=until, limit=None)
-        )
+    def events_csv(self, query: EventQuery = NEWEST) -> Iterator[str]:
+        """The whole filtered event log (no limit) as CSV text chunks, header first."""
+        return iter_events_csv(self.store.events(query.everything()))
 
     # -- moving the sequences (admin) ----------------------------------------------------
 
@@ -391,7 +366,7 @@ class TagService:
         found = other_widths = 0
         out_of_range: list[str] = []
         for asset in self.backend.iter_assets(AssetQuery(name_prefix=fmt.prefix)):
-            tag = fmt.read_name(asset.name)  # also drops whatever a sloppy search let through
+            tag = fmt.read(asset.name)  # also drops whatever a sloppy search let through
             if tag is None:
                 continue
             if tag.number > fmt.max_number:

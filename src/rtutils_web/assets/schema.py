@@ -9,7 +9,7 @@ import attrs
 from attrs import frozen
 
 from rtutils_core.assets import Asset, AssetPage, AssetQuery
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, InvalidTag
 from rtutils_core.tags import TagFormats
 from rtutils_web.http.answers import object_schema, prop
 
@@ -78,7 +78,11 @@ SCHEMAS: dict[str, Any] = {
 
 def is_tag(name: str, formats: TagFormats) -> bool:
     """Whether ``name`` is a tag of one of the configured prefixes."""
-    return any(fmt.is_tag(name) for fmt in formats.all)
+    try:
+        formats.parse(name)
+    except InvalidTag:
+        return False
+    return True
 
 
 def search_query(args: Mapping[str, str]) -> AssetQuery:

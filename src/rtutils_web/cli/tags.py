@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from rtutils_core.errors import InvalidInput, RtutilsError
+from rtutils_core.event_query import EventQuery
 from rtutils_core.sequences import shown
 from rtutils_core.services.tags import SyncReport, TagService
 from rtutils_core.tags import TagFormat
@@ -118,16 +119,17 @@ def run_tag_command(args: argparse.Namespace, tags: TagService, out: TextIO = sy
 
 
 def _print_events(args: argparse.Namespace, tags: TagService, out: TextIO) -> None:
-    filters = {
-        "tag": args.tag,
-        "asset_id": args.asset,
-        "since": _moment(args.since, "--since"),
-        "until": _moment(args.until, "--until"),
-    }
+    query = EventQuery(
+        tag=args.tag,
+        asset_id=args.asset,
+        since=_moment(args.since, "--since"),
+        until=_moment(args.until, "--until"),
+        limit=args.limit,
+    )
     if args.csv:
-        out.writelines(tags.events_csv(**filters))
+        out.writelines(tags.events_csv(query))
         return
-    for e in tags.events(**filters, limit=args.limit):
+    for e in tags.events(query):
         asset = f"asset {e.asset_id}" if e.asset_id is not None else "-"
         line = f"{e.at:%Y-%m-%d %H:%M:%S}Z  {e.state:<12} {e.tag or e.prefix:<12} {asset:<12}"
         print(f"{line} {e.actor} {e.request_id}  {e.detail}".rstrip(), file=out)

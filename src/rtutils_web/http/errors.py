@@ -20,6 +20,7 @@ log = get_logger("rtutils.web")
 #: Most specific first; the first class that matches decides the status.
 STATUS_BY_ERROR: tuple[tuple[type[e.RtutilsError], int], ...] = (
     (e.LayoutError, 400),
+    (e.BatchTooLarge, 413),
     (e.InvalidInput, 400),
     (e.NotFound, 404),
     (e.Conflict, 409),

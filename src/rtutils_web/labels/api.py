@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.batches import SELECTORS, BatchSelection, check_one_selector
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.bodies import json_body, parse_body
-from rtutils_web.labels.batches import batch_response, label_response, plan_batch, selection_for
-from rtutils_web.labels.schema import SELECTORS, BatchBody
+from rtutils_web.labels.batches import batch_response, label_response, plan_batch
+from rtutils_web.labels.schema import BatchBody
 
 bp = Blueprint("api_labels", __name__, url_prefix="/api/v1/labels")
 
@@ -39,12 +39,12 @@ def label_png(tag: str) -> Response:
 def batch() -> Response:
     """Labels for a list of tags, asset ids or a search, as one PDF (strict by default)."""
     raw = json_body()
-    if isinstance(raw, dict) and sum(key in raw for key in SELECTORS) != 1:
+    if isinstance(raw, dict):
         # Counted on the raw body: a selector sent as null is still a second selector.
-        raise InvalidInput("give exactly one of 'tags', 'asset_ids' or 'query'")
+        check_one_selector([key for key in SELECTORS if key in raw])
     body = parse_body(raw, BatchBody)
     template = services.labels().check_template(body.template) if body.template else None
     query = body.query.to_query() if body.query is not None else None
-    selection = selection_for(body.tags, body.asset_ids, query)
+    selection = BatchSelection.of(body.tags, body.asset_ids, query)
     plan = plan_batch(selection, template, body.allow_missing)
     return batch_response(plan, template)

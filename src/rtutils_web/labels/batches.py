@@ -12,14 +12,11 @@ says how many pages there are).
 from __future__ import annotations
 
 import tempfile
-from typing import Any
 
 from flask import Response, send_file
-from werkzeug.exceptions import HTTPException
 
-from rtutils_core.assets import Asset, AssetQuery
-from rtutils_core.errors import Conflict, InvalidInput, NotFound
-from rtutils_core.services.labels import BatchPlan, BatchSelection
+from rtutils_core.assets import Asset
+from rtutils_core.batches import BatchPlan, BatchSelection
 from rtutils_web import services
 from rtutils_web.logs import get_logger
 
@@ -28,47 +25,6 @@ log = get_logger("rtutils.labels")
 SPOOL_BYTES = 16 * 1024 * 1024
 #: Header values list at most this many items; the error body always lists them all.
 HEADER_ITEMS = 100
-
-
-class BatchTooLarge(HTTPException):
-    """More labels asked for than ``MAX_BATCH`` allows (413)."""
-
-    code = 413
-    error_code = "batch_too_large"
-
-
-def _incomplete_message(plan: BatchPlan) -> str:
-    parts = []
-    if plan.missing:
-        parts.append(f"not found: {', '.join(plan.missing)}")
-    if plan.refused:
-        parts.append(f"cannot be printed: {'; '.join(plan.refused)}")
-    return "no labels were printed; " + "; ".join(parts) + " (allow_missing prints the others)"
-
-
-class BatchMissing(NotFound):
-    """A strict batch named tags or asset ids that do not exist (404)."""
-
-    code = "batch_incomplete"
-
-    def __init__(self, plan: BatchPlan) -> None:
-        super().__init__(_incomplete_message(plan))
-        self.plan = plan
-
-    def details(self) -> dict[str, Any]:
-        return {"missing": list(self.plan.missing), "refused": list(self.plan.refused)}
-
-
-class BatchRefused(Conflict):
-    """A strict batch found every asset, but some cannot get a label yet: no tag (409)."""
-
-    code = "batch_incomplete"
-
-    def __init__(self, plan: BatchPlan) -> None:
-        super().__init__(_incomplete_message(plan))
-        self.plan = plan
-
-    details = BatchMissing.details
 
 
 def label_response(asset: Asset, template: str | None, fmt: str) -> Response:
@@ -85,43 +41,11 @@ def label_response(asset: Asset, template: str | None, fmt: str) -> Response:
     return response
 
 
-def check_batch_size(asked: int) -> None:
-    """Refuse a batch larger than MAX_BATCH before any work is done (413)."""
-    limit = services.settings().max_batch
-    if asked > limit:
-        raise BatchTooLarge(
-            f"{asked} labels asked for; one batch prints at most {limit} (MAX_BATCH)"
-        )
-
-
-def selection_for(
-    tags: list[str] | None, asset_ids: list[int] | None, query: AssetQuery | None
-) -> BatchSelection:
-    """The batch's selection: exactly one of tags, asset ids or a search, not empty."""
-    given = [
-        name
-        for name, value in (("tags", tags), ("asset_ids", asset_ids), ("query", query))
-        if value is not None
-    ]
-    if len(given) != 1:
-        raise InvalidInput("give exactly one of 'tags', 'asset_ids' or 'query'")
-    if tags is not None or asset_ids is not None:
-        items = tags if tags is not None else asset_ids
-        if not items:
-            raise InvalidInput(f"'{given[0]}' is empty; list at least one")
-        check_batch_size(len(items or ()))
-        return BatchSelection(tags=tuple(tags or ()), asset_ids=tuple(asset_ids or ()))
-    assert query is not None
-    # Count first: a search that matches too many is refused before reading them all.
-    check_batch_size(services.assets().search(query, per_page=1).total)
-    return BatchSelection(query=query)
-
-
 def plan_batch(selection: BatchSelection, template: str | None, allow_missing: bool) -> BatchPlan:
-    """Resolve the selection; in strict mode refuse it if anything cannot be printed."""
+    """Resolve the selection within MAX_BATCH; in strict mode refuse it if anything cannot be
+    printed (the core's batch rules)."""
     plan = services.labels().plan_batch(selection, services.settings().max_batch, template)
-    if (plan.missing or plan.refused) and (not allow_missing or not plan.assets):
-        raise BatchMissing(plan) if plan.missing else BatchRefused(plan)
+    plan.require_complete(allow_missing)
     return plan
 
 

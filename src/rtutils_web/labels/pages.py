@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, render_template, request
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from rtutils_core.assets import AssetQuery
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.errors import status_for
-from rtutils_web.labels.batches import batch_response, plan_batch, selection_for
+from rtutils_web.labels.batches import batch_response, plan_batch
 
 bp = Blueprint("pages_labels", __name__)
 #: A pasted list: tags separated by new lines, commas, semicolons or spaces.
@@ -56,16 +56,14 @@ def batch_submit() -> tuple[str, int] | Response:
         if template is not None:
             services.labels().check_template(template)
         if request.form.get("source") == "search":
-            selection = selection_for(None, None, _query())
+            selection = BatchSelection.of(query=_query())
         else:
             tags = [t for t in _SEPARATORS.split(request.form.get("tags", "")) if t]
-            selection = selection_for(tags, None, None)
+            selection = BatchSelection.of(tags=tags)
         plan = plan_batch(selection, template, allow_missing or request.form.get("do") == "check")
     except RtutilsError as error:
         details = error.details() if hasattr(error, "details") else {}
         return _form(error.message, status_for(error), **details)
-    except HTTPException as error:  # the batch is larger than MAX_BATCH
-        return _form(error.description or "", error.code or 400)
     if request.form.get("do") == "check":
         return _form(plan=plan)
     return batch_response(plan, template)

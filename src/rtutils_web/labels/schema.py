@@ -6,9 +6,6 @@ from attrs import frozen
 
 from rtutils_core.assets import AssetQuery
 
-#: The ways a batch names what to print; a request gives exactly one.
-SELECTORS = ("tags", "asset_ids", "query")
-
 
 @frozen
 class QueryBody:

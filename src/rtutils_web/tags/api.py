@@ -16,7 +16,7 @@ from rtutils_web.tags.schema import (
     SequenceSetJson,
     TagEventListJson,
     TagIssueJson,
-    event_filter,
+    event_query,
 )
 
 bp = Blueprint("api_tags", __name__, url_prefix="/api/v1")
@@ -71,16 +71,16 @@ def set_sequence() -> Response:
 @bp.get("/tags/events")
 def events() -> Response:
     """The tag event log, newest first."""
-    wanted = event_filter(request.args, services.settings().tag_formats)
-    found = services.tags().events(**wanted.as_kwargs())
+    wanted = event_query(request.args, services.settings().tag_formats)
+    found = services.tags().events(wanted)
     return jsonify(to_json(TagEventListJson.of(found)))
 
 
 @bp.get("/tags/events.csv")
 def events_as_csv() -> Response:
     """The whole filtered tag event log as a CSV download, streamed."""
-    wanted = event_filter(request.args, services.settings().tag_formats, with_limit=False)
-    rows = services.tags().events_csv(**wanted.without_limit())
+    wanted = event_query(request.args, services.settings().tag_formats, with_limit=False)
+    rows = services.tags().events_csv(wanted)
     response = Response(rows, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="tag-events.csv"'
     return response

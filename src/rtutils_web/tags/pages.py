@@ -11,7 +11,7 @@ from rtutils_web.access.auth import requires
 from rtutils_web.http.bodies import whole_number
 from rtutils_web.http.errors import status_for
 from rtutils_web.logs import get_logger
-from rtutils_web.tags.schema import event_filter
+from rtutils_web.tags.schema import event_query
 
 bp = Blueprint("pages_tags", __name__)
 log = get_logger("rtutils.tags")
@@ -46,11 +46,7 @@ def events() -> tuple[str, int]:
     args = {k: v.strip() for k, v in request.args.items() if v.strip()}
     error, found, status = "", [], 200
     try:
-        found = list(
-            services.tags().events(
-                **event_filter(args, services.settings().tag_formats).as_kwargs()
-            )
-        )
+        found = list(services.tags().events(event_query(args, services.settings().tag_formats)))
     except RtutilsError as exc:
         error, status = exc.message, status_for(exc)
     csv_args = {k: v for k, v in args.items() if k != "limit"}

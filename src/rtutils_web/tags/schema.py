@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import attrs
 from attrs import frozen
 
 from rtutils_core.errors import InvalidInput
+from rtutils_core.event_query import EventQuery
 from rtutils_core.ports import TagEvent
 from rtutils_core.tag_events import CSV_COLUMNS
 from rtutils_core.tags import AssetTag, TagFormats
@@ -122,22 +122,7 @@ SCHEMAS: dict[str, Any] = {
     "TagEventList": object_schema(TagEventListJson),
 }
 
-# -- the event log's filters ----------------------------------------------------------
-
-
-@frozen
-class EventFilter:
-    tag: str | None = None
-    asset_id: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    limit: int = 100
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return attrs.asdict(self)
-
-    def without_limit(self) -> dict[str, Any]:
-        return attrs.asdict(self, filter=lambda a, _: a.name != "limit")
+# -- the event log's filters in a query string ----------------------------------------
 
 
 def _when(raw: str, name: str) -> datetime:
@@ -154,9 +139,9 @@ def _when(raw: str, name: str) -> datetime:
         ) from None
 
 
-def event_filter(
+def event_query(
     args: Mapping[str, str], formats: TagFormats, *, with_limit: bool = True
-) -> EventFilter:
+) -> EventQuery:
     """Filters from query parameters; unknown or malformed parameters are refused by name.
 
     Pages drop their empty form fields before calling this; the API refuses empty values.
@@ -172,10 +157,10 @@ def event_filter(
         raise InvalidInput(f"limit must be at most {MAX_EVENTS}, not {limit}")
     tag, asset_id = args.get("tag"), args.get("asset_id")
     since, until = args.get("since"), args.get("until")
-    return EventFilter(
+    return EventQuery(
         tag=str(formats.parse(tag)) if tag is not None else None,
         asset_id=whole_number(asset_id, "asset_id") if asset_id is not None else None,
         since=_when(since, "since") if since is not None else None,
         until=_when(until, "until") if until is not None else None,
-        limit=limit,
+        limit=limit if with_limit else None,
     )
