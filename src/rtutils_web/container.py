@@ -157,4 +157,5 @@ def check_start_up(container: Container) -> None:
     container.working_dir()
     container.label_templates()
     container.tag_store()
-    container.job_service()  # the job database and queue
+    container.job_store()  # the job database and queue; not the services, which are lazy
+    container.job_queue()
