@@ -28,6 +28,7 @@ from tests.rt_harness import RTServer, perl_string
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft, AssetQuery
+from rtutils_core.event_query import EventQuery
 
 pytestmark = [pytest.mark.slow, pytest.mark.rt]
 
@@ -120,7 +121,7 @@ def test_two_pollers_tag_30_new_assets_within_two_intervals_none_twice(
     assert sorted(names.values()) == [f"{prefix}{n:05d}" for n in range(1, ASSETS + 1)]
     assert sum(r["tagged"] for r in reports) == ASSETS, f"an asset counted twice: {reports}"
     assert all(r["failed"] == [] for r in reports)
-    events = SqliteTagStore(tag_db).events(limit=None)
+    events = SqliteTagStore(tag_db).events(EventQuery(limit=None))
     assigned = Counter(e.asset_id for e in events if e.state == "assigned")
     assert set(assigned) == set(names) and set(assigned.values()) == {1}
     others = names_in(rt_backend, other)
