@@ -58,6 +58,11 @@ let
       mapAttrsToList (type: template: "${type}=${template}") cfg.templateByType
     );
     MAX_BATCH = number cfg.maxBatch;
+    LOAN_ROLE = cfg.loanRole;
+    CHECKOUT_STATUS = cfg.checkoutStatus;
+    CHECKIN_STATUS = cfg.checkinStatus;
+    REPAIR_QUEUE = cfg.repairQueue;
+    DAMAGES = concatStringsSep "," cfg.damages;
     HOST = cfg.host;
     PORT = number cfg.port;
     THREADS = number cfg.threads;
@@ -291,6 +296,36 @@ in
       type = types.ints.between 1 100000;
       default = 2000;
       description = "Most labels in one batch request (`MAX_BATCH`).";
+    };
+
+    loanRole = mkOption {
+      type = types.enum [ "Owner" "HeldBy" ];
+      default = "Owner";
+      description = "Asset role that says who holds a device at the loan desk (`LOAN_ROLE`).";
+    };
+
+    checkoutStatus = mkOption {
+      type = types.str;
+      default = "in-use";
+      description = "Asset status a device gets when it is checked out (`CHECKOUT_STATUS`).";
+    };
+
+    checkinStatus = mkOption {
+      type = types.str;
+      default = "allocated";
+      description = "Asset status a device gets when it is checked in (`CHECKIN_STATUS`).";
+    };
+
+    repairQueue = mkOption {
+      type = types.str;
+      default = "Device Repair";
+      description = "RT queue of the repair tickets opened at check-in (`REPAIR_QUEUE`).";
+    };
+
+    damages = mkOption {
+      type = types.listOf types.str;
+      default = [ "broken screen" "missing charger" "keyboard" "trackpad" "battery" "case or hinge" "liquid" ];
+      description = "Damages a returned device may be marked with (`DAMAGES`); names may not contain ','.";
     };
 
     threads = mkOption {

@@ -19,6 +19,8 @@
   flask-wtf,
   huey,
   redis,
+  limits,
+  zxcvbn,
 }:
 
 let
@@ -55,6 +57,8 @@ let
     flask-wtf
     huey
     redis
+    limits
+    zxcvbn
   ];
 in
 buildPythonApplication {

@@ -119,6 +119,19 @@ def standard_data() -> str:
     )
 
 
+#: name -> description of the ticket queues every test run has (the loan desk's repairs).
+QUEUES: Mapping[str, str] = {"Device Repair": "Devices returned damaged at the loan desk"}
+
+
+def queue_data() -> str:
+    """Initialdata for :data:`QUEUES`."""
+    queues = "".join(
+        f"  {{ Name => {perl_string(n)}, Description => {perl_string(d)} }},\n"
+        for n, d in QUEUES.items()
+    )
+    return f"@Queues = (\n{queues});\n"
+
+
 def assets_data(items: Sequence[tuple[AssetDraft, Sequence[str]]]) -> str:
     """Initialdata creating each (draft, holders) in order."""
     lines = []
@@ -277,7 +290,9 @@ $RT::MasonSessionDir = {perl_string(str(self.folder / "sessions"))};
         """Set up the database, tokens and standard data, then start RT and wait for it."""
         self._prepare()
         # One run of rt-setup-database (each costs seconds): the tokens are made at its end.
-        self.insert_initialdata(standard_data() + _tokens_data(TOKEN_USERS, self.folder))
+        self.insert_initialdata(
+            standard_data() + queue_data() + _tokens_data(TOKEN_USERS, self.folder)
+        )
         self.tokens = {
             u: Secret((self.folder / f"token-{u}").read_text().strip()) for u in TOKEN_USERS
         }

@@ -16,6 +16,9 @@ ASSET_STATUSES = ("new", "allocated", "in-use", "recycled", "stolen", "deleted")
 #: stays short (RT receives it in the URL); ask for more in several queries.
 MAX_QUERY_IDS = 100
 
+#: The most Names (or Name prefixes) one :class:`AssetQuery` may name, for the same reason.
+MAX_QUERY_NAMES = 100
+
 
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return dict(value or {})
@@ -23,6 +26,24 @@ def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
 
 def _id_tuple(value: Iterable[int] | None) -> tuple[int, ...] | None:
     return None if value is None else tuple(value)
+
+
+def _text_tuple(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    if isinstance(value, str):  # one Name is not a set of its characters
+        return (value,)
+    return None if value is None else tuple(value)
+
+
+def _check_texts(values: tuple[str, ...] | None, what: str) -> None:
+    if values is None:
+        return
+    if not values:
+        raise InvalidInput(f"a search by {what} needs at least one")
+    if len(values) > MAX_QUERY_NAMES:
+        raise InvalidInput(f"one search names at most {MAX_QUERY_NAMES} {what}, not {len(values)}")
+    bad = [v for v in values if not isinstance(v, str) or not v]
+    if bad:
+        raise InvalidInput(f"{what} must be non-empty text, not {', '.join(map(repr, bad))}")
 
 
 @frozen
@@ -108,6 +129,9 @@ class AssetQuery:
 
     ``ids``, when given, keeps only the assets with those ids (at most :data:`MAX_QUERY_IDS`
     of them): a bulk look-up by id that costs one search instead of a read per asset.
+    ``names`` keeps the assets whose Name is exactly one of them, ``name_prefixes`` those
+    whose Name starts with one of them (at most :data:`MAX_QUERY_NAMES` each): bulk
+    look-ups by tag.
     """
 
     ids: tuple[int, ...] | None = field(default=None, converter=_id_tuple)
@@ -118,8 +142,12 @@ class AssetQuery:
     owner: str | None = None
     held_by: str | None = None
     custom_fields: Mapping[str, str] = field(factory=dict, converter=_frozen_mapping, hash=False)
+    names: tuple[str, ...] | None = field(default=None, converter=_text_tuple)
+    name_prefixes: tuple[str, ...] | None = field(default=None, converter=_text_tuple)
 
     def __attrs_post_init__(self) -> None:
+        _check_texts(self.names, "names")
+        _check_texts(self.name_prefixes, "name prefixes")
         if self.ids is None:
             return
         if not self.ids:
@@ -144,6 +172,8 @@ class AssetQuery:
             self.name_prefix is None or asset.name.startswith(self.name_prefix),
             self.owner is None or asset.owner == self.owner,
             self.held_by is None or self.held_by in asset.held_by,
+            self.names is None or asset.name in self.names,
+            self.name_prefixes is None or asset.name.startswith(self.name_prefixes),
         )
         return all(checks) and all(asset.cf(k) == v for k, v in self.custom_fields.items())
 

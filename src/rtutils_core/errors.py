@@ -6,6 +6,16 @@ status in one table. Every error carries a stable machine-readable ``code``.
 
 from __future__ import annotations
 
+#: How much of a caller's text an error message quotes; the rest is elided.
+SHOWN_CHARACTERS = 40
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for an error message, cut short: a message never echoes a whole upload."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text)} characters)"
+
 
 class RtutilsError(Exception):
     """Base of every error rtutils raises on purpose."""
@@ -139,6 +149,40 @@ class BatchMissing(_Incomplete, NotFound):
 
 class BatchRefused(_Incomplete, Conflict):
     """A strict batch found every asset, but some cannot be printed yet (no tag)."""
+
+
+class PersonNotFound(UserNotFound):
+    """No backend user answers to the scanned or typed person (nobody was created)."""
+
+    code = "person_not_found"
+
+
+class LoanNotFound(NotFound):
+    """No loan log event has that id."""
+
+    code = "loan_not_found"
+
+
+class HeldByAnother(Conflict):
+    """A check-out of a device that someone else holds; ``holders`` names them."""
+
+    code = "held_by_another"
+
+    def __init__(self, message: str, holders: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.holders = holders
+
+
+class AlreadyCheckedIn(Conflict):
+    """A check-in of a device that nobody holds (perhaps checked in a moment ago)."""
+
+    code = "already_checked_in"
+
+
+class LoanConflict(Conflict):
+    """The loan log already holds what would be written twice (a ticket, a concurrent loan)."""
+
+    code = "loan_conflict"
 
 
 class JobNotFound(NotFound):

@@ -6,7 +6,7 @@ import re
 
 from attrs import frozen
 
-from rtutils_core.errors import InvalidInput, InvalidTag, TagConflict
+from rtutils_core.errors import InvalidInput, InvalidTag, TagConflict, shown
 
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 MIN_DIGITS = 1
@@ -93,7 +93,7 @@ class TagFormat:
         tag = self.read(text)
         if tag is None or tag.digits != self.digits:
             raise InvalidTag(
-                f"{text!r} is not a tag of the form {self.example!r}"
+                f"{shown(text)} is not a tag of the form {self.example!r}"
                 f" ({self.prefix!r} followed by {self.digits} digits)"
             )
         return tag
@@ -107,7 +107,7 @@ class TagFormat:
         tag = self.read(text)
         if tag is None or tag.digits > MAX_DIGITS:
             raise InvalidTag(
-                f"{text!r} is not a tag of the form {self.example!r} ({self.prefix!r} followed"
+                f"{shown(text)} is not a tag of the form {self.example!r} ({self.prefix!r} followed"
                 f" by {self.digits} digits, or another number of digits for older tags)"
             )
         return tag
@@ -124,7 +124,10 @@ class TagFormat:
         if not cleaned.startswith(self.prefix):
             return None
         body = cleaned[len(self.prefix) :]
-        if not body or not body.isascii() or not body.isdigit() or int(body) == 0:
+        # A number wider than any tag is not one (and ``int`` refuses thousands of digits).
+        if not 0 < len(body) <= MAX_DIGITS or not body.isascii() or not body.isdigit():
+            return None
+        if int(body) == 0:
             return None
         return AssetTag(self.prefix, int(body), len(body))
 
@@ -173,6 +176,6 @@ class TagFormats:
                 return fmt
         others = "".join(f", or {f.example!r}" for f in self.extra)
         raise InvalidTag(
-            f"{text!r} is not a tag of the form {self.default.example!r}"
+            f"{shown(text)} is not a tag of the form {self.default.example!r}"
             f" ({self.default.prefix!r} followed by {self.default.digits} digits){others}"
         )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from dependency_injector import containers, providers
@@ -15,18 +17,19 @@ from dependency_injector import containers, providers
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
-from rtutils_adapters.rt import RTRestBackend
-from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.rt import RTRestBackend, meter
+from rtutils_adapters.sqlite import SqliteLoanLog, SqliteSessionStore, SqliteTagStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
-from rtutils_core.errors import ConfigError
+from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.jobs import JobStore, Schedule
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, TagStore
-from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services import AssetService, LabelService, LoanService, TagService
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
 from rtutils_core.services.jobs import JobService
 from rtutils_core.tags import TagFormats
+from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
 
 
@@ -39,7 +42,7 @@ def _working_dir(settings: Settings) -> Path:
         return Path(demo_dir)
     path = settings.working_dir
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         probe = path / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
@@ -79,6 +82,33 @@ def _job_service(
     return service
 
 
+def _warm_rt_metadata(backend: RTRestBackend) -> None:
+    log = get_logger("rtutils.rt")
+    started = time.perf_counter()
+    try:
+        catalogs = backend.warm_metadata()
+    except RtutilsError as error:  # the first request that needs it will read it, or fail
+        log.warning("rt_metadata_warm_up_failed", error_code=error.code, error=error.message)
+        return
+    except Exception:  # a bug: logged with its traceback, and the service still starts
+        log.exception("rt_metadata_warm_up_failed", error_code="internal_error")
+        return
+    ms = round((time.perf_counter() - started) * 1000, 2)
+    log.info("rt_metadata_warmed", catalogs=catalogs, ms=ms)
+
+
+def _start_metadata_warm_up(backend: AssetBackend) -> threading.Thread | None:
+    """Read RT's catalogs and custom fields in a background thread, so that the first desk
+    request after a start does not wait for them; a failure is only logged."""
+    if not isinstance(backend, RTRestBackend):
+        return None
+    thread = threading.Thread(
+        target=_warm_rt_metadata, args=(backend,), name="rt-metadata-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
 def _tag_service(
     backend: AssetBackend, store: TagStore, formats: TagFormats, is_demo: bool
 ) -> TagService:
@@ -103,11 +133,17 @@ class Container(containers.DeclarativeContainer):
 
     backend = providers.Selector(
         settings.provided.backend,
-        demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url),
+        demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url_shown),
         rt=providers.ThreadSafeSingleton(_rt_backend, settings),
     )
 
     tag_store = providers.ThreadSafeSingleton(SqliteTagStore.in_dir, working_dir)
+    session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
+
+    #: The app calls this once at start: the warm-up thread (``None`` without RT).
+    metadata_warm_up = providers.ThreadSafeSingleton(_start_metadata_warm_up, backend)
+    #: Called at the start of each operation: meters its RT requests (an ``RTUsage``).
+    rt_metering = providers.Callable(meter.start)
 
     asset_service = providers.ThreadSafeSingleton(
         AssetService, backend=backend, tag_formats=settings.provided.tag_formats
@@ -126,6 +162,10 @@ class Container(containers.DeclarativeContainer):
     )
     job_service = providers.ThreadSafeSingleton(
         _job_service, settings, job_store, job_queue, autotag_service
+    )
+    loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
+    loan_service = providers.ThreadSafeSingleton(
+        LoanService, backend=backend, loan_log=loan_log, options=settings.provided.loan_options
     )
     label_metrics = providers.ThreadSafeSingleton(PdfLabelMetrics)
     label_renderer = providers.ThreadSafeSingleton(PdfLabelRenderer)
@@ -153,9 +193,11 @@ def build_container(settings: Settings | None = None) -> Container:
 def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
-    fit), the tag database."""
+    fit), the tag database, the loan options and the loan log."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
     container.job_store()  # the job database and queue; not the services, which are lazy
     container.job_queue()
+
+    container.loan_service()

@@ -16,7 +16,22 @@ import structlog
 
 REDACTED = "[redacted]"
 _SECRET_KEYS = re.compile(r"(authorization|token|password|secret|cookie|api_key)", re.I)
-_TOKEN_HEADER = re.compile(r"((?:token|bearer|basic)\s+)[^\s'\",]+", re.I)
+# Whatever follows "Authorization:" and its scheme is a credential, however short.
+_AUTH_HEADER = re.compile(
+    r"(authorization[\"']?\s*[:=]\s*[\"']?(?:(?:token|bearer|basic)\s+)?)[^\s'\",]+", re.I
+)
+# Elsewhere, a credential after a scheme word looks like one: long, with a digit or a sign
+# ("the token is not valid" stays as it is).
+_TOKEN_HEADER = re.compile(
+    r"((?:token|bearer|basic)\s+)(?=[^\s'\",]*[0-9+/=_-])[^\s'\",]{16,}", re.I
+)
+_SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+#: Other libraries' messages that deserve a name of their own, by logger.
+_FOREIGN_EVENTS = {
+    "flask_wtf.csrf": "csrf_failed",
+    "waitress": "wsgi_server_error",
+    "waitress.queue": "wsgi_queue_backlog",
+}
 
 
 class SecretRedactor:
@@ -29,6 +44,7 @@ class SecretRedactor:
         if isinstance(value, str):
             for secret in self.secrets:
                 value = value.replace(secret, REDACTED)
+            value = _AUTH_HEADER.sub(r"\1" + REDACTED, value)
             return _TOKEN_HEADER.sub(r"\1" + REDACTED, value)
         if isinstance(value, dict):
             return {k: REDACTED if _is_secret_key(k) else self._clean(v) for k, v in value.items()}
@@ -51,6 +67,23 @@ class SecretRedactor:
 
 def _is_secret_key(key: Any) -> bool:
     return isinstance(key, str) and bool(_SECRET_KEYS.search(key)) and key != "token_name"
+
+
+def _name_the_event(
+    logger: Any, method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Every line's ``event`` is a snake_case name; another library's sentence moves to
+    ``message`` (waitress's own 5xx becomes ``wsgi_server_error``)."""
+    event = event_dict.get("event")
+    if isinstance(event, str) and _SNAKE_CASE.match(event):
+        return event_dict
+    source = str(event_dict.get("logger", ""))
+    event_dict["message"] = event
+    event_dict["event"] = (
+        _FOREIGN_EVENTS.get(source)
+        or (re.sub(r"[^a-z0-9]+", "_", source.lower()).strip("_") or "log") + "_message"
+    )
+    return event_dict
 
 
 def _add_logger_name(
@@ -83,6 +116,7 @@ def configure_logging(
         structlog.stdlib.add_log_level,
         _add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
+        _name_the_event,
     ]
     renderer: Any = (
         structlog.dev.ConsoleRenderer(colors=stream.isatty())

@@ -11,11 +11,13 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from attrs import Factory, field, fields, frozen
 
-from rtutils_core.errors import ConfigError
+from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.labels import LabelOptions
+from rtutils_core.loans import LoanOptions
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -74,6 +76,11 @@ class Settings:
         "TEMPLATE_BY_TYPE", factory=lambda: _default("TEMPLATE_BY_TYPE"), hash=False
     )
     max_batch: int = setting("MAX_BATCH")
+    loan_role: str = setting("LOAN_ROLE")
+    checkout_status: str = setting("CHECKOUT_STATUS")
+    checkin_status: str = setting("CHECKIN_STATUS")
+    repair_queue: str = setting("REPAIR_QUEUE")
+    damages: tuple[str, ...] = setting("DAMAGES")
     host: str = setting("HOST")
     port: int = setting("PORT")
     threads: int = setting("THREADS")
@@ -98,6 +105,11 @@ class Settings:
         return self.rt_url + self.api_endpoint
 
     @property
+    def rt_url_shown(self) -> str:
+        """``RT_URL`` as it may be shown, logged or printed: without any user:password@."""
+        return without_credentials(self.rt_url)
+
+    @property
     def prefix(self) -> str:
         return self.tag_formats.default.prefix
 
@@ -116,26 +128,44 @@ class Settings:
             organisation=self.organisation,
             qr_target=self.qr_target,
             public_url=self.public_url,
-            rt_url=self.rt_url,
+            rt_url=self.rt_url_shown,
             template_by_type=self.template_by_type,
         )
 
+    @property
+    def loan_options(self) -> LoanOptions:
+        """What the loan desk needs of the settings."""
+        try:
+            return LoanOptions(
+                role=self.loan_role,  # type: ignore[arg-type]  # checked by its parser
+                checkout_status=self.checkout_status,
+                checkin_status=self.checkin_status,
+                repair_queue=self.repair_queue,
+                damages=self.damages,
+            )
+        except InvalidInput as exc:
+            raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
-        return tuple(
-            s.reveal()
-            for s in (
-                self.rt_token,
-                self.secret_key,
-                self.api_tokens,
-                self.jobs_redis_url,
-                self.webhook_secret,
+        return (
+            tuple(
+                s.reveal()
+                for s in (
+                    self.rt_token,
+                    self.secret_key,
+                    self.api_tokens,
+                    self.jobs_redis_url,
+                    self.webhook_secret,
+                )
+                if s
             )
-            if s
-        ) + tuple(
-            part.rsplit(":", 1)[-1]
-            for part in self.api_tokens.reveal().split(",")
-            if part.count(":") >= 2
+            + tuple(
+                part.rsplit(":", 1)[-1]
+                for part in self.api_tokens.reveal().split(",")
+                if part.count(":") >= 2
+            )
+            + tuple(p for p in (urlsplit(self.rt_url).password,) if p)
         )
 
     @classmethod
@@ -169,3 +199,12 @@ class Settings:
         formats = tag_formats(values["PREFIX"], values["TAG_DIGITS"], values["EXTRA_PREFIXES"])
         read = {f.name: values[f.metadata[_VARIABLE]] for f in fields(cls) if f.metadata}
         return cls(tag_formats=formats, **read)
+
+
+def without_credentials(url: str) -> str:
+    """``url`` without the ``user:password@`` part, if it has one."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from rtutils_core.errors import ConfigError, InvalidInput
+from rtutils_core.loans import DEFAULT_DAMAGES, LOAN_ROLES
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
 
@@ -115,6 +116,26 @@ def mapping(name: str, raw: str) -> dict[str, str]:
     return result
 
 
+def loan_role(name: str, raw: str) -> str:
+    roles = {r.casefold(): r for r in LOAN_ROLES}
+    if raw.casefold() not in roles:
+        raise ConfigError(f"{name} must be Owner or HeldBy, not {raw!r}")
+    return roles[raw.casefold()]
+
+
+def required_text(name: str, raw: str) -> str:
+    if not raw:
+        raise ConfigError(f"{name} may not be empty")
+    return raw
+
+
+def names(name: str, raw: str) -> tuple[str, ...]:
+    found = tuple(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+    if not found:
+        raise ConfigError(f"{name} needs at least one name, comma-separated")
+    return found
+
+
 def absolute_path(name: str, raw: str) -> Path | None:
     if not raw:
         return None
@@ -123,8 +144,8 @@ def absolute_path(name: str, raw: str) -> Path | None:
     return Path(raw)
 
 
-def names(_name: str, raw: str) -> tuple[str, ...]:
-    """A comma-separated list of names (RT catalog names), blanks dropped."""
+def catalog_names(_name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of RT catalog names, blanks dropped; none is allowed."""
     return tuple(n.strip() for n in raw.split(",") if n.strip())
 
 
@@ -201,6 +222,16 @@ VARIABLES: tuple[Variable, ...] = (
        "Label template per asset Type custom field, 'Type=template,...'", "templateByType",
        blank_is_empty=True),
     _V("MAX_BATCH", "2000", whole(1, 100_000), "Most labels in one batch request", "maxBatch"),
+    _V("LOAN_ROLE", "Owner", loan_role,
+       "Asset role that says who holds a device: Owner or HeldBy", "loanRole"),
+    _V("CHECKOUT_STATUS", "in-use", required_text, "Asset status after a check-out",
+       "checkoutStatus"),
+    _V("CHECKIN_STATUS", "allocated", required_text, "Asset status after a check-in",
+       "checkinStatus"),
+    _V("REPAIR_QUEUE", "Device Repair", required_text,
+       "RT queue of the repair tickets opened at check-in", "repairQueue"),
+    _V("DAMAGES", ",".join(DEFAULT_DAMAGES), names,
+       "Damages a returned device may be marked with, comma-separated", "damages"),
     _V("HOST", "127.0.0.1", text, "Address to listen on", "host"),
     _V("PORT", "5000", whole(1, 65535), "Port to listen on", "port"),
     _V("THREADS", "8", whole(1, 256), "Worker threads of the web server", "threads"),
@@ -226,7 +257,7 @@ VARIABLES: tuple[Variable, ...] = (
     _V("AUTOTAG_INTERVAL", "0", number(0, 86400),
        "Seconds between automatic tag runs over AUTOTAG_CATALOGS; 0 is off",
        "autotagInterval"),
-    _V("AUTOTAG_CATALOGS", "", names,
+    _V("AUTOTAG_CATALOGS", "", catalog_names,
        "RT catalogs whose untagged assets get tags automatically, comma-separated",
        "autotagCatalogs"),
     _V("AUTOTAG_PRINTER", "", text,

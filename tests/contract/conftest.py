@@ -117,3 +117,7 @@ def seeded(request: pytest.FixtureRequest) -> Seeded:
 @pytest.fixture
 def backend(seeded: Seeded) -> AssetBackend:
     return seeded.backend
+
+
+# The loan desk's world on both backends (the fixture ``loan_world``).
+from tests.contract.loan_world import loan_world, rt_spare_devices  # noqa: E402, F401

@@ -179,6 +179,50 @@ def test_search_by_the_most_ids_one_query_may_name(seeded):
     assert [a.id for a in page.items] == sorted(ids)
 
 
+def test_search_by_names_finds_exactly_those_names_in_id_order(backend):
+    asked = ["seed-00005", QUOTED_NAME, "SEED-00001", "SEED-00004", "seed-00001", "NOPE-1"]
+    # Neither case nor '_' nor '%' is loose: 'SEED-00004' is not 'SEED_00004'.
+    assert found(backend, names=asked) == ["SEED-00001", "seed-00005", QUOTED_NAME]
+    assert found(backend, names=["SEED-%"]) == []
+    assert found(backend, names="SEED-Zoë-01") == ["SEED-Zoë-01"]
+
+
+def test_search_by_names_applies_the_other_conditions_too(backend):
+    asked = ["SEED-00001", "SEED-00002", "PART-00001"]
+    assert found(backend, names=asked, status="in-use") == ["SEED-00002", "PART-00001"]
+    assert found(backend, names=asked, catalog=SPARE_PARTS) == ["PART-00001"]
+
+
+def test_search_by_the_most_names_one_query_may_name(backend):
+    asked = [f"PAGE-{i:03d}" for i in range(100, 0, -1)]
+    page = backend.search_assets(AssetQuery(names=asked))
+    assert (page.total, len(page.items)) == (100, 100)
+    assert names(page.items) == sorted(asked)
+
+
+def test_search_by_name_prefixes_matches_any_prefix_exactly(backend):
+    prefixes = ["SEED-0000", "SEED_", "PART-", "NOPE-"]
+    assert found(backend, name_prefixes=prefixes) == [
+        "SEED-00001",
+        "SEED-00002",
+        "SEED-00003",
+        "SEED_00004",
+        "PART-00001",
+    ]
+    assert found(backend, name_prefixes=["seed-", "PAGE-00"]) == [
+        "seed-00005",
+        *(f"PAGE-{i:03d}" for i in range(1, 10)),
+    ]
+
+
+def test_a_name_with_trailing_whitespace_is_no_exact_name_but_has_its_prefix(backend):
+    name = unique_name("WS")
+    backend.create_asset(AssetDraft(name=name + " ", catalog=SPARE_PARTS))
+    assert found(backend, names=[name, name + "x"]) == []
+    assert found(backend, names=[name + " "]) == [name + " "]
+    assert found(backend, name_prefixes=[name, unique_name("WS")]) == [name + " "]
+
+
 def test_search_pages_through_results_in_id_order(backend):
     query = AssetQuery(name_prefix="PAGE-")
     first, third = backend.search_assets(query, 1, 40), backend.search_assets(query, 3, 40)

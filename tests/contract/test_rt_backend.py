@@ -16,7 +16,7 @@ from tests.contract.conftest import PAGE_COUNT
 from tests.label_fakes import FakeLabelMetrics
 from tests.rt_harness import SPARE_PARTS, STUDENT_DEVICES, perl_string, unique_name
 
-from rtutils_adapters.rt import RTRestBackend
+from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
 from rtutils_core.errors import (
     AssetNotFound,
@@ -24,6 +24,7 @@ from rtutils_core.errors import (
     InvalidInput,
     RtutilsError,
 )
+from rtutils_core.services.assets import AssetService
 from rtutils_core.services.labels import BatchSelection, LabelService
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.settings import Secret, Settings
@@ -95,6 +96,54 @@ def test_label_batch_by_ids_costs_one_request_per_hundred_ids(rt_server, rt_seed
     assert [a.id for a in plan.assets] == ids[:-1], "in the order asked"
     assert plan.missing == ("asset 9999999",)
     assert backend.requests_sent <= math.ceil(len(ids) / 100) + 2
+
+
+def test_label_batch_of_a_hundred_tags_costs_exactly_one_request(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)  # cold metadata cache: a search by Names needs none
+    service = LabelService(
+        backend, metrics=FakeLabelMetrics(), tag_formats=TagFormats(TagFormat("PAGE-", 3))
+    )
+    tags = [f"PAGE-{i:03d}" for i in range(100, 0, -1)]
+    plan = service.plan_batch(BatchSelection(tags=tags), limit=100)
+    assert [a.name for a in plan.assets] == tags and plan.missing == ()
+    assert backend.requests_sent == 1
+
+
+def test_tags_missing_by_name_cost_exactly_one_more_request(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)
+    prefix = unique_name("WS").upper() + "-"
+    backend.create_asset(AssetDraft(name=f"{prefix}001 ", catalog=SPARE_PARTS))
+    backend.create_asset(AssetDraft(name=f"{prefix}002", catalog=SPARE_PARTS))
+    service = LabelService(
+        backend, metrics=FakeLabelMetrics(), tag_formats=TagFormats(TagFormat(prefix, 3))
+    )
+    before = backend.requests_sent
+    tags = [f"{prefix}002", f"{prefix}001", f"{prefix}003"]
+    plan = service.plan_batch(BatchSelection(tags=tags), limit=100)
+    assert [a.name.strip() for a in plan.assets] == tags[:2]
+    assert plan.missing == (f"{prefix}003",)
+    assert backend.requests_sent - before == 2
+
+
+def test_look_up_by_tag_costs_exactly_one_request(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)
+    service = AssetService(backend, TagFormats(TagFormat("PAGE-", 3)))
+    assert service.by_tag("PAGE-042").id == rt_seed_ids["PAGE-042"]
+    assert backend.requests_sent == 1
+
+
+def test_the_meter_counts_every_rt_request_of_an_operation_and_its_time(rt_server, rt_seed_ids):
+    backend = fresh_backend(rt_server)
+    backend.ping()  # outside any meter: counted by the backend only
+    with meter.metered() as usage:
+        backend.get_asset(rt_seed_ids["PAGE-001"])
+        assets = list(backend.iter_assets(AssetQuery(catalog=STUDENT_DEVICES, names="PAGE-002")))
+        with pytest.raises(AssetNotFound):
+            backend.get_asset(9_999_999)
+    assert len(assets) == 1
+    # ping, then get, the catalog list (cold), one search page and the refused get
+    assert (backend.requests_sent, usage.requests) == (5, 4)
+    assert 0 < usage.seconds < 60
 
 
 @pytest.mark.slow

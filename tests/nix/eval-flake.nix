@@ -42,6 +42,8 @@ let
     "flask-wtf"
     "huey"
     "redis"
+    "limits"
+    "zxcvbn"
     "setuptools"
     "wheel"
     "pytest"

@@ -87,6 +87,11 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         {"Charger": "small", "Hotspot": "small"},
     ),
     "maxBatch": (500, "500", "max_batch", 500),
+    "loanRole": ("HeldBy", "HeldBy", "loan_role", "HeldBy"),
+    "checkoutStatus": ("on-loan", "on-loan", "checkout_status", "on-loan"),
+    "checkinStatus": ("in-stock", "in-stock", "checkin_status", "in-stock"),
+    "repairQueue": ("Repairs", "Repairs", "repair_queue", "Repairs"),
+    "damages": (["cracked", "wet"], "cracked,wet", "damages", ("cracked", "wet")),
     "host": ("0.0.0.0", "0.0.0.0", "host", "0.0.0.0"),  # noqa: S104
     "port": (8123, "8123", "port", 8123),
     "threads": (4, "4", "threads", 4),

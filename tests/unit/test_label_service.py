@@ -280,13 +280,68 @@ def test_a_service_without_a_renderer_says_so(backend):
         service.render_pdf(by_name(backend, "W12-00001"))
 
 
-def test_close_tags_share_one_prefix_search_and_distant_ones_do_not():
-    close = [f"W12-000{n:02d}" for n in range(1, 40)]
-    assert tag_queries(close) == [AssetQuery(name_prefix="W12-000")]
-    distant = ["W12-00001", "W12-50000", "W12-99999"]
-    assert tag_queries(distant) == [AssetQuery(name_prefix=t) for t in distant]
-    mixed = sorted(["W12-00001", "W12-00002", "W12-70000"])
-    assert tag_queries(mixed) == [
-        AssetQuery(name_prefix="W12-0000"),
-        AssetQuery(name_prefix="W12-70000"),
+def add_tagged(backend: MemoryBackend, numbers: range) -> None:
+    for n in numbers:
+        backend.add_asset(AssetDraft(name=f"W12-{n:05d}", catalog="Student Devices"))
+
+
+def searches(backend: MemoryBackend, plan_tags: list[str]) -> list[AssetQuery]:
+    """The queries one batch by ``plan_tags`` sends, in order."""
+    sent: list[AssetQuery] = []
+    search = backend.search_assets
+
+    def recording(query: AssetQuery, page: int = 1, per_page: int = 100):
+        sent.append(query)
+        return search(query, page, per_page)
+
+    backend.search_assets = recording  # type: ignore[method-assign]
+    service, _ = make_service(backend)
+    service.plan_batch(BatchSelection(tags=plan_tags), limit=1000)
+    return sent
+
+
+def test_a_hundred_tags_among_many_cost_one_search_by_their_exact_names(backend):
+    add_tagged(backend, range(1000, 1200))
+    asked = [f"W12-{n:05d}" for n in range(1150, 1050, -1)]
+    assert searches(backend, asked) == [AssetQuery(names=sorted(asked))]
+
+
+def test_only_the_tags_missing_by_name_get_a_second_search_by_prefix(backend):
+    add_tagged(backend, range(1000, 1200))
+    backend.rename_directly(by_name(backend, "W12-01007").id, "W12-01007 ")
+    asked = ["W12-01009", "W12-01007", "W12-09999", "W12-01008"]
+    assert searches(backend, asked) == [
+        AssetQuery(names=sorted(asked)),
+        AssetQuery(name_prefixes=["W12-01007", "W12-09999"]),
     ]
+
+
+def test_many_tags_are_searched_a_hundred_at_a_time(backend):
+    add_tagged(backend, range(1000, 1250))
+    asked = [f"W12-{n:05d}" for n in range(1000, 1250)]
+    sent = searches(backend, asked)
+    assert [len(q.names or ()) for q in sent] == [100, 100, 50]
+
+
+def test_tag_queries_leave_out_tags_found_already():
+    tags = ["W12-00001", "W12-00002", "W12-00003"]
+    assert tag_queries(tags, {"W12-00002"}, prefixes=True) == [
+        AssetQuery(name_prefixes=["W12-00001", "W12-00003"])
+    ]
+    assert tag_queries(tags, set(tags)) == []
+
+
+class IgnoresNames(MemoryBackend):
+    """A backend that drops the Names condition, as RT's JSON search drops unknown fields."""
+
+    def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100):
+        return super().search_assets(AssetQuery(name_prefix="W12-"), page, per_page)
+
+
+def test_an_answer_with_names_not_asked_for_is_not_trusted():
+    backend = IgnoresNames()
+    backend.add_catalog("Student Devices")
+    add_tagged(backend, range(1, 4))
+    service, _ = make_service(backend)
+    with pytest.raises(UntrustworthyResult, match="'W12-00002'.*not asked for"):
+        service.plan_batch(BatchSelection(tags=["W12-00001"]), 10)

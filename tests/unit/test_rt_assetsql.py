@@ -78,6 +78,41 @@ def test_ids_that_are_not_positive_whole_numbers_are_refused(ids, message):
         AssetQuery(ids=ids)
 
 
+def test_names_and_name_prefixes_are_bracketed_alternatives_of_quoted_literals():
+    assert build(AssetQuery(names="W12-00001")) == "Name = 'W12-00001'"
+    query = AssetQuery(names=["W12-00001", "x' OR id > 0"], catalog="Student Devices")
+    assert build(query) == (
+        "Catalog = 'Student Devices' AND (Name = 'W12-00001' OR Name = 'x\\' OR id > 0')"
+    )
+    query = AssetQuery(name_prefixes=["W12-00001", "W12-00002"], status="new")
+    assert build(query) == (
+        "Status = 'new' AND (Name STARTSWITH 'W12-00001' OR Name STARTSWITH 'W12-00002')"
+    )
+
+
+@given(st.lists(st.text(min_size=1).filter(lambda t: not t.lower().startswith("cf.")), min_size=2))
+def test_any_names_stay_one_literal_each(names):
+    names = names[:100]
+    sql = build(AssetQuery(names=names))
+    assert [rt_reads(m) for m in RT_LITERAL.findall(sql)] == names
+    assert RT_LITERAL.sub("?", sql) == "(" + " OR ".join(["Name = ?"] * len(names)) + ")"
+
+
+@pytest.mark.parametrize(
+    ("conditions", "message"),
+    [
+        ({"names": []}, "search by names needs at least one"),
+        ({"names": ["W12-00001", ""]}, "names must be non-empty text, not ''"),
+        ({"name_prefixes": [7]}, "name prefixes must be non-empty text, not 7"),
+        ({"names": [f"W12-{n:05d}" for n in range(101)]}, "at most 100 names, not 101"),
+        ({"names": ["CF.{Serial Number}"]}, "custom-field reference"),
+    ],
+)
+def test_bad_names_are_refused_naming_the_problem(conditions, message):
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        build(AssetQuery(**conditions))
+
+
 def asset(name: str, **fields: str) -> Asset:
     return Asset(id=1, name=name, catalog="Student Devices", custom_fields=fields)
 
@@ -98,6 +133,13 @@ def asset(name: str, **fields: str) -> Asset:
         (AssetQuery(status="in-use"), asset("a"), Match.FOREIGN),
         (AssetQuery(ids=[1, 2]), asset("a"), Match.EXACT),
         (AssetQuery(ids=[2, 3]), asset("a"), Match.FOREIGN),  # an id not asked for
+        (AssetQuery(names=["W12-00001", "W12-00002"]), asset("W12-00002"), Match.EXACT),
+        (AssetQuery(names=["W12-00001"]), asset("w12-00001"), Match.NEAR),  # MySQL's =
+        (AssetQuery(names=["W12-00001"]), asset("W12-00001 "), Match.NEAR),  # PAD SPACE
+        (AssetQuery(names=["W12-00001", "W12-00002"]), asset("W12-00003"), Match.FOREIGN),
+        (AssetQuery(name_prefixes=["W12-00001"]), asset("W12-00001 "), Match.EXACT),
+        (AssetQuery(name_prefixes=["A-1", "W12_"]), asset("W12-00001"), Match.NEAR),
+        (AssetQuery(name_prefixes=["A-1", "W12-00002"]), asset("W12-00001"), Match.FOREIGN),
     ],
 )
 def test_answers_are_sorted_into_matches_near_misses_and_foreign_assets(query, item, expected):

@@ -75,7 +75,7 @@ def test_search_by_catalog_status_and_name_prefix(client):
         ("/api/v1/assets/by-tag/W12-00O42", "invalid_tag", "'W12-' followed by 5 digits"),
         ("/api/v1/assets?per_page=500", "invalid_input", "per_page"),
         ("/api/v1/assets?page=x", "invalid_input", "page must be a whole number"),
-        ("/api/v1/assets?colour=red", "invalid_input", "unknown search parameter 'colour'"),
+        ("/api/v1/assets?colour=red", "invalid_input", "unknown query parameter 'colour'"),
         ("/api/v1/assets?cf.Colour=red", "invalid_input", "custom field 'Colour'"),
     ],
 )

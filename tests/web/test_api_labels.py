@@ -30,7 +30,9 @@ def post_batch(client, body, role="operator"):
 def test_a_label_pdf_is_one_page_the_size_of_the_label(client):
     response = client.get("/api/v1/labels/W12-00003.pdf", headers=bearer("viewer"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'inline; filename="W12-00003-large.pdf"'
+    assert response.headers["Content-Disposition"] == (
+        "inline; filename=\"W12-00003-large.pdf\"; filename*=UTF-8''W12-00003-large.pdf"
+    )
     ((width, height, text),) = pages(response.data)
     assert (width, height) == (100.0, 62.0)
     assert "W12-00003" in text
@@ -40,7 +42,7 @@ def test_the_template_can_be_chosen_and_defaults_by_type(client):
     small = client.get("/api/v1/labels/W12-00003.pdf?template=small", headers=bearer("viewer"))
     assert pages(small.data)[0][:2] == (90.3, 29.0)
     charger = client.get("/api/v1/labels/W12-00013.pdf", headers=bearer("viewer"))
-    assert charger.headers["Content-Disposition"].endswith('-small.pdf"')  # TEMPLATE_BY_TYPE
+    assert charger.headers["Content-Disposition"].endswith("-small.pdf")  # TEMPLATE_BY_TYPE
 
 
 def test_a_label_png_is_the_preview_at_300_dpi(client):

@@ -12,7 +12,7 @@ from rtutils_web.logs import get_logger
 
 
 def test_a_request_line_has_every_contract_field(client, log_lines):
-    response = client.get("/api/v1/assets/by-tag/W12-00002?extra=1", headers=bearer("viewer"))
+    response = client.get("/api/v1/assets/by-tag/W12-00002?", headers=bearer("viewer"))
     (line,) = log_lines("request")
     assert line["method"] == "GET"
     assert line["path"] == "/api/v1/assets/by-tag/W12-00002"  # no query string
@@ -82,8 +82,39 @@ def test_secrets_are_redacted_from_tracebacks_and_library_extras(web_settings, l
     lines = log_lines()
     assert [line["event"] for line in lines][-3:] == [
         "unhandled_error",
-        "Exception while serving /x",
+        "wsgi_server_error",
         "serving",
     ]
+    assert lines[-2]["message"] == "Exception while serving /x"
     assert all("Traceback" in line["exception"] for line in lines[-3:-1])
     assert RT_TOKEN not in json.dumps(lines)
+
+
+def test_a_5xx_made_by_the_wsgi_server_itself_is_logged_as_such(log_lines):
+    import contextlib
+    import threading
+
+    import requests
+    import waitress
+
+    def broken(environ, start_response):  # a header value HTTP cannot carry
+        start_response("200 OK", [("Content-Disposition", 'inline; filename="a\u2028b"')])
+        return [b"x"]
+
+    server = waitress.create_server(broken, host="127.0.0.1", port=0, threads=1)
+
+    def serve():
+        with contextlib.suppress(Exception):  # closing the server ends its loop with an error
+            server.run()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        answer = requests.get(f"http://127.0.0.1:{server.effective_port}/x", timeout=10)
+    finally:
+        server.close()
+    assert answer.status_code == 500
+    # waitress may log the failure again as it shuts down: one line at least, each an error.
+    lines = log_lines("wsgi_server_error")
+    assert lines and all(line["level"] == "error" for line in lines)
+    assert "/x" in lines[0]["message"]

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from tests.web.conftest import made_up_token
 from tests.web.test_cli import run_cli
 
 from rtutils_core.errors import ConfigError
 from rtutils_web.access.tokens import TokenRegistry
 
-LONG = "x" * 24
+LONG = made_up_token("long")
+OTHER = made_up_token("other") + "abcd"
 
 
 def test_entries_give_names_and_roles():
-    registry = TokenRegistry.parse(f"desk:operator:{LONG}, boss:admin:{'y' * 40} ,")
+    registry = TokenRegistry.parse(f"desk:operator:{LONG}, boss:admin:{OTHER} ,")
     assert len(registry) == 2
-    entry = registry.find("y" * 40)
+    entry = registry.find(OTHER)
     assert (entry.name, entry.role) == ("boss", "admin")
-    assert registry.find("y" * 39) is None
+    assert registry.find(OTHER[:-1]) is None
     assert registry.find("") is None
     assert "y" * 40 not in repr(registry.tokens)
 
@@ -64,3 +66,15 @@ def test_start_up_stops_on_an_unknown_role():
         out.stderr
     )
     assert LONG not in out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(
+    "weak",
+    ["a" * 32, "password" * 4, "abcabcabcabcabcabcabcabc", "0123456789abcdef0123456789"],
+)
+def test_tokens_of_low_entropy_are_refused_naming_the_entry(weak):
+    with pytest.raises(ConfigError) as caught:
+        TokenRegistry.parse(f"desk:viewer:{LONG},kiosk:admin:{weak}")
+    message = str(caught.value)
+    assert "entry 2 ('kiosk')" in message and "too easy to guess" in message
+    assert weak not in message

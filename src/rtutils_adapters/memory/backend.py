@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from rtutils_adapters.memory.loans import MemoryLoanMethods
 from rtutils_core.assets import (
     ASSET_STATUSES,
     Asset,
@@ -35,7 +36,7 @@ from rtutils_core.errors import (
 MAX_PER_PAGE = 100
 
 
-class MemoryBackend:
+class MemoryBackend(MemoryLoanMethods):
     """Assets, catalogs and users held in dicts; safe to share between threads."""
 
     def __init__(self, base_url: str = "https://rt.example.org") -> None:

@@ -2,5 +2,6 @@
 
 from rtutils_adapters.rt.backend import RTRestBackend
 from rtutils_adapters.rt.client import RTClient
+from rtutils_adapters.rt.meter import RTUsage
 
-__all__ = ["RTClient", "RTRestBackend"]
+__all__ = ["RTClient", "RTRestBackend", "RTUsage"]

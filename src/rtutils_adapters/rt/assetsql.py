@@ -57,6 +57,10 @@ def build(query: AssetQuery) -> str:
         parts.append(f"Name = {quote(query.name, 'name')}")
     if query.name_prefix is not None:
         parts.append(f"Name STARTSWITH {quote(query.name_prefix, 'name prefix')}")
+    if query.names is not None:
+        parts.append(_any_of("Name =", query.names, "name"))
+    if query.name_prefixes is not None:
+        parts.append(_any_of("Name STARTSWITH", query.name_prefixes, "name prefix"))
     if query.owner is not None:
         parts.append(f"Owner.Name = {quote(query.owner, 'owner')}")
     if query.held_by is not None:
@@ -67,6 +71,12 @@ def build(query: AssetQuery) -> str:
         else:
             parts.append(f"{_cf_key(name)} = {quote(value, f'value of {name}')}")
     return " AND ".join(parts) or "id > 0"
+
+
+def _any_of(test: str, values: Sequence[str], what: str) -> str:
+    """``(test 'a' OR test 'b' ...)``: one condition that any of ``values`` satisfies."""
+    either = " OR ".join(f"{test} {quote(v, what)}" for v in values)
+    return f"({either})" if len(values) > 1 else either
 
 
 class Match(enum.Enum):
@@ -85,6 +95,11 @@ def _same(a: str | None, b: str) -> bool:
     return a is not None and a.casefold() == b.casefold()
 
 
+def _same_name(name: str, asked: str) -> bool:
+    # MySQL's = ignores case and trailing spaces (PAD SPACE collations): a near miss.
+    return name.rstrip(" ").casefold() == asked.rstrip(" ").casefold()
+
+
 def broken_condition(
     query: AssetQuery, asset: Asset, cf_values: Mapping[str, Sequence[str]]
 ) -> str | None:
@@ -99,6 +114,12 @@ def broken_condition(
         return f"name is not {query.name!r}"
     if query.name_prefix is not None and not _like_prefix(query.name_prefix).match(asset.name):
         return f"name does not start with {query.name_prefix!r}"
+    if query.names is not None and not any(_same_name(asset.name, n) for n in query.names):
+        return "name is none of those asked for"
+    if query.name_prefixes is not None and not any(
+        _like_prefix(p).match(asset.name) for p in query.name_prefixes
+    ):
+        return "name starts with none of the prefixes asked for"
     if query.owner is not None and not _same(asset.owner, query.owner):
         return f"owner is {asset.owner!r}, not {query.owner!r}"
     if query.held_by is not None and not any(_same(h, query.held_by) for h in asset.held_by):

@@ -9,15 +9,19 @@ of assumed.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote as quote_path
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
 from rtutils_adapters.rt import assetsql, wire
 from rtutils_adapters.rt.client import RTClient
+from rtutils_adapters.rt.loans import RTLoanMethods
 from rtutils_adapters.rt.metadata import MetadataCache
+from rtutils_adapters.rt.readback import unapplied
 from rtutils_core.assets import (
     Asset,
     AssetChanges,
@@ -46,7 +50,10 @@ T = TypeVar("T")
 MAX_PER_PAGE = 100
 
 
-class RTRestBackend:
+log = logging.getLogger("rtutils.rt")
+
+
+class RTRestBackend(RTLoanMethods):
     """Assets, users, catalogs and tickets in one RT 5, through REST 2.0. Thread-safe."""
 
     def __init__(
@@ -63,6 +70,9 @@ class RTRestBackend:
         pool_size: int = 10,
     ) -> None:
         self.rt_url = rt_url.rstrip("/")
+        # Links to RT's pages are shown and printed: never with a user:password@ in them.
+        parts = urlsplit(self.rt_url)
+        self.link_url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         self.client = RTClient(
             api_url or self.rt_url + "/REST/2.0",
             token,
@@ -75,7 +85,7 @@ class RTRestBackend:
         self.metadata = MetadataCache(self._load_catalogs, self._load_fields, cache_seconds)
 
     def __repr__(self) -> str:
-        return f"RTRestBackend({self.rt_url!r})"
+        return f"RTRestBackend({self.link_url!r})"
 
     @property
     def requests_sent(self) -> int:
@@ -85,6 +95,15 @@ class RTRestBackend:
     def refresh_metadata(self) -> None:
         """Forget cached catalogs and custom fields; the next use reads them from RT."""
         self.metadata.refresh()
+
+    def warm_metadata(self) -> int:
+        """Read every catalog and its custom fields into the cache now; return the catalogs.
+
+        A service calls this at start-up (in the background), so that its first search or
+        write does not wait for these reads.
+        """
+        self.metadata.all_custom_fields()
+        return len(self.metadata.catalogs())
 
     def close(self) -> None:
         self.client.close()
@@ -99,7 +118,7 @@ class RTRestBackend:
             )
 
     def asset_url(self, asset_id: int) -> str:
-        return f"{self.rt_url}/Asset/Display.html?id={asset_id}"
+        return f"{self.link_url}/Asset/Display.html?id={asset_id}"
 
     def get_asset(self, asset_id: int) -> Asset:
         what = f"asset {asset_id}"
@@ -118,12 +137,14 @@ class RTRestBackend:
         per_page = min(per_page, MAX_PER_PAGE)
         sql = self._checked_sql(query)
         kept, dropped, answer = self._search_page(query, sql, page, per_page)
+        # What this page proves is there; a page past the end proves nothing.
+        seen = (page - 1) * per_page + len(kept) if kept else 0
         if answer.total is not None:
             # Near misses dropped on this page are not counted; on other pages they may be.
-            total = max(answer.total - dropped, (page - 1) * per_page + len(kept))
+            total = max(answer.total - dropped, seen)
         else:  # RT hides the total from users who may not see every asset
             more = 1 if answer.count >= per_page else 0
-            total = (page - 1) * per_page + len(kept) + more
+            total = seen + more
         return AssetPage(kept, page, per_page, total)
 
     def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
@@ -135,7 +156,7 @@ class RTRestBackend:
                 if asset.id not in seen:  # an asset may move pages while we read
                     seen.add(asset.id)
                     yield asset
-            if _is_last(answer, page):
+            if answer.is_last(page):
                 return
 
     def _checked_sql(self, query: AssetQuery) -> str:
@@ -164,9 +185,15 @@ class RTRestBackend:
             asset = wire.to_asset(record, self.metadata.catalog_name)
             match, broken = assetsql.classify(query, asset, record.cf_values())
             if match is assetsql.Match.FOREIGN:
+                # The caller learns that RT misread the search, not another asset's name
+                # or the AssetSQL; the operator finds both in the log.
+                log.warning(
+                    "rt_search_untrustworthy",
+                    extra={"query": sql, "asset_id": asset.id, "mismatch": broken},
+                )
                 raise UntrustworthyResult(
-                    f"RT answered the search [{sql}] with asset {asset.id} ({asset.name!r}),"
-                    f" but its {broken}: RT ignored part of the search, so nothing is returned"
+                    "RT answered the search with an asset that does not match it (RT ignored"
+                    " part of the search), so nothing is returned"
                 )
             if match is assetsql.Match.EXACT:
                 kept.append(asset)
@@ -217,7 +244,10 @@ class RTRestBackend:
     def _load_catalogs(self) -> list[Catalog]:
         params = {"fields": "Name,Description,Disabled"}
         records = self._collect("/catalogs/all", params, wire.CatalogRecord, "the catalog list")
-        return sorted((wire.to_catalog(r) for r in records if r.disabled != "1"), key=_by_id)
+        return sorted(
+            (wire.to_catalog(r) for r in records if r.disabled != "1"),
+            key=lambda catalog: catalog.id,
+        )
 
     def _load_fields(self, catalog: Catalog) -> tuple[str, ...]:
         what = f"the custom fields of catalog {catalog.name!r}"
@@ -233,7 +263,7 @@ class RTRestBackend:
             reply = self.client.get(path, query, what=what)
             answer = wire.structure(reply.data, wire.Page[cls], what)  # type: ignore[valid-type]
             items.extend(answer.items)
-            if _is_last(answer, page):
+            if answer.is_last(page):
                 break
         return items
 
@@ -276,7 +306,7 @@ class RTRestBackend:
             owner=owner or "",
             custom_fields={k: v for k, v in draft.custom_fields.items() if v},
         )
-        missing = _unapplied(expected, asset)
+        missing = unapplied(expected, asset)
         if missing:
             raise BackendRejected(
                 f"RT created asset {asset.id} ({asset.name!r}) but did not store its"
@@ -320,7 +350,7 @@ class RTRestBackend:
         if reply.status == 412:
             if reply.attempts > 1:  # an earlier try may have landed before its answer was lost
                 asset = self.get_asset(asset_id)
-                if not _unapplied(changes, asset):
+                if not unapplied(changes, asset):
                     return asset
             raise AssetChanged(
                 f"asset {asset_id} changed in RT since it was read; read it again and retry"
@@ -328,7 +358,7 @@ class RTRestBackend:
         # RT answers 200 with a list of messages whether or not it applied anything.
         messages = [str(m) for m in reply.data] if isinstance(reply.data, list) else []
         asset = self.get_asset(asset_id)
-        missing = _unapplied(changes, asset)
+        missing = unapplied(changes, asset)
         if missing:
             said = "; ".join(messages) or "no reason given"
             raise BackendRejected(
@@ -355,30 +385,3 @@ class RTRestBackend:
 
 
 _USER_ATTR = {"Name": "name", "EmailAddress": "email"}
-
-
-def _by_id(catalog: Catalog) -> int:
-    return catalog.id
-
-
-def _is_last(answer: wire.Page[Any], page: int) -> bool:
-    if answer.count < answer.per_page:
-        return True
-    return answer.total is not None and page * answer.per_page >= answer.total
-
-
-def _unapplied(changes: AssetChanges, asset: Asset) -> list[str]:
-    """The parts of ``changes`` that ``asset`` does not show."""
-    missing = []
-    if changes.name is not None and asset.name != changes.name:
-        missing.append("name")
-    if changes.status is not None and asset.status.casefold() != changes.status.casefold():
-        missing.append("status")
-    if changes.owner is not None and asset.owner != (changes.owner or None):
-        missing.append("owner")
-    if changes.held_by is not None and set(asset.held_by) != set(changes.held_by):
-        missing.append("holders")
-    for name, value in (changes.custom_fields or {}).items():
-        if asset.cf(name) != value:
-            missing.append(f"custom field {name!r}")
-    return missing

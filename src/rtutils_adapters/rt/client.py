@@ -21,6 +21,7 @@ import requests
 from attrs import frozen
 from requests.adapters import HTTPAdapter
 
+from rtutils_adapters.rt import meter
 from rtutils_core.errors import (
     BackendAuthFailed,
     BackendRejected,
@@ -169,15 +170,7 @@ class RTClient:
                 self._sent += 1
             started = time.perf_counter()
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=body,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
+                response = self._timed_request(method, url, params, body, headers)
             except requests.ReadTimeout:
                 # RT got the request and is slow; repeating it would only add to its load.
                 raise BackendTimeout(
@@ -207,6 +200,29 @@ class RTClient:
                 continue
             return _reply(response, attempt, what=what, expect=expect, on_404=on_404)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _timed_request(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> requests.Response:
+        """One HTTP exchange, its time added to the operation's meter (failed ones too)."""
+        started = time.perf_counter()
+        try:
+            return self._session.request(
+                method,
+                url,
+                params=params,
+                json=body,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        finally:
+            meter.record(time.perf_counter() - started)
 
     def _pause(self, method: str, path: str, attempt: int, reason: str) -> None:
         delay = self.backoff * 2 ** (attempt - 1)

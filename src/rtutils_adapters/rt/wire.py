@@ -121,6 +121,12 @@ class Page(Generic[T]):
     count: int = 0
     total: int | None = None
 
+    def is_last(self, page: int) -> bool:
+        """Whether page ``page`` (this one) is the last one of the collection."""
+        if self.count < self.per_page:
+            return True
+        return self.total is not None and page * self.per_page >= self.total
+
 
 def _structure_ref(value: Any, _: type) -> Ref:
     if isinstance(value, str):  # some RT versions send a bare id

@@ -15,12 +15,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
 
+from rtutils_adapters.sqlite.files import private_file
 from rtutils_adapters.sqlite.schema import EVENT_COLUMNS, SCHEMA, event_of
 from rtutils_core.errors import BackendUnavailable, ConfigError, TagConflict
 from rtutils_core.event_query import NEWEST, EventQuery
@@ -65,6 +66,8 @@ class SqliteTagStore(TagLedger):
         self.busy_timeout = busy_timeout
         self._clock = clock
         self._local = threading.local()
+        with suppress(OSError):  # an unusable path is reported by _create, in its words
+            private_file(self.path)
         self._create()
 
     @classmethod

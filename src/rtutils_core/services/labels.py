@@ -7,12 +7,12 @@ asset whose Name is not a tag is refused with a message saying so (issue it a ta
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
 from attrs import define, field
 
-from rtutils_core.assets import MAX_QUERY_IDS, Asset, AssetQuery
+from rtutils_core.assets import MAX_QUERY_IDS, MAX_QUERY_NAMES, Asset, AssetQuery
 from rtutils_core.batches import BatchPlan, BatchSelection, check_size
 from rtutils_core.errors import BatchTooLarge, ConfigError, InvalidInput, UntrustworthyResult
 from rtutils_core.geometry import LabelLayout
@@ -27,10 +27,6 @@ from rtutils_core.labels import (
 )
 from rtutils_core.ports import AssetBackend, LabelMetrics, LabelRenderer
 from rtutils_core.tags import TagFormat, TagFormats
-
-#: The backend's largest page; a prefix search is worth it when it needs no more pages than
-#: the tags it replaces would need single look-ups.
-PAGE_SIZE = 100
 
 
 @define
@@ -232,18 +228,19 @@ class LabelService:
                 f"not tags: {', '.join(repr(t) for t in bad)}"
                 f" (tags look like {self.tag_formats.default.example!r})"
             )
+        distinct = sorted(set(wanted))
         # Keyed by the stripped Name: a Name typed into RT as "W12-00042 " carries that tag,
         # as it does for look-up and issuing.
-        by_name: dict[str, list[Asset]] = {}
-        for query in tag_queries(sorted(set(wanted))):
-            for asset in self.backend.iter_assets(query):
-                name = asset.name.strip()
-                if asset.id not in {a.id for a in by_name.get(name, [])}:
-                    by_name.setdefault(name, []).append(asset)
+        by_name: dict[str, dict[int, Asset]] = {}
+        for query in tag_queries(distinct):
+            self._collect_carriers(query, by_name)
+        # The exact Names miss such a Name; only the tags still missing pay a second search.
+        for query in tag_queries(distinct, by_name, prefixes=True):
+            self._collect_carriers(query, by_name)
         found: list[Asset] = []
         missing: list[str] = []
         for tag in wanted:
-            carriers = by_name.get(tag, [])
+            carriers = list(by_name.get(tag, {}).values())
             if len(carriers) > 1:
                 ids = ", ".join(str(a.id) for a in carriers)
                 raise UntrustworthyResult(f"tag {tag!r} is carried by more than one asset ({ids})")
@@ -253,34 +250,27 @@ class LabelService:
                 missing.append(tag)
         return found, missing
 
+    def _collect_carriers(self, query: AssetQuery, by_name: dict[str, dict[int, Asset]]) -> None:
+        for asset in self.backend.iter_assets(query):
+            if not query.matches(asset):  # checked, as the answer stands in for a printed tag
+                raise UntrustworthyResult(
+                    f"the backend answered a search for tags with asset {asset.id}"
+                    f" ({asset.name!r}), whose Name was not asked for"
+                )
+            by_name.setdefault(asset.name.strip(), {})[asset.id] = asset
 
-def tag_queries(tags: Sequence[str]) -> list[AssetQuery]:
-    """Few searches that find every tag of ``tags`` (sorted, distinct).
 
-    Tags that share a long prefix are fetched with one prefix search when its worst case
-    (every possible name under the prefix exists) needs no more pages than looking the tags
-    up one by one; otherwise the group is split on the next character. A single tag is a
-    prefix search too, because RT's ``Name =`` misses a Name with stray trailing whitespace.
+def tag_queries(
+    tags: Sequence[str], found: Collection[str] = (), *, prefixes: bool = False
+) -> list[AssetQuery]:
+    """The searches for the tags of ``tags`` not in ``found``, at most 100 tags each.
+
+    By exact Names first (``prefixes=False``): one search for up to 100 tags, whose answer
+    holds only the assets asked for. RT's ``Name =`` misses a Name with stray whitespace, so
+    the tags still missing are then searched by Names starting with them (``prefixes=True``).
     """
-    if not tags:
-        return []
-    if len(tags) == 1:
-        return [AssetQuery(name_prefix=tags[0])]
-    prefix = _common_prefix(tags)
-    free = max(len(t) for t in tags) - len(prefix)
-    if prefix and 10**free <= PAGE_SIZE * len(tags):
-        return [AssetQuery(name_prefix=prefix)]
-    groups: dict[str, list[str]] = {}
-    for tag in tags:
-        groups.setdefault(tag[: len(prefix) + 1], []).append(tag)
-    if len(groups) == 1:  # one tag is the prefix of all others: look them up one by one
-        return [AssetQuery(name_prefix=t) for t in tags]
-    return [q for group in groups.values() for q in tag_queries(group)]
-
-
-def _common_prefix(texts: Sequence[str]) -> str:
-    first, last = min(texts), max(texts)
-    size = 0
-    while size < min(len(first), len(last)) and first[size] == last[size]:
-        size += 1
-    return first[:size]
+    left = [t for t in dict.fromkeys(tags) if t not in found]
+    chunks = [left[i : i + MAX_QUERY_NAMES] for i in range(0, len(left), MAX_QUERY_NAMES)]
+    if prefixes:
+        return [AssetQuery(name_prefixes=chunk) for chunk in chunks]
+    return [AssetQuery(names=chunk) for chunk in chunks]

@@ -23,7 +23,10 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.wrappers import Response
 
+from rtutils_web.access.sessions import SessionStore
+from rtutils_web.access.throttle import AuthThrottle
 from rtutils_web.access.tokens import Principal, TokenRegistry
+from rtutils_web.logs import get_logger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +34,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset({"static"})
 _PUBLIC = "_rtutils_public"
 _ROLE = "_rtutils_role"
+log = get_logger("rtutils.auth")
 
 
 def public(view: F) -> F:
@@ -78,7 +82,43 @@ def sign_in(principal_name: str) -> None:
     session.clear()  # a new session on login: no fixation of an earlier cookie
     session["user"] = entry.name
     session["fp"] = TokenRegistry.fingerprint(entry, current_app.secret_key or "")
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    session["sid"] = sessions().start(entry.name, lifetime)
     session.permanent = True
+
+
+def sign_out() -> None:
+    """End the current session on the server: every copy of its cookie stops working."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        sessions().end(session_id)
+    session.clear()
+
+
+def sessions() -> SessionStore:
+    store: SessionStore = current_app.extensions["rtutils"].session_store()
+    return store
+
+
+def throttle() -> AuthThrottle:
+    guard: AuthThrottle = current_app.extensions["rtutils_throttle"]
+    return guard
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def auth_failed(via: str, token_name: str | None = None) -> None:
+    """Log a failed authentication (never the credential) and count it against the address."""
+    log.warning("auth_failed", via=via, remote_addr=client_address(), token_name=token_name)
+    throttle().failed(client_address())
+
+
+def _presents_credentials() -> bool:
+    """A Bearer header, or the sign-in form: what a guesser sends."""
+    scheme = request.headers.get("Authorization", "").partition(" ")[0].lower()
+    return scheme == "bearer" or (request.endpoint == "login.login_submit")
 
 
 def _is_api() -> bool:
@@ -101,6 +141,7 @@ def _from_header(tokens: TokenRegistry) -> Principal | None:
         raise _bearer_challenge("use 'Authorization: Bearer <token>'")
     entry = tokens.find(presented.strip())
     if entry is None:
+        auth_failed("bearer")
         raise _bearer_challenge("the Bearer token is not valid")
     return Principal(entry.name, entry.role, "token")
 
@@ -113,6 +154,13 @@ def _from_session(tokens: TokenRegistry) -> Principal | None:
     expected = TokenRegistry.fingerprint(entry, current_app.secret_key or "") if entry else ""
     if entry is None or not hmac.compare_digest(str(session.get("fp", "")), expected):
         # The token was removed or replaced since this login: the session ends with it.
+        log.warning("session_refused", reason="token_changed", token_name=name)
+        session.clear()
+        return None
+    session_id = session.get("sid")
+    if not isinstance(session_id, str) or not sessions().is_live(session_id, entry.name):
+        # Signed out (or expired) on the server: a copy of the cookie is worth nothing.
+        log.warning("session_refused", reason="ended", token_name=name)
         session.clear()
         return None
     return Principal(entry.name, entry.role, "session")
@@ -145,8 +193,12 @@ def install_auth(app: Flask, tokens: TokenRegistry) -> None:
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # valid as long as the session: a desk stays open
     csrf = CSRFProtect(app)
 
+    app.extensions["rtutils_throttle"] = AuthThrottle()
+
     @app.before_request
     def _authenticate() -> Response | None:
+        if _presents_credentials():
+            throttle().check(client_address())
         principal = _from_header(tokens) or _from_session(tokens)
         g.principal = principal
         if principal is not None:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from rtutils_web import services
-from rtutils_web.access.auth import current_principal, public, registry, sign_in
+from rtutils_web.access.auth import (
+    auth_failed,
+    current_principal,
+    public,
+    registry,
+    sign_in,
+    sign_out,
+)
+from rtutils_web.http.query import takes_query
 from rtutils_web.logs import get_logger
 
 bp = Blueprint("login", __name__)
@@ -22,7 +30,8 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("pages.home")
-    if "\\" in target:
+    if "\\" in target or not target.isprintable() or any(c.isspace() for c in target):
+        # Control characters (CR/LF would split the Location header), spaces, backslashes.
         return url_for("pages.home")
     return target
 
@@ -38,6 +47,7 @@ def _form(error: str = "", status: int = 200) -> tuple[str, int]:
 
 
 @bp.get("/login")
+@takes_query("next")
 @public
 def login() -> tuple[str, int] | Response:
     """The sign-in form; someone already signed in goes straight on."""
@@ -47,12 +57,13 @@ def login() -> tuple[str, int] | Response:
 
 
 @bp.post("/login")
+@takes_query("next")
 @public
 def login_submit() -> tuple[str, int] | Response:
     """Check the token; on success start a new signed session."""
     entry = registry().find(request.form.get("token", "").strip())
     if entry is None:
-        log.warning("login_failed", remote_addr=request.remote_addr)
+        auth_failed("login")
         return _form("That access token is not valid.", 401)
     sign_in(entry.name)
     g.user_name = entry.name  # the request line of the login names who signed in
@@ -64,5 +75,5 @@ def login_submit() -> tuple[str, int] | Response:
 def logout() -> Response:
     """End the session."""
     log.info("logout")
-    session.clear()
+    sign_out()
     return redirect(url_for("login.login"))

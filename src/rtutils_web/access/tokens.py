@@ -13,12 +13,16 @@ import hmac
 import re
 
 from attrs import frozen
+from zxcvbn import zxcvbn
 
 from rtutils_core.errors import ConfigError
 
 #: Roles from least to most powerful; each includes what the ones before it may do.
 ROLES = ("viewer", "operator", "admin")
 MIN_TOKEN_LENGTH = 24
+#: A token must need at least 10**20 guesses (about 66 bits) by zxcvbn's estimate: a random
+#: token of 24 characters needs about 10**32, "aaaa..." or "passwordpassword..." a few dozen.
+MIN_GUESSES_LOG10 = 20
 VARIABLE = "RTUTILS_API_TOKENS"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
@@ -120,4 +124,15 @@ def _parse_entry(entry: str, index: int) -> ApiToken:
         )
     if any(c.isspace() for c in token):
         raise ConfigError(f"{where}: the token contains white space")
+    if _guesses_log10(token) < MIN_GUESSES_LOG10:
+        raise ConfigError(
+            f"{where} ({name!r}): the token is too easy to guess (a repeated pattern, a"
+            " sequence or words); use a random one, for example: openssl rand -hex 24"
+        )
     return ApiToken(name=name, role=role, digest=_digest(token))
+
+
+def _guesses_log10(token: str) -> float:
+    """How many guesses (log10) zxcvbn's pattern matching needs to find ``token``."""
+    # zxcvbn looks at the first 100 characters; a random token is unguessable long before.
+    return float(zxcvbn(token[:100])["guesses_log10"])

@@ -6,9 +6,17 @@ from flask import Blueprint, Response, jsonify, request
 
 from rtutils_core.assets import Asset
 from rtutils_web import services
-from rtutils_web.assets.schema import AssetJson, AssetPageJson, search_query
+from rtutils_web.assets.schema import (
+    CF_PREFIX,
+    PAGING,
+    SEARCH_FIELDS,
+    AssetJson,
+    AssetPageJson,
+    search_query,
+)
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.query import takes_query
 
 bp = Blueprint("api_assets", __name__, url_prefix="/api/v1/assets")
 
@@ -32,6 +40,7 @@ def get_asset_by_tag(tag: str) -> Response:
 
 
 @bp.get("")
+@takes_query(*SEARCH_FIELDS, *PAGING, prefixes=(CF_PREFIX,))
 def search_assets() -> Response:
     """A page of assets matching every given condition."""
     query = search_query(request.args)

@@ -10,6 +10,7 @@ from rtutils_core.errors import InvalidInput, NotFound
 from rtutils_web import services
 from rtutils_web.assets.schema import AssetJson
 from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.query import takes_query
 
 bp = Blueprint("pages", __name__)
 PER_PAGE = 25
@@ -24,7 +25,7 @@ def _home(error: str = "", status: int = 200) -> tuple[str, int]:
         "assets/home.html",
         assets=result,
         next_tag=str(services.tags().preview_next()),
-        rt_url=services.settings().rt_url,
+        rt_url=services.settings().rt_url_shown,
         example=services.settings().tag_formats.default.example,
         error=error,
     )
@@ -32,12 +33,14 @@ def _home(error: str = "", status: int = 200) -> tuple[str, int]:
 
 
 @bp.get("/")
+@takes_query("page")
 def home() -> tuple[str, int]:
     """The look-up field (focused, for the scanner) and the list of assets."""
     return _home()
 
 
 @bp.get("/lookup")
+@takes_query("tag")
 def lookup() -> tuple[str, int] | Response:
     """Find the asset for a scanned or typed tag and show it."""
     tag = request.args.get("tag", "").strip()
@@ -53,6 +56,7 @@ def lookup() -> tuple[str, int] | Response:
 
 
 @bp.get("/assets/<int:asset_id>")
+@takes_query("template")
 def asset(asset_id: int) -> str:
     """One asset: its details, its RT link, and what the desk can do with it."""
     found = services.assets().get(asset_id)

@@ -93,8 +93,8 @@ def search_query(args: Mapping[str, str]) -> AssetQuery:
         if key in PAGING:
             continue
         if key.startswith(CF_PREFIX) and len(key) > len(CF_PREFIX):
-            if value:
-                custom[key[len(CF_PREFIX) :]] = value
+            # An empty value asks for assets without one, as in the core: not "any value".
+            custom[key[len(CF_PREFIX) :]] = value
         elif key in SEARCH_FIELDS:
             if value:
                 fields[key] = value

@@ -74,8 +74,13 @@ def _environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[s
     return env
 
 
+#: Files the service makes (databases, job queues, the demo token) are its own alone.
+PRIVATE_UMASK = 0o077
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(PRIVATE_UMASK)
     raw_env = os.environ if environ is None else environ
     env = _environment(args, raw_env)
     try:

@@ -68,7 +68,7 @@ def serve(settings: Settings, app: object) -> int:
         host=settings.host,
         port=settings.port,
         threads=settings.threads,
-        rt_url=settings.rt_url if not settings.is_demo else None,
+        rt_url=settings.rt_url_shown if not settings.is_demo else None,
         url=f"http://{settings.host}:{settings.port}/",
     )
     server.run()

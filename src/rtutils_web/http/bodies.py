@@ -28,11 +28,43 @@ def whole_number(raw: str, name: str, *, minimum: int = 1) -> int:
     return int(raw)
 
 
+#: How deep a request body may nest arrays and objects; no body of ours needs more than 3.
+MAX_JSON_DEPTH = 32
+
+
 def json_body() -> Any:
-    """The JSON body; ``{}`` when there is none (a 415 if it is not JSON)."""
+    """The JSON body; ``{}`` when there is none (a 415 if it is not JSON).
+
+    A body nested deeper than :data:`MAX_JSON_DEPTH` is refused: deep enough nesting exhausts
+    the parser's stack, and nothing structured from it would be valid anyway.
+    """
     if not request.content_length and not request.data:
         return {}
+    if _nesting(request.get_data(cache=True)) > MAX_JSON_DEPTH:
+        raise InvalidInput(f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep")
     return request.get_json()
+
+
+def _nesting(raw: bytes) -> int:
+    """The deepest nesting of brackets in ``raw``, outside strings, without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
 
 
 def _strict(kind: type[T]) -> Any:

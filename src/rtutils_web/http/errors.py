@@ -49,7 +49,7 @@ _CSRF_MESSAGE = (
     " try again"
 )
 #: Headers of an HTTP refusal that clients need (the auth challenge, the allowed methods).
-_KEPT_HEADERS = ("WWW-Authenticate", "Allow")
+_KEPT_HEADERS = ("WWW-Authenticate", "Allow", "Retry-After")
 
 
 def status_for(error: e.RtutilsError) -> int:

@@ -71,6 +71,7 @@ _ERROR_TEXT = {
     409: "Conflict: a tag would be handed out twice, or the asset changed meanwhile",
     413: "The request body or the batch is larger than allowed",
     415: "The request body is not JSON (send Content-Type: application/json)",
+    429: "Too many failed sign-ins or tokens from this address; wait Retry-After seconds",
     502: "Request Tracker refused the request or answered something untrustworthy",
     503: "Request Tracker is unavailable",
     504: "Request Tracker did not answer in time",
@@ -82,6 +83,9 @@ ERROR_RESPONSES: dict[str, Any] = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
     for status, text in _ERROR_TEXT.items()
+}
+ERROR_RESPONSES["429"]["headers"] = {
+    "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 1}}
 }
 
 
@@ -109,7 +113,12 @@ def operation(
     description: str = "",
     body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One operation; ``errors`` are the error statuses it may answer with."""
+    """One operation; ``errors`` are the error statuses it may answer with.
+
+    An operation that needs a token (401 among ``errors``) may also be throttled: 429.
+    """
+    if 401 in errors and 429 not in errors:
+        errors = (*errors, 429)
     op: dict[str, Any] = {
         "operationId": operation_id,
         "summary": summary,

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
+from rtutils_web.http.query import takes_query
 from rtutils_web.jobs.schema import JobJson, JobListJson, job_filter
 
 bp = Blueprint("api_jobs", __name__, url_prefix="/api/v1")
@@ -21,6 +22,7 @@ def job(job_id: str) -> Response:
 
 @bp.get("/jobs")
 @requires("operator")
+@takes_query("kind", "state", "limit")
 def jobs() -> Response:
     """Jobs, newest first, filtered by ``kind`` and ``state``, at most ``limit``."""
     wanted = job_filter(request.args)

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from rtutils_core.errors import InvalidInput
 from rtutils_web import services
 from rtutils_web.access.auth import requires
+from rtutils_web.http.query import takes_query
 from rtutils_web.jobs.schema import STATES, job_filter
 
 bp = Blueprint("pages_jobs", __name__)
@@ -14,6 +15,7 @@ bp = Blueprint("pages_jobs", __name__)
 
 @bp.get("/jobs")
 @requires("operator")
+@takes_query("kind", "state", "limit")
 def jobs() -> tuple[str, int]:
     """The newest jobs, optionally of one kind or state."""
     try:

@@ -8,6 +8,7 @@ from rtutils_core.batches import SELECTORS, BatchSelection, check_one_selector
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.bodies import json_body, parse_body
+from rtutils_web.http.query import takes_query
 from rtutils_web.labels.batches import batch_response, label_response, plan_batch
 from rtutils_web.labels.schema import BatchBody
 
@@ -21,6 +22,7 @@ def _template() -> str | None:
 
 
 @bp.get("/<tag>.pdf")
+@takes_query("template")
 def label_pdf(tag: str) -> Response:
     """The label of the asset carrying ``tag``, as a one-page PDF the size of the label."""
     template = _template()
@@ -28,6 +30,7 @@ def label_pdf(tag: str) -> Response:
 
 
 @bp.get("/<tag>.png")
+@takes_query("template")
 def label_png(tag: str) -> Response:
     """The same label as a 300 dpi PNG, for previews."""
     template = _template()

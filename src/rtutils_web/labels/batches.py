@@ -18,6 +18,7 @@ from flask import Response, send_file
 from rtutils_core.assets import Asset
 from rtutils_core.batches import BatchPlan, BatchSelection
 from rtutils_web import services
+from rtutils_web.http.headers import content_disposition, header_text
 from rtutils_web.logs import get_logger
 
 log = get_logger("rtutils.labels")
@@ -37,7 +38,9 @@ def label_response(asset: Asset, template: str | None, fmt: str) -> Response:
         data, mimetype = labels.render_png(asset, chosen), "image/png"
     log.info("label_rendered", asset_id=asset.id, tag=asset.name, template=chosen, format=fmt)
     response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{asset.name}-{chosen}.{fmt}"'
+    response.headers["Content-Disposition"] = content_disposition(
+        "inline", f"{asset.name}-{chosen}.{fmt}"
+    )
     return response
 
 
@@ -64,7 +67,7 @@ def batch_response(plan: BatchPlan, template: str | None) -> Response:
     response = send_file(spool, mimetype="application/pdf", download_name="labels.pdf")
     response.headers["X-Label-Count"] = str(count)
     if plan.missing:
-        response.headers["X-Labels-Missing"] = ", ".join(plan.missing[:HEADER_ITEMS])
+        response.headers["X-Labels-Missing"] = header_text(", ".join(plan.missing[:HEADER_ITEMS]))
     if plan.refused:
         response.headers["X-Labels-Refused"] = str(len(plan.refused))
     return response

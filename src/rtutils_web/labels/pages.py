@@ -13,12 +13,15 @@ from rtutils_core.errors import RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.errors import status_for
+from rtutils_web.http.query import takes_query
 from rtutils_web.labels.batches import batch_response, plan_batch
 
 bp = Blueprint("pages_labels", __name__)
 #: A pasted list: tags separated by new lines, commas, semicolons or spaces.
 _SEPARATORS = re.compile(r"[\s,;]+")
 SEARCH_FIELDS = ("catalog", "status", "name_prefix")
+#: What the batch form can be filled in with from a link.
+FORM_FIELDS = (*SEARCH_FIELDS, "source", "tags", "type", "template", "allow_missing")
 
 
 def _form(error: str = "", status: int = 200, **extra: object) -> tuple[str, int]:
@@ -40,6 +43,7 @@ def _query() -> AssetQuery:
 
 
 @bp.get("/labels/batch")
+@takes_query(*FORM_FIELDS)
 @requires("operator")
 def batch() -> tuple[str, int]:
     """The batch form."""

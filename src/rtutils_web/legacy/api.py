@@ -10,6 +10,7 @@ from rtutils_web import services
 from rtutils_web.access.auth import signed_by_caller
 from rtutils_web.http.bodies import whole_number
 from rtutils_web.http.errors import error_response
+from rtutils_web.http.query import takes_query
 from rtutils_web.logs import get_logger
 
 bp = Blueprint("legacy", __name__)
@@ -42,6 +43,7 @@ def webhook_asset_created() -> Response | tuple[Response, int]:
 
 
 @bp.get("/next-asset-tag")
+@takes_query("prefix")
 def next_asset_tag() -> Response:
     """The old ``{"next_asset_tag": ...}`` for ``prefix`` (default prefix if absent)."""
     tag = services.tags().preview_next(request.args.get("prefix") or None)
@@ -49,6 +51,7 @@ def next_asset_tag() -> Response:
 
 
 @bp.get("/labels/print")
+@takes_query("assetId", "assetName", "size")
 def labels_print() -> Response:
     """The old label link: a redirect to the label PDF of ``assetId`` or ``assetName``."""
     size = request.args.get("size", "large")

@@ -8,8 +8,12 @@ from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body, whole_number
+from rtutils_web.http.headers import content_disposition
+from rtutils_web.http.query import takes_query
 from rtutils_web.logs import get_logger
 from rtutils_web.tags.schema import (
+    CSV_FILTERS,
+    EVENT_FILTERS,
     IssueTagBody,
     NextTagJson,
     SequenceBody,
@@ -46,6 +50,7 @@ def issue_tag(asset_id: str) -> tuple[Response, int]:
 
 
 @bp.get("/tags/next")
+@takes_query("prefix")
 def next_tag() -> Response:
     """The tag the next issue would hand out for ``prefix`` (default prefix if absent)."""
     tag = services.tags().preview_next(request.args.get("prefix"))
@@ -69,6 +74,7 @@ def set_sequence() -> Response:
 
 
 @bp.get("/tags/events")
+@takes_query(*EVENT_FILTERS)
 def events() -> Response:
     """The tag event log, newest first."""
     wanted = event_query(request.args, services.settings().tag_formats)
@@ -77,10 +83,11 @@ def events() -> Response:
 
 
 @bp.get("/tags/events.csv")
+@takes_query(*CSV_FILTERS)
 def events_as_csv() -> Response:
     """The whole filtered tag event log as a CSV download, streamed."""
     wanted = event_query(request.args, services.settings().tag_formats, with_limit=False)
     rows = services.tags().events_csv(wanted)
     response = Response(rows, mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="tag-events.csv"'
+    response.headers["Content-Disposition"] = content_disposition("attachment", "tag-events.csv")
     return response

@@ -10,8 +10,9 @@ from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.bodies import whole_number
 from rtutils_web.http.errors import status_for
+from rtutils_web.http.query import takes_query
 from rtutils_web.logs import get_logger
-from rtutils_web.tags.schema import event_query
+from rtutils_web.tags.schema import EVENT_FILTERS, event_query
 
 bp = Blueprint("pages_tags", __name__)
 log = get_logger("rtutils.tags")
@@ -41,6 +42,7 @@ def issue(asset_id: int) -> Response:
 
 
 @bp.get("/events")
+@takes_query(*EVENT_FILTERS)
 def events() -> tuple[str, int]:
     """The tag event log with filters, newest first."""
     args = {k: v.strip() for k, v in request.args.items() if v.strip()}

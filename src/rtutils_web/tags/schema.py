@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from attrs import frozen
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, shown
 from rtutils_core.event_query import EventQuery
 from rtutils_core.ports import TagEvent
 from rtutils_core.tag_events import CSV_COLUMNS
@@ -18,7 +18,9 @@ from rtutils_web.http.answers import object_schema, prop
 from rtutils_web.http.bodies import whole_number
 
 MAX_EVENTS = 1000
-_FILTERS = ("tag", "asset_id", "since", "until", "limit")
+EVENT_FILTERS = ("tag", "asset_id", "since", "until", "limit")
+#: The CSV export is the whole filtered log: no ``limit``.
+CSV_FILTERS = EVENT_FILTERS[:-1]
 #: RFC 3339 date-time: date, time and an offset (a time without one would be ambiguous).
 _RFC3339 = re.compile(
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]+))?"
@@ -132,10 +134,18 @@ def _when(raw: str, name: str) -> datetime:
             raise ValueError(raw)
         day, time, fraction, offset = match.groups()
         fraction = f".{fraction[:6]}" if fraction else ""
-        return datetime.fromisoformat(f"{day}T{time}{fraction}{offset.upper()}")
+        moment = datetime.fromisoformat(f"{day}T{time}{fraction}{offset.upper()}")
     except ValueError:
         raise InvalidInput(
-            f"{name} must be a time with its offset such as '2024-09-01T08:00:00Z', not {raw!r}"
+            f"{name} must be a time with its offset such as '2024-09-01T08:00:00Z',"
+            f" not {shown(raw)}"
+        ) from None
+    try:
+        # In UTC now, so that a time at the edge of the calendar fails here, by name.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(
+            f"{name} is outside the calendar once taken to UTC: {shown(raw)}"
         ) from None
 
 
@@ -148,7 +158,7 @@ def event_query(
     Without ``with_limit`` (the CSV export, which is the whole filtered log) ``limit`` is an
     unknown parameter too.
     """
-    known = _FILTERS if with_limit else tuple(f for f in _FILTERS if f != "limit")
+    known = EVENT_FILTERS if with_limit else CSV_FILTERS
     for key in args:
         if key not in known:
             raise InvalidInput(f"unknown parameter {key!r}; known: {', '.join(known)}")

@@ -1,0 +1,54 @@
+"""Real processes sharing one loan log file: the same change recorded at once is stored once."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from rtutils_adapters.sqlite import SqliteLoanLog
+from rtutils_core.errors import LoanConflict
+from rtutils_core.loans import LoanEntry, LoanFilter
+
+pytestmark = pytest.mark.slow
+
+PROCESSES = 6
+
+
+def _record(path: str, start, outcomes) -> None:
+    log = SqliteLoanLog(Path(path))
+    entry = LoanEntry(
+        action="check-in",
+        asset_id=42,
+        tag="W12-00042",
+        person="li.wei",
+        operator="desk",
+        request_id="r",
+        based_on="1234",
+    )
+    start.wait()
+    try:
+        log.record(entry)
+        outcomes.put("stored")
+    except LoanConflict:
+        outcomes.put("refused")
+
+
+def test_processes_recording_one_check_in_store_it_once(tmp_path):
+    path = tmp_path / "loans.sqlite3"
+    SqliteLoanLog(path)  # the schema exists before the race
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(PROCESSES)
+    outcomes = context.Queue()
+    workers = [
+        context.Process(target=_record, args=(str(path), start, outcomes)) for _ in range(PROCESSES)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    results = sorted(outcomes.get(timeout=5) for _ in range(PROCESSES))
+    assert results == ["refused"] * (PROCESSES - 1) + ["stored"]
+    assert len(SqliteLoanLog(path).events(LoanFilter(asset_id=42))) == 1
