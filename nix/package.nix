@@ -17,6 +17,8 @@
   dependency-injector,
   waitress,
   flask-wtf,
+  huey,
+  redis,
   limits,
   zxcvbn,
   google-auth,
@@ -57,6 +59,8 @@ let
     dependencyInjector
     waitress
     flask-wtf
+    huey
+    redis
     limits
     zxcvbn
     google-auth

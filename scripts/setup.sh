@@ -13,6 +13,7 @@ TEST_APT_PACKAGES=(
   chromium
   nix-bin
   cups cups-client printer-driver-cups-pdf
+  redis-server
 )
 
 apt_install() {

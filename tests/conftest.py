@@ -13,7 +13,7 @@ from rtutils_web.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 # The real RT 5 (fixtures rt_server, rt_backend) for any test module; see tests/rt_harness.py.
-pytest_plugins = ["tests.rt_harness", "tests.google_standin"]
+pytest_plugins = ["tests.rt_harness", "tests.google_standin", "tests.redis_harness"]
 
 
 def free_port() -> int:

@@ -252,3 +252,7 @@ class SubmissionInProgress(Conflict):
     """Another request under the same idempotency key is being processed right now."""
 
     code = "submission_in_progress"
+
+
+class JobNotFound(NotFound):
+    code = "job_not_found"

@@ -107,6 +107,13 @@ class Settings:
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
     google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
+    jobs_queue: str = setting("JOBS_QUEUE")
+    jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
+    jobs_worker: str = setting("JOBS_WORKER")
+    autotag_interval: float = setting("AUTOTAG_INTERVAL")
+    autotag_catalogs: tuple[str, ...] = setting("AUTOTAG_CATALOGS")
+    autotag_printer: str = setting("AUTOTAG_PRINTER")
+    webhook_secret: Secret = setting("WEBHOOK_SECRET")
 
     @property
     def api_url(self) -> str:
@@ -172,7 +179,17 @@ class Settings:
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
         return (
-            tuple(s.reveal() for s in (self.rt_token, self.secret_key, self.api_tokens) if s)
+            tuple(
+                s.reveal()
+                for s in (
+                    self.rt_token,
+                    self.secret_key,
+                    self.api_tokens,
+                    self.jobs_redis_url,
+                    self.webhook_secret,
+                )
+                if s
+            )
             + tuple(
                 part.rsplit(":", 1)[-1]
                 for part in self.api_tokens.reveal().split(",")
@@ -198,6 +215,14 @@ class Settings:
             raise ConfigError(
                 "SECRET_KEY is required when RTUTILS_BACKEND=rt and must be at least 16"
                 " characters (set it in the secrets file)"
+            )
+        if values["JOBS_QUEUE"] == "redis" and not values["JOBS_REDIS_URL"]:
+            raise ConfigError(
+                "JOBS_REDIS_URL is required when JOBS_QUEUE=redis (set it in the secrets file)"
+            )
+        if values["AUTOTAG_INTERVAL"] and not values["AUTOTAG_CATALOGS"]:
+            raise ConfigError(
+                "AUTOTAG_CATALOGS must name the catalogs when AUTOTAG_INTERVAL is set"
             )
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None

@@ -161,6 +161,15 @@ def printers(name: str, raw: str) -> dict[str, PrinterConfig]:
     return parse_printers(raw, variable=name)
 
 
+def catalog_names(_name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of RT catalog names, blanks dropped; none is allowed."""
+    return tuple(n.strip() for n in raw.split(",") if n.strip())
+
+
+JOB_QUEUES = ("sqlite", "redis")
+JOB_WORKERS = ("inside", "separate")
+
+
 @frozen
 class Variable:
     """One environment variable."""
@@ -278,5 +287,25 @@ VARIABLES: tuple[Variable, ...] = (
        "googleSyncDirections", blank_is_empty=True),
     _V("GOOGLE_LOAN_ROLE", "Owner", spelled("Owner", "HeldBy"),
        "RT role whose person the Google sync writes into annotatedUser", "googleLoanRole"),
+    _V("JOBS_QUEUE", "sqlite", choice(*JOB_QUEUES),
+       "Job queue: 'sqlite' (in WORKING_DIR, one machine) or 'redis' (JOBS_REDIS_URL)",
+       "jobsQueue"),
+    _V("JOBS_REDIS_URL", "", secret,
+       "Redis URL of the job queue, redis://:password@host:6379/0; secret", secret=True),
+    _V("JOBS_WORKER", "inside", choice(*JOB_WORKERS),
+       "Run background jobs 'inside' the web service or in a 'separate' worker process",
+       "jobsWorker"),
+    _V("AUTOTAG_INTERVAL", "0", number(0, 86400),
+       "Seconds between automatic tag runs over AUTOTAG_CATALOGS; 0 is off",
+       "autotagInterval"),
+    _V("AUTOTAG_CATALOGS", "", catalog_names,
+       "RT catalogs whose untagged assets get tags automatically, comma-separated",
+       "autotagCatalogs"),
+    _V("AUTOTAG_PRINTER", "", text,
+       "Printer that gets the labels of automatically tagged assets; none if empty",
+       "autotagPrinter"),
+    _V("WEBHOOK_SECRET", "", secret,
+       "Secret of POST /webhook/asset-created (header or HMAC); the route is off without it",
+       secret=True),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

@@ -40,6 +40,8 @@ let
     "structlog"
     "waitress"
     "flask-wtf"
+    "huey"
+    "redis"
     "limits"
     "zxcvbn"
     "google-auth"

@@ -157,8 +157,12 @@ class TagService:
             except RtutilsError as error:
                 self._fail(held, error, actor=actor, request_id=request_id)
             note = self._assign_note(held, asset)
-            self.store.record(held, "assigned", actor=actor, request_id=request_id, detail=note)
-            return TagIssue(asset.id, _tag_of(held), "assigned")
+            recorded = self.store.record(
+                held, "assigned", actor=actor, request_id=request_id, detail=note
+            )
+            # A concurrent issue for the same asset may have seen our write and recorded it
+            # first; then it reported "assigned", and one asset counts once.
+            return TagIssue(asset.id, _tag_of(held), "assigned" if recorded else "already-tagged")
 
     def _skip_if_carried(
         self, held: Reservation, skipped: list[str], *, actor: str, request_id: str
