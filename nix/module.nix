@@ -69,6 +69,7 @@ let
     CHECKIN_STATUS = cfg.checkinStatus;
     REPAIR_QUEUE = cfg.repairQueue;
     DAMAGES = concatStringsSep "," cfg.damages;
+    PRINTERS = cfg.printers;
     HOST = cfg.host;
     PORT = number cfg.port;
     THREADS = number cfg.threads;
@@ -90,6 +91,11 @@ let
       mapAttrsToList (field: direction: "${field}=${direction}") cfg.googleSyncDirections
     );
     GOOGLE_LOAN_ROLE = cfg.googleLoanRole;
+    JOBS_QUEUE = cfg.jobsQueue;
+    JOBS_WORKER = cfg.jobsWorker;
+    AUTOTAG_INTERVAL = number cfg.autotagInterval;
+    AUTOTAG_CATALOGS = concatStringsSep "," cfg.autotagCatalogs;
+    AUTOTAG_PRINTER = cfg.autotagPrinter;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -347,6 +353,13 @@ in
       description = "Damages a returned device may be marked with (`DAMAGES`); names may not contain ','.";
     };
 
+    printers = mkOption {
+      type = types.str;
+      default = "";
+      example = "desk=brother-ql,tcp://10.20.0.15:9100,QL-820NWB,62; office=cups,Brother_QL,QL-820NWB,29x90";
+      description = "Label printers, 'name=kind,address,model,media' separated by ';' (`PRINTERS`).";
+    };
+
     threads = mkOption {
       type = types.ints.between 1 256;
       default = 8;
@@ -467,6 +480,42 @@ in
       example = "*-*-* 02:30:00";
       description = "When the Google sync runs (a systemd `OnCalendar=` expression, e.g. nightly); null: no timer.";
     };
+
+    jobsQueue = mkOption {
+      type = types.enum [
+        "sqlite"
+        "redis"
+      ];
+      default = "sqlite";
+      description = "Queue of the background jobs (`JOBS_QUEUE`): `sqlite` in the working directory, or `redis` at `JOBS_REDIS_URL` from `secretsFile` when several instances run.";
+    };
+
+    jobsWorker = mkOption {
+      type = types.enum [
+        "inside"
+        "separate"
+      ];
+      default = "inside";
+      description = "Run background jobs inside the web service, or in their own unit `request-tracker-utils-worker` (`JOBS_WORKER`).";
+    };
+
+    autotagInterval = mkOption {
+      type = types.ints.between 0 86400;
+      default = 0;
+      description = "Seconds between automatic tag runs over `autotagCatalogs`; 0 is off (`AUTOTAG_INTERVAL`).";
+    };
+
+    autotagCatalogs = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      description = "RT catalogs whose assets without a tag get one automatically (`AUTOTAG_CATALOGS`).";
+    };
+
+    autotagPrinter = mkOption {
+      type = types.str;
+      default = "";
+      description = "Printer for the labels of automatically tagged assets; none if empty (`AUTOTAG_PRINTER`).";
+    };
   };
 
   config = mkIf cfg.enable {
@@ -508,6 +557,14 @@ in
         assertion =
           !googleSync || (cfg.googleServiceAccountFile != null && cfg.googleAdminSubject != "");
         message = "services.requestTrackerUtils.googleSyncSchedule needs googleServiceAccountFile and googleAdminSubject.";
+      }
+      {
+        assertion = cfg.autotagInterval == 0 || cfg.autotagCatalogs != [ ];
+        message = "services.requestTrackerUtils.autotagCatalogs must name the catalogs when autotagInterval is set.";
+      }
+      {
+        assertion = !lib.any (lib.hasInfix ",") cfg.autotagCatalogs;
+        message = "services.requestTrackerUtils.autotagCatalogs entries may not contain ','.";
       }
       {
         assertion = !lib.any hasSeparator (
@@ -558,6 +615,21 @@ in
       serviceConfig = serviceConfig // {
         Type = "exec";
         ExecStart = "${cfg.package}/bin/request-tracker-utils serve";
+        Restart = "on-failure";
+        RestartSec = "5s";
+      };
+    };
+
+    # Background jobs in their own process when jobsWorker = "separate".
+    systemd.services.request-tracker-utils-worker = mkIf (cfg.jobsWorker == "separate") {
+      description = "request-tracker-utils: background jobs";
+      wantedBy = [ "multi-user.target" ];
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      inherit environment;
+      serviceConfig = serviceConfig // {
+        Type = "exec";
+        ExecStart = "${cfg.package}/bin/request-tracker-utils worker";
         Restart = "on-failure";
         RestartSec = "5s";
       };

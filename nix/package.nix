@@ -19,10 +19,14 @@
   flask-wtf,
   psycopg,
   psycopg-pool,
+  huey,
+  redis,
   limits,
   zxcvbn,
   google-auth,
   cryptography,
+  brother-ql-next,
+  pillow,
 }:
 
 let
@@ -59,10 +63,14 @@ let
     flask-wtf
     psycopg
     psycopg-pool
+    huey
+    redis
     limits
     zxcvbn
     google-auth
     cryptography
+    brother-ql-next
+    pillow
   ];
 in
 buildPythonApplication {

@@ -14,6 +14,8 @@ TEST_APT_PACKAGES=(
   chromium
   nix-bin
   postgresql-15
+  cups cups-client printer-driver-cups-pdf
+  redis-server
 )
 
 apt_install() {

@@ -13,7 +13,7 @@ from rtutils_web.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 # The real RT 5 (fixtures rt_server, rt_backend) for any test module; see tests/rt_harness.py.
-pytest_plugins = ["tests.rt_harness", "tests.google_standin"]
+pytest_plugins = ["tests.rt_harness", "tests.google_standin", "tests.redis_harness"]
 # The real PostgreSQL (fixtures pg_server, pg_url); see tests/pg_harness.py.
 pytest_plugins += ["tests.pg_harness"]
 
@@ -38,3 +38,7 @@ class SteppingClock:
 @pytest.fixture
 def demo_settings(tmp_path: Path) -> Settings:
     return Settings.from_env({"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path / "state")})
+
+
+# A private CUPS with CUPS-PDF queues (fixture cups_server); see tests/cups_harness.py.
+pytest_plugins.append("tests.cups_harness")

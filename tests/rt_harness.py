@@ -35,6 +35,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import requests
@@ -103,6 +104,28 @@ def _perl_list(items: Sequence[str]) -> str:
     return "[" + ", ".join(perl_string(i) for i in items) + "]"
 
 
+#: Custom fields of Student Devices with a list of values: field -> (kind, choices). A
+#: Select field takes only its choices; a Combobox suggests them and takes any text.
+FIELD_CHOICES: Mapping[str, tuple[Literal["select", "combobox"], tuple[str, ...]]] = {
+    "Manufacturer": ("select", ("Acer", "Dell", "HP", "Lenovo")),
+    "Type": ("select", ("Charger", "Chromebook", "Hotspot", "Laptop")),
+    "Funding Source": ("select", ("E-Rate", "General Fund", "Title I")),
+    "Model": ("combobox", ("Chromebook 11 G9", "Chromebook 3100", "Chromebook 314")),
+}
+_RT_TYPES = {"select": "SelectSingle", "combobox": "ComboboxSingle"}
+
+
+def _field_type(name: str) -> str:
+    """The initialdata ``Type`` (and ``Values``) of a custom field."""
+    if name not in FIELD_CHOICES:
+        return "Type => 'FreeformSingle'"
+    kind, choices = FIELD_CHOICES[name]
+    values = ", ".join(
+        f"{{ Name => {perl_string(c)}, SortOrder => {i} }}" for i, c in enumerate(choices)
+    )
+    return f"Type => '{_RT_TYPES[kind]}', Values => [ {values} ]"
+
+
 def standard_data() -> str:
     """Initialdata for the users, catalogs and custom fields every test run has."""
     users = "".join(
@@ -116,7 +139,7 @@ def standard_data() -> str:
         for n, (d, _) in CATALOGS.items()
     )
     fields = "".join(
-        f"  {{ Name => {perl_string(f)}, Type => 'FreeformSingle',"
+        f"  {{ Name => {perl_string(f)}, {_field_type(f)},"
         f" LookupType => 'RT::Catalog-RT::Asset', ApplyTo => {_perl_list([c])} }},\n"
         for c, (_, names) in CATALOGS.items()
         for f in names

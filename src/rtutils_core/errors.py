@@ -195,3 +195,70 @@ class DeviceNotFound(NotFound):
     """No Chrome OS device with that id in the Google Admin directory."""
 
     code = "device_not_found"
+
+
+class PrinterNotFound(NotFound):
+    """No printer of that name is configured."""
+
+    code = "printer_not_found"
+
+
+class PrintJobNotFound(NotFound):
+    code = "print_job_not_found"
+
+
+class PrintJobConflict(Conflict):
+    """The print job is not in a state that allows this (e.g. a retry while it is sending)."""
+
+    code = "print_job_conflict"
+
+
+class PrintFailed(BackendError):
+    """The printer did not take the label: off, refusing, hanging or reporting an error.
+
+    The message is the reason, written for the person at the desk.
+    """
+
+    code = "print_failed"
+
+
+class InvalidField(InvalidInput):
+    """One named input field is wrong; ``field`` is its name as the caller sent it."""
+
+    code = "invalid_field"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DuplicateSerial(Conflict):
+    """A device with this serial number exists already (or is being received right now).
+
+    ``asset_id`` and ``tag`` name the asset that has it; ``asset_id`` is ``None`` while another
+    submission is still creating it.
+    """
+
+    code = "duplicate_serial"
+
+    def __init__(self, message: str, *, serial: str, asset_id: int | None, tag: str) -> None:
+        super().__init__(message)
+        self.serial = serial
+        self.asset_id = asset_id
+        self.tag = tag
+
+
+class IdempotencyKeyReused(Conflict):
+    """An idempotency key came back with a different request than the one it first carried."""
+
+    code = "idempotency_key_reused"
+
+
+class SubmissionInProgress(Conflict):
+    """Another request under the same idempotency key is being processed right now."""
+
+    code = "submission_in_progress"
+
+
+class JobNotFound(NotFound):
+    code = "job_not_found"

@@ -60,3 +60,23 @@ def needs_record(
             f" (asset {reservation.asset_id})"
         )
     return False
+
+
+def needs_binding(
+    reservation: Reservation, state: str | None, holder: int | None, asset_id: int
+) -> bool:
+    """Whether a number held for a stand-in may go to ``asset_id`` now; False if it has.
+
+    ``state`` and ``holder`` are what the store holds for the number now.
+    """
+    if state == "assigned" and holder == asset_id:
+        return False
+    if state != OPEN or holder != reservation.asset_id:
+        now = f"{state} for asset {holder}" if state else "not handed out"
+        raise TagConflict(
+            f"{reservation.tag} cannot go to the new asset {asset_id}: it is {now}"
+            f" (it was held for {reservation.asset_id})"
+        )
+    if asset_id < 1:
+        raise TagConflict(f"{reservation.tag} can only go to a real asset, not {asset_id}")
+    return True

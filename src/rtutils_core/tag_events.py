@@ -60,3 +60,8 @@ def iter_events_csv(events: Iterable[TagEvent]) -> Iterator[str]:
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+
+
+def spreadsheet_cell(value: object) -> str:
+    """``value`` as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    return _cell(value)

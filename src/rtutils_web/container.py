@@ -16,16 +16,26 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from rtutils_adapters.google import GoogleAdminDirectory
+from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
-from rtutils_adapters.sqlite import SqliteLoanLog, SqliteSessionStore
+from rtutils_adapters.sqlite import SqliteLoanLog, SqlitePrintJobStore, SqliteSessionStore
+from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.stores import open_tag_store
 from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_core.jobs import JobStore, Schedule
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
+from rtutils_core.printers import Printer
 from rtutils_core.services import AssetService, LabelService, LoanService, TagService
+from rtutils_core.services.autotag import KIND as AUTOTAG
+from rtutils_core.services.autotag import AutoTagService
 from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.jobs import JobService
+from rtutils_core.services.print_sender import PrintSender
+from rtutils_core.services.printing import PrintService
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
@@ -71,6 +81,23 @@ def _rt_backend(settings: Settings) -> AssetBackend:
         cache_seconds=settings.rt_cache_seconds,
         pool_size=settings.threads,
     )
+
+
+def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
+    if settings.jobs_queue == "redis":
+        return HueyJobQueue(redis_huey(settings.jobs_redis_url.reveal()))
+    return HueyJobQueue(sqlite_huey(working_dir))
+
+
+def _job_service(
+    settings: Settings, store: JobStore, queue: HueyJobQueue, autotag: AutoTagService
+) -> JobService:
+    """The job service with every job kind, and the schedules the settings ask for."""
+    service = JobService(store, queue)
+    service.register(autotag.job_kind())
+    if settings.autotag_interval:
+        service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
+    return service
 
 
 def _warm_rt_metadata(backend: RTRestBackend) -> None:
@@ -132,6 +159,14 @@ def _google_directory(settings: Settings) -> ChromeDeviceDirectory:
     )
 
 
+def _printers(settings: Settings) -> dict[str, Printer]:
+    """The configured printers by name, each with the adapter of its kind."""
+    return {
+        name: BrotherQLPrinter(config) if config.kind == "brother-ql" else CupsPrinter(config)
+        for name, config in settings.printers.items()
+    }
+
+
 class Container(containers.DeclarativeContainer):
     """Settings, the adapters and the services; nothing else.
 
@@ -169,6 +204,14 @@ class Container(containers.DeclarativeContainer):
         is_demo=settings.provided.is_demo,
         prefix_by_catalog=settings.provided.prefix_by_catalog,
     )
+    job_store = providers.ThreadSafeSingleton(SqliteJobStore.in_dir, working_dir)
+    job_queue = providers.ThreadSafeSingleton(_job_queue, settings, working_dir)
+    autotag_service = providers.ThreadSafeSingleton(
+        AutoTagService, tags=tag_service, catalogs=settings.provided.autotag_catalogs
+    )
+    job_service = providers.ThreadSafeSingleton(
+        _job_service, settings, job_store, job_queue, autotag_service
+    )
     loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
     loan_service = providers.ThreadSafeSingleton(
         LoanService, backend=backend, loan_log=loan_log, options=settings.provided.loan_options
@@ -194,6 +237,17 @@ class Container(containers.DeclarativeContainer):
         options=settings.provided.google_sync_options,
     )
 
+    printers = providers.ThreadSafeSingleton(_printers, settings)
+    print_job_store = providers.ThreadSafeSingleton(SqlitePrintJobStore.in_dir, working_dir)
+    print_service = providers.ThreadSafeSingleton(
+        PrintService,
+        labels=label_service,
+        printers=printers,
+        store=print_job_store,
+        max_labels=settings.provided.max_batch,
+    )
+    print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire every adapter and service for ``settings`` (default: from the environment).
@@ -206,8 +260,14 @@ def build_container(settings: Settings | None = None) -> Container:
 def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
-    fit), the tag database, the loan options and the loan log."""
+    fit), the tag database, the loan options and the loan log, the printers (an unknown
+    model) and the print job database."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
+    container.job_store()  # the job database and queue; not the services, which are lazy
+    container.job_queue()
+
     container.loan_service()
+    container.printers()  # an unknown printer model stops start-up, naming the printer
+    container.print_job_store()

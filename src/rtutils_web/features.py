@@ -3,11 +3,14 @@ gathers their paths and schemas from here. A new feature folder adds one line.""
 
 from __future__ import annotations
 
-from rtutils_web import assets, labels, tags
+from rtutils_web import assets, jobs, labels, legacy, printing, tags
 from rtutils_web.http.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
     assets.FEATURE,
     tags.FEATURE,
     labels.FEATURE,
+    printing.FEATURE,
+    jobs.FEATURE,
+    legacy.FEATURE,
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, g
 
 from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services.print_sender import PrintSender
+from rtutils_core.services.printing import PrintService
 from rtutils_web.container import Container
 from rtutils_web.settings import Settings
 
@@ -41,3 +43,13 @@ def actor() -> str:
 
 def request_id() -> str:
     return str(g.get("request_id", ""))
+
+
+def printing() -> PrintService:
+    service: PrintService = container().print_service()
+    return service
+
+
+def print_sender() -> PrintSender:
+    sender: PrintSender = container().print_sender()
+    return sender

@@ -20,6 +20,7 @@ from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
+from rtutils_core.printers import PrinterConfig
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -85,6 +86,9 @@ class Settings:
     checkin_status: str = setting("CHECKIN_STATUS")
     repair_queue: str = setting("REPAIR_QUEUE")
     damages: tuple[str, ...] = setting("DAMAGES")
+    printers: Mapping[str, PrinterConfig] = setting(
+        "PRINTERS", factory=lambda: _default("PRINTERS"), hash=False
+    )
     host: str = setting("HOST")
     port: int = setting("PORT")
     threads: int = setting("THREADS")
@@ -110,6 +114,13 @@ class Settings:
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
     google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
+    jobs_queue: str = setting("JOBS_QUEUE")
+    jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
+    jobs_worker: str = setting("JOBS_WORKER")
+    autotag_interval: float = setting("AUTOTAG_INTERVAL")
+    autotag_catalogs: tuple[str, ...] = setting("AUTOTAG_CATALOGS")
+    autotag_printer: str = setting("AUTOTAG_PRINTER")
+    webhook_secret: Secret = setting("WEBHOOK_SECRET")
 
     @property
     def api_url(self) -> str:
@@ -174,9 +185,19 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
-        secrets = (self.rt_token, self.secret_key, self.api_tokens, self.store_password)
         return (
-            tuple(s.reveal() for s in secrets if s)
+            tuple(
+                s.reveal()
+                for s in (
+                    self.rt_token,
+                    self.secret_key,
+                    self.api_tokens,
+                    self.store_password,
+                    self.jobs_redis_url,
+                    self.webhook_secret,
+                )
+                if s
+            )
             + tuple(
                 part.rsplit(":", 1)[-1]
                 for part in self.api_tokens.reveal().split(",")
@@ -202,6 +223,14 @@ class Settings:
             raise ConfigError(
                 "SECRET_KEY is required when RTUTILS_BACKEND=rt and must be at least 16"
                 " characters (set it in the secrets file)"
+            )
+        if values["JOBS_QUEUE"] == "redis" and not values["JOBS_REDIS_URL"]:
+            raise ConfigError(
+                "JOBS_REDIS_URL is required when JOBS_QUEUE=redis (set it in the secrets file)"
+            )
+        if values["AUTOTAG_INTERVAL"] and not values["AUTOTAG_CATALOGS"]:
+            raise ConfigError(
+                "AUTOTAG_CATALOGS must name the catalogs when AUTOTAG_INTERVAL is set"
             )
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None

@@ -17,6 +17,7 @@ from attrs import frozen
 
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.loans import DEFAULT_DAMAGES, LOAN_ROLES
+from rtutils_core.printers import PrinterConfig, parse_printers
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
 
@@ -180,6 +181,19 @@ def absolute_path(name: str, raw: str) -> Path | None:
     return Path(raw)
 
 
+def printers(name: str, raw: str) -> dict[str, PrinterConfig]:
+    return parse_printers(raw, variable=name)
+
+
+def catalog_names(_name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of RT catalog names, blanks dropped; none is allowed."""
+    return tuple(n.strip() for n in raw.split(",") if n.strip())
+
+
+JOB_QUEUES = ("sqlite", "redis")
+JOB_WORKERS = ("inside", "separate")
+
+
 @frozen
 class Variable:
     """One environment variable."""
@@ -259,6 +273,8 @@ VARIABLES: tuple[Variable, ...] = (
        "RT queue of the repair tickets opened at check-in", "repairQueue"),
     _V("DAMAGES", ",".join(DEFAULT_DAMAGES), names,
        "Damages a returned device may be marked with, comma-separated", "damages"),
+    _V("PRINTERS", "", printers,
+       "Label printers 'name=kind,address,model,media;...' (docs/printing.md)", "printers"),
     _V("HOST", "127.0.0.1", text, "Address to listen on", "host"),
     _V("PORT", "5000", whole(1, 65535), "Port to listen on", "port"),
     _V("THREADS", "8", whole(1, 256), "Worker threads of the web server", "threads"),
@@ -303,5 +319,25 @@ VARIABLES: tuple[Variable, ...] = (
        "googleSyncDirections", blank_is_empty=True),
     _V("GOOGLE_LOAN_ROLE", "Owner", spelled("Owner", "HeldBy"),
        "RT role whose person the Google sync writes into annotatedUser", "googleLoanRole"),
+    _V("JOBS_QUEUE", "sqlite", choice(*JOB_QUEUES),
+       "Job queue: 'sqlite' (in WORKING_DIR, one machine) or 'redis' (JOBS_REDIS_URL)",
+       "jobsQueue"),
+    _V("JOBS_REDIS_URL", "", secret,
+       "Redis URL of the job queue, redis://:password@host:6379/0; secret", secret=True),
+    _V("JOBS_WORKER", "inside", choice(*JOB_WORKERS),
+       "Run background jobs 'inside' the web service or in a 'separate' worker process",
+       "jobsWorker"),
+    _V("AUTOTAG_INTERVAL", "0", number(0, 86400),
+       "Seconds between automatic tag runs over AUTOTAG_CATALOGS; 0 is off",
+       "autotagInterval"),
+    _V("AUTOTAG_CATALOGS", "", catalog_names,
+       "RT catalogs whose untagged assets get tags automatically, comma-separated",
+       "autotagCatalogs"),
+    _V("AUTOTAG_PRINTER", "", text,
+       "Printer that gets the labels of automatically tagged assets; none if empty",
+       "autotagPrinter"),
+    _V("WEBHOOK_SECRET", "", secret,
+       "Secret of POST /webhook/asset-created (header or HMAC); the route is off without it",
+       secret=True),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

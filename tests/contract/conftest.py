@@ -12,10 +12,18 @@ from collections.abc import Sequence
 
 import pytest
 from attrs import define
-from tests.rt_harness import CATALOGS, SPARE_PARTS, STUDENT_DEVICES, USERS, RTServer
+from tests.rt_harness import (
+    CATALOGS,
+    FIELD_CHOICES,
+    SPARE_PARTS,
+    STUDENT_DEVICES,
+    USERS,
+    RTServer,
+)
 
 from rtutils_adapters.memory import MemoryBackend
 from rtutils_core.assets import AssetDraft
+from rtutils_core.catalog_fields import CatalogField
 from rtutils_core.ports import AssetBackend
 
 QUOTED_NAME = "SEED-QUOTE-'\"\\"
@@ -96,6 +104,8 @@ def load_memory(
         backend.add_catalog(name, fields, description)
     for name, (real_name, email) in USERS.items():
         backend.add_user(name, real_name, email)
+    for field, (kind, choices) in FIELD_CHOICES.items():
+        backend.describe_field(STUDENT_DEVICES, CatalogField(field, kind, choices))
     ids = {draft.name: backend.add_asset(draft, held_by).id for draft, held_by in items}
     return backend, ids
 

@@ -401,3 +401,31 @@ def test_deleted_assets_are_left_out_of_searches_but_can_be_read(backend):
     assert found(backend, name=asset.name, status="deleted") == []
     assert found(backend, ids=(asset.id,)) == []
     assert backend.get_asset(asset.id).status == "deleted"
+
+
+# -- creating devices with every custom field (intake) ------------------------------------
+
+
+def test_create_with_every_device_field_reads_back_equal(backend):
+    name = unique_name("NEWDEV")
+    fields = {
+        "Serial Number": name + "-SN",
+        "Manufacturer": "Lenovo",
+        "Model": "Something new",  # a Combobox takes text outside its list
+        "Type": "Chromebook",
+        "Funding Source": "General Fund",
+        "Internal Name": "Swift Otter " + name,
+    }
+    created = backend.create_asset(AssetDraft(name, STUDENT_DEVICES, custom_fields=fields))
+    assert created.custom_fields == fields
+    assert backend.get_asset(created.id).custom_fields == fields
+    (again,) = backend.iter_assets(AssetQuery(custom_fields={"Serial Number": name + "-SN"}))
+    assert again == created
+
+
+def test_a_value_outside_a_select_field_is_refused_on_create(backend):
+    name = unique_name("BADSEL")
+    draft = AssetDraft(name, STUDENT_DEVICES, custom_fields={"Manufacturer": "Apple"})
+    with pytest.raises(BackendRejected, match="Invalid value for custom field"):
+        backend.create_asset(draft)
+    assert found(backend, name=name) == []

@@ -20,8 +20,9 @@ from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.pdf.fonts import FontSet
 from rtutils_core.assets import AssetDraft
+from rtutils_core.batches import BatchSelection
 from rtutils_core.geometry import LabelLayout
-from rtutils_core.services.labels import BatchSelection, LabelService
+from rtutils_core.services.labels import LabelService
 from rtutils_web.settings import Settings
 
 DPI = 300
@@ -250,7 +251,8 @@ from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.pdf.fonts import FontSet
 from rtutils_core.assets import AssetDraft, AssetQuery
-from rtutils_core.services.labels import BatchSelection, LabelService
+from rtutils_core.batches import BatchSelection
+from rtutils_core.services.labels import LabelService
 from rtutils_web.settings import Settings
 
 count, path = int(sys.argv[1]), sys.argv[2]

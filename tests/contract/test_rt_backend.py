@@ -18,6 +18,7 @@ from tests.rt_harness import SPARE_PARTS, STUDENT_DEVICES, perl_string, unique_n
 
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
+from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import (
     AssetNotFound,
     BackendAuthFailed,
@@ -25,7 +26,7 @@ from rtutils_core.errors import (
     RtutilsError,
 )
 from rtutils_core.services.assets import AssetService
-from rtutils_core.services.labels import BatchSelection, LabelService
+from rtutils_core.services.labels import LabelService
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.settings import Secret, Settings
 

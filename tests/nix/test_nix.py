@@ -143,6 +143,15 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         {"location": "to-rt", "notes": "off"},
     ),
     "googleLoanRole": ("HeldBy", "HeldBy", "google_loan_role", "HeldBy"),
+    "jobsWorker": ("separate", "separate", "jobs_worker", "separate"),
+    "autotagInterval": (300, "300", "autotag_interval", 300.0),
+    "autotagCatalogs": (
+        ["Student Devices", "Staff Laptops"],
+        "Student Devices,Staff Laptops",
+        "autotag_catalogs",
+        ("Student Devices", "Staff Laptops"),
+    ),
+    "autotagPrinter": ("desk-1", "desk-1", "autotag_printer", "desk-1"),
 }
 
 HARDENING = {
@@ -454,6 +463,23 @@ def test_a_scheduled_google_sync_is_a_timer_and_a_one_shot_unit(
     assert settings.google_service_account_file == Path("/run/keys/google.json")
 
 
+def test_the_worker_runs_inside_the_service_unless_its_own_unit_is_asked_for(
+    defaults: dict[str, Any], custom: dict[str, Any]
+) -> None:
+    assert "request-tracker-utils-worker" not in defaults["services"]
+    assert service(defaults)["environment"]["JOBS_WORKER"] == "inside"
+    worker = custom["services"]["request-tracker-utils-worker"]
+    web = service(custom)
+    assert worker["environment"] == web["environment"]
+    assert worker["serviceConfig"]["ExecStart"] == (
+        f"{FAKE_STORE_PATH}/bin/request-tracker-utils worker"
+    )
+    assert worker["wantedBy"] == ["multi-user.target"]
+    own = {"ExecStart", "Type", "Restart", "RestartSec"}
+    shared = {k: v for k, v in web["serviceConfig"].items() if k not in own}
+    assert {k: v for k, v in worker["serviceConfig"].items() if k not in own} == shared
+
+
 def test_the_firewall_stays_closed_unless_asked(nix: Nix, defaults: dict[str, Any]) -> None:
     assert defaults["firewall"] == []
     opened = nix.evaluate(module_expression({"openFirewall": True, "port": 8123}))
@@ -508,6 +534,8 @@ def test_an_unknown_option_is_refused(nix: Nix) -> None:
         ({"templateByType": {"Charger": "small,large"}}, "templateByType"),
         ({"googleServiceAccountFile": "/nix/store/abc-key.json"}, "googleServiceAccountFile"),
         ({"googleSyncSchedule": "daily"}, "googleSyncSchedule needs googleServiceAccountFile"),
+        ({"autotagInterval": 60}, "autotagCatalogs must name the catalogs"),
+        ({"autotagCatalogs": ["A,B"], "autotagInterval": 60}, "autotagCatalogs entries"),
     ],
 )
 def test_a_setting_the_service_cannot_use_fails_an_assertion(

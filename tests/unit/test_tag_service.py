@@ -545,3 +545,26 @@ def test_events_export_as_csv_a_spreadsheet_cannot_run(tags, backend):
     assert datetime.fromisoformat(rows[0]["at"]).utcoffset() == timedelta(0)
     only_one = list(csv.DictReader(io.StringIO("".join(tags.events_csv(EventQuery(asset_id=1))))))
     assert {r["asset_id"] for r in only_one} == {"1"}
+
+
+def test_a_write_that_a_concurrent_issue_recorded_first_counts_once(store):
+    # Right after the first request's write, a second one for the same asset sees the tag
+    # in the backend and records it; each asset is reported "assigned" by one of them only.
+    class RacyBackend(MemoryBackend):
+        racer: list = []
+
+        def update_asset(self, asset_id, changes, if_version=None):
+            written = super().update_asset(asset_id, changes, if_version)
+            self.racer.append(other.issue_tag(asset_id))
+            return written
+
+    backend = RacyBackend()
+    backend.add_catalog("Devices")
+    backend.add_asset(AssetDraft(name="Cart 1", catalog="Devices"))
+    other = TagService(backend, store, FORMATS)
+    issued = TagService(backend, store, FORMATS).issue_tag(1)
+    assert [(str(i.tag), i.status) for i in (*backend.racer, issued)] == [
+        ("W12-00001", "assigned"),
+        ("W12-00001", "already-tagged"),
+    ]
+    assert [e.state for e in store.events()].count("assigned") == 1

@@ -97,23 +97,19 @@ def test_unknown_and_repeated_query_parameters_are_refused_on_every_kind_of_rout
     assert desk.get("/lookup?tag=W12-00001&tag=W12-00002").status_code == 400
 
 
-def test_every_view_says_which_query_parameters_it_takes(app):
-    # A new view that reads request.args must declare them, or every parameter is refused;
-    # this keeps the list honest: GET views that take none are listed here on purpose.
-    takes_none = {
-        "health.healthz",
-        "health.readyz",
-        "api_docs.openapi_document",
-        "pages.short_link",
-        "api_assets.get_asset",
-        "api_assets.get_asset_by_tag",
-        "pages_tags.sequences",
-    }
+def test_every_view_that_reads_the_query_string_says_what_it_takes(app):
+    # A view that names no parameters takes none: one that reads request.args without
+    # naming them would refuse its own parameters.
+    import inspect
+
+    checked = 0
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or "GET" not in rule.methods:
-            continue
-        names, prefixes = query_names(app.view_functions[rule.endpoint])
-        assert bool(names or prefixes) != (rule.endpoint in takes_none), rule.endpoint
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint != "static" and "request.args" in inspect.getsource(view):
+            names, prefixes = query_names(view)
+            assert names or prefixes, rule.endpoint
+            checked += 1
+    assert checked >= 5
 
 
 def test_an_empty_custom_field_filter_means_no_value(client):

@@ -119,3 +119,25 @@ def test_a_blank_template_by_type_means_no_templates_by_type():
 def test_the_default_prefix_is_not_repeated_among_the_extra_ones():
     s = Settings.from_env({**RT_ENV, "EXTRA_PREFIXES": "W12-,TEST-"})
     assert [f.prefix for f in s.tag_formats.all] == ["W12-", "TEST-"]
+
+
+def test_job_and_autotag_settings_are_read_and_checked():
+    settings = Settings.from_env(
+        {
+            "RTUTILS_BACKEND": "demo",
+            "AUTOTAG_INTERVAL": "300",
+            "AUTOTAG_CATALOGS": "Student Devices, Staff Laptops,",
+            "JOBS_WORKER": "separate",
+            "WEBHOOK_SECRET": "s3cret-for-the-webhook",
+        }
+    )
+    assert (settings.jobs_queue, settings.jobs_worker) == ("sqlite", "separate")
+    assert settings.autotag_catalogs == ("Student Devices", "Staff Laptops")
+    assert settings.autotag_interval == 300.0
+    assert "s3cret-for-the-webhook" in settings.secrets()
+    with pytest.raises(ConfigError, match="JOBS_REDIS_URL is required"):
+        Settings.from_env({"RTUTILS_BACKEND": "demo", "JOBS_QUEUE": "redis"})
+    with pytest.raises(ConfigError, match="AUTOTAG_CATALOGS must name"):
+        Settings.from_env({"RTUTILS_BACKEND": "demo", "AUTOTAG_INTERVAL": "60"})
+    with pytest.raises(ConfigError, match="JOBS_WORKER must be one of inside, separate"):
+        Settings.from_env({"RTUTILS_BACKEND": "demo", "JOBS_WORKER": "elsewhere"})

@@ -24,6 +24,7 @@ from rtutils_core.assets import (
     User,
     check_custom_field_names,
 )
+from rtutils_core.catalog_fields import CatalogField
 from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
@@ -32,6 +33,7 @@ from rtutils_core.errors import (
     InvalidInput,
     UserNotFound,
 )
+from rtutils_core.intake_ports import MAX_ANY_QUERIES
 
 MAX_PER_PAGE = 100
 
@@ -45,6 +47,7 @@ class MemoryBackend(MemoryLoanMethods):
         self._assets: dict[int, Asset] = {}
         self._catalogs: dict[str, Catalog] = {}
         self._catalog_fields: dict[str, tuple[str, ...]] = {}
+        self._field_kinds: dict[tuple[str, str], CatalogField] = {}
         self._users: dict[str, User] = {}
         self._tickets: dict[int, TicketDraft] = {}
         self._asset_ids = itertools.count(1)
@@ -166,6 +169,7 @@ class MemoryBackend(MemoryLoanMethods):
             self._check_fields(draft.custom_fields, draft.catalog)
             owner = self._user_name(draft.owner, "owner") if draft.owner else None
             self._check_status(draft.status)
+            self._check_choices(draft.catalog, draft.custom_fields)
             asset = Asset(
                 id=next(self._asset_ids),
                 name=draft.name,
@@ -240,6 +244,46 @@ class MemoryBackend(MemoryLoanMethods):
             if catalog not in self._catalogs:
                 raise CatalogNotFound(f"catalog {catalog!r} does not exist")
             return self._catalog_fields[catalog]
+
+    # -- IntakeBackend: field descriptions and bulk searches ------------------------------
+
+    def describe_field(self, catalog: str, description: CatalogField) -> None:
+        """Give a custom field of ``catalog`` its kind and choices (set-up, not the port)."""
+        with self._lock:
+            if description.name not in self._catalog_fields[catalog]:
+                raise InvalidInput(f"{description.name!r} is not applied to {catalog!r}")
+            self._field_kinds[(catalog, description.name)] = description
+
+    def _check_choices(self, catalog: str, values: Mapping[str, str]) -> None:
+        # As RT 5 on create: a value outside a Select field's list is refused (400).
+        for name, value in values.items():
+            described = self._field_kinds.get((catalog, name))
+            if value and described and described.is_closed and value not in described.choices:
+                raise BackendRejected(
+                    "Couldn't add custom field value on create: Invalid value for custom field"
+                )
+
+    def catalog_fields(self, catalog: str) -> Sequence[CatalogField]:
+        with self._lock:
+            self._count("catalog_fields")
+            self._catalog(catalog)
+            return [
+                self._field_kinds.get((catalog, name), CatalogField(name))
+                for name in self._catalog_fields[catalog]
+            ]
+
+    def find_any(self, queries: Sequence[AssetQuery]) -> Sequence[Asset]:
+        if not queries or len(queries) > MAX_ANY_QUERIES:
+            raise InvalidInput(f"a bulk search takes 1 to {MAX_ANY_QUERIES} queries")
+        with self._lock:
+            self._count("find_any")
+            for query in queries:
+                self._check_query(query)
+            return [
+                a
+                for _, a in sorted(self._assets.items())
+                if a.status != "deleted" and any(q.matches(a) for q in queries)
+            ]
 
 
 def load_demo_backend(base_url: str = "https://rt.example.org") -> MemoryBackend:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
-from rtutils_adapters.rt import assetsql, wire
+from rtutils_adapters.rt import any_search, assetsql, wire
 from rtutils_adapters.rt.client import RTClient
 from rtutils_adapters.rt.loans import RTLoanMethods
 from rtutils_adapters.rt.metadata import MetadataCache
@@ -53,7 +53,7 @@ MAX_PER_PAGE = 100
 log = logging.getLogger("rtutils.rt")
 
 
-class RTRestBackend(RTLoanMethods):
+class RTRestBackend(RTLoanMethods, any_search.IntakeSearches):
     """Assets, users, catalogs and tickets in one RT 5, through REST 2.0. Thread-safe."""
 
     def __init__(

@@ -32,6 +32,9 @@ from rtutils_core.services.tag_reports import Scan, SyncReport, TagIssue
 from rtutils_core.tag_events import iter_events_csv
 from rtutils_core.tags import AssetTag, TagFormat, TagFormats
 
+# The outcomes are defined in tag_reports and stay importable from here.
+__all__ = ["MAX_SKIPS", "MAX_WRITE_ATTEMPTS", "SyncReport", "TagIssue", "TagService"]
+
 #: Numbers one issue may skip (each costs a backend search) before it asks for a sync instead.
 MAX_SKIPS = 20
 #: Writes refused because the asset changed meanwhile, before an issue gives up.
@@ -124,8 +127,12 @@ class TagService:
             except RtutilsError as error:
                 self._fail(held, error, actor=actor, request_id=request_id)
             note = self._assign_note(held, asset)
-            self.store.record(held, "assigned", actor=actor, request_id=request_id, detail=note)
-            return TagIssue(asset.id, _tag_of(held), "assigned")
+            recorded = self.store.record(
+                held, "assigned", actor=actor, request_id=request_id, detail=note
+            )
+            # A concurrent issue for the same asset may have seen our write and recorded it
+            # first; then it reported "assigned", and one asset counts once.
+            return TagIssue(asset.id, _tag_of(held), "assigned" if recorded else "already-tagged")
 
     def _skip_if_carried(
         self, held: Reservation, skipped: list[str], *, actor: str, request_id: str

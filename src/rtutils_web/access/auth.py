@@ -43,6 +43,16 @@ def public(view: F) -> F:
     return view
 
 
+_SIGNED = "_rtutils_signed"
+
+
+def signed_by_caller(view: F) -> F:
+    """Mark a view as open without a session or token and without CSRF: it checks a shared
+    secret in the request itself (a webhook), so no browser session can be abused."""
+    setattr(view, _SIGNED, True)
+    return public(view)
+
+
 def requires(role: str) -> Callable[[F], F]:
     """Mark a view as needing ``role`` (``viewer`` is the default for every view)."""
 
@@ -198,6 +208,11 @@ def install_auth(app: Flask, tokens: TokenRegistry) -> None:
         if view is None:
             return None  # routing answers 404/405 itself
         answer = _authorize(principal, view)
-        if answer is None and not _is_api() and request.method not in SAFE_METHODS:
+        if (
+            answer is None
+            and not _is_api()
+            and request.method not in SAFE_METHODS
+            and not getattr(view, _SIGNED, False)
+        ):
             csrf.protect()
         return answer

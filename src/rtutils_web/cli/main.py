@@ -12,6 +12,12 @@ from typing import Any
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_web.cli.db import add_db_commands, run_db_command
 from rtutils_web.cli.google import add_google_commands, run_google_command
+from rtutils_web.cli.jobs import (
+    add_job_commands,
+    first_start,
+    run_worker_command,
+    start_inside_worker,
+)
 from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
 from rtutils_web.settings import VARIABLES, Settings
@@ -49,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_tag_commands(commands)
     add_db_commands(commands)
     add_google_commands(commands)
+    add_job_commands(commands)
     return parser
 
 
@@ -116,9 +123,22 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return run_tag_command(args, container.tag_service())
     if args.command == "google":
         return _run_google(args, container, log)
+    try:
+        first_start(container, log)
+    except RtutilsError as error:
+        log.error("startup_failed", error_code=error.code, error=error.message)
+        print(f"request-tracker-utils: cannot start: {error.message}", file=sys.stderr)
+        return 2
+    if args.command == "worker":
+        return run_worker_command(container, log)
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
         hand_out_demo_token(settings, container.working_dir(), log)
-    return serve(settings, app)
+    worker = start_inside_worker(container, log)
+    try:
+        return serve(settings, app)
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:

@@ -60,7 +60,11 @@ def status_for(error: e.RtutilsError) -> int:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return (
+        request.path.startswith("/api/")
+        or request.accept_mimetypes.best == "application/json"
+        or request.is_json  # a caller that sends JSON (a webhook) reads JSON back
+    )
 
 
 def error_response(

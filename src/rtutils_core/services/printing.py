@@ -1,0 +1,182 @@
+"""Printing labels straight to a label printer, as jobs that are kept until they are sent.
+
+``submit`` resolves the labels (the same checks as a PDF batch) and stores a ``queued`` job;
+``send`` prints it label by label, storing after each label how many the printer took, so a
+failure (printer off, refusing, hanging, the backend down) leaves a ``failed`` job with its
+reason that ``retry`` sends on from where it stopped: every label comes out once. Sending may
+run in any thread or process; the store's compare-and-set lets only one of them send a job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from attrs import define, field
+
+from rtutils_core.assets import Asset
+from rtutils_core.batches import BatchSelection
+from rtutils_core.errors import (
+    InvalidInput,
+    PrinterNotFound,
+    PrintJobConflict,
+    RtutilsError,
+)
+from rtutils_core.print_jobs import MAX_COPIES, JobState, PrintItem, PrintJob, PrintJobStore
+from rtutils_core.printers import Printer, PrinterConfig, PrinterState
+from rtutils_core.services.labels import LabelService
+
+INTERRUPTED = (
+    "the service stopped while this job was being sent; the label being sent then may or may"
+    " not have printed. Retry to print the rest"
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@define
+class PrintService:
+    """Print jobs over the configured printers (by name) and a job store."""
+
+    labels: LabelService
+    printers: Mapping[str, Printer]
+    store: PrintJobStore
+    max_labels: int = 2000
+    clock: Callable[[], datetime] = field(default=_now)
+    new_id: Callable[[], str] = field(default=_new_id)
+
+    def configs(self) -> list[PrinterConfig]:
+        """Every configured printer, in configuration order."""
+        return [printer.config for printer in self.printers.values()]
+
+    def states(self) -> list[PrinterState]:
+        """What each printer says about itself now (each within its own timeouts)."""
+        return [printer.state() for printer in self.printers.values()]
+
+    def printer(self, name: str) -> Printer:
+        """The printer called ``name``, or :class:`PrinterNotFound`."""
+        try:
+            return self.printers[name]
+        except KeyError:
+            known = ", ".join(self.printers) or "none configured"
+            raise PrinterNotFound(f"no printer called {name!r} (printers: {known})") from None
+
+    def submit(
+        self,
+        printer: str,
+        selection: BatchSelection,
+        *,
+        template: str | None = None,
+        copies: int = 1,
+        actor: str = "",
+    ) -> PrintJob:
+        """Resolve the labels of ``selection`` and keep a ``queued`` job for ``printer``.
+
+        Nothing is sent yet: call :meth:`send` (in the background). Raises
+        :class:`InvalidInput` when nothing of the selection can be printed.
+        """
+        config = self.printer(printer).config
+        if template is not None and template != config.template:
+            raise InvalidInput(
+                f"printer {config.name!r} holds {config.media_name}, which takes the"
+                f" {config.template!r} label, not {template!r}"
+            )
+        if not 1 <= copies <= MAX_COPIES:
+            raise InvalidInput(f"copies must be between 1 and {MAX_COPIES}, not {copies}")
+        plan = self.labels.plan_batch(selection, self.max_labels, config.template)
+        skipped = (*plan.missing, *plan.refused)
+        if not plan.assets:
+            raise InvalidInput("nothing to print: " + ("; ".join(skipped) or "no assets"))
+        now = self.clock()
+        job = PrintJob(
+            id=self.new_id(),
+            printer=config.name,
+            template=config.template,
+            items=[PrintItem(a.id, self.labels.tag_of(a)) for a in plan.assets],
+            created_at=now,
+            updated_at=now,
+            copies=copies,
+            actor=actor,
+            skipped=skipped,
+        )
+        self.store.add(job)
+        return job
+
+    def get(self, job_id: str) -> PrintJob:
+        """The job, or :class:`~rtutils_core.errors.PrintJobNotFound`."""
+        return self.store.get(job_id)
+
+    def recent(self, limit: int = 50) -> list[PrintJob]:
+        """The newest jobs first."""
+        return self.store.recent(limit)
+
+    def send(self, job_id: str) -> PrintJob:
+        """Send a queued job from where it stopped; return it ``sent`` or ``failed``.
+
+        Raises :class:`PrintJobConflict` if the job is not queued (sent, or being sent).
+        """
+        job = self.store.get(job_id)
+        job = self._move(job, "queued", "sending", reason="", attempts=job.attempts + 1)
+        try:
+            printer = self.printer(job.printer)
+            assets = self._assets(job)
+            for position, item in job.remaining():
+                label = f"label {position + 1} of {job.total} ({item.tag})"
+                try:
+                    layout = self.labels.layout(assets[item.asset_id], job.template)
+                    printer.print_label(layout)
+                except RtutilsError as exc:
+                    return self._move(job, "sending", "failed", reason=f"{label}: {exc.message}")
+                job = self._move(job, "sending", "sending", printed=position + 1)
+        except RtutilsError as exc:
+            return self._move(job, "sending", "failed", reason=exc.message)
+        except Exception as exc:
+            # A bug must not leave the job "sending" for good: fail it (it can be retried),
+            # then let the error reach the log.
+            reason = f"unexpected error ({type(exc).__name__}); see the service log"
+            self._move(job, "sending", "failed", reason=reason)
+            raise
+        return self._move(job, "sending", "sent")
+
+    def retry(self, job_id: str) -> PrintJob:
+        """Queue a failed job again; :meth:`send` then prints only what did not print."""
+        job = self.store.get(job_id)
+        if job.state != "failed":
+            raise PrintJobConflict(
+                f"print job {job_id} is {job.state}; only a failed job can be retried"
+            )
+        return self._move(job, "failed", "queued")
+
+    def recover_interrupted(self) -> list[PrintJob]:
+        """Mark jobs left ``sending`` by a stopped service as failed; call at start-up."""
+        return [
+            self._move(job, "sending", "failed", reason=INTERRUPTED)
+            for job in self.store.recent(limit=None, states=("sending",))
+        ]
+
+    def _assets(self, job: PrintJob) -> dict[int, Asset]:
+        # Read again when sending: the label shows the asset as it is when it prints.
+        ids = tuple(dict.fromkeys(item.asset_id for _, item in job.remaining()))
+        if not ids:
+            return {}
+        # BatchSelection's fields convert with plain ``tuple``, which mypy cannot type.
+        selection = BatchSelection(asset_ids=ids)  # type: ignore[arg-type]
+        plan = self.labels.plan_batch(selection, len(ids), job.template)
+        problems = (*plan.missing, *plan.refused)
+        if problems:
+            raise InvalidInput("cannot print any more: " + "; ".join(problems))
+        return {asset.id: asset for asset in plan.assets}
+
+    def _move(
+        self, job: PrintJob, expect: JobState, state: JobState, **changes: object
+    ) -> PrintJob:
+        moved = job.moved(state, self.clock(), **changes)
+        self.store.replace(moved, expect=expect)
+        return moved

@@ -1,0 +1,50 @@
+"""Background jobs from the command line: the ``worker`` command, the in-service worker, and
+the first-start tag sync that comes before either."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rtutils_adapters.jobs import JobWorker, run_worker
+from rtutils_core.services.autotag import sync_if_empty
+from rtutils_web.container import Container
+
+
+def add_job_commands(commands: Any) -> None:
+    """Add the ``worker`` command to the CLI's sub-parsers."""
+    commands.add_parser(
+        "worker", help="run the background jobs in this process (with JOBS_WORKER=separate)"
+    )
+
+
+def first_start(container: Container, log: Any) -> None:
+    """On a tag store that never handed out a tag, sync the sequences with RT (logged)."""
+    if container.settings().is_demo:
+        return
+    reports = sync_if_empty(container.tag_service(), container.tag_store())
+    for report in reports:
+        log.info(
+            "tags_synced_on_first_start",
+            prefix=report.prefix,
+            tags_found=report.tags_found,
+            next_tag=report.next_tag,
+        )
+
+
+def start_inside_worker(container: Container, log: Any) -> JobWorker | None:
+    """The worker inside the web service, unless JOBS_WORKER=separate; started."""
+    settings = container.settings()
+    if settings.jobs_worker != "inside":
+        return None
+    worker = JobWorker(container.job_service(), container.job_queue())
+    worker.start()
+    log.info("job_worker_started", worker=worker.name, queue=settings.jobs_queue)
+    return worker
+
+
+def run_worker_command(container: Container, log: Any) -> int:
+    """``request-tracker-utils worker``: run jobs until SIGTERM or SIGINT."""
+    log.info("job_worker_starting", queue=container.settings().jobs_queue)
+    run_worker(container.job_service(), container.job_queue())
+    log.info("job_worker_stopped")
+    return 0

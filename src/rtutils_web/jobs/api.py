@@ -1,0 +1,34 @@
+"""JSON API: one background job, and the list of them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from rtutils_web import services
+from rtutils_web.access.auth import requires
+from rtutils_web.http.answers import to_json
+from rtutils_web.http.query import takes_query
+from rtutils_web.jobs.schema import JobJson, JobListJson, job_filter
+
+bp = Blueprint("api_jobs", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/jobs/<job_id>")
+@requires("operator")
+def job(job_id: str) -> Response:
+    """The job's state, progress, result and error (404 ``job_not_found`` if none)."""
+    return jsonify(to_json(JobJson.of(services.container().job_service().get(job_id))))
+
+
+@bp.get("/jobs")
+@requires("operator")
+@takes_query("kind", "state", "limit")
+def jobs() -> Response:
+    """Jobs, newest first, filtered by ``kind`` and ``state``, at most ``limit``."""
+    wanted = job_filter(request.args)
+    found = (
+        services.container()
+        .job_service()
+        .list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
+    )
+    return jsonify(to_json(JobListJson.of(found)))

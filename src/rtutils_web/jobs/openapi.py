@@ -1,0 +1,39 @@
+"""The job operations of the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rtutils_web.http.openapi import ApiFacts, json_ok, operation, query_param
+from rtutils_web.jobs.schema import MAX_JOBS, STATES
+
+
+def job_paths(facts: ApiFacts) -> dict[str, Any]:
+    """One job, and the list of jobs."""
+    job_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "/api/v1/jobs/{id}": {
+            "get": operation(
+                "getJob",
+                "A background job: state, progress, result and error (operator)",
+                "jobs",
+                [job_id],
+                json_ok("Job"),
+                errors=(401, 403, 404),
+            )
+        },
+        "/api/v1/jobs": {
+            "get": operation(
+                "listJobs",
+                "Background jobs, newest first (operator)",
+                "jobs",
+                [
+                    query_param("kind", {"type": "string"}),
+                    query_param("state", {"type": "string", "enum": list(STATES)}),
+                    query_param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_JOBS}),
+                ],
+                json_ok("JobList"),
+                errors=(400, 401, 403),
+            )
+        },
+    }

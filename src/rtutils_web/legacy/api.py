@@ -1,0 +1,68 @@
+"""``POST /webhook/asset-created``, ``GET /next-asset-tag`` and ``GET /labels/print``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+
+from rtutils_core.errors import InvalidInput
+from rtutils_core.webhooks import SECRET_HEADER, SIGNATURE_HEADER, asset_created, is_authentic
+from rtutils_web import services
+from rtutils_web.access.auth import signed_by_caller
+from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.errors import error_response
+from rtutils_web.http.query import takes_query
+from rtutils_web.logs import get_logger
+
+bp = Blueprint("legacy", __name__)
+log = get_logger("rtutils.webhook")
+_SIZES = {"large": "large", "small": "small"}
+
+
+@bp.post("/webhook/asset-created")
+@signed_by_caller
+def webhook_asset_created() -> Response | tuple[Response, int]:
+    """Tag the asset RT names; 401 without the right secret, off without WEBHOOK_SECRET."""
+    secret = services.settings().webhook_secret.reveal()
+    if not secret:
+        abort(404)
+    body = request.get_data(cache=True)
+    if not is_authentic(
+        secret,
+        body,
+        given_secret=request.headers.get(SECRET_HEADER),
+        signature=request.headers.get(SIGNATURE_HEADER),
+    ):
+        log.warning("webhook_refused", reason="wrong or missing secret")
+        return error_response(401, "unauthorized", "wrong or missing webhook secret"), 401
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise InvalidInput('the body must be JSON such as {"asset_id": 42}')
+    answer = asset_created(services.tags(), payload, request_id=services.request_id())
+    log.info("webhook_tagged", asset_id=answer.asset_id, tag=answer.asset_tag)
+    return jsonify(answer.as_json())
+
+
+@bp.get("/next-asset-tag")
+@takes_query("prefix")
+def next_asset_tag() -> Response:
+    """The old ``{"next_asset_tag": ...}`` for ``prefix`` (default prefix if absent)."""
+    tag = services.tags().preview_next(request.args.get("prefix") or None)
+    return jsonify({"next_asset_tag": str(tag)})
+
+
+@bp.get("/labels/print")
+@takes_query("assetId", "assetName", "size")
+def labels_print() -> Response:
+    """The old label link: a redirect to the label PDF of ``assetId`` or ``assetName``."""
+    size = request.args.get("size", "large")
+    if size not in _SIZES:
+        raise InvalidInput(f"size must be large or small, not {size!r}")
+    if request.args.get("assetId"):
+        asset = services.assets().get(whole_number(request.args["assetId"], "assetId"))
+        tag = asset.name.strip()
+    elif request.args.get("assetName"):
+        tag = request.args["assetName"].strip()
+    else:
+        raise InvalidInput("give assetId or assetName")
+    target = url_for("api_labels.label_pdf", tag=tag, template=_SIZES[size])
+    return redirect(target, 302)

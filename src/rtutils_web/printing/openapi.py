@@ -1,0 +1,122 @@
+"""The printing operations of the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rtutils_core.print_jobs import MAX_COPIES
+from rtutils_web.http.bodies import MAX_WHOLE
+from rtutils_web.http.openapi import ApiFacts, json_ok, json_request, operation
+
+_JOB_ID = {
+    "name": "job_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1},
+}
+
+
+def _print_request(facts: ApiFacts) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "A printer and exactly one of tags or asset_ids.",
+        "required": ["printer"],
+        "oneOf": [{"required": ["tags"]}, {"required": ["asset_ids"]}],
+        "properties": {
+            "printer": {"type": "string", "description": "a name from GET /api/v1/printers"},
+            "tags": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": facts.max_batch,
+                "items": {"type": "string", "pattern": facts.pattern},
+            },
+            "asset_ids": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": facts.max_batch,
+                "items": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE},
+            },
+            "template": {
+                "type": ["string", "null"],
+                "enum": [*facts.templates, None],
+                "description": "default and only choice: the template of the printer's stock",
+            },
+            "copies": {"type": "integer", "minimum": 1, "maximum": MAX_COPIES, "default": 1},
+        },
+    }
+
+
+def _accepted() -> dict[str, Any]:
+    answer = json_ok("PrintJob", 202, "Queued; sent in the background")
+    answer["202"]["headers"] = {
+        "Location": {"description": "the job's URL", "schema": {"type": "string"}}
+    }
+    return answer
+
+
+def printing_paths(facts: ApiFacts) -> dict[str, Any]:
+    """``/api/v1/printers`` and ``/api/v1/print-jobs``."""
+    return {
+        "/api/v1/printers": {
+            "get": operation(
+                "listPrinters",
+                "The configured label printers (operator)",
+                "printing",
+                [],
+                json_ok("PrinterList"),
+                errors=(401, 403),
+            )
+        },
+        "/api/v1/printers/{name}": {
+            "get": operation(
+                "getPrinterState",
+                "A printer and whether it can take a label now (operator)",
+                "printing",
+                [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                json_ok("PrinterState"),
+                errors=(401, 403, 404),
+                description=(
+                    "A Brother QL is ready when it accepts a connection on its port (it"
+                    " reports nothing else over the network); a CUPS queue as lpstat says."
+                ),
+            )
+        },
+        "/api/v1/print-jobs": {
+            "post": operation(
+                "submitPrintJob",
+                "Print labels on a printer, in the background (operator)",
+                "printing",
+                [],
+                _accepted(),
+                errors=(400, 401, 403, 404, 415, 502, 503, 504),
+                description=(
+                    "Answers 202 with the queued job; poll its Location for its state"
+                    " (queued, sending, sent, failed with a reason). Tags or asset ids not"
+                    " found, and assets without a tag, are listed in `skipped`; if nothing"
+                    " can be printed the answer is 400. An unknown printer is 404."
+                ),
+                body=json_request(_print_request(facts)),
+            )
+        },
+        "/api/v1/print-jobs/{job_id}": {
+            "get": operation(
+                "getPrintJob",
+                "A print job and its state (operator)",
+                "printing",
+                [_JOB_ID],
+                json_ok("PrintJob"),
+                errors=(401, 403, 404),
+            )
+        },
+        "/api/v1/print-jobs/{job_id}/retry": {
+            "post": operation(
+                "retryPrintJob",
+                "Send a failed job again, from the first label that did not print (operator)",
+                "printing",
+                [_JOB_ID],
+                _accepted(),
+                errors=(401, 403, 404, 409),
+            )
+        },
+    }

@@ -1,0 +1,130 @@
+"""Printing in the API: the print request, and printers and jobs as answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from attrs import frozen
+
+from rtutils_core.print_jobs import JOB_STATES, MAX_COPIES, PrintJob
+from rtutils_core.printers import KINDS, MEDIA_NAMES, PrinterConfig
+from rtutils_web.http.answers import object_schema, prop
+
+_STRING = {"type": "string"}
+
+# -- request bodies -------------------------------------------------------------------
+
+
+@frozen
+class PrintBody:
+    printer: str
+    tags: list[str] | None = None
+    asset_ids: list[int] | None = None
+    template: str | None = None
+    copies: int = 1
+
+
+# -- answers --------------------------------------------------------------------------
+
+
+@frozen
+class PrinterJson:
+    """One configured printer (its address stays on the server)."""
+
+    name: str = prop(_STRING)
+    kind: str = prop({"type": "string", "enum": list(KINDS)})
+    model: str = prop(_STRING)
+    media: str = prop({"type": "string", "enum": list(MEDIA_NAMES)})
+    media_name: str = prop(_STRING)
+    template: str = prop({"type": "string", "description": "the label template it prints"})
+
+    @classmethod
+    def of(cls, config: PrinterConfig) -> PrinterJson:
+        return cls(
+            config.name, config.kind, config.model, config.media, config.media_name, config.template
+        )
+
+
+@frozen
+class PrinterStateJson:
+    """A printer and what it says about itself now."""
+
+    printer: PrinterJson = prop({"$ref": "#/components/schemas/Printer"})
+    ready: bool = prop({"type": "boolean"})
+    detail: str = prop({"type": "string", "description": "why not ready, or what it reported"})
+
+
+@frozen
+class PrinterListJson:
+    """The configured printers, in configuration order."""
+
+    printers: list[PrinterJson] = prop(
+        {"type": "array", "items": {"$ref": "#/components/schemas/Printer"}}
+    )
+
+
+@frozen
+class PrintItemJson:
+    asset_id: int = prop({"type": "integer", "minimum": 1})
+    tag: str = prop(_STRING)
+
+
+@frozen
+class PrintJobJson:
+    """A print job and how far it got; ``printed`` of ``total`` labels came out."""
+
+    id: str = prop(_STRING)
+    printer: str = prop(_STRING)
+    template: str = prop(_STRING)
+    state: str = prop({"type": "string", "enum": list(JOB_STATES)})
+    reason: str = prop({"type": "string", "description": "why it failed; empty otherwise"})
+    printed: int = prop({"type": "integer", "minimum": 0})
+    total: int = prop({"type": "integer", "minimum": 1})
+    copies: int = prop({"type": "integer", "minimum": 1, "maximum": MAX_COPIES})
+    attempts: int = prop({"type": "integer", "minimum": 0})
+    items: list[PrintItemJson] = prop(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["asset_id", "tag"],
+                "properties": {"asset_id": {"type": "integer"}, "tag": _STRING},
+            },
+        }
+    )
+    skipped: list[str] = prop(
+        {
+            "type": "array",
+            "items": _STRING,
+            "description": "what was asked for and is not printed (not found, no tag yet)",
+        }
+    )
+    created_at: datetime = prop({"type": "string", "format": "date-time"})
+    updated_at: datetime = prop({"type": "string", "format": "date-time"})
+
+    @classmethod
+    def of(cls, job: PrintJob) -> PrintJobJson:
+        return cls(
+            id=job.id,
+            printer=job.printer,
+            template=job.template,
+            state=job.state,
+            reason=job.reason,
+            printed=job.printed,
+            total=job.total,
+            copies=job.copies,
+            attempts=job.attempts,
+            items=[PrintItemJson(i.asset_id, i.tag) for i in job.items],
+            skipped=list(job.skipped),
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+        )
+
+
+SCHEMAS: dict[str, Any] = {
+    "Printer": object_schema(PrinterJson),
+    "PrinterList": object_schema(PrinterListJson),
+    "PrinterState": object_schema(PrinterStateJson),
+    "PrintJob": object_schema(PrintJobJson),
+}
