@@ -253,9 +253,10 @@ class LabelService:
     def _collect_carriers(self, query: AssetQuery, by_name: dict[str, dict[int, Asset]]) -> None:
         for asset in self.backend.iter_assets(query):
             if not query.matches(asset):  # checked, as the answer stands in for a printed tag
+                # Not another asset's Name: the caller asked about other tags.
                 raise UntrustworthyResult(
-                    f"the backend answered a search for tags with asset {asset.id}"
-                    f" ({asset.name!r}), whose Name was not asked for"
+                    f"the backend answered a search for tags with asset {asset.id},"
+                    " whose Name was not asked for"
                 )
             by_name.setdefault(asset.name.strip(), {})[asset.id] = asset
 
