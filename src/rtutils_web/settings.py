@@ -232,6 +232,13 @@ class Settings:
             raise ConfigError(
                 "AUTOTAG_CATALOGS must name the catalogs when AUTOTAG_INTERVAL is set"
             )
+        printer = values["AUTOTAG_PRINTER"]
+        if printer and printer not in values["PRINTERS"]:
+            known = ", ".join(values["PRINTERS"]) or "none configured"
+            raise ConfigError(
+                f"AUTOTAG_PRINTER names the printer {printer!r}, which PRINTERS does not list"
+                f" (printers: {known})"
+            )
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None
         formats = tag_formats(
