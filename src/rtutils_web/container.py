@@ -33,7 +33,7 @@ from rtutils_core.services import AssetService, LabelService, LoanService, TagSe
 from rtutils_core.services.autotag import ACTOR as AUTOTAG_ACTOR
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
-from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind
 from rtutils_core.services.jobs import JobService
 from rtutils_core.services.print_sender import PrintSender, print_job_kind
 from rtutils_core.services.printing import PrintService
@@ -104,6 +104,7 @@ def _job_service(
     # The print service is built when a print job first runs: an app that prints nothing
     # never builds the printers.
     service.register(print_job_kind(container.print_service))
+    service.register(chrome_sync_job_kind(container.chrome_sync_service))
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service

@@ -113,7 +113,6 @@ class Settings:
     google_sync_directions: Mapping[str, str] = setting(
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
-    google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
     jobs_queue: str = setting("JOBS_QUEUE")
     jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
     jobs_worker: str = setting("JOBS_WORKER")
@@ -175,7 +174,8 @@ class Settings:
         try:
             return ChromeSyncOptions(
                 AssetQuery(catalog=self.google_sync_catalog),
-                loan_role="HeldBy" if self.google_loan_role == "HeldBy" else "Owner",
+                # The loan desk's role: the person holding the device goes into annotatedUser.
+                loan_role="HeldBy" if self.loan_role == "HeldBy" else "Owner",
                 directions=self.google_sync_directions,
             )
         except InvalidInput as error:
