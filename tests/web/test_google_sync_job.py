@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 
+import attrs
 from dependency_injector import providers
 from tests.web.conftest import bearer, csrf_token, sign_in
 
@@ -18,6 +19,7 @@ from rtutils_core.chrome import ChromeDevice
 from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind
 from rtutils_core.services.jobs import JobService
+from rtutils_web.app import create_app
 from rtutils_web.cli.google import run_google_command
 
 CATALOG = "Student Devices"
@@ -59,13 +61,13 @@ def test_an_admin_starts_the_sync_and_reads_its_progress_on_the_jobs_api(app, cl
     assert done["result"]["summary"]["devices_changed_in_google"] == 1
 
 
-def test_the_jobs_page_has_the_sync_button_for_admins(app, client, tmp_path):
+def test_the_jobs_page_has_the_sync_button_for_admins(web_settings, tmp_path):
+    google = {"google_service_account_file": tmp_path / "key.json", "google_admin_subject": "a"}
+    app = create_app(attrs.evolve(web_settings, **google))
     container = app.extensions["rtutils"]
     container.chrome_sync_service.override(providers.Object(small_sync()))
     container.job_service().queue = InlineJobQueue()
-    settings = container.settings()
-    object.__setattr__(settings, "google_service_account_file", tmp_path / "key.json")
-    object.__setattr__(settings, "google_admin_subject", "it-admin@district.example.org")
+    client = app.test_client()
     sign_in(client, "admin")
     assert "Run the Google sync now" in client.get("/jobs").get_data(as_text=True)
     started = client.post("/jobs/google-sync", data={"csrf_token": csrf_token(client, "/jobs")})
