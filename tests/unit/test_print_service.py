@@ -238,3 +238,15 @@ def test_a_print_job_the_queue_cannot_take_is_failed_to_be_retried(world):
         "failed",
         "could not be queued: the job queue cannot be reached",
     )
+
+
+def test_print_jobs_left_queued_without_a_job_are_sent_once_a_worker_starts(world):
+    service, printer, _ = world
+    sender = sender_for(service)
+    orphan = service.submit("desk", BatchSelection(tags=TAGS[:2]))  # queued, never handed on
+    sender.enqueue(service.submit("desk", BatchSelection(tags=TAGS[2:3])))
+    (resumed,) = sender.resume()
+    assert resumed.params == {"print_job": orphan.id}
+    sender.jobs.queue.run_pending(sender.jobs)
+    assert sorted(printer.taken) == TAGS[:3]
+    assert sender.resume() == []

@@ -18,11 +18,13 @@ from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import InvalidInput, PrintFailed, RtutilsError
 from rtutils_core.jobs import Job, JobContext, JobKind, JsonValue
 from rtutils_core.print_jobs import PrintJob
-from rtutils_core.services.jobs import JobService
+from rtutils_core.services.jobs import ACTIVE, JobService
 from rtutils_core.services.printing import PrintService
 
 #: The job kind that sends one print job.
 KIND = "print"
+#: Active ``print`` jobs looked at by :meth:`PrintSender.resume`.
+MAX_ACTIVE = 1000
 
 
 def print_job_kind(printing: Callable[[], PrintService]) -> JobKind:
@@ -69,6 +71,18 @@ class PrintSender:
         except RtutilsError as error:
             self.printing.not_queued(job.id, f"could not be queued: {error.message}")
             raise
+
+    def resume(self) -> list[Job]:
+        """Send the print jobs left ``queued`` without a ``print`` job to send them (queued
+        before sending went through the job system); a worker calls this when it starts.
+
+        A print job that does get two ``print`` jobs still prints once: the second finds it
+        sent (or sending) and fails with that conflict.
+        """
+        active = self.jobs.list(kind=KIND, states=ACTIVE, limit=MAX_ACTIVE)
+        covered = {job.params.get("print_job") for job in active if isinstance(job.params, Mapping)}
+        waiting = self.printing.store.recent(limit=None, states=("queued",))
+        return [self.enqueue(job) for job in reversed(waiting) if job.id not in covered]
 
     def print_assets(self, printer: str, asset_ids: tuple[int, ...], *, actor: str) -> PrintJob:
         """Queue the labels of ``asset_ids`` for ``printer`` and send them in the background."""
