@@ -22,7 +22,8 @@ from rtutils_core.errors import (
     JobNotFound,
     NotFound,
 )
-from rtutils_core.jobs import JobKind
+from rtutils_core.intake_csv import read_rows
+from rtutils_core.jobs import JobCancelled, JobKind
 from rtutils_core.services.import_jobs import (
     ImportJobs,
     ImportRunner,
@@ -181,3 +182,17 @@ def test_other_jobs_are_no_imports_and_a_vanished_file_fails_the_job(setup, tmp_
         imports.files.read("../../etc/passwd")
     with pytest.raises(NotFound):
         imports.files.read("0" * 32)
+
+
+def test_an_import_stopped_by_its_progress_report_starts_no_more_rows(setup):
+    world, imports, _ = setup
+
+    def cancel_at_20(progress):
+        if progress.done >= 20:
+            raise JobCancelled("job 1 was cancelled")
+
+    with pytest.raises(JobCancelled):
+        imports.importer.run(read_rows(FILE.splitlines()), cancel_at_20)
+    created = world.backend.calls["create_asset"] - 1
+    # The 10 bad rows count as done from the start; the rows under way (8) still finish.
+    assert 10 <= created <= 20 + 8
