@@ -275,3 +275,9 @@ class NotConfigured(NotFound):
     the webhook without its secret); the message says which settings turn it on."""
 
     code = "not_configured"
+
+
+class ImportNotFinished(Conflict):
+    """An import's result file was asked for before the import ended, or it failed."""
+
+    code = "import_not_finished"

@@ -22,6 +22,7 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteLoanLog, SqlitePrintJobStore, SqliteSessionStore
+from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.sqlite.intake import SqliteIntakeStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.stores import open_tag_store
@@ -35,6 +36,7 @@ from rtutils_core.services.autotag import ACTOR as AUTOTAG_ACTOR
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
 from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind
+from rtutils_core.services.import_jobs import ImportJobs, ImportRunner
 from rtutils_core.services.intake import IntakeService
 from rtutils_core.services.intake_import import IntakeImport
 from rtutils_core.services.jobs import JobService
@@ -99,15 +101,19 @@ def _job_service(
     store: JobStore,
     queue: HueyJobQueue,
     autotag: AutoTagService,
+    *,
     container: Container,
+    imports: ImportRunner | None = None,
 ) -> JobService:
     """The job service with every job kind, and the schedules the settings ask for."""
-    service = JobService(store, queue)
+    service = JobService(store, queue, lease=settings.jobs_lease)
     service.register(autotag.job_kind())
     # The print service is built when a print job first runs: an app that prints nothing
     # never builds the printers.
     service.register(print_job_kind(container.print_service))
     service.register(chrome_sync_job_kind(container.chrome_sync_service))
+    if imports is not None:
+        service.register(imports.job_kind())
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service
@@ -238,7 +244,7 @@ class Container(containers.DeclarativeContainer):
         _autotag_service, settings, tag_service, __self__
     )
     job_service = providers.ThreadSafeSingleton(
-        _job_service, settings, job_store, job_queue, autotag_service, __self__
+        _job_service, settings, job_store, job_queue, autotag_service, container=__self__
     )
     loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
     loan_service = providers.ThreadSafeSingleton(
@@ -288,6 +294,17 @@ class Container(containers.DeclarativeContainer):
     intake_import = providers.ThreadSafeSingleton(
         IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency
     )
+    import_files = providers.ThreadSafeSingleton(ImportFileFolder.in_dir, working_dir)
+    import_runner = providers.ThreadSafeSingleton(
+        ImportRunner, importer=intake_import, files=import_files
+    )
+    import_jobs = providers.ThreadSafeSingleton(
+        ImportJobs, importer=intake_import, files=import_files, jobs=job_service
+    )
+
+
+# The job service runs CSV imports too; their provider is declared after it in the class.
+Container.job_service.add_kwargs(imports=Container.import_runner)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -4,14 +4,17 @@ shows the job's progress until it is sent."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from tests.conftest import free_port
 from tests.printer_standins import StandInQL
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
 from tests.web.test_api_printing import printed_tags
-from tests.web.test_browser_desk import browser, page, shot, sign_in  # noqa: F401 - fixtures
+from tests.web.test_browser_desk import (  # noqa: F401 - browser and page are fixtures
+    browser,
+    page,
+    served,
+    shot,
+    sign_in,
+)
 
 from rtutils_adapters.jobs import JobWorker
 from rtutils_web.app import create_app
@@ -26,8 +29,6 @@ def printing_desk(tmp_path):
 
     Asked for before ``page``, so the browser closes first and the server stops at once.
     """
-    import waitress
-
     with StandInQL() as ql:
         settings = Settings.from_env(
             {
@@ -42,15 +43,11 @@ def printing_desk(tmp_path):
         container = app.extensions["rtutils"]
         worker = JobWorker(container.job_service(), container.job_queue(), threads=1, tick=0.2)
         worker.start()
-        port = free_port()
-        server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
+        server = served(app)
         try:
-            yield f"http://127.0.0.1:{port}", ql
+            yield next(server), ql
         finally:
-            server.close()
-            thread.join(timeout=5)
+            next(server, None)  # stops the server
             worker.stop()
 
 
