@@ -90,7 +90,6 @@ let
     GOOGLE_SYNC_DIRECTIONS = concatStringsSep "," (
       mapAttrsToList (field: direction: "${field}=${direction}") cfg.googleSyncDirections
     );
-    GOOGLE_LOAN_ROLE = cfg.googleLoanRole;
     JOBS_QUEUE = cfg.jobsQueue;
     JOBS_WORKER = cfg.jobsWorker;
     AUTOTAG_INTERVAL = number cfg.autotagInterval;
@@ -466,15 +465,6 @@ in
       default = { };
       example = literalExpression ''{ location = "to-rt"; notes = "off"; }'';
       description = "Google sync fields whose direction differs from the default (`GOOGLE_SYNC_DIRECTIONS`); see docs/google.md.";
-    };
-
-    googleLoanRole = mkOption {
-      type = types.enum [
-        "Owner"
-        "HeldBy"
-      ];
-      default = "Owner";
-      description = "RT role whose person the Google sync writes into `annotatedUser` (`GOOGLE_LOAN_ROLE`).";
     };
 
     googleSyncSchedule = mkOption {

@@ -32,15 +32,17 @@ from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
 from rtutils_core.printers import Printer
 from rtutils_core.services import AssetService, LabelService, LoanService, TagService
+from rtutils_core.services.autotag import ACTOR as AUTOTAG_ACTOR
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
-from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind
 from rtutils_core.services.import_jobs import ImportJobs, ImportRunner
 from rtutils_core.services.intake import IntakeService
 from rtutils_core.services.intake_import import IntakeImport
 from rtutils_core.services.jobs import JobService
-from rtutils_core.services.print_sender import PrintSender
+from rtutils_core.services.print_sender import PrintSender, print_job_kind
 from rtutils_core.services.printing import PrintService
+from rtutils_core.services.tags import TagIssue
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
@@ -99,16 +101,35 @@ def _job_service(
     store: JobStore,
     queue: HueyJobQueue,
     autotag: AutoTagService,
+    *,
+    container: Container,
     imports: ImportRunner | None = None,
 ) -> JobService:
     """The job service with every job kind, and the schedules the settings ask for."""
     service = JobService(store, queue, lease=settings.jobs_lease)
     service.register(autotag.job_kind())
+    # The print service is built when a print job first runs: an app that prints nothing
+    # never builds the printers.
+    service.register(print_job_kind(container.print_service))
+    service.register(chrome_sync_job_kind(container.chrome_sync_service))
     if imports is not None:
         service.register(imports.job_kind())
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service
+
+
+def _autotag_service(settings: Settings, tags: TagService, container: Container) -> AutoTagService:
+    """Automatic tags; with AUTOTAG_PRINTER, each new tag's label is queued to that printer."""
+    printer = settings.autotag_printer
+
+    def queue_label(issue: TagIssue) -> None:
+        # Looked up when a tag is issued: the sender needs the job service, which runs this.
+        container.print_sender().print_assets(printer, (issue.asset_id,), actor=AUTOTAG_ACTOR)
+
+    return AutoTagService(
+        tags=tags, catalogs=settings.autotag_catalogs, on_tagged=queue_label if printer else None
+    )
 
 
 def _warm_rt_metadata(backend: RTRestBackend) -> None:
@@ -187,6 +208,8 @@ class Container(containers.DeclarativeContainer):
     """
 
     settings = providers.Dependency(instance_of=Settings)
+    #: The container itself, for the few objects that look a service up when they run.
+    __self__ = providers.Self()
 
     working_dir = providers.ThreadSafeSingleton(_working_dir, settings)
 
@@ -218,10 +241,10 @@ class Container(containers.DeclarativeContainer):
     job_store = providers.ThreadSafeSingleton(SqliteJobStore.in_dir, working_dir)
     job_queue = providers.ThreadSafeSingleton(_job_queue, settings, working_dir)
     autotag_service = providers.ThreadSafeSingleton(
-        AutoTagService, tags=tag_service, catalogs=settings.provided.autotag_catalogs
+        _autotag_service, settings, tag_service, __self__
     )
     job_service = providers.ThreadSafeSingleton(
-        _job_service, settings, job_store, job_queue, autotag_service
+        _job_service, settings, job_store, job_queue, autotag_service, container=__self__
     )
     loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
     loan_service = providers.ThreadSafeSingleton(
@@ -257,7 +280,7 @@ class Container(containers.DeclarativeContainer):
         store=print_job_store,
         max_labels=settings.provided.max_batch,
     )
-    print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
+    print_sender = providers.ThreadSafeSingleton(PrintSender, print_service, job_service)
 
     intake_store = providers.ThreadSafeSingleton(SqliteIntakeStore.in_dir, working_dir)
     intake_service = providers.ThreadSafeSingleton(

@@ -326,8 +326,6 @@ VARIABLES: tuple[Variable, ...] = (
     _V("GOOGLE_SYNC_DIRECTIONS", "", mapping,
        "Google sync directions that differ from the defaults, 'field=to-google|to-rt|off,...'",
        "googleSyncDirections", blank_is_empty=True),
-    _V("GOOGLE_LOAN_ROLE", "Owner", spelled("Owner", "HeldBy"),
-       "RT role whose person the Google sync writes into annotatedUser", "googleLoanRole"),
     _V("JOBS_QUEUE", "sqlite", choice(*JOB_QUEUES),
        "Job queue: 'sqlite' (in WORKING_DIR, one machine) or 'redis' (JOBS_REDIS_URL)",
        "jobsQueue"),
