@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import psycopg
 
 from rtutils_adapters.postgres import schema
+from rtutils_adapters.postgres.component import connections_of, open_component
 from rtutils_adapters.postgres.connection import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_LOCK_TIMEOUT,
@@ -36,8 +38,9 @@ from rtutils_adapters.tag_tables import (
 )
 from rtutils_core.errors import ConfigError
 from rtutils_core.event_query import NEWEST, EventQuery
-from rtutils_core.ports import TagEvent
-from rtutils_core.tag_ledger import LedgerTransaction, TagLedger
+from rtutils_core.ports import Reservation, TagEvent
+from rtutils_core.sequences import needs_binding
+from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
 
 #: Key of the advisory lock every change of the tag tables holds until it commits.
 WRITE_LOCK = schema.UPGRADE_LOCK + 1
@@ -50,8 +53,12 @@ def _now() -> datetime:
 class PostgresTagStore(TagLedger):
     """Tag sequences and the event log in PostgreSQL; share it between instances freely.
 
-    ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``); a
-    ``password`` given apart from it never shows in messages. Each
+    It is a :class:`~rtutils_core.intake_ports.NewAssetTagStore`: it can hold a number for
+    an asset about to be created (:meth:`bind`).
+
+    ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``), or a
+    :class:`Connections` pool shared with other stores (the options below are then the
+    pool's own); a ``password`` given apart from the URL never shows in messages. Each
     process keeps a small pool of connections (``pool_size``). A change waits up to
     ``lock_timeout`` seconds for another change; past that it fails with
     :class:`~rtutils_core.errors.BackendUnavailable` and nothing is changed.
@@ -65,7 +72,7 @@ class PostgresTagStore(TagLedger):
 
     def __init__(
         self,
-        conninfo: str,
+        conninfo: str | Connections,
         *,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
@@ -73,7 +80,7 @@ class PostgresTagStore(TagLedger):
         clock: Callable[[], datetime] = _now,
         password: str = "",
     ) -> None:
-        self._db = Connections(
+        self._db = connections_of(
             conninfo,
             lock_timeout=lock_timeout,
             connect_timeout=connect_timeout,
@@ -82,11 +89,7 @@ class PostgresTagStore(TagLedger):
         )
         self.where = self._db.where
         self._clock = clock
-        with self._db.connect() as db:
-            try:
-                self.schema_change = schema.upgrade(db, self.where, self.MIGRATIONS)
-            except psycopg.Error as exc:
-                raise self._db.unusable(exc) from exc
+        self.schema_change = open_component(self._db, schema.COMPONENT, self.MIGRATIONS)
 
     def close(self) -> None:
         """Close this process's connections."""
@@ -100,15 +103,39 @@ class PostgresTagStore(TagLedger):
             yield tx
 
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
-        if not write:
-            with self._reading() as tx:
-                yield SqlLedgerTransaction(tx, self._clock, param="%s")
-            return
+    def _writing(self) -> Iterator[SqlLedgerTransaction]:
         with self._db.transaction() as tx:
             # One writer at a time, as in SQLite; waits at most lock_timeout.
             tx.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield SqlLedgerTransaction(tx, self._clock, param="%s")
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
+        if write:
+            with self._writing() as ledger:
+                yield ledger
+            return
+        with self._reading() as tx:
+            yield SqlLedgerTransaction(tx, self._clock, param="%s")
+
+    def bind(
+        self,
+        reservation: Reservation,
+        asset_id: int,
+        *,
+        actor: str,
+        request_id: str,
+        detail: str = "",
+    ) -> bool:
+        """Give the number held for a stand-in to ``asset_id``, in one transaction."""
+        res = reservation
+        with self._writing() as tx:
+            if not needs_binding(res, *tx.holder(res.prefix, res.number), asset_id):
+                return False
+            tx.give(res, asset_id)  # the partial unique index refuses a second live number
+            entry = Entry.of("assigned", res, actor=actor, request_id=request_id, detail=detail)
+            tx.log(attrs.evolve(entry, asset_id=asset_id))
+            return True
 
     def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
         sql, params = events_select(query)  # LIMIT NULL is no limit
