@@ -1,13 +1,15 @@
 """The tag store in PostgreSQL, shared by any number of service instances.
 
 The rules are the core's (:class:`~rtutils_core.tag_ledger.TagLedger`), as for SQLite; this
-module gives them the reads and writes of one transaction in SQL. Every change first takes
-one transaction-level advisory lock, so changes run one after the other across connections,
-processes and machines, as SQLite's single writer does, while readers go on. Under READ
-COMMITTED each later statement of the transaction sees everything committed before the lock
-was granted, so no two transactions can read the same next number. The same constraints as
-in SQLite stand behind the code: ``tag`` is UNIQUE, a number exists once per prefix, an
-asset holds at most one live number per prefix.
+module gives them the reads and writes of one transaction in SQL. A change takes the
+transaction-level advisory lock of its prefix before it first reads or writes anything of
+that prefix, so the changes of one prefix run one after the other across connections,
+processes and machines, as SQLite's single writer runs all changes, while changes of other
+prefixes and all readers go on. Under READ COMMITTED each later statement of the
+transaction sees everything committed before the lock was granted, so no two transactions
+can read the same next number of a prefix. The same constraints as in SQLite stand behind
+the code: ``tag`` is UNIQUE, a number exists once per prefix, an asset holds at most one
+live number per prefix.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from rtutils_adapters.postgres.connection import (
     DEFAULT_LOCK_TIMEOUT,
     DEFAULT_POOL_SIZE,
     Connections,
+    lock,
 )
 from rtutils_adapters.schema_versions import Migration, SchemaChange
 from rtutils_adapters.tag_tables import (
@@ -38,16 +41,75 @@ from rtutils_adapters.tag_tables import (
 )
 from rtutils_core.errors import ConfigError
 from rtutils_core.event_query import NEWEST, EventQuery
-from rtutils_core.ports import Reservation, TagEvent
+from rtutils_core.ports import Outcome, Reservation, TagEvent
 from rtutils_core.sequences import needs_binding
 from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
-
-#: Key of the advisory lock every change of the tag tables holds until it commits.
-WRITE_LOCK = schema.UPGRADE_LOCK + 1
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def prefix_lock(prefix: str) -> str:
+    """The name of the advisory lock a change of ``prefix`` holds until it ends."""
+    return f"tags:{prefix}"
+
+
+class PrefixLockedTransaction(SqlLedgerTransaction):
+    """The reads and writes of one change, each first taking its prefix's advisory lock
+    (once per transaction; it is held until the transaction ends, waiting at most
+    ``lock_timeout``). A change of the core touches one prefix only, so two changes never
+    wait for each other's locks in opposite orders."""
+
+    def __init__(self, tx: psycopg.Connection, clock: Callable[[], datetime]) -> None:
+        super().__init__(tx, clock, param="%s")
+        self._conn = tx
+        self._locked: set[str] = set()
+
+    def _lock(self, prefix: str) -> None:
+        if prefix not in self._locked:
+            lock(self._conn, prefix_lock(prefix))
+            self._locked.add(prefix)
+
+    def stored_next(self, prefix: str) -> int:
+        self._lock(prefix)
+        return super().stored_next(prefix)
+
+    def store_next(self, prefix: str, number: int) -> None:
+        self._lock(prefix)
+        super().store_next(prefix, number)
+
+    def is_taken(self, prefix: str, number: int) -> bool:
+        self._lock(prefix)
+        return super().is_taken(prefix, number)
+
+    def held(self, prefix: str, asset_id: int) -> Reservation | None:
+        self._lock(prefix)
+        return super().held(prefix, asset_id)
+
+    def holder(self, prefix: str, number: int) -> tuple[str | None, int | None]:
+        self._lock(prefix)
+        return super().holder(prefix, number)
+
+    def add(self, reservation: Reservation) -> None:
+        self._lock(reservation.prefix)
+        super().add(reservation)
+
+    def set_state(self, reservation: Reservation, state: Outcome) -> None:
+        self._lock(reservation.prefix)
+        super().set_state(reservation, state)
+
+    def give(self, reservation: Reservation, asset_id: int) -> None:
+        self._lock(reservation.prefix)
+        super().give(reservation, asset_id)
+
+    def highest(self, prefix: str) -> int:
+        self._lock(prefix)
+        return super().highest(prefix)
+
+    def log(self, entry: Entry) -> None:
+        self._lock(entry.prefix)
+        super().log(entry)
 
 
 class PostgresTagStore(TagLedger):
@@ -105,9 +167,8 @@ class PostgresTagStore(TagLedger):
     @contextmanager
     def _writing(self) -> Iterator[SqlLedgerTransaction]:
         with self._db.transaction() as tx:
-            # One writer at a time, as in SQLite; waits at most lock_timeout.
-            tx.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield SqlLedgerTransaction(tx, self._clock, param="%s")
+            # One writer at a time per prefix; the lock is taken at its first use.
+            yield PrefixLockedTransaction(tx, self._clock)
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
