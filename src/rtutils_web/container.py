@@ -81,9 +81,13 @@ def _tag_store(
 
 
 def _store_connections(settings: Settings) -> Connections | None:
-    """One PostgreSQL pool for every store of this process (None: SQLite in WORKING_DIR)."""
+    """One PostgreSQL pool for every store of this process (None: SQLite in WORKING_DIR),
+    with a connection for each web server thread and for the job worker's threads (two and
+    a ticker, when it runs inside), so that none waits for a connection."""
     return store_connections(
-        settings.store_url, password=settings.store_password.reveal(), pool_size=settings.threads
+        settings.store_url,
+        password=settings.store_password.reveal(),
+        pool_size=settings.threads + 4,
     )
 
 
