@@ -96,6 +96,8 @@ let
     AUTOTAG_INTERVAL = number cfg.autotagInterval;
     AUTOTAG_CATALOGS = concatStringsSep "," cfg.autotagCatalogs;
     AUTOTAG_PRINTER = cfg.autotagPrinter;
+    SERIAL_PATTERN = cfg.serialPattern;
+    IMPORT_CONCURRENCY = number cfg.importConcurrency;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -516,6 +518,18 @@ in
       type = types.str;
       default = "";
       description = "Printer for the labels of automatically tagged assets; none if empty (`AUTOTAG_PRINTER`).";
+    };
+
+    serialPattern = mkOption {
+      type = types.str;
+      default = "";
+      description = "Regular expression every new device's serial number must match in full; any if empty (`SERIAL_PATTERN`).";
+    };
+
+    importConcurrency = mkOption {
+      type = types.ints.between 1 16;
+      default = 4;
+      description = "Devices a CSV import creates in RT at the same time (`IMPORT_CONCURRENCY`).";
     };
   };
 

@@ -24,6 +24,7 @@ from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteSessionStore
 from rtutils_adapters.stores import (
+    open_intake_store,
     open_job_store,
     open_loan_log,
     open_print_job_store,
@@ -39,6 +40,8 @@ from rtutils_core.services import AssetService, LabelService, LoanService, TagSe
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
 from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.intake import IntakeService
+from rtutils_core.services.intake_import import IntakeImport
 from rtutils_core.services.jobs import JobService
 from rtutils_core.services.print_sender import PrintSender
 from rtutils_core.services.printing import PrintService
@@ -272,6 +275,19 @@ class Container(containers.DeclarativeContainer):
     )
     print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
 
+    intake_store = providers.ThreadSafeSingleton(open_intake_store, store_connections, working_dir)
+    intake_service = providers.ThreadSafeSingleton(
+        IntakeService,
+        backend=backend,
+        tags=tag_store,
+        formats=settings.provided.tag_formats,
+        store=intake_store,
+        options=settings.provided.intake_options,
+    )
+    intake_import = providers.ThreadSafeSingleton(
+        IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency
+    )
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire every adapter and service for ``settings`` (default: from the environment).
@@ -285,7 +301,7 @@ def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
     fit), the tag database, the loan options and the loan log, the printers (an unknown
-    model) and the print job database."""
+    model), the print job database and the intake database."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
@@ -295,3 +311,4 @@ def check_start_up(container: Container) -> None:
     container.loan_service()
     container.printers()  # an unknown printer model stops start-up, naming the printer
     container.print_job_store()
+    container.intake_store()

@@ -105,16 +105,18 @@ def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url)
         "loans": container.loan_log(),
         "jobs": container.job_store(),
         "print_jobs": container.print_job_store(),
+        "intake": container.intake_store(),
     }
     assert {type(s).__name__ for s in stores.values()} == {
         "PostgresTagStore",
         "PostgresLoanLog",
         "PostgresJobStore",
         "PostgresPrintJobStore",
+        "PostgresIntakeStore",
     }
     assert len({id(s._db) for s in stores.values()}) == 1  # one pool for all
     assert all(s._db is container.store_connections() for s in stores.values())
-    for name in ("tags", "loans", "jobs", "print-jobs"):
+    for name in ("tags", "loans", "jobs", "print-jobs", "intake"):
         assert not (tmp_path / f"{name}.sqlite3").exists()
     container.store_connections().close()
 
