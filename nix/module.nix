@@ -394,8 +394,9 @@ in
       default = "";
       example = "postgresql://rtutils@db.example.org/rtutils";
       description = ''
-        PostgreSQL database of a tag store shared by several instances (`STORE_URL`); empty
-        keeps the tags in SQLite in `workingDirectory`. A password, if the user needs one,
+        PostgreSQL database of the stores shared by several instances (`STORE_URL`): tags,
+        loan log, intake, job state, print jobs; empty keeps them in SQLite in
+        `workingDirectory`. A password, if the user needs one,
         goes into `secretsFile` as `STORE_PASSWORD`, never into this URL.
       '';
     };
@@ -411,7 +412,7 @@ in
       type = types.bool;
       default = false;
       description = ''
-        Keep the tag store in a PostgreSQL on this machine (`services.postgresql`): a database
+        Keep the stores in a PostgreSQL on this machine (`services.postgresql`): a database
         and a role named after `user` are ensured, and the service signs in over the local
         socket by peer authentication, without a password. Sets `STORE_URL` to
         `postgresql:///<user>?host=/run/postgresql`; leave `storeUrl` empty then.

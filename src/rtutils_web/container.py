@@ -19,13 +19,19 @@ from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
-from rtutils_adapters.sqlite import SqliteLoanLog, SqlitePrintJobStore, SqliteSessionStore
+from rtutils_adapters.sqlite import SqliteSessionStore
 from rtutils_adapters.sqlite.import_files import ImportFileFolder
-from rtutils_adapters.sqlite.intake import SqliteIntakeStore
-from rtutils_adapters.sqlite.jobs import SqliteJobStore
-from rtutils_adapters.stores import open_tag_store
+from rtutils_adapters.stores import (
+    open_intake_store,
+    open_job_store,
+    open_loan_log,
+    open_print_job_store,
+    open_tag_store,
+    store_connections,
+)
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.jobs import JobStore, Schedule
 from rtutils_core.labels import configured_templates
@@ -68,13 +74,27 @@ def _working_dir(settings: Settings) -> Path:
     return path
 
 
-def _tag_store(settings: Settings, working_dir: Path) -> TagStore:
+def _tag_store(
+    settings: Settings, working_dir: Path, connections: Connections | None = None
+) -> TagStore:
     # PostgreSQL when STORE_URL is set (shared by instances), else SQLite in WORKING_DIR.
     return open_tag_store(
         settings.store_url,
         working_dir,
         password=settings.store_password.reveal(),
         pool_size=settings.threads,
+        connections=connections,
+    )
+
+
+def _store_connections(settings: Settings) -> Connections | None:
+    """One PostgreSQL pool for every store of this process (None: SQLite in WORKING_DIR),
+    with a connection for each web server thread and for the job worker's threads (two and
+    a ticker, when it runs inside), so that none waits for a connection."""
+    return store_connections(
+        settings.store_url,
+        password=settings.store_password.reveal(),
+        pool_size=settings.threads + 4,
     )
 
 
@@ -219,7 +239,9 @@ class Container(containers.DeclarativeContainer):
         rt=providers.ThreadSafeSingleton(_rt_backend, settings),
     )
 
-    tag_store = providers.ThreadSafeSingleton(_tag_store, settings, working_dir)
+    #: PostgreSQL's pool when STORE_URL is set, shared by every store; else None (SQLite).
+    store_connections = providers.ThreadSafeSingleton(_store_connections, settings)
+    tag_store = providers.ThreadSafeSingleton(_tag_store, settings, working_dir, store_connections)
     session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
 
     #: The app calls this once at start: the warm-up thread (``None`` without RT).
@@ -238,7 +260,7 @@ class Container(containers.DeclarativeContainer):
         is_demo=settings.provided.is_demo,
         prefix_by_catalog=settings.provided.prefix_by_catalog,
     )
-    job_store = providers.ThreadSafeSingleton(SqliteJobStore.in_dir, working_dir)
+    job_store = providers.ThreadSafeSingleton(open_job_store, store_connections, working_dir)
     job_queue = providers.ThreadSafeSingleton(_job_queue, settings, working_dir)
     autotag_service = providers.ThreadSafeSingleton(
         _autotag_service, settings, tag_service, __self__
@@ -246,7 +268,7 @@ class Container(containers.DeclarativeContainer):
     job_service = providers.ThreadSafeSingleton(
         _job_service, settings, job_store, job_queue, autotag_service, container=__self__
     )
-    loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
+    loan_log = providers.ThreadSafeSingleton(open_loan_log, store_connections, working_dir)
     loan_service = providers.ThreadSafeSingleton(
         LoanService, backend=backend, loan_log=loan_log, options=settings.provided.loan_options
     )
@@ -272,7 +294,9 @@ class Container(containers.DeclarativeContainer):
     )
 
     printers = providers.ThreadSafeSingleton(_printers, settings)
-    print_job_store = providers.ThreadSafeSingleton(SqlitePrintJobStore.in_dir, working_dir)
+    print_job_store = providers.ThreadSafeSingleton(
+        open_print_job_store, store_connections, working_dir
+    )
     print_service = providers.ThreadSafeSingleton(
         PrintService,
         labels=label_service,
@@ -282,7 +306,7 @@ class Container(containers.DeclarativeContainer):
     )
     print_sender = providers.ThreadSafeSingleton(PrintSender, print_service, job_service)
 
-    intake_store = providers.ThreadSafeSingleton(SqliteIntakeStore.in_dir, working_dir)
+    intake_store = providers.ThreadSafeSingleton(open_intake_store, store_connections, working_dir)
     intake_service = providers.ThreadSafeSingleton(
         IntakeService,
         backend=backend,

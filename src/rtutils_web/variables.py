@@ -299,7 +299,7 @@ VARIABLES: tuple[Variable, ...] = (
     _V("RTUTILS_API_TOKENS", "", secret, "API tokens 'name:role:token,...'; secret",
        secret=True),
     _V("STORE_URL", "", store_url,
-       "PostgreSQL URL of a tag store shared by several instances; unset: SQLite in WORKING_DIR",
+       "PostgreSQL URL of the stores shared by several instances; unset: SQLite in WORKING_DIR",
        "storeUrl"),
     _V("STORE_PASSWORD", "", secret, "Password for STORE_URL's user, if it needs one; secret",
        secret=True),
