@@ -62,7 +62,7 @@ def device_request(prefixes: tuple[str, ...]) -> dict[str, Any]:
             "prefix": {
                 "type": ["string", "null"],
                 "enum": [*prefixes, None],
-                "description": "the tag's prefix; default the configured one",
+                "description": "default: the catalog's prefix (PREFIX_BY_CATALOG), else PREFIX",
             },
         },
     }

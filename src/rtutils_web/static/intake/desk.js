@@ -317,7 +317,8 @@
     }
     $("scan-problem").textContent = "";
     const row = addRow(serial);
-    row.body = Object.assign({}, common, { serial: serial });
+    // No prefix chosen: the service's default for the catalog (PREFIX_BY_CATALOG, PREFIX).
+    row.body = Object.assign({}, common, { serial: serial, prefix: common.prefix || null });
     enqueue(row);
   }
 
