@@ -5,6 +5,9 @@
 
 (function () {
   const COMMON_KEY = "rtutils_intake_common";
+  // This tab's devices, so that a reload neither loses a waiting scan nor its key.
+  const SESSION_KEY = "rtutils_intake_session";
+  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "printed"];
   // The printing feature's name for this browser's printer.
   const PRINTER_KEY = "rtutils_printer";
   const FIELDS = ["manufacturer", "model", "type", "funding_source"];
@@ -90,13 +93,18 @@
     const byName = {};
     if (catalog) {
       const url = data.fieldsUrl.replace("CATALOG", encodeURIComponent(catalog));
-      const response = await fetch(url, { headers: { Accept: "application/json" } });
-      const body = await response.json();
-      if (!response.ok) {
-        $("scan-problem").textContent = body.error.message;
+      try {
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        const body = await response.json();
+        if (!response.ok) {
+          throw new Error(body.error.message);
+        }
+        body.fields.forEach((field) => { byName[field.name] = field; });
+      } catch (error) {
+        $("scan-problem").textContent = "The fields of " + catalog + " could not be read: " +
+          error.message + ". Reload the page to try again.";
         return;
       }
-      body.fields.forEach((field) => { byName[field.name] = field; });
     }
     FIELDS.forEach((name) => {
       const control = fieldControl(name, byName[$(name).dataset.field]);
@@ -199,7 +207,30 @@
     updateProgress();
   }
 
+  function saveSession() {
+    const kept = rows.map((row) => Object.fromEntries(KEPT.map((name) => [name, row[name]])));
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(kept));
+  }
+
+  function restoreSession() {
+    let kept = [];
+    try {
+      kept = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "[]");
+    } catch (error) {
+      kept = [];
+    }
+    kept.forEach((saved) => {
+      const row = Object.assign(addRow(saved.serial), saved);
+      if (row.state === "waiting" || row.state === "sending") {
+        enqueue(row);  // the same key: sent before the reload or not, it is created once
+      } else {
+        show(row);
+      }
+    });
+  }
+
   function updateProgress() {
+    saveSession();
     const count = (state) => rows.filter((r) => r.state === state).length;
     const waiting = count("waiting") + count("sending");
     $("progress").textContent = rows.length + " scanned: " + count("created") + " created, " +
@@ -331,6 +362,17 @@
     printTags(tags, null);
   }
 
+  function clearTable() {
+    if (queue.length || working) {
+      $("scan-problem").textContent = "Wait until every scan is sent before starting a new list.";
+      return;
+    }
+    rows.length = 0;
+    $("devices").replaceChildren();
+    updateProgress();
+    $("serial").focus();
+  }
+
   function clearCommon() {
     localStorage.removeItem(COMMON_KEY);
     $("catalog").value = "";
@@ -347,6 +389,7 @@
   $("prefix").addEventListener("change", saveCommon);
   $("clear-common").addEventListener("click", clearCommon);
   $("print-all").addEventListener("click", printAll);
+  $("clear-table").addEventListener("click", clearTable);
   if ($("print-each")) {
     $("print-each").addEventListener("change", saveCommon);
   }
@@ -357,5 +400,11 @@
     printer.value = remembered;
   }
   printer.addEventListener("change", () => localStorage.setItem(PRINTER_KEY, printer.value));
+  window.addEventListener("beforeunload", (event) => {
+    if (queue.length || working) {
+      event.preventDefault();  // the scans still waiting are kept, but say so first
+    }
+  });
+  restoreSession();
   restoreCommon();
 })();
