@@ -133,6 +133,12 @@ def test_fifty_scans_become_fifty_assets_and_a_second_scan_creates_nothing(
         asset = by_serial[cells[1]]
         assert (cells[2], cells[3]) == (asset.name, asset.cf("Internal Name"))
 
+    # A reload keeps the table (this tab's) and the common fields (this browser's).
+    page.reload()
+    expect(page.locator("#devices tr.state-created")).to_have_count(SCANS)
+    expect(page.locator("#manufacturer")).to_have_value("Lenovo", timeout=60_000)
+    expect(page.locator("#model")).to_have_value(MODEL)
+
     # The same serial again: the row names the asset that has it, and nothing is created.
     first = by_serial[serials[0]]
     scan_all(page, [serials[0]])
@@ -145,3 +151,6 @@ def test_fifty_scans_become_fifty_assets_and_a_second_scan_creates_nothing(
     assert len(list(rt_backend.iter_assets(AssetQuery(name_prefix=prefix)))) == SCANS
     again = AssetQuery(custom_fields={"Serial Number": serials[0]})
     assert [a.id for a in rt_backend.iter_assets(again)] == [first.id]
+    page.get_by_role("button", name="Clear these fields").click()
+    expect(page.locator("#catalog")).to_have_value("")
+    assert page.evaluate("localStorage.getItem('rtutils_intake_common')") is None

@@ -34,16 +34,12 @@ def receive() -> tuple[Response, int]:
     key = request.headers.get(KEY_HEADER, "")
     if not key.strip():
         raise InvalidField(KEY_HEADER, f"send an {KEY_HEADER} header: a new key per device")
-    intake = services.intake()
-    received = intake.receive(
-        device,
-        key,
-        actor=services.actor(),
-        request_id=services.request_id(),
+    received = services.intake().receive(
+        device, key, actor=services.actor(), request_id=services.request_id()
     )
     asset_id = received.asset.id
     log.info("device_received", asset_id=asset_id, tag=received.tag, replay=received.is_replay)
-    answer = ReceivedJson.of(received, intake.backend.asset_url(asset_id))
+    answer = ReceivedJson.of(received, services.assets().url(asset_id))
     return jsonify(to_json(answer)), 200 if received.is_replay else 201
 
 
