@@ -7,7 +7,7 @@
   const COMMON_KEY = "rtutils_intake_common";
   // This tab's devices, so that a reload neither loses a waiting scan nor its key.
   const SESSION_KEY = "rtutils_intake_session";
-  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "printed"];
+  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "printed", "retryable"];
   // The printing feature's name for this browser's printer.
   const PRINTER_KEY = "rtutils_printer";
   const FIELDS = ["manufacturer", "model", "type", "funding_source"];
@@ -199,7 +199,7 @@
       const button = element("button", { type: "button", class: "secondary" }, "Print label");
       button.addEventListener("click", () => printTags([row.tag], row));
       cells[6].append(button);
-    } else if (row.state === "failed") {
+    } else if (row.state === "failed" && row.retryable) {
       const button = element("button", { type: "button", class: "secondary" }, "Try again");
       button.addEventListener("click", () => enqueue(row));
       cells[6].append(button);
@@ -323,6 +323,11 @@
     const error = body && body.error ? body.error : { message: "no answer from the service; try again" };
     row.state = error.code === "duplicate_serial" ? "exists" : "failed";
     row.error = error.message;
+    // Worth sending again (same key) only when the answer may change: RT or the network
+    // failed, the session ended, or another request held the serial or the key.
+    const status = response ? response.status : 0;
+    row.retryable = !status || status >= 500 || status === 401 ||
+      ["conflict", "submission_in_progress"].includes(error.code);
     if (error.code === "duplicate_serial" && error.asset_id) {
       row.existing = { asset_id: error.asset_id, tag: error.tag };
       row.error = "This serial number is in RT already:";
