@@ -98,6 +98,7 @@ let
     AUTOTAG_PRINTER = cfg.autotagPrinter;
     SERIAL_PATTERN = cfg.serialPattern;
     IMPORT_CONCURRENCY = number cfg.importConcurrency;
+    JOBS_LEASE = number cfg.jobsLease;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -529,6 +530,12 @@ in
       type = types.ints.between 1 16;
       default = 4;
       description = "Devices a CSV import creates in RT at the same time (`IMPORT_CONCURRENCY`).";
+    };
+
+    jobsLease = mkOption {
+      type = types.ints.between 2 3600;
+      default = 30;
+      description = "Seconds without a sign of life after which a job's worker counts as lost and the job is resumed or failed (`JOBS_LEASE`).";
     };
   };
 

@@ -22,6 +22,7 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteLoanLog, SqlitePrintJobStore, SqliteSessionStore
+from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.sqlite.intake import SqliteIntakeStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.stores import open_tag_store
@@ -34,6 +35,7 @@ from rtutils_core.services import AssetService, LabelService, LoanService, TagSe
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
 from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.import_jobs import ImportJobs, ImportRunner
 from rtutils_core.services.intake import IntakeService
 from rtutils_core.services.intake_import import IntakeImport
 from rtutils_core.services.jobs import JobService
@@ -93,11 +95,17 @@ def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
 
 
 def _job_service(
-    settings: Settings, store: JobStore, queue: HueyJobQueue, autotag: AutoTagService
+    settings: Settings,
+    store: JobStore,
+    queue: HueyJobQueue,
+    autotag: AutoTagService,
+    imports: ImportRunner | None = None,
 ) -> JobService:
     """The job service with every job kind, and the schedules the settings ask for."""
-    service = JobService(store, queue)
+    service = JobService(store, queue, lease=settings.jobs_lease)
     service.register(autotag.job_kind())
+    if imports is not None:
+        service.register(imports.job_kind())
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service
@@ -264,6 +272,17 @@ class Container(containers.DeclarativeContainer):
     intake_import = providers.ThreadSafeSingleton(
         IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency
     )
+    import_files = providers.ThreadSafeSingleton(ImportFileFolder.in_dir, working_dir)
+    import_runner = providers.ThreadSafeSingleton(
+        ImportRunner, importer=intake_import, files=import_files
+    )
+    import_jobs = providers.ThreadSafeSingleton(
+        ImportJobs, importer=intake_import, files=import_files, jobs=job_service
+    )
+
+
+# The job service runs CSV imports too; their provider is declared after it in the class.
+Container.job_service.add_kwargs(imports=Container.import_runner)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -3,7 +3,7 @@ gathers their paths and schemas from here. A new feature folder adds one line.""
 
 from __future__ import annotations
 
-from rtutils_web import assets, intake, jobs, labels, legacy, printing, tags
+from rtutils_web import assets, imports, intake, jobs, labels, legacy, printing, tags
 from rtutils_web.http.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -14,4 +14,5 @@ FEATURES: tuple[Feature, ...] = (
     jobs.FEATURE,
     legacy.FEATURE,
     intake.FEATURE,
+    imports.FEATURE,
 )

@@ -125,6 +125,7 @@ class Settings:
     #: What every new device's serial must match ("" for any) and the CSV import's width.
     serial_pattern: str = setting("SERIAL_PATTERN")
     import_concurrency: int = setting("IMPORT_CONCURRENCY")
+    jobs_lease: float = setting("JOBS_LEASE")
 
     @property
     def api_url(self) -> str:

@@ -353,5 +353,8 @@ VARIABLES: tuple[Variable, ...] = (
        "serialPattern"),
     _V("IMPORT_CONCURRENCY", "4", whole(1, 16),
        "Devices a CSV import creates in RT at the same time", "importConcurrency"),
+    _V("JOBS_LEASE", "30", number(2, 3600),
+       "Seconds without a sign of life after which a job's worker counts as lost; the job"
+       " is then resumed or failed", "jobsLease"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

@@ -6,16 +6,14 @@ Slow by nature: the desk sends one device after the other, three RT requests eac
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 from playwright.sync_api import expect
-from tests.conftest import free_port
 from tests.intake_world import formats_for
 from tests.rt_harness import STUDENT_DEVICES
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
-from tests.web.test_browser_desk import browser, shot, sign_in  # noqa: F401 - the fixture
+from tests.web.test_browser_desk import browser, served, shot, sign_in  # noqa: F401 - fixture
 
 from rtutils_core.assets import AssetQuery
 from rtutils_web.app import create_app
@@ -26,15 +24,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.rt, pytest.mark.slow]
 SCANS = 50  # the issue's figure
 CHOSEN = {"manufacturer": "Lenovo", "type": "Chromebook", "funding_source": "E-Rate"}
 MODEL = "Chromebook 314"  # a Combobox: typed, not chosen
-#: Seconds the whole queue may take: RT under load needs up to ~3 s per device.
+#: Seconds the whole queue may take: RT under heavy load needs up to ~5 s per device.
 QUEUE_SECONDS = 600
 
 
 @pytest.fixture(scope="module")
 def desk_on_rt(rt_server, tmp_path_factory):
     """The app on the real RT under waitress, with a tag prefix of its own; (url, prefix)."""
-    import waitress
-
     state = tmp_path_factory.mktemp("intake-state")
     prefix = formats_for(state).default.prefix
     settings = Settings.from_env(
@@ -49,13 +45,8 @@ def desk_on_rt(rt_server, tmp_path_factory):
             "PREFIX": prefix,
         }
     )
-    port = free_port()
-    server = waitress.create_server(create_app(settings), host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}", prefix
-    server.close()
-    thread.join(timeout=5)
+    for url in served(create_app(settings)):
+        yield url, prefix
 
 
 @pytest.fixture
