@@ -119,6 +119,7 @@ def test_the_desk_page_sends_with_its_session_and_csrf_token(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "intake/desk.js" in html and f'value="{CATALOG}"' in html
+    assert "printing.js" in html  # the printer chooser and print jobs of every desk page
     headers = {"Idempotency-Key": str(uuid.uuid4())}
     # The cookie alone never writes through the API; with the page's CSRF token it does.
     assert client.post("/api/v1/assets", json=DEVICE, headers=headers).status_code == 401

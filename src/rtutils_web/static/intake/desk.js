@@ -7,9 +7,7 @@
   const COMMON_KEY = "rtutils_intake_common";
   // This tab's devices, so that a reload neither loses a waiting scan nor its key.
   const SESSION_KEY = "rtutils_intake_session";
-  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "printed", "retryable"];
-  // The printing feature's name for this browser's printer.
-  const PRINTER_KEY = "rtutils_printer";
+  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "label", "retryable"];
   const FIELDS = ["manufacturer", "model", "type", "funding_source"];
   // Answers worth sending again under the same key: nothing was decided yet.
   const RETRY_STATUSES = [502, 503, 504];
@@ -126,55 +124,97 @@
     await loadFields($("catalog").value, saved);
   }
 
-  // -- labels ------------------------------------------------------------------------------
+  // -- labels: PDFs, or print jobs through static/printing.js ------------------------------
 
+  const printing = window.rtutilsPrinting;
+  const FINAL = ["sent", "failed", "refused", "unknown"];
+
+  // This browser's printer, the same on every desk page (printing.js keeps it in the
+  // server's cookie); "" when no printer is configured, and the labels are PDFs.
   function chosenPrinter() {
-    return $("printer").value;
+    return $("printer") ? $("printer").value : "";
   }
 
-  async function sendToPrinter(tags) {
-    const maxBatch = Number(data.maxBatch);
-    for (let start = 0; start < tags.length; start += maxBatch) {
-      const response = await fetch(data.printJobsUrl, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify({ printer: chosenPrinter(), tags: tags.slice(start, start + maxBatch) }),
-      });
-      if (!response.ok) {
-        const body = await response.json().catch(() => null);
-        throw new Error(body ? body.error.message : "the printer did not take the labels (" + response.status + ")");
-      }
+  function openPdf(tags) {
+    if (tags.length === 1) {
+      window.open(data.labelUrl.replace("TAG", encodeURIComponent(tags[0])), "_blank");
+      return;
     }
+    const form = $("batch-pdf");
+    form.elements.tags.value = tags.slice(0, Number(data.maxBatch)).join("\n");
+    form.submit();
   }
 
-  async function printTags(tags, row) {
-    if (!tags.length) {
+  function labelIs(jobRows, label) {
+    jobRows.forEach((row) => {
+      row.label = label;
+      show(row);
+    });
+  }
+
+  // Each row of a print job shows the job's state until it is sent or failed (a row printed
+  // again meanwhile shows its newer job).
+  function follow(jobId, jobRows) {
+    const own = () => jobRows.filter((row) => row.label && row.label.job === jobId);
+    const update = (job) => labelIs(own(), { job: jobId, state: job.state, reason: job.reason || "" });
+    return printing.watch(jobId, update).catch((error) =>
+      labelIs(own(), { job: jobId, state: "unknown", reason: error.message }));
+  }
+
+  async function printRows(chosen) {
+    if (!chosen.length) {
       return;
     }
     if (!chosenPrinter()) {
-      if (tags.length === 1) {
-        window.open(data.labelUrl.replace("TAG", encodeURIComponent(tags[0])), "_blank");
-        return;
-      }
-      const form = $("batch-pdf");
-      form.elements.tags.value = tags.slice(0, Number(data.maxBatch)).join("\n");
-      form.submit();
+      openPdf(chosen.map((row) => row.tag));
       return;
     }
-    try {
-      await sendToPrinter(tags);
-      if (row) {
-        row.printed = true;
-        show(row);
-      }
-    } catch (error) {
-      if (row) {
-        row.error = error.message;
-        show(row);
-      } else {
-        $("scan-problem").textContent = error.message;
+    const maxBatch = Number(data.maxBatch);
+    for (let start = 0; start < chosen.length; start += maxBatch) {
+      const part = chosen.slice(start, start + maxBatch);
+      try {
+        const job = await printing.send({ tags: part.map((row) => row.tag) }, { printer: chosenPrinter() });
+        labelIs(part, { job: job.id, state: job.state, reason: "" });
+        follow(job.id, part);
+      } catch (error) {
+        labelIs(part, { job: "", state: "refused", reason: error.message });
       }
     }
+  }
+
+  // A failed job again: only its labels that did not print, on every row of the job.
+  function retryLabel(row) {
+    const jobId = row.label.job;
+    const jobRows = rows.filter((r) => r.label && r.label.job === jobId);
+    printing.retry(jobId).then(() => follow(jobId, jobRows),
+      (error) => labelIs(jobRows, { job: jobId, state: "failed", reason: error.message }));
+  }
+
+  function labelText(label) {
+    if (!label) {
+      return "";
+    }
+    const said = {
+      refused: "label not sent: " + label.reason,
+      failed: "label failed: " + label.reason,
+      unknown: "label state unknown: " + label.reason,
+    };
+    return ", " + (said[label.state] || "label " + label.state);
+  }
+
+  function labelButtons(row) {
+    const print = element("button", { type: "button", class: "secondary" }, "Print label");
+    print.addEventListener("click", () => printRows([row]));
+    const buttons = [print];
+    if (row.label && row.label.state === "failed" && row.label.job) {
+      const again = element("button", { type: "button", class: "secondary" }, "Retry label");
+      again.addEventListener("click", () => retryLabel(row));
+      buttons.push(" ", again);
+    }
+    if (chosenPrinter()) {  // the PDF stays one click away when labels go to a printer
+      buttons.push(" ", element("a", { href: data.labelUrl.replace("TAG", encodeURIComponent(row.tag)), target: "_blank" }, "PDF"));
+    }
+    return buttons;
   }
 
   // -- the session's table -----------------------------------------------------------------
@@ -183,8 +223,9 @@
     const cells = row.tr.children;
     cells[2].textContent = row.tag || "";
     cells[3].textContent = row.internalName || "";
-    cells[4].textContent = row.state + (row.printed ? ", label sent" : "");
+    cells[4].textContent = row.state + labelText(row.label);
     row.tr.className = "state-" + row.state.replace(/\W+/g, "-");
+    row.tr.dataset.label = row.label ? row.label.state : "";
     cells[5].replaceChildren();
     if (row.error) {
       cells[5].append(row.error);
@@ -196,9 +237,7 @@
     }
     cells[6].replaceChildren();
     if (row.state === "created") {
-      const button = element("button", { type: "button", class: "secondary" }, "Print label");
-      button.addEventListener("click", () => printTags([row.tag], row));
-      cells[6].append(button);
+      cells[6].append(...labelButtons(row));
     } else if (row.state === "failed" && row.retryable) {
       const button = element("button", { type: "button", class: "secondary" }, "Try again");
       button.addEventListener("click", () => enqueue(row));
@@ -227,6 +266,10 @@
         show(row);
       }
     });
+    // Print jobs still on their way when the page was left: watch them again.
+    const unfinished = new Set(rows.filter((r) => r.label && r.label.job && !FINAL.includes(r.label.state))
+      .map((r) => r.label.job));
+    unfinished.forEach((jobId) => follow(jobId, rows.filter((r) => r.label && r.label.job === jobId)));
   }
 
   function updateProgress() {
@@ -316,7 +359,7 @@
       row.assetId = body.asset.id;
       show(row);
       if ($("print-each") && $("print-each").checked && chosenPrinter()) {
-        printTags([row.tag], row);
+        printRows([row]);
       }
       return;
     }
@@ -359,12 +402,12 @@
   }
 
   function printAll() {
-    const tags = rows.filter((r) => r.state === "created").map((r) => r.tag);
-    if (!tags.length) {
+    const created = rows.filter((r) => r.state === "created");
+    if (!created.length) {
       $("scan-problem").textContent = "No labels to print yet.";
       return;
     }
-    printTags(tags, null);
+    printRows(created);
   }
 
   function clearTable() {
@@ -398,13 +441,9 @@
   if ($("print-each")) {
     $("print-each").addEventListener("change", saveCommon);
   }
-  const printer = $("printer");
-  const stored = localStorage.getItem(PRINTER_KEY);  // "" when PDF was chosen here
-  const remembered = stored === null ? data.defaultPrinter : stored;
-  if (Array.from(printer.options).some((o) => o.value === remembered)) {
-    printer.value = remembered;
+  if ($("printer")) {
+    $("printer").addEventListener("change", () => rows.forEach(show));  // the PDF links
   }
-  printer.addEventListener("change", () => localStorage.setItem(PRINTER_KEY, printer.value));
   window.addEventListener("beforeunload", (event) => {
     if (queue.length || working) {
       event.preventDefault();  // the scans still waiting are kept, but say so first
