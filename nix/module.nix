@@ -96,6 +96,13 @@ let
     AUTOTAG_INTERVAL = number cfg.autotagInterval;
     AUTOTAG_CATALOGS = concatStringsSep "," cfg.autotagCatalogs;
     AUTOTAG_PRINTER = cfg.autotagPrinter;
+    ROSTER_COLUMNS = concatStringsSep "," (
+      mapAttrsToList (field: header: "${field}=${header}") cfg.rosterColumns
+    );
+    RETURNS_CATALOG = cfg.returnsCatalog;
+    STUDENT_ID_FIELD = cfg.studentIdField;
+    GRADUATION_YEAR_FIELD = cfg.graduationYearField;
+    USER_FIELDS_RATE = cfg.userFieldsRate;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -515,6 +522,37 @@ in
       type = types.str;
       default = "";
       description = "Printer for the labels of automatically tagged assets; none if empty (`AUTOTAG_PRINTER`).";
+    };
+
+    rosterColumns = mkOption {
+      type = types.attrsOf types.str;
+      default = { };
+      example = literalExpression ''{ student_id = "Student Number"; grade = "Grade Level"; }'';
+      description = "Roster CSV headers that differ from the field names (`ROSTER_COLUMNS`); see docs/students.md.";
+    };
+
+    returnsCatalog = mkOption {
+      type = types.str;
+      default = "Student Devices";
+      description = "RT catalog of the devices students hand back at the end of the year (`RETURNS_CATALOG`).";
+    };
+
+    studentIdField = mkOption {
+      type = types.str;
+      default = "Student ID";
+      description = "RT user custom field that gets the student id (`STUDENT_ID_FIELD`).";
+    };
+
+    graduationYearField = mkOption {
+      type = types.str;
+      default = "Graduation Year";
+      description = "RT user custom field that gets the graduation year (`GRADUATION_YEAR_FIELD`).";
+    };
+
+    userFieldsRate = mkOption {
+      type = types.str;
+      default = "5/second";
+      description = "Most RT user writes of the user-field sync (`USER_FIELDS_RATE`).";
     };
   };
 

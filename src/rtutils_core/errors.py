@@ -262,3 +262,15 @@ class SubmissionInProgress(Conflict):
 
 class JobNotFound(NotFound):
     code = "job_not_found"
+
+
+class StudentNotFound(NotFound):
+    """No student with that student id in the roster."""
+
+    code = "student_not_found"
+
+
+class RosterFileInvalid(InvalidInput):
+    """A roster file that cannot be read at all (not CSV, a mapped column missing)."""
+
+    code = "roster_file_invalid"

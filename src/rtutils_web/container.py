@@ -19,10 +19,12 @@ from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteLoanLog, SqlitePrintJobStore, SqliteSessionStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_adapters.stores import open_tag_store
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.jobs import JobStore, Schedule
@@ -36,6 +38,9 @@ from rtutils_core.services.chrome_sync import ChromeSyncService
 from rtutils_core.services.jobs import JobService
 from rtutils_core.services.print_sender import PrintSender
 from rtutils_core.services.printing import PrintService
+from rtutils_core.services.students import RosterService
+from rtutils_core.student_ports import Roster
+from rtutils_core.students import RosterColumns
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
@@ -159,6 +164,18 @@ def _google_directory(settings: Settings) -> ChromeDeviceDirectory:
     )
 
 
+def _roster(settings: Settings, working_dir: Path) -> Roster:
+    # Beside the tag store: PostgreSQL when STORE_URL is set, else SQLite in WORKING_DIR.
+    if settings.store_url:
+        return PostgresRoster(settings.store_url, password=settings.store_password.reveal())
+    return SqliteRoster.in_dir(working_dir)
+
+
+def _roster_service(settings: Settings, roster: Roster, loans: LoanService) -> RosterService:
+    columns = RosterColumns.with_overrides(settings.roster_columns)
+    return RosterService(roster, loans.find_person, columns)
+
+
 def _printers(settings: Settings) -> dict[str, Printer]:
     """The configured printers by name, each with the adapter of its kind."""
     return {
@@ -248,6 +265,9 @@ class Container(containers.DeclarativeContainer):
     )
     print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
 
+    roster = providers.ThreadSafeSingleton(_roster, settings, working_dir)
+    roster_service = providers.ThreadSafeSingleton(_roster_service, settings, roster, loan_service)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire every adapter and service for ``settings`` (default: from the environment).
@@ -271,3 +291,4 @@ def check_start_up(container: Container) -> None:
     container.loan_service()
     container.printers()  # an unknown printer model stops start-up, naming the printer
     container.print_job_store()
+    container.roster()

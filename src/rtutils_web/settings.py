@@ -121,6 +121,11 @@ class Settings:
     autotag_catalogs: tuple[str, ...] = setting("AUTOTAG_CATALOGS")
     autotag_printer: str = setting("AUTOTAG_PRINTER")
     webhook_secret: Secret = setting("WEBHOOK_SECRET")
+    roster_columns: Mapping[str, str] = setting("ROSTER_COLUMNS", factory=dict, hash=False)
+    returns_catalog: str = setting("RETURNS_CATALOG")
+    student_id_field: str = setting("STUDENT_ID_FIELD")
+    graduation_year_field: str = setting("GRADUATION_YEAR_FIELD")
+    user_fields_rate: str = setting("USER_FIELDS_RATE")
 
     @property
     def api_url(self) -> str:

@@ -19,6 +19,7 @@ from rtutils_web.cli.jobs import (
     start_inside_worker,
 )
 from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
+from rtutils_web.cli.students import add_student_commands, run_student_command
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
 from rtutils_web.settings import VARIABLES, Settings
 
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_commands(commands)
     add_google_commands(commands)
     add_job_commands(commands)
+    add_student_commands(commands)
     return parser
 
 
@@ -123,6 +125,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return run_tag_command(args, container.tag_service())
     if args.command == "google":
         return _run_google(args, container, log)
+    if args.command == "students":
+        return _run_students(args, container, log)
     try:
         first_start(container, log)
     except RtutilsError as error:
@@ -148,4 +152,13 @@ def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:
         log.error("google_sync_failed", error_code=error.code, error=error.message)
         what = "configuration error" if isinstance(error, ConfigError) else "google sync failed"
         print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
+        return 2
+
+
+def _run_students(args: argparse.Namespace, container: Any, log: Any) -> int:
+    try:
+        return run_student_command(args, container)
+    except RtutilsError as error:
+        log.error("students_failed", error_code=error.code, error=error.message)
+        print(f"request-tracker-utils: students: {error.message}", file=sys.stderr)
         return 2
