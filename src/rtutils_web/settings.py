@@ -21,6 +21,7 @@ from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
 from rtutils_core.printers import PrinterConfig
+from rtutils_core.returns import CampaignOptions
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -173,6 +174,11 @@ class Settings:
             )
         except InvalidInput as exc:
             raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
+
+    @property
+    def campaign_options(self) -> CampaignOptions:
+        """What the end-of-year return campaign needs of the settings."""
+        return CampaignOptions(catalog=self.returns_catalog)
 
     @property
     def google_sync_options(self) -> ChromeSyncOptions:
