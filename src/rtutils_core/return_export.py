@@ -5,6 +5,7 @@ from __future__ import annotations
 from rtutils_core.loan_export import _table as table
 from rtutils_core.returns import Campaign
 from rtutils_core.services.returns import StudentHistory
+from rtutils_core.students import Student
 from rtutils_core.tag_events import _cell as cell  # the same guard against CSV formulas
 
 OUTSTANDING_COLUMNS = (
@@ -34,15 +35,21 @@ CAMPAIGN_COLUMNS = (
 HISTORY_COLUMNS = ("at", "entry", "kind", "asset_id", "tag", "operator", "reason", "undoes")
 
 
+def _student(student: Student) -> list[str]:
+    return [
+        cell(student.grade),
+        cell(student.student_id),
+        cell(student.last_name),
+        cell(student.first_name),
+        cell(student.rt_user),
+    ]
+
+
 def outstanding_csv(campaign: Campaign) -> str:
     """One row per device still out, grade by grade (the lists the school chases)."""
     rows = [
         [
-            cell(line.student.grade),
-            cell(line.student.student_id),
-            cell(line.student.last_name),
-            cell(line.student.first_name),
-            cell(line.student.rt_user),
+            *_student(line.student),
             cell(asset.id),
             cell(asset.name),
             cell(asset.status),
@@ -57,11 +64,7 @@ def campaign_csv(campaign: Campaign) -> str:
     """One row per student with the state and the counts."""
     rows = [
         [
-            cell(line.student.grade),
-            cell(line.student.student_id),
-            cell(line.student.last_name),
-            cell(line.student.first_name),
-            cell(line.student.rt_user),
+            *_student(line.student),
             "yes" if line.student.is_linked else "no",
             line.state,
             str(len(line.held)),
