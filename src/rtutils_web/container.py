@@ -17,7 +17,7 @@ from dependency_injector import containers, providers
 
 from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
-from rtutils_adapters.memory import load_demo_backend
+from rtutils_adapters.memory import demo_roster_csv, load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
@@ -38,6 +38,7 @@ from rtutils_core.services.chrome_sync import ChromeSyncService
 from rtutils_core.services.jobs import JobService
 from rtutils_core.services.print_sender import PrintSender
 from rtutils_core.services.printing import PrintService
+from rtutils_core.services.returns import ReturnService
 from rtutils_core.services.students import RosterService
 from rtutils_core.student_ports import Roster
 from rtutils_core.students import RosterColumns
@@ -164,11 +165,15 @@ def _google_directory(settings: Settings) -> ChromeDeviceDirectory:
     )
 
 
-def _roster(settings: Settings, working_dir: Path) -> Roster:
+def _roster(settings: Settings, working_dir: Path, backend: AssetBackend) -> Roster:
     # Beside the tag store: PostgreSQL when STORE_URL is set, else SQLite in WORKING_DIR.
     if settings.store_url:
         return PostgresRoster(settings.store_url, password=settings.store_password.reveal())
-    return SqliteRoster.in_dir(working_dir)
+    roster = SqliteRoster.in_dir(working_dir)
+    if settings.is_demo and not roster.students():
+        # The demo's students, linked to the demo's users (its state is fresh at each start).
+        RosterService(roster, backend.get_user).import_roster(demo_roster_csv())
+    return roster
 
 
 def _roster_service(settings: Settings, roster: Roster, loans: LoanService) -> RosterService:
@@ -265,8 +270,15 @@ class Container(containers.DeclarativeContainer):
     )
     print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
 
-    roster = providers.ThreadSafeSingleton(_roster, settings, working_dir)
+    roster = providers.ThreadSafeSingleton(_roster, settings, working_dir, backend)
     roster_service = providers.ThreadSafeSingleton(_roster_service, settings, roster, loan_service)
+    return_service = providers.ThreadSafeSingleton(
+        ReturnService,
+        roster=roster,
+        loans=loan_service,
+        manual_log=loan_log,
+        options=settings.provided.campaign_options,
+    )
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from importlib import resources
 
 from rtutils_core.errors import StudentNotFound
 from rtutils_core.students import Student
@@ -33,3 +34,8 @@ class MemoryRoster:
                 self._students[student.student_id] = student
             for student_id in removals:
                 self._students.pop(student_id, None)
+
+
+def demo_roster_csv() -> str:
+    """The demo's roster file: students of the demo's RT users, and one without a user."""
+    return resources.files("rtutils_adapters.memory").joinpath("demo_roster.csv").read_text("utf-8")
