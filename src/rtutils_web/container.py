@@ -18,6 +18,7 @@ from dependency_injector import containers, providers
 from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.memory import demo_roster_csv, load_demo_backend
+from rtutils_adapters.pacing import RatePace
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
@@ -40,6 +41,7 @@ from rtutils_core.services.print_sender import PrintSender
 from rtutils_core.services.printing import PrintService
 from rtutils_core.services.returns import ReturnService
 from rtutils_core.services.students import RosterService
+from rtutils_core.services.user_fields import UserFieldSync
 from rtutils_core.student_ports import Roster
 from rtutils_core.students import RosterColumns
 from rtutils_core.tags import TagFormats
@@ -272,6 +274,13 @@ class Container(containers.DeclarativeContainer):
 
     roster = providers.ThreadSafeSingleton(_roster, settings, working_dir, backend)
     roster_service = providers.ThreadSafeSingleton(_roster_service, settings, roster, loan_service)
+    user_field_sync = providers.ThreadSafeSingleton(
+        UserFieldSync,
+        roster=roster,
+        backend=backend,
+        options=settings.provided.user_field_options,
+        pace=providers.ThreadSafeSingleton(RatePace, settings.provided.user_fields_rate),
+    )
     return_service = providers.ThreadSafeSingleton(
         ReturnService,
         roster=roster,

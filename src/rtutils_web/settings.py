@@ -24,6 +24,7 @@ from rtutils_core.printers import PrinterConfig
 from rtutils_core.returns import CampaignOptions
 from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_core.user_fields import UserFieldOptions
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 
 __all__ = ["VARIABLES", "Secret", "Settings", "Variable"]
@@ -179,6 +180,11 @@ class Settings:
     def campaign_options(self) -> CampaignOptions:
         """What the end-of-year return campaign needs of the settings."""
         return CampaignOptions(catalog=self.returns_catalog)
+
+    @property
+    def user_field_options(self) -> UserFieldOptions:
+        """The RT user custom fields the student sync writes."""
+        return UserFieldOptions(self.student_id_field, self.graduation_year_field)
 
     @property
     def google_sync_options(self) -> ChromeSyncOptions:
