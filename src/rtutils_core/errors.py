@@ -264,6 +264,12 @@ class JobNotFound(NotFound):
     code = "job_not_found"
 
 
+class ImportNotFinished(Conflict):
+    """An import's result file was asked for before the import ended, or it failed."""
+
+    code = "import_not_finished"
+
+
 class StudentNotFound(NotFound):
     """No student with that student id in the roster."""
 

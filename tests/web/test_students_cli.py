@@ -27,9 +27,20 @@ def test_dry_run_import_and_missing_students_from_the_console(tmp_path: Path) ->
     assert "students import: rows 3, added 2," in done.stdout
     roster.write_text("Number,Given,Family,Gr,Login\nS1,Ana,Li,7,\n", "utf-8")
     kept = run_cli("students", "import", str(roster), env=env)
-    assert "not in the file (kept; --remove-missing removes them): S3" in kept.stdout
+    # The demo's own roster (ids 1001xx) is missing from the file too.
+    assert "not in the file (kept; --remove-missing removes them): 100101," in kept.stdout
+    assert ", S3\n" in kept.stdout
     gone = run_cli("students", "import", str(roster), "--remove-missing", env=env)
-    assert (gone.returncode, "not in the file (removed): S3" in gone.stdout) == (0, True)
+    assert (gone.returncode, "not in the file (removed): 100101," in gone.stdout) == (0, True)
+    again = run_cli("students", "import", str(roster), env=env)
+    assert "not in the file" not in again.stdout and "added 0, updated 0" in again.stdout
+
+
+def test_sync_fields_dry_run_from_the_console(tmp_path: Path) -> None:
+    env = {"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path / "state")}
+    dry = run_cli("students", "sync-fields", "--dry-run", "--year", "2027", env=env)
+    assert "user fields dry run for school year 2027: changed 9, failed 0" in dry.stdout
+    assert "student 100107 (RT user " in dry.stdout and "Graduation Year '' -> '2030'" in dry.stdout
 
 
 def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
