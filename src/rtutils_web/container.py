@@ -107,13 +107,17 @@ def _job_service(
     store: JobStore,
     queue: HueyJobQueue,
     autotag: AutoTagService,
+    *,
     imports: ImportRunner | None = None,
+    user_fields: UserFieldSync | None = None,
 ) -> JobService:
     """The job service with every job kind, and the schedules the settings ask for."""
     service = JobService(store, queue, lease=settings.jobs_lease)
     service.register(autotag.job_kind())
     if imports is not None:
         service.register(imports.job_kind())
+    if user_fields is not None:
+        service.register(user_fields.job_kind())
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service
@@ -323,6 +327,8 @@ class Container(containers.DeclarativeContainer):
 
 # The job service runs CSV imports too; their provider is declared after it in the class.
 Container.job_service.add_kwargs(imports=Container.import_runner)
+# ... and the RT user-field sync of the roster.
+Container.job_service.add_kwargs(user_fields=Container.user_field_sync)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import attrs
 
-from rtutils_core.errors import BackendRejected, RtutilsError
+from rtutils_core.errors import BackendRejected, InvalidInput, RtutilsError
+from rtutils_core.jobs import JobContext, JobKind, JsonValue
 from rtutils_core.student_ports import Roster
 from rtutils_core.students import Student, graduation_year
 from rtutils_core.user_fields import (
@@ -23,6 +24,9 @@ from rtutils_core.user_fields import (
 )
 
 log = logging.getLogger("rtutils.user_fields")
+
+#: The job kind of the sync (``request-tracker-utils students sync-fields`` runs it inline).
+KIND = "student-user-fields"
 
 
 def _no_pace() -> None:
@@ -51,12 +55,22 @@ class UserFieldSync:
             self.options.graduation_year_field: str(graduation_year(student.grade, year)),
         }
 
-    def run(self, year: int, *, dry_run: bool = True) -> UserFieldReport:
+    def run(
+        self,
+        year: int,
+        *,
+        dry_run: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> UserFieldReport:
         """Compare every linked student's user with the roster; write what differs unless
-        ``dry_run``. A failed write is reported on its line; the others go on."""
+        ``dry_run``. A failed write is reported on its line; the others go on.
+        ``progress(done, total)`` hears of every student."""
         changes: list[UserFieldChange] = []
         unchanged = unlinked = 0
-        for student in self.roster.students():
+        students = self.roster.students()
+        for done, student in enumerate(students, 1):
+            if progress is not None:
+                progress(done, len(students))
             if student.user_id is None:
                 unlinked += 1
                 continue
@@ -93,3 +107,21 @@ class UserFieldSync:
             )
             return attrs.evolve(change, error=error.message)
         return change
+
+    def job_kind(self) -> JobKind:
+        """The job kind :data:`KIND`, params ``{"year": 2027, "dry_run": false}``; resumable,
+        since a run writes only what still differs."""
+        return JobKind(KIND, self._job, True)
+
+    def _job(self, ctx: JobContext) -> JsonValue:
+        params = ctx.params if isinstance(ctx.params, dict) else {}
+        year, dry_run = params.get("year"), params.get("dry_run", True)
+        if not isinstance(year, int) or isinstance(year, bool) or not isinstance(dry_run, bool):
+            raise InvalidInput('the job needs {"year": <school year>, "dry_run": true|false}')
+        report = self.run(year, dry_run=dry_run, progress=ctx.progress)
+        return {
+            "year": year,
+            "dry_run": dry_run,
+            **report.summary(),
+            "failed_students": [c.student_id for c in report.failures],
+        }
