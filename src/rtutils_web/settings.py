@@ -24,6 +24,7 @@ from rtutils_core.loans import LoanOptions
 from rtutils_core.printers import PrinterConfig
 from rtutils_core.returns import CampaignOptions
 from rtutils_core.secrets import Secret
+from rtutils_core.students import RosterColumns
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.user_fields import UserFieldOptions
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
@@ -116,7 +117,6 @@ class Settings:
     google_sync_directions: Mapping[str, str] = setting(
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
-    google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
     jobs_queue: str = setting("JOBS_QUEUE")
     jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
     jobs_worker: str = setting("JOBS_WORKER")
@@ -192,6 +192,11 @@ class Settings:
         return CampaignOptions(catalog=self.returns_catalog)
 
     @property
+    def roster_mapping(self) -> RosterColumns:
+        """The roster file's headers: ROSTER_COLUMNS over the field names."""
+        return RosterColumns.with_overrides(self.roster_columns)
+
+    @property
     def user_field_options(self) -> UserFieldOptions:
         """The RT user custom fields the student sync writes."""
         return UserFieldOptions(self.student_id_field, self.graduation_year_field)
@@ -202,7 +207,8 @@ class Settings:
         try:
             return ChromeSyncOptions(
                 AssetQuery(catalog=self.google_sync_catalog),
-                loan_role="HeldBy" if self.google_loan_role == "HeldBy" else "Owner",
+                # The loan desk's role: the person holding the device goes into annotatedUser.
+                loan_role="HeldBy" if self.loan_role == "HeldBy" else "Owner",
                 directions=self.google_sync_directions,
             )
         except InvalidInput as error:
@@ -258,6 +264,13 @@ class Settings:
         if values["AUTOTAG_INTERVAL"] and not values["AUTOTAG_CATALOGS"]:
             raise ConfigError(
                 "AUTOTAG_CATALOGS must name the catalogs when AUTOTAG_INTERVAL is set"
+            )
+        printer = values["AUTOTAG_PRINTER"]
+        if printer and printer not in values["PRINTERS"]:
+            known = ", ".join(values["PRINTERS"]) or "none configured"
+            raise ConfigError(
+                f"AUTOTAG_PRINTER names the printer {printer!r}, which PRINTERS does not list"
+                f" (printers: {known})"
             )
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None

@@ -1,6 +1,6 @@
 """The ManualCheckInLog contract: manual check-ins and their undoing, kept by the loan log.
 
-Run on the in-memory log and the SQLite file; a PostgreSQL loan log joins the fixture.
+Run on the in-memory log, the SQLite file and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import SteppingClock
 
 from rtutils_adapters.memory import MemoryLoanLog
+from rtutils_adapters.postgres.loans import PostgresLoanLog
 from rtutils_adapters.sqlite import SqliteLoanLog
 from rtutils_core.errors import InvalidInput, LoanConflict, LoanNotFound
 from rtutils_core.loan_ports import LoanLog, ManualCheckInLog
@@ -16,11 +17,16 @@ from rtutils_core.loans import LoanFilter
 from rtutils_core.manual_returns import ManualEntry, active_manual
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def manual_log(request, tmp_path):
     if request.param == "memory":
-        return MemoryLoanLog(clock=SteppingClock())
-    return SqliteLoanLog(tmp_path / "loans.sqlite3", clock=SteppingClock())
+        yield MemoryLoanLog(clock=SteppingClock())
+    elif request.param == "sqlite":
+        yield SqliteLoanLog(tmp_path / "loans.sqlite3", clock=SteppingClock())
+    else:
+        log = PostgresLoanLog(request.getfixturevalue("pg_url"), clock=SteppingClock())
+        yield log
+        log.close()
 
 
 def manual(kind="lost", student_id="S1", **more) -> ManualEntry:

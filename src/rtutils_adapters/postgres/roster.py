@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import psycopg
 
-from rtutils_adapters.postgres import schema
-from rtutils_adapters.postgres.connection import DEFAULT_POOL_SIZE, Connections
-from rtutils_adapters.roster_tables import ALL, one_student, student_row
-from rtutils_adapters.schema_versions import Migration, SchemaChange
+from rtutils_adapters.postgres.component import PostgresComponent
+from rtutils_adapters.roster_tables import ALL, COLUMNS, one_student, student_row
+from rtutils_adapters.schema_versions import Migration
 from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_core.errors import BackendUnavailable, RtutilsError
 from rtutils_core.students import Student
 
 COMPONENT = "roster"
@@ -27,39 +27,31 @@ CREATE TABLE students (
 """
 #: The roster's schema, oldest first; append new migrations, never change an applied one.
 MIGRATIONS: tuple[Migration, ...] = (Migration(1, _split(_V1)),)
+#: Its table and columns, in the order a copy from SQLite fills them.
+TABLES = {"students": COLUMNS}
+IDENTITIES: dict[str, str] = {}
 
 
-class PostgresRoster:
+def _refused(exc: psycopg.Error) -> RtutilsError:
+    return BackendUnavailable(f"the roster refused a change: {exc}; nothing was changed")
+
+
+class PostgresRoster(PostgresComponent):
     """The :class:`~rtutils_core.student_ports.Roster` in PostgreSQL; opening upgrades it."""
 
-    schema_change: SchemaChange
-
-    def __init__(
-        self, conninfo: str, *, pool_size: int = DEFAULT_POOL_SIZE, password: str = ""
-    ) -> None:
-        self._db = Connections(conninfo, pool_size=pool_size, password=password)
-        self.where = self._db.where
-        with self._db.connect() as db:
-            try:
-                self.schema_change = schema.upgrade(db, self.where, MIGRATIONS, COMPONENT)
-            except psycopg.Error as exc:
-                raise self._db.unusable(exc) from exc
-
-    def close(self) -> None:
-        """Close this process's connections."""
-        self._db.close()
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     def students(self) -> Sequence[Student]:
-        with self._db.transaction() as tx:
-            rows = tx.execute(ALL)
-            return [Student(*row) for row in rows.fetchall()]
+        with self._db.transaction(_refused) as tx:
+            return [Student(*row) for row in tx.execute(ALL).fetchall()]
 
     def get(self, student_id: str) -> Student:
-        with self._db.transaction() as tx:
+        with self._db.transaction(_refused) as tx:
             return one_student(tx, student_id, "%s")
 
     def apply(self, upserts: Sequence[Student], removals: Sequence[str] = ()) -> None:
-        with self._db.transaction() as tx, tx.cursor() as cursor:
+        with self._db.transaction(_refused) as tx, tx.cursor() as cursor:
             if upserts:
                 cursor.executemany(
                     "INSERT INTO students (student_id, first_name, last_name, grade, rt_user,"

@@ -1,4 +1,5 @@
-"""The tag store's tables in PostgreSQL, as numbered migrations (see ``schema_versions``).
+"""The tag store's tables in PostgreSQL, as numbered migrations (see ``schema_versions``),
+and the upgrade every PostgreSQL store runs for its own component.
 
 Upgrades run in one transaction under a transaction-level advisory lock, so that instances
 starting together against a new database do not race to create the same tables (DDL is
@@ -61,8 +62,8 @@ def upgrade(
     migrations: Sequence[Migration] = MIGRATIONS,
     component: str = COMPONENT,
 ) -> SchemaChange:
-    """Bring ``component``'s schema (the tags' unless named) up to date, in a transaction of
-    its own on ``db``."""
+    """Bring ``component``'s schema (the tags' unless told) up to date, in a transaction of
+    its own on ``db``. Every store keeps its row in the one ``schema_version`` table."""
     with db.transaction():
         db.execute("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
         db.execute(
