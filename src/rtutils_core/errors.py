@@ -287,3 +287,15 @@ class ImportNotFinished(Conflict):
     """An import's result file was asked for before the import ended, or it failed."""
 
     code = "import_not_finished"
+
+
+class StudentNotFound(NotFound):
+    """No student with that student id in the roster."""
+
+    code = "student_not_found"
+
+
+class RosterFileInvalid(InvalidInput):
+    """A roster file that cannot be read at all (not CSV, a mapped column missing)."""
+
+    code = "roster_file_invalid"

@@ -3,7 +3,7 @@ gathers their paths and schemas from here. A new feature folder adds one line.""
 
 from __future__ import annotations
 
-from rtutils_web import assets, imports, intake, jobs, labels, legacy, printing, tags
+from rtutils_web import assets, imports, intake, jobs, labels, legacy, printing, students, tags
 from rtutils_web.http.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -15,4 +15,5 @@ FEATURES: tuple[Feature, ...] = (
     legacy.FEATURE,
     intake.FEATURE,
     imports.FEATURE,
+    students.FEATURE,
 )

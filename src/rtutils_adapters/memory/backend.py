@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from rtutils_adapters.memory.loans import MemoryLoanMethods
+from rtutils_adapters.memory.user_fields import MemoryUserFieldMethods
 from rtutils_core.assets import (
     ASSET_STATUSES,
     Asset,
@@ -38,7 +39,7 @@ from rtutils_core.intake_ports import MAX_ANY_QUERIES
 MAX_PER_PAGE = 100
 
 
-class MemoryBackend(MemoryLoanMethods):
+class MemoryBackend(MemoryLoanMethods, MemoryUserFieldMethods):
     """Assets, catalogs and users held in dicts; safe to share between threads."""
 
     def __init__(self, base_url: str = "https://rt.example.org") -> None:
