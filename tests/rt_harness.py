@@ -362,6 +362,11 @@ $RT::MasonSessionDir = {perl_string(str(self.folder / "sessions"))};
         self.stop()
         raise HarnessError(f"RT did not answer within {timeout:g} s:\n{self.log_tail()}")
 
+    @property
+    def pid(self) -> int | None:
+        """rt-server's process id (also its process group's), while it runs."""
+        return self._process.pid if self._process is not None else None
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self._log.read_text("utf-8", "replace").splitlines()[-lines:])
