@@ -268,6 +268,25 @@ def check_start_up(container: Container) -> None:
     container.job_store()  # the job database and queue; not the services, which are lazy
     container.job_queue()
 
-    container.loan_service()
+    check_loan_statuses(container.loan_service())
     container.printers()  # an unknown printer model stops start-up, naming the printer
     container.print_job_store()
+
+
+def check_loan_statuses(service: LoanService) -> None:
+    """CHECKOUT_STATUS and CHECKIN_STATUS against the backend's lifecycle, where it tells.
+
+    A move the lifecycle refuses stops start-up naming the variables; a backend that cannot
+    be asked (RT down, no asset in a status, a lifecycle the token may not see) is logged and
+    the service starts: the desk reads each write back anyway.
+    """
+    log = get_logger("rtutils.loans")
+    try:
+        check = service.check_statuses()
+    except RtutilsError as error:
+        log.warning("loan_statuses_unchecked", error_code=error.code, error=error.message)
+        return
+    if check.problems:
+        raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {'; '.join(check.problems)}")
+    for unknown in check.unknown:
+        log.info("loan_statuses_unchecked", detail=unknown)

@@ -15,6 +15,7 @@ SAMPLE_ARGS = {
     "filename": "app.css",
     "job_id": "1",
     "name": "desk",
+    "loan_id": "1",
 }
 #: Open to callers without a session or token; they check a shared secret themselves, and
 #: are off (404) while no secret is configured.
