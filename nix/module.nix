@@ -96,6 +96,9 @@ let
     AUTOTAG_INTERVAL = number cfg.autotagInterval;
     AUTOTAG_CATALOGS = concatStringsSep "," cfg.autotagCatalogs;
     AUTOTAG_PRINTER = cfg.autotagPrinter;
+    SERIAL_PATTERN = cfg.serialPattern;
+    IMPORT_CONCURRENCY = number cfg.importConcurrency;
+    JOBS_LEASE = number cfg.jobsLease;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -515,6 +518,24 @@ in
       type = types.str;
       default = "";
       description = "Printer for the labels of automatically tagged assets; none if empty (`AUTOTAG_PRINTER`).";
+    };
+
+    serialPattern = mkOption {
+      type = types.str;
+      default = "";
+      description = "Regular expression every new device's serial number must match in full; any if empty (`SERIAL_PATTERN`).";
+    };
+
+    importConcurrency = mkOption {
+      type = types.ints.between 1 16;
+      default = 4;
+      description = "Devices a CSV import creates in RT at the same time (`IMPORT_CONCURRENCY`).";
+    };
+
+    jobsLease = mkOption {
+      type = types.ints.between 2 3600;
+      default = 30;
+      description = "Seconds without a sign of life after which a job's worker counts as lost and the job is resumed or failed (`JOBS_LEASE`).";
     };
   };
 

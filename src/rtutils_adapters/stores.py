@@ -14,6 +14,7 @@ from attrs import frozen
 from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.schema_versions import SchemaChange
 from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.sqlite.new_asset_tags import SqliteNewAssetTagStore
 from rtutils_adapters.sqlite.tags import FILE_NAME
 from rtutils_core.errors import BackendError, ConfigError
 from rtutils_core.event_query import EventQuery
@@ -30,7 +31,7 @@ def open_tag_store(
     Either is brought to the current schema on opening (see ``schema_versions``).
     """
     if not store_url:
-        return SqliteTagStore.in_dir(working_dir)
+        return SqliteNewAssetTagStore.in_dir(working_dir)
     return PostgresTagStore(_checked(store_url), password=password, pool_size=pool_size)
 
 

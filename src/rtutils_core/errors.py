@@ -262,3 +262,9 @@ class SubmissionInProgress(Conflict):
 
 class JobNotFound(NotFound):
     code = "job_not_found"
+
+
+class ImportNotFinished(Conflict):
+    """An import's result file was asked for before the import ended, or it failed."""
+
+    code = "import_not_finished"

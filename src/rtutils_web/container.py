@@ -22,6 +22,8 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.sqlite import SqliteLoanLog, SqlitePrintJobStore, SqliteSessionStore
+from rtutils_adapters.sqlite.import_files import ImportFileFolder
+from rtutils_adapters.sqlite.intake import SqliteIntakeStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.stores import open_tag_store
 from rtutils_core.errors import ConfigError, RtutilsError
@@ -33,6 +35,9 @@ from rtutils_core.services import AssetService, LabelService, LoanService, TagSe
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
 from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.import_jobs import ImportJobs, ImportRunner
+from rtutils_core.services.intake import IntakeService
+from rtutils_core.services.intake_import import IntakeImport
 from rtutils_core.services.jobs import JobService
 from rtutils_core.services.print_sender import PrintSender
 from rtutils_core.services.printing import PrintService
@@ -90,11 +95,17 @@ def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
 
 
 def _job_service(
-    settings: Settings, store: JobStore, queue: HueyJobQueue, autotag: AutoTagService
+    settings: Settings,
+    store: JobStore,
+    queue: HueyJobQueue,
+    autotag: AutoTagService,
+    imports: ImportRunner | None = None,
 ) -> JobService:
     """The job service with every job kind, and the schedules the settings ask for."""
-    service = JobService(store, queue)
+    service = JobService(store, queue, lease=settings.jobs_lease)
     service.register(autotag.job_kind())
+    if imports is not None:
+        service.register(imports.job_kind())
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service
@@ -248,6 +259,30 @@ class Container(containers.DeclarativeContainer):
     )
     print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
 
+    intake_store = providers.ThreadSafeSingleton(SqliteIntakeStore.in_dir, working_dir)
+    intake_service = providers.ThreadSafeSingleton(
+        IntakeService,
+        backend=backend,
+        tags=tag_store,
+        formats=settings.provided.tag_formats,
+        store=intake_store,
+        options=settings.provided.intake_options,
+    )
+    intake_import = providers.ThreadSafeSingleton(
+        IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency
+    )
+    import_files = providers.ThreadSafeSingleton(ImportFileFolder.in_dir, working_dir)
+    import_runner = providers.ThreadSafeSingleton(
+        ImportRunner, importer=intake_import, files=import_files
+    )
+    import_jobs = providers.ThreadSafeSingleton(
+        ImportJobs, importer=intake_import, files=import_files, jobs=job_service
+    )
+
+
+# The job service runs CSV imports too; their provider is declared after it in the class.
+Container.job_service.add_kwargs(imports=Container.import_runner)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire every adapter and service for ``settings`` (default: from the environment).
@@ -261,7 +296,7 @@ def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
     fit), the tag database, the loan options and the loan log, the printers (an unknown
-    model) and the print job database."""
+    model), the print job database and the intake database."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
@@ -271,6 +306,7 @@ def check_start_up(container: Container) -> None:
     check_loan_statuses(container.loan_service())
     container.printers()  # an unknown printer model stops start-up, naming the printer
     container.print_job_store()
+    container.intake_store()
 
 
 def check_loan_statuses(service: LoanService) -> None:

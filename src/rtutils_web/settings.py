@@ -18,6 +18,7 @@ from attrs import Factory, field, fields, frozen
 from rtutils_core.assets import AssetQuery
 from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.errors import ConfigError, InvalidInput
+from rtutils_core.intake import IntakeOptions
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
 from rtutils_core.printers import PrinterConfig
@@ -121,6 +122,10 @@ class Settings:
     autotag_catalogs: tuple[str, ...] = setting("AUTOTAG_CATALOGS")
     autotag_printer: str = setting("AUTOTAG_PRINTER")
     webhook_secret: Secret = setting("WEBHOOK_SECRET")
+    #: What every new device's serial must match ("" for any) and the CSV import's width.
+    serial_pattern: str = setting("SERIAL_PATTERN")
+    import_concurrency: int = setting("IMPORT_CONCURRENCY")
+    jobs_lease: float = setting("JOBS_LEASE")
 
     @property
     def api_url(self) -> str:
@@ -168,6 +173,11 @@ class Settings:
             )
         except InvalidInput as exc:
             raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
+
+    @property
+    def intake_options(self) -> IntakeOptions:
+        """What the intake desk needs of the settings."""
+        return IntakeOptions(serial_pattern=self.serial_pattern or None)
 
     @property
     def google_sync_options(self) -> ChromeSyncOptions:

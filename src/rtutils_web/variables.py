@@ -8,6 +8,7 @@ the text it stands for when unset; parsing that text gives the setting's default
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,14 @@ def prefix(name: str, raw: str) -> str:
 
 def prefixes(name: str, raw: str) -> tuple[str, ...]:
     return tuple(prefix(name, p.strip()) for p in raw.split(",") if p.strip())
+
+
+def regex(name: str, raw: str) -> str:
+    try:
+        re.compile(raw)
+    except re.error as error:
+        raise ConfigError(f"{name} is not a valid regular expression: {error}") from None
+    return raw
 
 
 def mapping(name: str, raw: str) -> dict[str, str]:
@@ -339,5 +348,13 @@ VARIABLES: tuple[Variable, ...] = (
     _V("WEBHOOK_SECRET", "", secret,
        "Secret of POST /webhook/asset-created (header or HMAC); the route is off without it",
        secret=True),
+    _V("SERIAL_PATTERN", "", regex,
+       "Regular expression every new device's serial number must match in full; any if empty",
+       "serialPattern"),
+    _V("IMPORT_CONCURRENCY", "4", whole(1, 16),
+       "Devices a CSV import creates in RT at the same time", "importConcurrency"),
+    _V("JOBS_LEASE", "30", number(2, 3600),
+       "Seconds without a sign of life after which a job's worker counts as lost; the job"
+       " is then resumed or failed", "jobsLease"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

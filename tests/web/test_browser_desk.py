@@ -6,9 +6,11 @@ Each step saves a screenshot to ``test-artifacts/`` (the run's artefact, not com
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from tests.conftest import ROOT, free_port
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, TOKENS
 
@@ -30,26 +32,36 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def live_url(tmp_path_factory):
-    """The app under waitress, the production server, on a free loopback port."""
-    import waitress
-
+def desk_app(working_dir: Path) -> Flask:
+    """The demo app with the test tokens, its state in ``working_dir``."""
     settings = Settings.from_env(
         {
             "RTUTILS_BACKEND": "demo",
-            "WORKING_DIR": str(tmp_path_factory.mktemp("state")),
+            "WORKING_DIR": str(working_dir),
             "RTUTILS_API_TOKENS": TOKEN_SETTING,
             "SECRET_KEY": SECRET_KEY,
         }
     )
+    return create_app(settings)
+
+
+def served(app: Flask) -> Iterator[str]:
+    """``app`` under waitress, the production server, on a free loopback port: its URL."""
+    import waitress
+
     port = free_port()
-    server = waitress.create_server(create_app(settings), host="127.0.0.1", port=port, threads=4)
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.close()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live_url(tmp_path_factory):
+    """The app under waitress, the production server, on a free loopback port."""
+    yield from served(desk_app(tmp_path_factory.mktemp("state")))
 
 
 @pytest.fixture(scope="module")
