@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from tests.printer_standins import StandInQL
 from tests.web.conftest import sign_in
+from tests.web.test_api_printing import make_app, printed_tags, wait
 
 _DESK_CSRF = re.compile(r'data-csrf="([^"]+)"')
 
@@ -50,3 +52,21 @@ def test_check_in_all_from_the_desk(desk):
     headers = {"X-CSRFToken": desk_token(desk)}
     done = desk.post("/desk/loans/check-in-all", json={"person": "li.wei"}, headers=headers)
     assert [i["asset_id"] for i in done.get_json()["items"]] == [10, 18]
+
+
+def test_print_label_goes_to_the_printer_chosen_for_this_browser(tmp_path):
+    """What a row's "Print label" sends: the printing feature's form, with the page's token."""
+    with StandInQL() as ql:
+        app = make_app(tmp_path, ql.port)
+        desk = app.test_client()
+        sign_in(desk, "operator")
+        page = desk.get("/desk/check-in").get_data(as_text=True)
+        assert '<option value="desk" selected>desk</option>' in page
+        assert 'data-print="/printing/print"' in page
+        token = _DESK_CSRF.search(page).group(1)
+        chosen = desk.post("/printing/printer", data={"csrf_token": token, "printer": "desk"})
+        assert chosen.status_code == 302
+        sent = desk.post("/printing/print", data={"csrf_token": token, "asset_id": "3"})
+        assert sent.status_code == 302 and "/printing/jobs/" in sent.headers["Location"]
+        wait(app)
+        assert printed_tags(ql.jobs, tmp_path) == ["W12-00003"]
