@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 from tests.conftest import free_port
-from tests.contract.loan_world import REPAIR_QUEUE, _rt_world, rt_spare_devices
+from tests.contract.loan_world import REPAIR_QUEUE, _rt_world
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
 from tests.web.test_browser_desk import browser, page, shot, sign_in, wait_for_focus
 
@@ -23,7 +23,7 @@ from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["browser", "page", "rt_spare_devices"]  # fixtures used by name
+__all__ = ["browser", "page"]  # fixtures used by name
 STUDENTS = ("amara.okafor", "li.wei")
 #: A keyboard-wedge scanner types a character every few milliseconds and ends with Enter.
 SCANNER_DELAY_MS = 20
@@ -87,11 +87,10 @@ def in_rt(backend, ids: list[int]) -> dict[int, tuple[str | None, str]]:
 
 @pytest.mark.rt
 def test_ten_devices_out_to_two_students_and_back_two_damaged(
-    page, rt_server, rt_backend, rt_spare_devices, tmp_path
+    page, rt_server, rt_backend, tmp_path
 ):
     world = _rt_world(rt_server, rt_backend)
-    world.spare = rt_spare_devices
-    ids = world.devices(10)
+    ids = world.devices(10)  # ten of this test's own, loaded in one go
     names = {i: rt_backend.get_asset(i).name for i in ids}
     env = {
         "RTUTILS_BACKEND": "rt",
