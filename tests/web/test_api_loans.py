@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 
 import pytest
 from tests.web.conftest import bearer
@@ -225,3 +226,25 @@ def test_statuses_the_lifecycle_refuses_stop_start_up_naming_the_variable(tmp_pa
     )
     with pytest.raises(ConfigError, match="CHECKOUT_STATUS / CHECKIN_STATUS: 'in-use' -> 'new'"):
         check_start_up(build_container(settings))
+
+
+def test_two_desks_checking_in_one_device_at_once_make_one_check_in(app):
+    barrier = threading.Barrier(2)
+    answers: list[tuple[int, dict]] = []
+
+    def desk() -> None:
+        client = app.test_client()
+        barrier.wait()
+        answer = back(client, 3)
+        answers.append((answer.status_code, answer.get_json()))
+
+    threads = [threading.Thread(target=desk) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(code for code, _ in answers) == [200, 409]
+    refused = next(body for code, body in answers if code == 409)
+    assert refused["error"]["code"] == "already_checked_in"
+    listed = app.test_client().get("/api/v1/loans?asset_id=3", headers=bearer("operator"))
+    assert listed.get_json()["total"] == 1
