@@ -90,7 +90,6 @@ let
     GOOGLE_SYNC_DIRECTIONS = concatStringsSep "," (
       mapAttrsToList (field: direction: "${field}=${direction}") cfg.googleSyncDirections
     );
-    GOOGLE_LOAN_ROLE = cfg.googleLoanRole;
     JOBS_QUEUE = cfg.jobsQueue;
     JOBS_WORKER = cfg.jobsWorker;
     AUTOTAG_INTERVAL = number cfg.autotagInterval;
@@ -395,8 +394,9 @@ in
       default = "";
       example = "postgresql://rtutils@db.example.org/rtutils";
       description = ''
-        PostgreSQL database of a tag store shared by several instances (`STORE_URL`); empty
-        keeps the tags in SQLite in `workingDirectory`. A password, if the user needs one,
+        PostgreSQL database of the stores shared by several instances (`STORE_URL`): tags,
+        loan log, intake, job state, print jobs; empty keeps them in SQLite in
+        `workingDirectory`. A password, if the user needs one,
         goes into `secretsFile` as `STORE_PASSWORD`, never into this URL.
       '';
     };
@@ -412,7 +412,7 @@ in
       type = types.bool;
       default = false;
       description = ''
-        Keep the tag store in a PostgreSQL on this machine (`services.postgresql`): a database
+        Keep the stores in a PostgreSQL on this machine (`services.postgresql`): a database
         and a role named after `user` are ensured, and the service signs in over the local
         socket by peer authentication, without a password. Sets `STORE_URL` to
         `postgresql:///<user>?host=/run/postgresql`; leave `storeUrl` empty then.
@@ -466,15 +466,6 @@ in
       default = { };
       example = literalExpression ''{ location = "to-rt"; notes = "off"; }'';
       description = "Google sync fields whose direction differs from the default (`GOOGLE_SYNC_DIRECTIONS`); see docs/google.md.";
-    };
-
-    googleLoanRole = mkOption {
-      type = types.enum [
-        "Owner"
-        "HeldBy"
-      ];
-      default = "Owner";
-      description = "RT role whose person the Google sync writes into `annotatedUser` (`GOOGLE_LOAN_ROLE`).";
     };
 
     googleSyncSchedule = mkOption {

@@ -264,6 +264,19 @@ class JobNotFound(NotFound):
     code = "job_not_found"
 
 
+class JobConflict(Conflict):
+    """A job that runs one at a time is queued or running already; the message names it."""
+
+    code = "job_conflict"
+
+
+class NotConfigured(NotFound):
+    """A part of the service that its settings leave off was asked for (it is not there, as
+    the webhook without its secret); the message says which settings turn it on."""
+
+    code = "not_configured"
+
+
 class ImportNotFinished(Conflict):
     """An import's result file was asked for before the import ended, or it failed."""
 

@@ -114,7 +114,6 @@ class Settings:
     google_sync_directions: Mapping[str, str] = setting(
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
-    google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
     jobs_queue: str = setting("JOBS_QUEUE")
     jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
     jobs_worker: str = setting("JOBS_WORKER")
@@ -185,7 +184,8 @@ class Settings:
         try:
             return ChromeSyncOptions(
                 AssetQuery(catalog=self.google_sync_catalog),
-                loan_role="HeldBy" if self.google_loan_role == "HeldBy" else "Owner",
+                # The loan desk's role: the person holding the device goes into annotatedUser.
+                loan_role="HeldBy" if self.loan_role == "HeldBy" else "Owner",
                 directions=self.google_sync_directions,
             )
         except InvalidInput as error:
@@ -241,6 +241,13 @@ class Settings:
         if values["AUTOTAG_INTERVAL"] and not values["AUTOTAG_CATALOGS"]:
             raise ConfigError(
                 "AUTOTAG_CATALOGS must name the catalogs when AUTOTAG_INTERVAL is set"
+            )
+        printer = values["AUTOTAG_PRINTER"]
+        if printer and printer not in values["PRINTERS"]:
+            known = ", ".join(values["PRINTERS"]) or "none configured"
+            raise ConfigError(
+                f"AUTOTAG_PRINTER names the printer {printer!r}, which PRINTERS does not list"
+                f" (printers: {known})"
             )
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None

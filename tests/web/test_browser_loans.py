@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from tests.conftest import free_port
 from tests.contract.loan_world import REPAIR_QUEUE, _rt_world
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
-from tests.web.test_browser_desk import browser, page, shot, sign_in, wait_for_focus
+from tests.web.test_browser_desk import (
+    browser,
+    desk_app,
+    page,
+    served,
+    shot,
+    sign_in,
+    wait_for_focus,
+)
 
 from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_web.app import create_app
@@ -30,23 +36,13 @@ SCANNER_DELAY_MS = 20
 
 
 @contextmanager
-def served(env: dict[str, str]) -> Iterator[tuple[str, object]]:
-    """The app under waitress on a free loopback port: its URL and the app."""
-    import waitress
-
-    settings = Settings.from_env(
-        {"RTUTILS_API_TOKENS": TOKEN_SETTING, "SECRET_KEY": SECRET_KEY, **env}
-    )
-    app = create_app(settings)
-    port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+def serving(app) -> Iterator[str]:
+    """``app`` under waitress on a free loopback port (the desk tests' server): its URL."""
+    running = served(app)
     try:
-        yield f"http://127.0.0.1:{port}", app
+        yield next(running)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        next(running, None)  # on to the server's shutdown after its yield
 
 
 def scan(page, text: str, end: str = "Enter") -> None:
@@ -92,14 +88,17 @@ def test_ten_devices_out_to_two_students_and_back_two_damaged(
     world = _rt_world(rt_server, rt_backend)
     ids = world.devices(10)  # ten of this test's own, loaded in one go
     names = {i: rt_backend.get_asset(i).name for i in ids}
-    env = {
+    settings = {
         "RTUTILS_BACKEND": "rt",
         "RT_URL": rt_server.url,
         "RT_TOKEN": rt_server.token.reveal(),
         "RT_READ_TIMEOUT": "60",
         "WORKING_DIR": str(tmp_path / "state"),
+        "RTUTILS_API_TOKENS": TOKEN_SETTING,
+        "SECRET_KEY": SECRET_KEY,
     }
-    with served(env) as (url, app):
+    app = create_app(Settings.from_env(settings))
+    with serving(app) as url:
         sign_in(page, url)
         page.goto(f"{url}/desk/check-out")
         wait_for_focus(page, "person")
@@ -149,8 +148,8 @@ def test_ten_devices_out_to_two_students_and_back_two_damaged(
 
 
 def test_a_burst_of_thirty_scans_is_processed_completely_and_in_order(page, tmp_path):
-    env = {"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path / "state")}
-    with served(env) as (url, app):
+    app = desk_app(tmp_path / "state")
+    with serving(app) as url:
         backend = app.extensions["rtutils"].backend()
         tags = [f"W12-{n:05d}" for n in range(101, 131)]
         for tag in tags:

@@ -55,18 +55,19 @@ def test_check_in_all_from_the_desk(desk):
 
 
 def test_print_label_goes_to_the_printer_chosen_for_this_browser(tmp_path):
-    """What a row's "Print label" sends: the printing feature's form, with the page's token."""
+    """What a row's "Print label" sends through static/printing.js: the printing feature's
+    JSON call with the page's token, to the printer chosen for this browser."""
     with StandInQL() as ql:
         app = make_app(tmp_path, ql.port)
         desk = app.test_client()
         sign_in(desk, "operator")
         page = desk.get("/desk/check-in").get_data(as_text=True)
         assert '<option value="desk" selected>desk</option>' in page
-        assert 'data-print="/printing/print"' in page
-        token = _DESK_CSRF.search(page).group(1)
-        chosen = desk.post("/printing/printer", data={"csrf_token": token, "printer": "desk"})
-        assert chosen.status_code == 302
-        sent = desk.post("/printing/print", data={"csrf_token": token, "asset_id": "3"})
-        assert sent.status_code == 302 and "/printing/jobs/" in sent.headers["Location"]
+        assert "data-printer-chooser" in page and "printing.js" in page
+        headers = {"X-CSRFToken": _DESK_CSRF.search(page).group(1), "Accept": "application/json"}
+        chosen = desk.post("/printing/printer", data={"printer": "desk"}, headers=headers)
+        assert chosen.status_code == 204
+        sent = desk.post("/printing/print", data={"asset_id": "3"}, headers=headers)
+        assert sent.status_code == 202, sent.get_data(as_text=True)
         wait(app)
         assert printed_tags(ql.jobs, tmp_path) == ["W12-00003"]

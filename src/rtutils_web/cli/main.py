@@ -147,7 +147,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:
     try:
-        return run_google_command(args, container.chrome_sync_service(), log)
+        return run_google_command(
+            args, container.chrome_sync_service(), log, jobs=container.job_service()
+        )
     except RtutilsError as error:
         log.error("google_sync_failed", error_code=error.code, error=error.message)
         what = "configuration error" if isinstance(error, ConfigError) else "google sync failed"

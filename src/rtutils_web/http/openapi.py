@@ -160,3 +160,12 @@ def tag_param(pattern: str) -> dict[str, Any]:
 
 def csv_content() -> dict[str, Any]:
     return {"text/csv": {"schema": {"type": "string"}}}
+
+
+def json_accepted(schema: str, description: str) -> dict[str, Any]:
+    """A 202 answer with ``schema`` and the ``Location`` to poll (background work)."""
+    answer = json_ok(schema, 202, description)
+    answer["202"]["headers"] = {
+        "Location": {"description": "the job's URL", "schema": {"type": "string"}}
+    }
+    return answer

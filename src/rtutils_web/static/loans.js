@@ -179,44 +179,25 @@
     });
   }
 
-  // -- printing (the printing feature's chooser and form, remembered per browser) -----
+  // -- printing: the printing feature's chooser and sender (static/printing.js) -------
 
   const printer = document.getElementById("printer");
 
-  function form(fields) {
-    const data = new FormData();
-    data.append("csrf_token", csrf);
-    Object.keys(fields).forEach(function (key) {
-      data.append(key, fields[key]);
-    });
-    return data;
-  }
-
-  if (printer) {
-    printer.addEventListener("change", function () {
-      const body = form({ printer: printer.value, next: location.pathname });
-      fetch(printer.dataset.choose, { method: "POST", body: body, credentials: "same-origin" });
-    });
-  }
-
   function printButton(row, assetId) {
-    if (!printer) {
+    if (!printer || !window.rtutilsPrinting) {
       return;
     }
-    button(row, "Print label", async function (b) {
+    button(row, "Print label", function (b) {
       b.disabled = true;
-      const body = form({ asset_id: String(assetId), printer: printer.value });
-      try {
-        const answer = await fetch(printer.dataset.print, {
-          method: "POST",
-          body: body,
-          credentials: "same-origin",
+      const status = note(row, "");
+      window.rtutilsPrinting
+        .sendAndShow({ assetIds: [assetId] }, status, { printer: printer.value })
+        .catch(function () {
+          // sendAndShow has written the reason into the row already.
+        })
+        .finally(function () {
+          b.disabled = false;
         });
-        note(row, answer.ok ? "label sent to " + printer.value : "the label was not sent", answer.ok ? "ok" : "error");
-      } catch (e) {
-        note(row, "the label was not sent", "error");
-      }
-      b.disabled = false;
       scanField.focus();
     });
   }
