@@ -314,6 +314,7 @@ class Container(containers.DeclarativeContainer):
         formats=settings.provided.tag_formats,
         store=intake_store,
         options=settings.provided.intake_options,
+        prefix_by_catalog=settings.provided.prefix_by_catalog,
     )
     intake_import = providers.ThreadSafeSingleton(
         IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency

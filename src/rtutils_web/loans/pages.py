@@ -1,9 +1,10 @@
 """Desk pages of the loan desk, made for a barcode scanner, and the JSON calls their script makes.
 
 The pages queue every scan in the browser (``static/loans.js``) and send them one by one to
-the ``/desk/loans/...`` calls below, which do what the API does (``actions.py``). They are
-page calls rather than the API's because API writes need a Bearer token, which a signed-in
-browser does not hold; these take the session cookie and the page's CSRF token instead.
+the ``/desk/loans/...`` calls below, which do what the API does (``actions.py``) with the
+session cookie and the page's CSRF token. The API takes an asset id; a desk call takes the
+scan as it came (a tag, or a Name without one) and finds the device in the same call, so a
+scan costs one round trip from the browser.
 """
 
 from __future__ import annotations
