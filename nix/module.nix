@@ -98,6 +98,13 @@ let
     SERIAL_PATTERN = cfg.serialPattern;
     IMPORT_CONCURRENCY = number cfg.importConcurrency;
     JOBS_LEASE = number cfg.jobsLease;
+    ROSTER_COLUMNS = concatStringsSep "," (
+      mapAttrsToList (field: header: "${field}=${header}") cfg.rosterColumns
+    );
+    RETURNS_CATALOG = cfg.returnsCatalog;
+    STUDENT_ID_FIELD = cfg.studentIdField;
+    GRADUATION_YEAR_FIELD = cfg.graduationYearField;
+    USER_FIELDS_RATE = cfg.userFieldsRate;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -527,6 +534,37 @@ in
       type = types.ints.between 2 3600;
       default = 30;
       description = "Seconds without a sign of life after which a job's worker counts as lost and the job is resumed or failed (`JOBS_LEASE`).";
+    };
+
+    rosterColumns = mkOption {
+      type = types.attrsOf types.str;
+      default = { };
+      example = literalExpression ''{ student_id = "Student Number"; grade = "Grade Level"; }'';
+      description = "Roster CSV headers that differ from the field names (`ROSTER_COLUMNS`); see docs/students.md.";
+    };
+
+    returnsCatalog = mkOption {
+      type = types.str;
+      default = "Student Devices";
+      description = "RT catalog of the devices students hand back at the end of the year (`RETURNS_CATALOG`).";
+    };
+
+    studentIdField = mkOption {
+      type = types.str;
+      default = "Student ID";
+      description = "RT user custom field that gets the student id (`STUDENT_ID_FIELD`).";
+    };
+
+    graduationYearField = mkOption {
+      type = types.str;
+      default = "Graduation Year";
+      description = "RT user custom field that gets the graduation year (`GRADUATION_YEAR_FIELD`).";
+    };
+
+    userFieldsRate = mkOption {
+      type = types.str;
+      default = "5/second";
+      description = "Most RT user writes of the user-field sync (`USER_FIELDS_RATE`).";
     };
   };
 

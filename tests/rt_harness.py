@@ -87,6 +87,8 @@ USERS: Mapping[str, tuple[str, str]] = {
     "noright": ("No Rights", "noright@example.org"),
 }
 TOKEN_USERS = ("root", "noright")
+#: Custom fields of RT users, applied to all users (the student sync, docs/students.md).
+USER_FIELDS = ("Student ID", "Graduation Year")
 
 
 class HarnessError(RuntimeError):
@@ -146,6 +148,10 @@ def standard_data() -> str:
         f" LookupType => 'RT::Catalog-RT::Asset', ApplyTo => {_perl_list([c])} }},\n"
         for c, (_, names) in CATALOGS.items()
         for f in names
+    )
+    fields += "".join(
+        f"  {{ Name => {perl_string(f)}, Type => 'FreeformSingle', LookupType => 'RT::User' }},\n"
+        for f in USER_FIELDS
     )
     return (
         f"@Users = (\n{users});\n@Catalogs = (\n{catalogs});\n@CustomFields = (\n{fields});\n1;\n"

@@ -22,10 +22,11 @@ from rtutils_adapters.postgres import intake as pg_intake
 from rtutils_adapters.postgres import jobs as pg_jobs
 from rtutils_adapters.postgres import loans as pg_loans
 from rtutils_adapters.postgres import print_jobs as pg_print_jobs
+from rtutils_adapters.postgres import roster as pg_roster
 from rtutils_adapters.postgres.component import PostgresComponent
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.schema_versions import SchemaChange
-from rtutils_adapters.sqlite import intake, jobs, loans, print_jobs
+from rtutils_adapters.sqlite import intake, jobs, loans, print_jobs, roster
 from rtutils_core.errors import BackendError, ConfigError
 
 
@@ -78,6 +79,15 @@ COMPONENTS: tuple[Component, ...] = (
         pg_print_jobs.PostgresPrintJobStore,
         pg_print_jobs.TABLES,
         pg_print_jobs.IDENTITIES,
+    ),
+    Component(
+        "roster",
+        roster.FILE_NAME,
+        roster.SCHEMA_VERSION,
+        roster.SqliteRoster.in_dir,
+        pg_roster.PostgresRoster,
+        pg_roster.TABLES,
+        pg_roster.IDENTITIES,
     ),
 )
 

@@ -21,6 +21,7 @@ from rtutils_adapters.postgres import (
     PostgresTagStore,
 )
 from rtutils_adapters.postgres.connection import Connections
+from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.schema_versions import SchemaChange
 from rtutils_adapters.sqlite import (
     SqliteIntakeStore,
@@ -30,6 +31,7 @@ from rtutils_adapters.sqlite import (
     SqliteTagStore,
 )
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_adapters.sqlite.tags import FILE_NAME
 from rtutils_adapters.store_components import (
     ComponentCopy,
@@ -44,6 +46,7 @@ from rtutils_core.jobs import JobStore
 from rtutils_core.loan_ports import LoanLog
 from rtutils_core.ports import TagEvent
 from rtutils_core.print_jobs import PrintJobStore
+from rtutils_core.student_ports import Roster
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -106,6 +109,13 @@ def open_print_job_store(connections: Connections | None, working_dir: Path) -> 
     if connections is None:
         return SqlitePrintJobStore.in_dir(working_dir)
     return PostgresPrintJobStore(connections)
+
+
+def open_roster(connections: Connections | None, working_dir: Path) -> Roster:
+    """The student roster in PostgreSQL on ``connections``, else in its SQLite file."""
+    if connections is None:
+        return SqliteRoster.in_dir(working_dir)
+    return PostgresRoster(connections)
 
 
 def _checked(store_url: str) -> str:

@@ -231,6 +231,9 @@ class InvalidField(InvalidInput):
         super().__init__(message)
         self.field = field
 
+    def details(self) -> dict[str, str]:
+        return {"field": self.field}
+
 
 class DuplicateSerial(Conflict):
     """A device with this serial number exists already (or is being received right now).
@@ -246,6 +249,9 @@ class DuplicateSerial(Conflict):
         self.serial = serial
         self.asset_id = asset_id
         self.tag = tag
+
+    def details(self) -> dict[str, str | int | None]:
+        return {"serial": self.serial, "asset_id": self.asset_id, "tag": self.tag}
 
 
 class IdempotencyKeyReused(Conflict):
@@ -281,3 +287,15 @@ class ImportNotFinished(Conflict):
     """An import's result file was asked for before the import ended, or it failed."""
 
     code = "import_not_finished"
+
+
+class StudentNotFound(NotFound):
+    """No student with that student id in the roster."""
+
+    code = "student_not_found"
+
+
+class RosterFileInvalid(InvalidInput):
+    """A roster file that cannot be read at all (not CSV, a mapped column missing)."""
+
+    code = "roster_file_invalid"

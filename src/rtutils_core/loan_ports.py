@@ -7,10 +7,12 @@ Every implementation passes ``tests/contract/test_loan_backend.py`` or
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from rtutils_core.assets import Asset, AssetPage, AssetQuery, TicketDraft, User
 from rtutils_core.loans import AssetState, LoanEntry, LoanEvent, LoanFilter, LoanRole
+from rtutils_core.manual_returns import ManualEntry, ManualEvent
 
 
 @runtime_checkable
@@ -88,3 +90,24 @@ class LoanLog(Protocol):
 
     def events(self, query: LoanFilter, limit: int | None = None) -> Sequence[LoanEvent]:
         """Events matching ``query``, oldest first; the first ``limit`` when given."""
+
+
+@runtime_checkable
+class ManualCheckInLog(Protocol):
+    """The loan log's entries of their own kind: manual check-ins and their undoing.
+
+    A loan log that keeps them implements this too (``tests/contract/test_manual_returns.py``).
+    """
+
+    def record_manual(self, entry: ManualEntry) -> ManualEvent:
+        """Store ``entry`` at the current UTC time, in one transaction.
+
+        An ``undo`` entry must name a manual check-in of the same student not undone yet;
+        else :class:`~rtutils_core.errors.LoanNotFound` or
+        :class:`~rtutils_core.errors.LoanConflict`, and nothing is stored.
+        """
+
+    def manual_events(
+        self, since: datetime | None = None, student_id: str | None = None
+    ) -> Sequence[ManualEvent]:
+        """Manual entries (check-ins and undos) from ``since`` on, oldest first."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,7 +15,8 @@ from dependency_injector import containers, providers
 
 from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
-from rtutils_adapters.memory import load_demo_backend
+from rtutils_adapters.memory import demo_roster_csv, load_demo_backend
+from rtutils_adapters.pacing import RatePace
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
@@ -29,6 +28,7 @@ from rtutils_adapters.stores import (
     open_job_store,
     open_loan_log,
     open_print_job_store,
+    open_roster,
     open_tag_store,
     store_connections,
 )
@@ -48,9 +48,14 @@ from rtutils_core.services.intake_import import IntakeImport
 from rtutils_core.services.jobs import JobService
 from rtutils_core.services.print_sender import PrintSender, print_job_kind
 from rtutils_core.services.printing import PrintService
+from rtutils_core.services.returns import ReturnService
+from rtutils_core.services.students import RosterService
 from rtutils_core.services.tags import TagIssue
+from rtutils_core.services.user_fields import UserFieldSync
+from rtutils_core.student_ports import Roster
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
+from rtutils_web.rt_warm_up import start_metadata_warm_up
 from rtutils_web.settings import Settings
 
 
@@ -124,6 +129,7 @@ def _job_service(
     *,
     container: Container,
     imports: ImportRunner | None = None,
+    user_fields: UserFieldSync | None = None,
 ) -> JobService:
     """The job service with every job kind, and the schedules the settings ask for."""
     service = JobService(store, queue, lease=settings.jobs_lease)
@@ -134,6 +140,8 @@ def _job_service(
     service.register(chrome_sync_job_kind(container.chrome_sync_service))
     if imports is not None:
         service.register(imports.job_kind())
+    if user_fields is not None:
+        service.register(user_fields.job_kind())
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service
@@ -150,33 +158,6 @@ def _autotag_service(settings: Settings, tags: TagService, container: Container)
     return AutoTagService(
         tags=tags, catalogs=settings.autotag_catalogs, on_tagged=queue_label if printer else None
     )
-
-
-def _warm_rt_metadata(backend: RTRestBackend) -> None:
-    log = get_logger("rtutils.rt")
-    started = time.perf_counter()
-    try:
-        catalogs = backend.warm_metadata()
-    except RtutilsError as error:  # the first request that needs it will read it, or fail
-        log.warning("rt_metadata_warm_up_failed", error_code=error.code, error=error.message)
-        return
-    except Exception:  # a bug: logged with its traceback, and the service still starts
-        log.exception("rt_metadata_warm_up_failed", error_code="internal_error")
-        return
-    ms = round((time.perf_counter() - started) * 1000, 2)
-    log.info("rt_metadata_warmed", catalogs=catalogs, ms=ms)
-
-
-def _start_metadata_warm_up(backend: AssetBackend) -> threading.Thread | None:
-    """Read RT's catalogs and custom fields in a background thread, so that the first desk
-    request after a start does not wait for them; a failure is only logged."""
-    if not isinstance(backend, RTRestBackend):
-        return None
-    thread = threading.Thread(
-        target=_warm_rt_metadata, args=(backend,), name="rt-metadata-warm-up", daemon=True
-    )
-    thread.start()
-    return thread
 
 
 def _tag_service(
@@ -209,6 +190,17 @@ def _google_directory(settings: Settings) -> ChromeDeviceDirectory:
         token_url=settings.google_token_url,
         api_url=settings.google_api_url,
     )
+
+
+def _roster(
+    settings: Settings, working_dir: Path, backend: AssetBackend, connections: Connections | None
+) -> Roster:
+    # Beside the other stores: PostgreSQL when STORE_URL is set, else SQLite in WORKING_DIR.
+    roster = open_roster(connections, working_dir)
+    if settings.is_demo and not roster.students():
+        # The demo's students, linked to the demo's users (its state is fresh at each start).
+        RosterService(roster, backend.get_user).import_roster(demo_roster_csv())
+    return roster
 
 
 def _printers(settings: Settings) -> dict[str, Printer]:
@@ -245,7 +237,7 @@ class Container(containers.DeclarativeContainer):
     session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
 
     #: The app calls this once at start: the warm-up thread (``None`` without RT).
-    metadata_warm_up = providers.ThreadSafeSingleton(_start_metadata_warm_up, backend)
+    metadata_warm_up = providers.ThreadSafeSingleton(start_metadata_warm_up, backend)
     #: Called at the start of each operation: meters its RT requests (an ``RTUsage``).
     rt_metering = providers.Callable(meter.start)
 
@@ -314,6 +306,7 @@ class Container(containers.DeclarativeContainer):
         formats=settings.provided.tag_formats,
         store=intake_store,
         options=settings.provided.intake_options,
+        prefix_by_catalog=settings.provided.prefix_by_catalog,
     )
     intake_import = providers.ThreadSafeSingleton(
         IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency
@@ -326,9 +319,32 @@ class Container(containers.DeclarativeContainer):
         ImportJobs, importer=intake_import, files=import_files, jobs=job_service
     )
 
+    roster = providers.ThreadSafeSingleton(
+        _roster, settings, working_dir, backend, store_connections
+    )
+    roster_service = providers.ThreadSafeSingleton(
+        RosterService, roster, loan_service.provided.find_person, settings.provided.roster_mapping
+    )
+    user_field_sync = providers.ThreadSafeSingleton(
+        UserFieldSync,
+        roster=roster,
+        backend=backend,
+        options=settings.provided.user_field_options,
+        pace=providers.ThreadSafeSingleton(RatePace, settings.provided.user_fields_rate),
+    )
+    return_service = providers.ThreadSafeSingleton(
+        ReturnService,
+        roster=roster,
+        loans=loan_service,
+        manual_log=loan_log,
+        options=settings.provided.campaign_options,
+    )
+
 
 # The job service runs CSV imports too; their provider is declared after it in the class.
 Container.job_service.add_kwargs(imports=Container.import_runner)
+# ... and the RT user-field sync of the roster.
+Container.job_service.add_kwargs(user_fields=Container.user_field_sync)
 
 
 def build_container(settings: Settings | None = None) -> Container:
@@ -350,7 +366,27 @@ def check_start_up(container: Container) -> None:
     container.job_store()  # the job database and queue; not the services, which are lazy
     container.job_queue()
 
-    container.loan_service()
+    check_loan_statuses(container.loan_service())
     container.printers()  # an unknown printer model stops start-up, naming the printer
     container.print_job_store()
     container.intake_store()
+    container.roster()
+
+
+def check_loan_statuses(service: LoanService) -> None:
+    """CHECKOUT_STATUS and CHECKIN_STATUS against the backend's lifecycle, where it tells.
+
+    A move the lifecycle refuses stops start-up naming the variables; a backend that cannot
+    be asked (RT down, no asset in a status, a lifecycle the token may not see) is logged and
+    the service starts: the desk reads each write back anyway.
+    """
+    log = get_logger("rtutils.loans")
+    try:
+        check = service.check_statuses()
+    except RtutilsError as error:
+        log.warning("loan_statuses_unchecked", error_code=error.code, error=error.message)
+        return
+    if check.problems:
+        raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {'; '.join(check.problems)}")
+    for unknown in check.unknown:
+        log.info("loan_statuses_unchecked", detail=unknown)

@@ -3,7 +3,18 @@ gathers their paths and schemas from here. A new feature folder adds one line.""
 
 from __future__ import annotations
 
-from rtutils_web import assets, imports, jobs, labels, legacy, printing, tags
+from rtutils_web import (
+    assets,
+    imports,
+    intake,
+    jobs,
+    labels,
+    legacy,
+    loans,
+    printing,
+    students,
+    tags,
+)
 from rtutils_web.http.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -13,5 +24,8 @@ FEATURES: tuple[Feature, ...] = (
     printing.FEATURE,
     jobs.FEATURE,
     legacy.FEATURE,
+    intake.FEATURE,
     imports.FEATURE,
+    students.FEATURE,
+    loans.FEATURE,
 )

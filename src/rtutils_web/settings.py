@@ -22,8 +22,11 @@ from rtutils_core.intake import IntakeOptions
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
 from rtutils_core.printers import PrinterConfig
+from rtutils_core.returns import CampaignOptions
 from rtutils_core.secrets import Secret
+from rtutils_core.students import RosterColumns
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_core.user_fields import UserFieldOptions
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 
 __all__ = ["VARIABLES", "Secret", "Settings", "Variable"]
@@ -125,6 +128,11 @@ class Settings:
     serial_pattern: str = setting("SERIAL_PATTERN")
     import_concurrency: int = setting("IMPORT_CONCURRENCY")
     jobs_lease: float = setting("JOBS_LEASE")
+    roster_columns: Mapping[str, str] = setting("ROSTER_COLUMNS", factory=dict, hash=False)
+    returns_catalog: str = setting("RETURNS_CATALOG")
+    student_id_field: str = setting("STUDENT_ID_FIELD")
+    graduation_year_field: str = setting("GRADUATION_YEAR_FIELD")
+    user_fields_rate: str = setting("USER_FIELDS_RATE")
 
     @property
     def api_url(self) -> str:
@@ -177,6 +185,21 @@ class Settings:
     def intake_options(self) -> IntakeOptions:
         """What the intake desk needs of the settings."""
         return IntakeOptions(serial_pattern=self.serial_pattern or None)
+
+    @property
+    def campaign_options(self) -> CampaignOptions:
+        """What the end-of-year return campaign needs of the settings."""
+        return CampaignOptions(catalog=self.returns_catalog)
+
+    @property
+    def roster_mapping(self) -> RosterColumns:
+        """The roster file's headers: ROSTER_COLUMNS over the field names."""
+        return RosterColumns.with_overrides(self.roster_columns)
+
+    @property
+    def user_field_options(self) -> UserFieldOptions:
+        """The RT user custom fields the student sync writes."""
+        return UserFieldOptions(self.student_id_field, self.graduation_year_field)
 
     @property
     def google_sync_options(self) -> ChromeSyncOptions:

@@ -15,11 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from attrs import frozen
+from limits import parse as parse_limit
 
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.loans import DEFAULT_DAMAGES, LOAN_ROLES
 from rtutils_core.printers import PrinterConfig, parse_printers
 from rtutils_core.secrets import Secret
+from rtutils_core.students import ROSTER_FIELDS
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
 
 BACKENDS = ("rt", "demo")
@@ -167,6 +169,27 @@ def loan_role(name: str, raw: str) -> str:
     if raw.casefold() not in roles:
         raise ConfigError(f"{name} must be Owner or HeldBy, not {raw!r}")
     return roles[raw.casefold()]
+
+
+def roster_columns(name: str, raw: str) -> dict[str, str]:
+    """``field=Header,...`` over the roster's fields."""
+    found = mapping(name, raw)
+    unknown = sorted(set(found) - set(ROSTER_FIELDS))
+    if unknown:
+        raise ConfigError(
+            f"{name}: unknown roster field {unknown[0]!r};"
+            f" the fields are {', '.join(ROSTER_FIELDS)}"
+        )
+    return found
+
+
+def rate(name: str, raw: str) -> str:
+    """A rate the ``limits`` library reads: ``5/second``, ``100 per minute``."""
+    try:
+        parse_limit(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate such as '5/second', not {raw!r}") from None
+    return raw
 
 
 def required_text(name: str, raw: str) -> str:
@@ -354,5 +377,19 @@ VARIABLES: tuple[Variable, ...] = (
     _V("JOBS_LEASE", "30", number(2, 3600),
        "Seconds without a sign of life after which a job's worker counts as lost; the job"
        " is then resumed or failed", "jobsLease"),
+    # The student roster and the end-of-year return (docs/students.md).
+    _V("ROSTER_COLUMNS", "", roster_columns,
+       "Roster CSV headers that differ from the field names, 'field=Header,...'",
+       "rosterColumns", blank_is_empty=True),
+    _V("RETURNS_CATALOG", "Student Devices", required_text,
+       "RT catalog of the devices students hand back at the end of the year",
+       "returnsCatalog"),
+    _V("STUDENT_ID_FIELD", "Student ID", required_text,
+       "RT user custom field that gets the student id", "studentIdField"),
+    _V("GRADUATION_YEAR_FIELD", "Graduation Year", required_text,
+       "RT user custom field that gets the graduation year", "graduationYearField"),
+    _V("USER_FIELDS_RATE", "5/second", rate,
+       "Most RT user writes of the user-field sync, e.g. '5/second' or '100/minute'",
+       "userFieldsRate"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

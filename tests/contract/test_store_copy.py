@@ -15,6 +15,7 @@ from rtutils_adapters.postgres import (
     PostgresPrintJobStore,
     PostgresTagStore,
 )
+from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.sqlite import (
     SqliteIntakeStore,
     SqliteLoanLog,
@@ -29,16 +30,27 @@ from rtutils_core.print_jobs import PrintItem, PrintJob
 from rtutils_core.tags import TagFormat
 
 T0 = datetime(2025, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
-COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs"]
-STORES = [PostgresLoanLog, PostgresIntakeStore, PostgresJobStore, PostgresPrintJobStore]
+COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster"]
+#: Each store's schema version (1 unless a migration was added since).
+VERSIONS = {"loans": 2}
+STORES = [
+    PostgresLoanLog,
+    PostgresIntakeStore,
+    PostgresJobStore,
+    PostgresPrintJobStore,
+    PostgresRoster,
+]
 
 
 @pytest.mark.parametrize("cls", STORES, ids=lambda cls: cls.COMPONENT)
 def test_each_store_refuses_a_newer_schema_of_its_own(pg_url, cls):
     cls(pg_url).close()
+    newer = len(cls.MIGRATIONS) + 1
     with psycopg.connect(pg_url) as db:
-        db.execute("UPDATE schema_version SET version = 2 WHERE component = %s", (cls.COMPONENT,))
-    with pytest.raises(SchemaTooNew, match=f"the {cls.COMPONENT} schema of .* is version 2"):
+        db.execute(
+            "UPDATE schema_version SET version = %s WHERE component = %s", (newer, cls.COMPONENT)
+        )
+    with pytest.raises(SchemaTooNew, match=f"the {cls.COMPONENT} schema of .* is version {newer}"):
         cls(pg_url)
     PostgresTagStore(pg_url).close()  # the others' rows are their own
 
@@ -47,7 +59,7 @@ def test_upgrade_brings_every_store_up_on_sqlite_and_on_postgres(tmp_path, pg_ur
     for where in (None, pg_url):
         first = upgrade_stores(where, tmp_path)
         assert [(c.component, c.before, c.after) for c in first] == [
-            (name, 0, 1) for name in COMPONENTS
+            (name, 0, VERSIONS.get(name, 1)) for name in COMPONENTS
         ]
         again = upgrade_stores(where, tmp_path)
         assert not any(c.is_changed for c in again)
@@ -106,7 +118,7 @@ def test_copy_moves_every_store_and_each_reads_back_the_same(tmp_path, pg_url):
 
     assert tags.counts["tags"] == 1
     assert {c.component: c.counts for c in others} == {
-        "loans": {"loan_events": 1},
+        "loans": {"loan_events": 1, "manual_checkins": 0},
         "intake": {"submissions": 1, "names": 1},
         "jobs": {"jobs": 1, "schedule_slots": 1},
         "print_jobs": {"print_jobs": 1},

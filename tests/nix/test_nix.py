@@ -156,6 +156,16 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
     "autotagPrinter": ("desk-1", "desk-1", "autotag_printer", "desk-1"),
     # AUTOTAG_PRINTER must name a configured printer.
     "printers": (DESK_1, DESK_1, "printers", parse_printers(DESK_1)),
+    "rosterColumns": (
+        {"student_id": "Student Number"},
+        "student_id=Student Number",
+        "roster_columns",
+        {"student_id": "Student Number"},
+    ),
+    "returnsCatalog": ("Laptops", "Laptops", "returns_catalog", "Laptops"),
+    "studentIdField": ("SID", "SID", "student_id_field", "SID"),
+    "graduationYearField": ("Class Of", "Class Of", "graduation_year_field", "Class Of"),
+    "userFieldsRate": ("2/second", "2/second", "user_fields_rate", "2/second"),
 }
 
 HARDENING = {

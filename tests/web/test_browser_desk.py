@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from tests.conftest import ROOT, free_port
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, TOKENS
 
@@ -106,7 +107,9 @@ def shot(page, name: str) -> None:
 
 def wait_for_focus(page, element_id: str) -> None:
     """Autofocus lands once the page is rendered; a person (or scanner) is never faster."""
-    page.wait_for_function(f"document.activeElement?.id === {element_id!r}", timeout=5000)
+    # A locator assertion, not wait_for_function: the page's Content Security Policy forbids
+    # the string evaluation that wait_for_function falls back to when it has to poll.
+    expect(page.locator(f"#{element_id}")).to_be_focused(timeout=5000)
 
 
 def sign_in(page, live_url: str, role: str = "operator") -> None:

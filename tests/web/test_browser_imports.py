@@ -41,9 +41,8 @@ def live_url(tmp_path_factory):
 def csv_file(tmp_path):
     lines = ["Catalog,Serial Number,Manufacturer,Model,Type,Funding Source"]
     for number in range(2, ROWS + 2):
-        lines.append(
-            BAD.get(number, f"Student Devices,BRW-{number:04d},HP,Chromebook 11 G9,Chromebook,E")
-        )
+        good = f"Student Devices,BRW-{number:04d},HP,Chromebook 11 G9,Chromebook,E-Rate"
+        lines.append(BAD.get(number, good))
     path = tmp_path / "devices.csv"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path

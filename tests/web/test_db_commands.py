@@ -24,17 +24,20 @@ def env(tmp_path, **more: str) -> dict[str, str]:
     return {"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path), **more}
 
 
-STORES = ("tags", "loans", "intake", "jobs", "print_jobs")
+STORES = ("tags", "loans", "intake", "jobs", "print_jobs", "roster")
+#: Each store's schema version (1 unless a migration was added since).
+VERSIONS = {"loans": 2}
 
 
 def test_db_upgrade_creates_then_finds_the_sqlite_stores_up_to_date(tmp_path, capsys):
     assert main(["db", "upgrade"], env(tmp_path)) == 0
     assert capsys.readouterr().out == "".join(
-        f"{name} schema: version 1 (upgraded, was 0)\n" for name in STORES
+        f"{name} schema: version {VERSIONS.get(name, 1)} (upgraded, was 0)\n" for name in STORES
     )
     assert main(["db", "upgrade"], env(tmp_path)) == 0
     assert capsys.readouterr().out == "".join(
-        f"{name} schema: version 1 (up to date, was 1)\n" for name in STORES
+        f"{name} schema: version {v} (up to date, was {v})\n"
+        for name, v in ((n, VERSIONS.get(n, 1)) for n in STORES)
     )
     assert (tmp_path / "tags.sqlite3").exists()
 
@@ -76,7 +79,7 @@ def test_db_copy_moves_the_other_stores_too(tmp_path, pg_url, capsys):
     )
     assert main(["db", "copy"], env(tmp_path, STORE_URL=pg_url)) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1:] == ["copied loans: 1 loan_events, checked"]
+    assert lines[1:] == ["copied loans: 1 loan_events, 0 manual_checkins, checked"]
 
 
 def test_db_copy_needs_a_store_url(tmp_path, capsys):

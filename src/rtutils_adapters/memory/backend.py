@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from rtutils_adapters.memory.loans import MemoryLoanMethods
+from rtutils_adapters.memory.user_fields import MemoryUserFieldMethods
 from rtutils_core.assets import (
     ASSET_STATUSES,
     Asset,
@@ -38,7 +39,7 @@ from rtutils_core.intake_ports import MAX_ANY_QUERIES
 MAX_PER_PAGE = 100
 
 
-class MemoryBackend(MemoryLoanMethods):
+class MemoryBackend(MemoryLoanMethods, MemoryUserFieldMethods):
     """Assets, catalogs and users held in dicts; safe to share between threads."""
 
     def __init__(self, base_url: str = "https://rt.example.org") -> None:
@@ -304,5 +305,10 @@ def load_demo_backend(base_url: str = "https://rt.example.org") -> MemoryBackend
             custom_fields=item["custom_fields"],
         )
         backend.add_asset(draft, held_by=item["held_by"])
+    for catalog in data["catalogs"]:
+        # Kinds and choices of the fields the intake desk picks from, as RT would describe them.
+        for field in catalog.get("field_choices", []):
+            described = CatalogField(field["name"], field["kind"], field["choices"])
+            backend.describe_field(catalog["name"], described)
     backend.calls.clear()
     return backend

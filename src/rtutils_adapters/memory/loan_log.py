@@ -11,6 +11,7 @@ import attrs
 
 from rtutils_core.errors import LoanConflict, LoanNotFound
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
+from rtutils_core.manual_returns import UNDO, ManualEntry, ManualEvent, check_undo
 
 
 def _now() -> datetime:
@@ -25,6 +26,7 @@ class MemoryLoanLog:
         self._lock = threading.Lock()
         self._events: dict[int, LoanEvent] = {}
         self._ids = itertools.count(1)
+        self._manual: list[ManualEvent] = []
 
     def record(self, entry: LoanEntry) -> LoanEvent:
         with self._lock:
@@ -62,3 +64,27 @@ class MemoryLoanLog:
         with self._lock:
             found = [e for _, e in sorted(self._events.items()) if query.matches(e)]
         return found if limit is None else found[: max(0, limit)]
+
+    # -- manual check-ins (the ManualCheckInLog port) ----------------------------------
+
+    def record_manual(self, entry: ManualEntry) -> ManualEvent:
+        with self._lock:
+            if entry.kind == UNDO:
+                target = next((e for e in self._manual if e.id == entry.undoes), None)
+                check_undo(entry, target, self._manual)
+            values = attrs.asdict(entry, recurse=False)
+            at = self._clock().astimezone(UTC)
+            event = ManualEvent(id=len(self._manual) + 1, at=at, **values)
+            self._manual.append(event)
+            return event
+
+    def manual_events(
+        self, since: datetime | None = None, student_id: str | None = None
+    ) -> Sequence[ManualEvent]:
+        with self._lock:
+            return [
+                e
+                for e in self._manual
+                if (since is None or e.at >= since)
+                and (student_id is None or e.student_id == student_id)
+            ]

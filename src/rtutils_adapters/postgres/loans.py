@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from rtutils_adapters.postgres import manual_checkins
 from rtutils_adapters.postgres.component import PostgresComponent, as_text_times
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.schema_versions import Migration
@@ -52,11 +53,14 @@ CREATE INDEX loan_events_by_person ON loan_events (person_key)
 """
 
 #: The loan log's schema, oldest first; append new migrations, never change an applied one.
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, _split(_V1)),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, _split(_V1)),
+    Migration(2, _split(manual_checkins.V2)),  # manual check-ins and their undoing
+)
 #: Its tables and columns, in the order a copy from SQLite fills them.
-TABLES = {"loan_events": f"{_COLUMNS}, person_key"}
+TABLES = {"loan_events": f"{_COLUMNS}, person_key", "manual_checkins": manual_checkins.COLUMNS}
 #: The identity column of each table that has one (continued after a copy).
-IDENTITIES = {"loan_events": "id"}
+IDENTITIES = {"loan_events": "id", "manual_checkins": "id"}
 _SELECT = f"SELECT {_COLUMNS} FROM loan_events"  # noqa: S608 (fixed columns)
 
 
@@ -68,7 +72,7 @@ def _refused(exc: psycopg.Error) -> RtutilsError:
     return LoanConflict(f"the loan log refused a change: {exc}")
 
 
-class PostgresLoanLog(PostgresComponent):
+class PostgresLoanLog(PostgresComponent, manual_checkins.PostgresManualCheckIns):
     """The :class:`~rtutils_core.loan_ports.LoanLog` in PostgreSQL (see the module)."""
 
     COMPONENT = COMPONENT

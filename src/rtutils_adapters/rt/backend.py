@@ -22,6 +22,7 @@ from rtutils_adapters.rt.client import RTClient
 from rtutils_adapters.rt.loans import RTLoanMethods
 from rtutils_adapters.rt.metadata import MetadataCache
 from rtutils_adapters.rt.readback import unapplied
+from rtutils_adapters.rt.user_fields import RTUserFieldMethods
 from rtutils_core.assets import (
     Asset,
     AssetChanges,
@@ -53,7 +54,7 @@ MAX_PER_PAGE = 100
 log = logging.getLogger("rtutils.rt")
 
 
-class RTRestBackend(RTLoanMethods, any_search.IntakeSearches):
+class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods):
     """Assets, users, catalogs and tickets in one RT 5, through REST 2.0. Thread-safe."""
 
     def __init__(

@@ -17,11 +17,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from rtutils_adapters.sqlite.manual_checkins import SqliteManualCheckIns
 from rtutils_core.errors import BackendUnavailable, ConfigError, LoanConflict, LoanNotFound
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
 
 FILE_NAME = "loans.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_BUSY_TIMEOUT = 10.0
 
 _SCHEMA = """
@@ -47,7 +48,23 @@ CREATE TABLE IF NOT EXISTS loan_events (
 );
 CREATE INDEX IF NOT EXISTS loan_events_by_time ON loan_events (at);
 CREATE INDEX IF NOT EXISTS loan_events_by_asset ON loan_events (asset_id);
-CREATE INDEX IF NOT EXISTS loan_events_by_person ON loan_events (person_key)
+CREATE INDEX IF NOT EXISTS loan_events_by_person ON loan_events (person_key);
+-- Version 2: the manual check-ins (no device, lost, paid for) and the entries undoing them.
+CREATE TABLE IF NOT EXISTS manual_checkins (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('no-device', 'lost', 'paid', 'undo')),
+    student_id TEXT NOT NULL,
+    person     TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    operator   TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    asset_id   INTEGER,
+    tag        TEXT NOT NULL,
+    undoes     INTEGER UNIQUE REFERENCES manual_checkins (id),
+    CHECK ((kind = 'undo') = (undoes IS NOT NULL))
+);
+CREATE INDEX IF NOT EXISTS manual_checkins_by_time ON manual_checkins (at)
 """
 
 _COLUMNS = (
@@ -65,7 +82,7 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-class SqliteLoanLog:
+class SqliteLoanLog(SqliteManualCheckIns):
     """The :class:`~rtutils_core.loan_ports.LoanLog` in one SQLite file (mode 0600)."""
 
     def __init__(

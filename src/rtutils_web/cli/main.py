@@ -20,6 +20,7 @@ from rtutils_web.cli.jobs import (
     start_inside_worker,
 )
 from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
+from rtutils_web.cli.students import add_student_commands, run_student_command
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
 from rtutils_web.settings import VARIABLES, Settings
 
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_google_commands(commands)
     add_job_commands(commands)
     add_asset_commands(commands)
+    add_student_commands(commands)
     return parser
 
 
@@ -125,6 +127,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return run_tag_command(args, container.tag_service())
     if args.command == "google":
         return _run_google(args, container, log)
+    if args.command == "students":
+        return _run_students(args, container, log)
     try:
         first_start(container, log)
     except RtutilsError as error:
@@ -163,4 +167,12 @@ def _run_assets(args: argparse.Namespace, container: Any, log: Any) -> int:
     except RtutilsError as error:
         log.error("asset_import_failed", error_code=error.code, error=error.message)
         print(f"request-tracker-utils: import failed: {error.message}", file=sys.stderr)
+
+
+def _run_students(args: argparse.Namespace, container: Any, log: Any) -> int:
+    try:
+        return run_student_command(args, container)
+    except RtutilsError as error:
+        log.error("students_failed", error_code=error.code, error=error.message)
+        print(f"request-tracker-utils: students: {error.message}", file=sys.stderr)
         return 2

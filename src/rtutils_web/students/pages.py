@@ -1,0 +1,165 @@
+"""The desk's pages of the return campaign: the dashboard, the student list, a student, and
+the roster upload. Names show on pages for operators; logs carry ids only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+
+from rtutils_core.errors import InvalidInput, RtutilsError
+from rtutils_core.manual_returns import MANUAL_KINDS
+from rtutils_core.returns import RETURN_STATES
+from rtutils_core.services.returns import ReturnService
+from rtutils_core.students import GRADE_NAMES
+from rtutils_web import services
+from rtutils_web.access.auth import requires
+from rtutils_web.http.errors import status_for
+from rtutils_web.http.query import takes_query
+from rtutils_web.students.chart import returns_chart
+from rtutils_web.students.schema import school_year, student_filter
+
+bp = Blueprint("pages_students", __name__)
+
+#: Largest roster file the desk's upload takes (the request limit is 1 MiB).
+MAX_UPLOAD = 1024 * 1024
+
+
+def _returns() -> ReturnService:
+    found: ReturnService = services.container().return_service()
+    return found
+
+
+def _year() -> int:
+    return school_year(request.args, _returns().options.year_starts_month)
+
+
+@bp.get("/returns")
+@requires("viewer")
+@takes_query("year")
+def dashboard() -> tuple[str, int]:
+    """Figures per grade and the chart of returns over the last days."""
+    try:
+        campaign = _returns().campaign(_year())
+    except InvalidInput as error:
+        return render_template("students/dashboard.html", campaign=None, error=error.message), 400
+    chart = returns_chart(campaign.days)
+    return render_template("students/dashboard.html", campaign=campaign, chart=chart), 200
+
+
+@bp.get("/students")
+@requires("operator")
+@takes_query("year", "grade", "state", "q")
+def student_list() -> tuple[str, int]:
+    """The campaign's students, filtered by grade, state and text."""
+    context = {"grades": list(GRADE_NAMES), "states": RETURN_STATES, "students": []}
+    try:
+        year = _year()
+        wanted = student_filter(request.args, blank_is_any=True)
+        found = _returns().students(year, grade=wanted.grade, state=wanted.state, text=wanted.text)
+    except InvalidInput as error:
+        return render_template("students/list.html", error=error.message, **context), 400
+    context["students"] = found
+    return render_template("students/list.html", year=year, error=None, **context), 200
+
+
+@bp.get("/students/<student_id>")
+@requires("operator")
+@takes_query("year")
+def student(student_id: str) -> tuple[str, int]:
+    """A student: devices held now, manual check-ins (record, undo), the loan log."""
+    return _student_page(student_id, _year())
+
+
+def _student_page(student_id: str, year: int, error: RtutilsError | None = None) -> tuple[str, int]:
+    history = _returns().student(year, student_id)
+    page = render_template(
+        "students/student.html",
+        year=year,
+        history=history,
+        kinds=MANUAL_KINDS,
+        error=error.message if error else "",
+    )
+    return page, status_for(error) if error else 200
+
+
+def _done(student_id: str, error: RtutilsError | None) -> Response | tuple[str, int]:
+    """Back to the student's page; a refused change shows there, with its status."""
+    if error is None:
+        return redirect(url_for("pages_students.student", student_id=student_id))
+    if status_for(error) == 404:
+        raise error
+    year = school_year({}, _returns().options.year_starts_month)
+    return _student_page(student_id, year, error)
+
+
+@bp.post("/students/<student_id>/manual")
+@requires("operator")
+def manual_check_in(student_id: str) -> Response | tuple[str, int]:
+    """Record a manual check-in from the student page's form."""
+    device = request.form.get("asset_id", "")
+    problem = None
+    try:
+        _returns().check_in_manually(
+            student_id,
+            request.form.get("kind", ""),
+            request.form.get("reason", ""),
+            asset_id=int(device) if device.isdigit() else None,
+            operator=services.actor(),
+            request_id=services.request_id(),
+        )
+    except RtutilsError as error:
+        problem = error
+    return _done(student_id, problem)
+
+
+@bp.post("/students/<student_id>/manual/<int:manual_id>/undo")
+@requires("operator")
+def undo_manual(student_id: str, manual_id: int) -> Response | tuple[str, int]:
+    """Undo a manual check-in from the student page."""
+    problem = None
+    try:
+        _returns().undo_manual(
+            student_id,
+            manual_id,
+            request.form.get("reason", ""),
+            operator=services.actor(),
+            request_id=services.request_id(),
+        )
+    except RtutilsError as error:
+        problem = error
+    return _done(student_id, problem)
+
+
+@bp.get("/students/roster")
+@requires("admin")
+def roster_form() -> str:
+    """The roster upload form."""
+    return render_template("students/roster.html", report=None, error=None)
+
+
+@bp.post("/students/roster")
+@requires("admin")
+def roster_upload() -> tuple[str, int]:
+    """Import an uploaded roster file, a dry run unless the box says otherwise."""
+    upload = request.files.get("roster")
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput("choose the roster file (CSV) to upload")
+        raw = upload.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise InvalidInput("the roster file is larger than 1 MiB")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput("the roster is not UTF-8 text; save it as UTF-8 CSV") from None
+        report = (
+            services.container()
+            .roster_service()
+            .import_roster(
+                text,
+                dry_run=request.form.get("apply") != "yes",
+                remove_missing=request.form.get("remove_missing") == "yes",
+            )
+        )
+    except InvalidInput as error:
+        return render_template("students/roster.html", report=None, error=error.message), 400
+    return render_template("students/roster.html", report=report, error=None), 200

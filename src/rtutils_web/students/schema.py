@@ -1,0 +1,369 @@
+"""Students and the return campaign in the API: bodies in, answers out, the query filters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from attrs import frozen
+
+from rtutils_core.errors import InvalidInput
+from rtutils_core.loans import LoanEvent
+from rtutils_core.manual_returns import MANUAL_KINDS, MAX_REASON, ManualEvent
+from rtutils_core.returns import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    RETURN_STATES,
+    Campaign,
+    DayCount,
+    GradeFigures,
+    StudentReturn,
+)
+from rtutils_core.services.returns import StudentHistory
+from rtutils_core.students import BadRow, ImportReport, normal_grade, school_year_of
+from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.bodies import whole_number
+
+_STRING = {"type": "string"}
+_COUNT = {"type": "integer", "minimum": 0}
+_IDS = {"type": "array", "items": {"type": "string"}}
+_TIME = {"type": "string", "format": "date-time"}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": _ref(name)}
+
+
+# -- bodies ------------------------------------------------------------------------------
+
+
+@frozen
+class ImportBody:
+    """A roster file to import: the CSV text, a dry run by default."""
+
+    csv: str
+    dry_run: bool = True
+    remove_missing: bool = False
+
+
+@frozen
+class ManualBody:
+    """A manual check-in: why nothing comes back, the reason, the device if one is meant."""
+
+    kind: str
+    reason: str
+    asset_id: int | None = None
+
+
+@frozen
+class UndoBody:
+    """Why a manual check-in is taken back."""
+
+    reason: str
+
+
+IMPORT_BODY = {
+    "type": "object",
+    "required": ["csv"],
+    "additionalProperties": False,
+    "properties": {
+        "csv": {"type": "string", "description": "the roster file (CSV with a header line)"},
+        "dry_run": {"type": "boolean", "default": True},
+        "remove_missing": {"type": "boolean", "default": False},
+    },
+    "example": {"csv": "student_id,first_name,last_name,grade,rt_user\n100201,Ada,Ng,5,\n"},
+}
+MANUAL_BODY = {
+    "type": "object",
+    "required": ["kind", "reason"],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"type": "string", "enum": list(MANUAL_KINDS)},
+        "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON},
+        "asset_id": {"type": ["integer", "null"], "minimum": 1},
+    },
+}
+UNDO_BODY = {
+    "type": "object",
+    "required": ["reason"],
+    "additionalProperties": False,
+    "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON}},
+}
+
+# -- answers -----------------------------------------------------------------------------
+
+
+@frozen
+class BadRowJson:
+    """A roster row that was not imported."""
+
+    line: int = prop({"type": "integer", "minimum": 1})
+    reason: str = prop(_STRING)
+    student_id: str = prop(_STRING)
+
+    @classmethod
+    def of(cls, bad: BadRow) -> BadRowJson:
+        return cls(bad.line, bad.reason, bad.student_id)
+
+
+@frozen
+class ImportJson:
+    """What an import did, or would do (``dry_run``); student ids only."""
+
+    dry_run: bool = prop({"type": "boolean"})
+    rows: int = prop(_COUNT)
+    added: list[str] = prop(_IDS)
+    updated: list[str] = prop(_IDS)
+    unchanged: int = prop(_COUNT)
+    missing: list[str] = prop(_IDS)
+    removed: list[str] = prop(_IDS)
+    unlinked: list[str] = prop(_IDS)
+    bad_rows: list[BadRowJson] = prop(_list("RosterBadRow"))
+
+    @classmethod
+    def of(cls, r: ImportReport) -> ImportJson:
+        return cls(
+            r.dry_run,
+            r.rows,
+            list(r.added),
+            list(r.updated),
+            len(r.unchanged),
+            list(r.missing),
+            list(r.removed),
+            list(r.unlinked),
+            [BadRowJson.of(b) for b in r.bad_rows],
+        )
+
+
+@frozen
+class GradeJson:
+    """One grade's figures (``grade`` ``all`` for the whole campaign)."""
+
+    grade: str = prop(_STRING)
+    students: int = prop(_COUNT)
+    devices_out: int = prop(_COUNT | {"description": "devices held now, in RT"})
+    returned: int = prop(_COUNT | {"description": "check-ins and manual check-ins"})
+    outstanding: int = prop(_COUNT)
+    students_returned: int = prop(_COUNT)
+    students_outstanding: int = prop(_COUNT)
+    completion_rate: float | None = prop({"type": ["number", "null"], "minimum": 0, "maximum": 1})
+
+    @classmethod
+    def of(cls, g: GradeFigures) -> GradeJson:
+        return cls(
+            g.grade,
+            g.students,
+            g.devices_out,
+            g.returned,
+            g.outstanding,
+            g.students_returned,
+            g.students_outstanding,
+            g.completion_rate,
+        )
+
+
+@frozen
+class DayJson:
+    """Returns of one grade on one UTC day."""
+
+    day: str = prop({"type": "string", "format": "date"})
+    grade: str = prop(_STRING)
+    returns: int = prop(_COUNT)
+
+    @classmethod
+    def of(cls, d: DayCount) -> DayJson:
+        return cls(d.day.isoformat(), d.grade, d.returns)
+
+
+@frozen
+class CampaignJson:
+    """The campaign's figures: counts only, no student (a viewer may read them)."""
+
+    year: int = prop({"type": "integer"})
+    since: datetime = prop(_TIME)
+    until: datetime = prop(_TIME)
+    grades: list[GradeJson] = prop(_list("ReturnGrade"))
+    total: GradeJson = prop(_ref("ReturnGrade"))
+    days: list[DayJson] = prop(_list("ReturnDay"))
+    unlinked: int = prop(_COUNT)
+
+    @classmethod
+    def of(cls, c: Campaign) -> CampaignJson:
+        return cls(
+            c.year,
+            c.since,
+            c.until,
+            [GradeJson.of(g) for g in c.grades],
+            GradeJson.of(c.total),
+            [DayJson.of(d) for d in c.days],
+            c.unlinked,
+        )
+
+
+@frozen
+class DeviceJson:
+    """A device a student holds now."""
+
+    asset_id: int = prop({"type": "integer"})
+    tag: str = prop(_STRING)
+    status: str = prop(_STRING)
+    covered: bool = prop({"type": "boolean", "description": "cleared by a manual check-in"})
+
+
+@frozen
+class StudentJson:
+    """A student of the roster and where they stand in the campaign."""
+
+    student_id: str = prop(_STRING)
+    first_name: str = prop(_STRING)
+    last_name: str = prop(_STRING)
+    grade: str = prop(_STRING)
+    rt_user: str = prop(_STRING)
+    linked_user: str | None = prop({"type": ["string", "null"]})
+    state: str = prop({"type": "string", "enum": list(RETURN_STATES)})
+    devices_out: int = prop(_COUNT)
+    returned: int = prop(_COUNT)
+    outstanding: int = prop(_COUNT)
+
+    @classmethod
+    def of(cls, line: StudentReturn) -> StudentJson:
+        s = line.student
+        return cls(
+            s.student_id,
+            s.first_name,
+            s.last_name,
+            s.grade,
+            s.rt_user,
+            s.user_name or None,
+            line.state,
+            len(line.held),
+            line.returned,
+            len(line.outstanding),
+        )
+
+
+@frozen
+class StudentListJson:
+    """Students of the campaign, filtered."""
+
+    year: int = prop({"type": "integer"})
+    students: list[StudentJson] = prop(_list("Student"))
+    count: int = prop(_COUNT)
+
+
+@frozen
+class LoanEntryJson:
+    """One loan log event of the student's RT user."""
+
+    id: int = prop({"type": "integer"})
+    at: datetime = prop(_TIME)
+    action: str = prop(_STRING)
+    asset_id: int = prop({"type": "integer"})
+    tag: str = prop(_STRING)
+    operator: str = prop(_STRING)
+
+    @classmethod
+    def of(cls, e: LoanEvent) -> LoanEntryJson:
+        return cls(e.id, e.at, e.action, e.asset_id, e.tag, e.operator)
+
+
+@frozen
+class ManualJson:
+    """A manual check-in, or the entry undoing one (``kind`` ``undo``)."""
+
+    id: int = prop({"type": "integer"})
+    at: datetime = prop(_TIME)
+    kind: str = prop({"type": "string", "enum": [*MANUAL_KINDS, "undo"]})
+    student_id: str = prop(_STRING)
+    reason: str = prop(_STRING)
+    asset_id: int | None = prop({"type": ["integer", "null"]})
+    tag: str = prop(_STRING)
+    operator: str = prop(_STRING)
+    undoes: int | None = prop({"type": ["integer", "null"]})
+    active: bool = prop({"type": "boolean", "description": "a check-in not undone"})
+
+    @classmethod
+    def of(cls, m: ManualEvent, active: bool = False) -> ManualJson:
+        return cls(
+            m.id, m.at, m.kind, m.student_id, m.reason, m.asset_id, m.tag, m.operator, m.undoes,
+            active,
+        )  # fmt: skip
+
+
+@frozen
+class StudentDetailJson:
+    """A student, the devices held now, the loan log and the manual entries."""
+
+    year: int = prop({"type": "integer"})
+    student: StudentJson = prop(_ref("Student"))
+    devices: list[DeviceJson] = prop(_list("StudentDevice"))
+    loans: list[LoanEntryJson] = prop(_list("StudentLoanEntry"))
+    manual: list[ManualJson] = prop(_list("ManualCheckIn"))
+
+    @classmethod
+    def of(cls, year: int, h: StudentHistory) -> StudentDetailJson:
+        line = h.entry
+        out = {a.id for a in line.outstanding}
+        active = {m.id for m in line.manual}
+        return cls(
+            year,
+            StudentJson.of(line),
+            [DeviceJson(a.id, a.name, a.status, a.id not in out) for a in line.held],
+            [LoanEntryJson.of(e) for e in h.events],
+            [ManualJson.of(m, m.id in active) for m in h.manual_events],
+        )
+
+
+SCHEMAS: dict[str, Any] = {
+    "RosterBadRow": object_schema(BadRowJson),
+    "RosterImport": object_schema(ImportJson),
+    "ReturnGrade": object_schema(GradeJson),
+    "ReturnDay": object_schema(DayJson),
+    "ReturnCampaign": object_schema(CampaignJson),
+    "Student": object_schema(StudentJson),
+    "StudentList": object_schema(StudentListJson),
+    "StudentDevice": object_schema(DeviceJson),
+    "StudentLoanEntry": object_schema(LoanEntryJson),
+    "ManualCheckIn": object_schema(ManualJson),
+    "StudentDetail": object_schema(StudentDetailJson),
+}
+
+# -- query arguments ---------------------------------------------------------------------
+
+
+def school_year(args: Mapping[str, str], starts_month: int, today: date | None = None) -> int:
+    """``year`` from the query, else the school year of today."""
+    if "year" not in args:
+        return school_year_of(today or datetime.now(UTC).date(), starts_month)
+    year = whole_number(args["year"], "year")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(f"year must be from {FIRST_YEAR} to {LAST_YEAR}, not {year}")
+    return year
+
+
+@frozen
+class StudentFilter:
+    grade: str | None = None
+    state: str | None = None
+    text: str | None = None
+
+
+def student_filter(args: Mapping[str, str], *, blank_is_any: bool = False) -> StudentFilter:
+    """``grade``, ``state`` and ``q`` from the query; an empty one is wrong in the API and
+    means "any" in the desk's form (``blank_is_any``)."""
+    values: dict[str, str | None] = {}
+    for name in ("grade", "state"):
+        raw = args.get(name)
+        if raw is not None and not raw.strip() and not blank_is_any:
+            raise InvalidInput(f"{name} may not be empty; leave it out for any")
+        values[name] = (raw or "").strip() or None
+    state = values["state"]
+    if state is not None and state not in RETURN_STATES:
+        raise InvalidInput(f"state must be one of {', '.join(RETURN_STATES)}, not {state!r}")
+    grade = normal_grade(values["grade"]) if values["grade"] else None
+    return StudentFilter(grade, state, (args.get("q") or "").strip() or None)

@@ -1,0 +1,59 @@
+"""The desk's return pages on the demo: dashboard with its chart, list, student, roster."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from tests.web.conftest import csrf_token, sign_in
+
+
+def test_a_viewer_sees_the_dashboard_with_counts_and_no_student(client):
+    sign_in(client, "viewer")
+    page = client.get("/returns")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<svg" in html and "Returns per day" in html and "<script" not in html
+    assert "Okafor" not in html and "/students" not in html
+    assert client.get("/students").status_code == 403
+    assert client.get("/returns?year=abc").status_code == 400
+
+
+def test_the_list_filters_and_the_student_page_records_and_undoes(desk):
+    listed = desk.get("/students?grade=8&state=&q=").get_data(as_text=True)
+    assert "100104" in listed and "100101" not in listed
+    page = desk.get("/students/100104").get_data(as_text=True)
+    assert "Erzsebet Kovacs" in page and 'id="state">outstanding' in page
+    token = csrf_token(desk, "/students/100104")
+    done = desk.post(
+        "/students/100104/manual", data={"kind": "lost", "reason": "bus", "csrf_token": token}
+    )
+    assert done.status_code == 302
+    page = desk.get("/students/100104").get_data(as_text=True)
+    assert 'id="state">returned' in page
+    manual_id = re.search(r"/students/100104/manual/(\d+)/undo", page).group(1)
+    desk.post(
+        f"/students/100104/manual/{manual_id}/undo", data={"reason": "found", "csrf_token": token}
+    )
+    assert 'id="state">outstanding' in desk.get("/students/100104").get_data(as_text=True)
+    refused = desk.post(
+        "/students/100104/manual", data={"kind": "lost", "reason": " ", "csrf_token": token}
+    )
+    assert refused.status_code == 400 and "reason" in refused.get_data(as_text=True)
+    assert desk.get("/students/nobody").status_code == 404
+
+
+def test_the_roster_upload_is_a_dry_run_unless_ticked(client):
+    sign_in(client, "admin")
+    token = csrf_token(client, "/students/roster")
+    roster = b"student_id,first_name,last_name,grade,rt_user\n9001,Al,Bo,K,\n9002,Cy,Di,20,\n"
+
+    def upload(**more):
+        data = {"csrf_token": token, "roster": (io.BytesIO(roster), "roster.csv"), **more}
+        return client.post("/students/roster", data=data, content_type="multipart/form-data")
+
+    dry = upload().get_data(as_text=True)
+    assert "Dry run: 2 rows, 1 added" in dry and "grade must be PK, K or 1 to 12" in dry
+    assert client.get("/students/9001").status_code == 404
+    assert "Imported: 2 rows, 1 added" in upload(apply="yes").get_data(as_text=True)
+    assert client.get("/students/9001").status_code == 200
