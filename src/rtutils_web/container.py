@@ -323,7 +323,11 @@ class Container(containers.DeclarativeContainer):
         _roster, settings, working_dir, backend, store_connections
     )
     roster_service = providers.ThreadSafeSingleton(
-        RosterService, roster, loan_service.provided.find_person, settings.provided.roster_mapping
+        RosterService,
+        roster,
+        loan_service.provided.find_person,
+        settings.provided.roster_mapping,
+        find_people=loan_service.provided.find_people,
     )
     user_field_sync = providers.ThreadSafeSingleton(
         UserFieldSync,
