@@ -6,7 +6,7 @@ Every implementation passes ``tests/contract/test_loan_backend.py`` or
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -27,6 +27,14 @@ class LoanBackend(Protocol):
         """A user by login name, or by e-mail address through a search; never creates one.
 
         Raises :class:`~rtutils_core.errors.UserNotFound`.
+        """
+
+    def find_people(self, names_or_emails: Sequence[str]) -> Mapping[str, User]:
+        """Many users at once, by login name or e-mail address as :meth:`get_user` finds one.
+
+        A few bulk searches for any number of people (RT: one per 50 names, and one more per
+        50 addresses no login name matched); never creates a user. The answer maps each
+        value found, as given, to its user; values nobody matches are left out.
         """
 
     def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:

@@ -32,7 +32,7 @@ from rtutils_adapters.stores import (
     open_tag_store,
     store_connections,
 )
-from rtutils_core.errors import ConfigError
+from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.jobs import JobStore, Schedule
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
@@ -54,6 +54,7 @@ from rtutils_core.services.tags import TagIssue
 from rtutils_core.services.user_fields import UserFieldSync
 from rtutils_core.student_ports import Roster
 from rtutils_core.tags import TagFormats
+from rtutils_web.logs import get_logger
 from rtutils_web.rt_warm_up import start_metadata_warm_up
 from rtutils_web.settings import Settings
 
@@ -322,7 +323,11 @@ class Container(containers.DeclarativeContainer):
         _roster, settings, working_dir, backend, store_connections
     )
     roster_service = providers.ThreadSafeSingleton(
-        RosterService, roster, loan_service.provided.find_person, settings.provided.roster_mapping
+        RosterService,
+        roster,
+        loan_service.provided.find_person,
+        settings.provided.roster_mapping,
+        find_people=loan_service.provided.find_people,
     )
     user_field_sync = providers.ThreadSafeSingleton(
         UserFieldSync,
@@ -365,8 +370,27 @@ def check_start_up(container: Container) -> None:
     container.job_store()  # the job database and queue; not the services, which are lazy
     container.job_queue()
 
-    container.loan_service()
+    check_loan_statuses(container.loan_service())
     container.printers()  # an unknown printer model stops start-up, naming the printer
     container.print_job_store()
     container.intake_store()
     container.roster()
+
+
+def check_loan_statuses(service: LoanService) -> None:
+    """CHECKOUT_STATUS and CHECKIN_STATUS against the backend's lifecycle, where it tells.
+
+    A move the lifecycle refuses stops start-up naming the variables; a backend that cannot
+    be asked (RT down, no asset in a status, a lifecycle the token may not see) is logged and
+    the service starts: the desk reads each write back anyway.
+    """
+    log = get_logger("rtutils.loans")
+    try:
+        check = service.check_statuses()
+    except RtutilsError as error:
+        log.warning("loan_statuses_unchecked", error_code=error.code, error=error.message)
+        return
+    if check.problems:
+        raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {'; '.join(check.problems)}")
+    for unknown in check.unknown:
+        log.info("loan_statuses_unchecked", detail=unknown)

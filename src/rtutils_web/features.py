@@ -3,7 +3,18 @@ gathers their paths and schemas from here. A new feature folder adds one line.""
 
 from __future__ import annotations
 
-from rtutils_web import assets, imports, intake, jobs, labels, legacy, printing, students, tags
+from rtutils_web import (
+    assets,
+    imports,
+    intake,
+    jobs,
+    labels,
+    legacy,
+    loans,
+    printing,
+    students,
+    tags,
+)
 from rtutils_web.http.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -16,4 +27,5 @@ FEATURES: tuple[Feature, ...] = (
     intake.FEATURE,
     imports.FEATURE,
     students.FEATURE,
+    loans.FEATURE,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services import AssetService, LabelService, LoanService, TagService
 from rtutils_core.services.intake import IntakeService
 from rtutils_core.services.print_sender import PrintSender
 from rtutils_core.services.printing import PrintService
@@ -58,4 +58,9 @@ def print_sender() -> PrintSender:
 
 def intake() -> IntakeService:
     service: IntakeService = container().intake_service()
+    return service
+
+
+def loans() -> LoanService:
+    service: LoanService = container().loan_service()
     return service

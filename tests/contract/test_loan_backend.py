@@ -6,6 +6,7 @@ import pytest
 from tests.contract.loan_world import REPAIR_QUEUE
 from tests.rt_harness import SPARE_PARTS, STUDENT_DEVICES
 
+from rtutils_adapters.rt import meter
 from rtutils_core.assets import TicketDraft
 from rtutils_core.errors import (
     AssetChanged,
@@ -88,6 +89,26 @@ def test_user_by_email_is_found_and_an_unknown_email_creates_nobody(loan_world):
     with pytest.raises(UserNotFound):
         backend.get_user("nobody.here")
     assert loan_world.user_count() == users
+
+
+def test_find_people_answers_many_names_and_addresses_in_a_few_searches(loan_world):
+    backend = loan_world.backend
+    users = loan_world.user_count()
+    ghosts = [f"ghost{n}" for n in range(55)]  # more than one batch of names
+    wanted = ["LI.WEI", "amara.okafor@students.example.org", "zoe.muller", "li.we", ""]
+    wanted += ["nobody.here", "nobody.here@students.example.org", "li.wei@", *ghosts]
+    with meter.metered() as used:
+        found = backend.find_people(wanted)
+    assert {value: user.name for value, user in found.items()} == {
+        "LI.WEI": "li.wei",  # login names are caseless in RT
+        "amara.okafor@students.example.org": "amara.okafor",
+        "zoe.muller": "zoe.muller",
+    }
+    assert found["zoe.muller"] == backend.get_user("zoe.muller")
+    assert backend.find_people([]) == {}
+    assert loan_world.user_count() == users  # nobody was created
+    if loan_world.kind == "rt":  # two searches of names (62), one of the 3 addresses left
+        assert used.requests == 3
 
 
 def test_open_ticket_links_it_to_the_asset_both_ways(loan_world):

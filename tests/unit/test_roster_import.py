@@ -19,10 +19,11 @@ from rtutils_core.students import RosterColumns, graduation_year, normal_grade
 HEADER = "student_id,first_name,last_name,grade,rt_user\n"
 
 
-def service(roster=None, backend=None, columns=None) -> RosterService:
+def service(roster=None, backend=None, columns=None, bulk=True) -> RosterService:
     backend = backend or MemoryBackend()
     loans = LoanService(backend, MemoryLoanLog())
-    return RosterService(roster or MemoryRoster(), loans.find_person, columns)
+    people = loans.find_people if bulk else None
+    return RosterService(roster or MemoryRoster(), loans.find_person, columns, people)
 
 
 def roster_text(rows) -> str:
@@ -93,15 +94,22 @@ def test_the_column_mapping_reads_the_school_systems_headers():
     assert report.added == ("S9",) and report.unlinked == ("S9",)
 
 
-def test_students_link_by_name_or_email_and_no_user_is_ever_created():
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "one-by-one"])
+def test_students_link_by_name_or_email_and_no_user_is_ever_created(bulk):
     backend = MemoryBackend()
     backend.add_user("ana.l", email="ana@school.example")
     backend.add_user("bo")
     roster = MemoryRoster()
     text = HEADER + "S1,Ana,Li,7,ana@school.example\nS2,Bo,Li,7,bo\nS3,Cy,Li,7,cy@nowhere\n"
-    report = service(roster, backend).import_roster(text)
+    report = service(roster, backend, bulk=bulk).import_roster(text)
     assert report.unlinked == ("S3",)
     assert (roster.get("S1").user_name, roster.get("S2").user_name) == ("ana.l", "bo")
+    lookups = {"find_people": 1} if bulk else {"get_user": 3}
+    assert {op: n for op, n in backend.calls.items() if op in ("find_people", "get_user")} == (
+        lookups
+    )
+    service(roster, backend, bulk=bulk).import_roster(text)  # linked ones are not looked up
+    assert backend.calls.get("find_people", 0) == (2 if bulk else 0)
     with pytest.raises(Exception, match="cy"):
         backend.get_user("cy@nowhere")
 

@@ -17,6 +17,7 @@ SAMPLE_ARGS = {
     "name": "desk",
     "student_id": "100101",
     "manual_id": "1",
+    "loan_id": "1",
 }
 #: Open to callers without a session or token; they check a shared secret themselves, and
 #: are off (404) while no secret is configured.

@@ -90,6 +90,22 @@ CONFIG = SchemathesisConfig.from_dict(
                 "include-operation-id": "syncStudentUserFields",
                 "checks": {"allow_header_conformance": {"enabled": False}},
             },
+            # The loan log refuses a range whose since is after its until; a check-in's report
+            # is checked against the configured damages (a damaged device needs one or a
+            # note); only a check-in with a report has a ticket to open: 400, documented.
+            {
+                "include-operation-id": [
+                    "listLoans",
+                    "exportLoans",
+                    "checkIn",
+                    "reopenLoanTicket",
+                ],
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": ["2xx", 400, 401, 403, 404, 409, 429]
+                    }
+                },
+            },
         ],
     }
 )

@@ -221,6 +221,21 @@ class MemoryBackend(MemoryLoanMethods, MemoryUserFieldMethods):
                     return user
             raise UserNotFound(f"user {name!r} does not exist")
 
+    def find_people(self, names_or_emails: Sequence[str]) -> Mapping[str, User]:
+        """As RT: login names first, then e-mail addresses, both without case."""
+        with self._lock:
+            self._count("find_people")
+            users = list(self._users.values())
+        by_name = {u.name.casefold(): u for u in users}
+        by_email = {u.email.casefold(): u for u in users if u.email}
+        found = {}
+        for value in names_or_emails:
+            key = value.casefold()
+            user = by_name.get(key) or (by_email.get(key) if "@" in value else None)
+            if value.strip() and user is not None:
+                found[value] = user
+        return found
+
     def create_ticket(self, draft: TicketDraft) -> int:
         with self._lock:
             self._count("create_ticket")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
-from rtutils_adapters.rt import any_search, assetsql, wire
+from rtutils_adapters.rt import any_search, assetsql, people, wire
 from rtutils_adapters.rt.client import RTClient
 from rtutils_adapters.rt.loans import RTLoanMethods
 from rtutils_adapters.rt.metadata import MetadataCache
@@ -226,6 +226,10 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
         if name.casefold() not in (record.name.casefold(), record.email.casefold()):
             raise UntrustworthyResult(f"RT answered a look-up of {name!r} with {record.name!r}")
         return wire.to_user(record)
+
+    def find_people(self, names_or_emails: Sequence[str]) -> Mapping[str, User]:
+        found = people.find_people(self._collect, names_or_emails)
+        return {value: wire.to_user(record) for value, record in found.items()}
 
     def _find_user(self, field: str, value: str) -> wire.UserRecord | None:
         condition = json.dumps([{"field": field, "operator": "=", "value": value}])

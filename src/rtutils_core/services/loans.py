@@ -8,7 +8,7 @@ loan log records a change only after RT shows it, and refuses the same change tw
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
 import attrs
@@ -67,6 +67,10 @@ class LoanService:
             return self.backend.get_user(wanted)
         except UserNotFound:
             raise PersonNotFound(f"no user {wanted!r} in RT (nobody was created)") from None
+
+    def find_people(self, texts: Sequence[str]) -> Mapping[str, User]:
+        """Many people at once (bulk searches), keyed by the texts found; creates nobody."""
+        return self.backend.find_people([t.strip() for t in texts if t.strip()])
 
     def person_loans(self, person: str | User) -> PersonLoans:
         """A person and every device they hold in the loan role (bulk searches)."""

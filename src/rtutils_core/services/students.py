@@ -7,7 +7,7 @@ Logs carry counts and student ids, never names.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -25,6 +25,8 @@ class RosterService:
 
     ``find_person`` is the loan desk's lookup (:meth:`LoanService.find_person`): a login name
     or e-mail address to an RT user, raising :class:`~rtutils_core.errors.UserNotFound`.
+    ``find_people`` (:meth:`LoanService.find_people`), when given, links a whole import in
+    a few bulk searches instead of one look-up per student.
     """
 
     def __init__(
@@ -32,9 +34,11 @@ class RosterService:
         roster: Roster,
         find_person: Callable[[str], User],
         columns: RosterColumns | None = None,
+        find_people: Callable[[Sequence[str]], Mapping[str, User]] | None = None,
     ) -> None:
         self.roster = roster
         self.find_person = find_person
+        self.find_people = find_people
         self.columns = columns or RosterColumns()
 
     def import_roster(
@@ -53,9 +57,10 @@ class RosterService:
         updated: list[str] = []
         unchanged: list[str] = []
         unlinked: list[str] = []
+        people = self._people(read.students, current)
         for row in read.students:
             old = current.get(row.student_id)
-            new = self._linked(row, old)
+            new = self._linked(row, old, people)
             if not new.is_linked:
                 unlinked.append(row.student_id)
             if new == old:
@@ -82,18 +87,35 @@ class RosterService:
         log.info("roster_imported", extra={"dry_run": dry_run, **report.summary()})
         return report
 
-    def _linked(self, row: Student, old: Student | None) -> Student:
+    def _people(
+        self, rows: Sequence[Student], current: Mapping[str, Student]
+    ) -> Mapping[str, User] | None:
+        """The users of every row that needs a look-up, in bulk (None: one by one)."""
+        if self.find_people is None:
+            return None
+        wanted = [r.rt_user for r in rows if r.rt_user and not _kept(r, current.get(r.student_id))]
+        return self.find_people(wanted) if wanted else {}
+
+    def _linked(
+        self, row: Student, old: Student | None, people: Mapping[str, User] | None
+    ) -> Student:
         """``row`` with its RT user: the old link if the file names the same user."""
-        if old is not None and old.is_linked and old.rt_user == row.rt_user:
+        if _kept(row, old):
+            assert old is not None
             return attrs.evolve(row, user_id=old.user_id, user_name=old.user_name)
         if not row.rt_user:
             return row
         try:
-            user = self.find_person(row.rt_user)
-        except UserNotFound:
+            user = people[row.rt_user] if people is not None else self.find_person(row.rt_user)
+        except (UserNotFound, KeyError):
             return row
         return attrs.evolve(row, user_id=user.id, user_name=user.name)
 
     def unlinked(self) -> list[Student]:
         """Students without an RT user (no user name or e-mail, or none RT knows)."""
         return [s for s in self.roster.students() if not s.is_linked]
+
+
+def _kept(row: Student, old: Student | None) -> bool:
+    """The file names the user the student is already linked to: no look-up needed."""
+    return old is not None and old.is_linked and old.rt_user == row.rt_user

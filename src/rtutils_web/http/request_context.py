@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import structlog
 from flask import Flask, Response, g, request
@@ -13,6 +15,21 @@ from rtutils_web.logs import get_logger
 
 log = get_logger("rtutils.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_PRIVATE_PATH = "_rtutils_private_path"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def private_path(view: F) -> F:
+    """Mark a view whose URL names a person: its log line shows the route, not the path."""
+    setattr(view, _PRIVATE_PATH, True)
+    return view
+
+
+def _logged_path(app: Flask) -> str:
+    view = app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, _PRIVATE_PATH, False) and request.url_rule:
+        return request.url_rule.rule  # logs carry ids, never a student's name
+    return request.path
 
 
 def install_request_context(app: Flask) -> None:
@@ -45,7 +62,7 @@ def install_request_context(app: Flask) -> None:
         log.info(
             "request",
             method=request.method,
-            path=request.path,
+            path=_logged_path(app),
             status=response.status_code,
             duration_ms=duration_ms,
             user=g.get("user_name"),

@@ -1,0 +1,154 @@
+"""What the API and the desk pages do alike: check out, check in, open a ticket again.
+
+Both call these, so the two front doors cannot drift apart. Log lines carry RT ids (asset,
+user, loan, ticket), never a student's name: the people at the desk are students.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import Forbidden
+
+from rtutils_core.assets import Asset, AssetQuery
+from rtutils_core.errors import HeldByAnother, InvalidInput, InvalidTag, RtutilsError, TagNotFound
+from rtutils_web import services
+from rtutils_web.access.auth import current_principal
+from rtutils_web.http.bodies import parse_body
+from rtutils_web.http.errors import error_response, status_for
+from rtutils_web.loans.schema import (
+    CheckInAllItemJson,
+    CheckInAllJson,
+    CheckInBody,
+    CheckInJson,
+    CheckOutBody,
+    CheckOutJson,
+    LoanEventJson,
+    PersonJson,
+    due_date,
+)
+from rtutils_web.logs import get_logger
+
+log = get_logger("rtutils.loans")
+
+
+def may_read_names() -> bool:
+    """Operators read who holds what; a viewer gets counts only."""
+    principal = current_principal()
+    return principal is not None and principal.may("operator")
+
+
+def check_out(asset_id: int, raw: Any) -> CheckOutJson:
+    """Check ``asset_id`` out as the body says (force needs the admin role)."""
+    body = parse_body(raw, CheckOutBody)
+    principal = current_principal()
+    if body.force and not (principal and principal.may("admin")):
+        raise Forbidden("forcing a check-out of a device someone else holds needs the admin role")
+    loans = services.loans()
+    done = loans.check_out(
+        asset_id,
+        body.person,
+        operator=services.actor(),
+        request_id=services.request_id(),
+        due=due_date(body.due),
+        force=body.force,
+    )
+    log.info(
+        "loan_check_out",
+        asset_id=asset_id,
+        person_id=done.person.id,
+        loan_id=done.event.id if done.event else None,
+        changed=done.changed,
+        forced=bool(done.event and done.event.forced),
+    )
+    return CheckOutJson.of(done, loans.options)
+
+
+def check_in(asset_id: int, raw: Any) -> CheckInJson:
+    """Check ``asset_id`` in with the body's condition, damages and note."""
+    damages = raw.get("damages") if isinstance(raw, dict) else None
+    if damages is not None and not isinstance(damages, list):
+        raise InvalidInput("invalid request body: body.damages must be a list of names")
+    body = parse_body(raw, CheckInBody)
+    loans = services.loans()
+    done = loans.check_in(
+        asset_id,
+        operator=services.actor(),
+        request_id=services.request_id(),
+        condition=body.condition,  # type: ignore[arg-type]  # checked by the service
+        damages=body.damages or (),
+        note=body.note,
+        open_ticket=body.ticket,
+    )
+    log.info(
+        "loan_check_in",
+        asset_id=asset_id,
+        loan_id=done.event.id,
+        condition=done.event.condition,
+        ticket_id=done.ticket_id,
+        ticket_failed=bool(done.ticket_error),
+    )
+    return CheckInJson.of(done, loans.options)
+
+
+def reopen_ticket(loan_id: int) -> LoanEventJson:
+    """Open the repair ticket of a check-in whose ticket failed."""
+    event = services.loans().reopen_ticket(loan_id)
+    log.info("loan_ticket_reopened", loan_id=loan_id, ticket_id=event.ticket_id)
+    return LoanEventJson.of(event)
+
+
+def check_in_all(person: str) -> CheckInAllJson:
+    """Check in every device ``person`` holds, condition ok."""
+    loans = services.loans()
+    user = loans.find_person(person)
+    results = loans.check_in_all(user, operator=services.actor(), request_id=services.request_id())
+    items = []
+    for result in results:
+        if isinstance(result, RtutilsError):
+            items.append(CheckInAllItemJson(None, False, result.message, None))
+        else:
+            answer = CheckInJson.of(result, loans.options)
+            items.append(CheckInAllItemJson(result.asset.id, True, "", answer))
+    log.info("loan_check_in_all", person_id=user.id, devices=len(items))
+    return CheckInAllJson(PersonJson.of(user), items)
+
+
+def scanned_asset(text: str) -> Asset:
+    """The asset a scan names: its tag, or else its exact Name (devices without a tag yet)."""
+    wanted = text.strip()
+    if not wanted:
+        raise InvalidInput("scan or type a device's tag")
+    try:
+        return services.assets().by_tag(wanted)
+    except (InvalidTag, TagNotFound):
+        pass
+    found = services.assets().search(AssetQuery(names=(wanted,)), per_page=2)
+    if len(found.items) == 1:
+        return found.items[0]
+    if not found.items:
+        raise TagNotFound(f"no asset carries the tag or name {wanted!r}")
+    raise InvalidInput(f"more than one asset is named {wanted!r}; scan its tag")
+
+
+def quiet_errors(bp: Blueprint) -> None:
+    """Answer the core's errors as the app does, but log their code only: the messages name
+    people (a holder, a person not found), and logs carry ids."""
+
+    @bp.errorhandler(RtutilsError)
+    def _loan_error(error: RtutilsError) -> Response:
+        status = status_for(error)
+        log.warning(
+            "request_failed",
+            error_code=error.code,
+            status=status,
+            asset_id=(request.view_args or {}).get("asset_id"),
+        )
+        details = {"holders": list(error.holders)} if isinstance(error, HeldByAnother) else None
+        return error_response(status, error.code, error.message, details)
+
+
+def names_forbidden() -> None:
+    """A viewer may not ask about one person: even a count tells what they borrowed."""
+    raise Forbidden("filtering by person needs the operator role (the data is about students)")

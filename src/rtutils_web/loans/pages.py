@@ -1,0 +1,85 @@
+"""Desk pages of the loan desk, made for a barcode scanner, and the JSON calls their script makes.
+
+The pages queue every scan in the browser (``static/loans.js``) and send them one by one to
+the ``/desk/loans/...`` calls below, which do what the API does (``actions.py``) with the
+session cookie and the page's CSRF token. The API takes an asset id; a desk call takes the
+scan as it came (a tag, or a Name without one) and finds the device in the same call, so a
+scan costs one round trip from the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template
+
+from rtutils_core.errors import InvalidInput
+from rtutils_web import services
+from rtutils_web.access.auth import requires
+from rtutils_web.http.answers import to_json
+from rtutils_web.http.bodies import json_body, whole_number
+from rtutils_web.loans import actions
+
+bp = Blueprint("pages_loans", __name__)
+actions.quiet_errors(bp)
+
+
+def _desk(template: str) -> str:
+    options = services.loans().options
+    return render_template(template, damages=options.damages, role=options.role)
+
+
+@bp.get("/desk/check-out")
+@requires("operator")
+def check_out_page() -> str:
+    """Scan a person, then their devices."""
+    return _desk("loans/check_out.html")
+
+
+@bp.get("/desk/check-in")
+@requires("operator")
+def check_in_page() -> str:
+    """Scan devices coming back; mark damage; open repair tickets."""
+    return _desk("loans/check_in.html")
+
+
+def _scanned(act: Callable[[int, dict[str, Any]], Any]) -> Response:
+    """Find the device the body's ``scan`` names, then ``act`` on it with the rest."""
+    raw = json_body()
+    if not isinstance(raw, dict) or not isinstance(raw.get("scan"), str):
+        raise InvalidInput("send the scanned tag as 'scan'")
+    body = dict(raw)
+    asset = actions.scanned_asset(body.pop("scan"))
+    return jsonify(to_json(act(asset.id, body)))
+
+
+@bp.post("/desk/loans/check-out")
+@requires("operator")
+def check_out() -> Response:
+    """One scan of the check-out page: ``{"scan", "person", "due"?}``."""
+    return _scanned(actions.check_out)
+
+
+@bp.post("/desk/loans/check-in")
+@requires("operator")
+def check_in() -> Response:
+    """One scan of the check-in page: ``{"scan", "condition", "damages"?, "note"?}``."""
+    return _scanned(actions.check_in)
+
+
+@bp.post("/desk/loans/<loan_id>/ticket")
+@requires("operator")
+def reopen_ticket(loan_id: str) -> Response:
+    """Open the repair ticket of a check-in again."""
+    return jsonify(to_json(actions.reopen_ticket(whole_number(loan_id, "loan id"))))
+
+
+@bp.post("/desk/loans/check-in-all")
+@requires("operator")
+def check_in_all() -> Response:
+    """Check in every device of ``{"person"}``."""
+    raw = json_body()
+    if not isinstance(raw, dict) or not isinstance(raw.get("person"), str):
+        raise InvalidInput("send the person as 'person'")
+    return jsonify(to_json(actions.check_in_all(raw["person"])))

@@ -1,0 +1,258 @@
+"""The loan desk in the API: check-out and check-in bodies, loans, people and devices out.
+
+The data is about students: answers with names go to operators; a viewer's answers carry
+counts only (``names_shown`` says which one a caller got).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from attrs import frozen
+
+from rtutils_core.assets import Asset, User
+from rtutils_core.errors import InvalidInput
+from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions
+from rtutils_web.http.answers import object_schema, prop
+
+_STRING = {"type": "string"}
+_ID = {"type": "integer", "minimum": 1}
+_NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
+_STRINGS = {"type": "array", "items": _STRING}
+_NAMES_SHOWN = prop({"type": "boolean", "description": "false for a viewer: counts only, no names"})
+
+# -- request bodies -------------------------------------------------------------------
+
+
+@frozen
+class CheckOutBody:
+    person: str
+    due: str | None = None
+    force: bool = False
+
+
+@frozen
+class CheckInBody:
+    condition: str = "ok"
+    damages: list[str] | None = None
+    note: str = ""
+    ticket: bool = True
+
+
+def due_date(text: str | None) -> date | None:
+    """The due date of a check-out, ``YYYY-MM-DD``."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"due must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+def moment(text: str | None, name: str, *, end_of_day: bool = False) -> datetime | None:
+    """A time of a filter: a day (``YYYY-MM-DD``, the whole day) or an instant (UTC if bare)."""
+    if text is None:
+        return None
+    text = text.upper()  # RFC 3339 allows a lower-case t and z
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max if end_of_day else time.min, UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{name} must be a day YYYY-MM-DD or a time like 2026-12-01T08:00:00Z, not {text!r}"
+        ) from None
+    try:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:
+        raise InvalidInput(f"{name} {text!r} is outside the calendar in UTC") from None
+
+
+# -- answers --------------------------------------------------------------------------
+
+
+@frozen
+class PersonJson:
+    """An RT user as the desk shows them (operators only)."""
+
+    id: int = prop(_ID)
+    name: str = prop({"type": "string", "description": "RT login name"})
+    real_name: str = prop(_STRING)
+    email: str = prop(_STRING)
+
+    @classmethod
+    def of(cls, user: User) -> PersonJson:
+        return cls(user.id, user.name, user.real_name, user.email)
+
+
+@frozen
+class LoanAssetJson:
+    """A device as the desk shows it: who holds it in the loan role."""
+
+    id: int = prop(_ID)
+    name: str = prop({"type": "string", "description": "the asset's Name (its tag)"})
+    catalog: str = prop(_STRING)
+    status: str = prop(_STRING)
+    holders: list[str] = prop({**_STRINGS, "description": "the users in the loan role"})
+
+    @classmethod
+    def of(cls, asset: Asset, options: LoanOptions) -> LoanAssetJson:
+        return cls(asset.id, asset.name, asset.catalog, asset.status, list(options.holders(asset)))
+
+
+@frozen
+class LoanEventJson:
+    """One line of the loan log."""
+
+    id: int = prop(_ID)
+    at: datetime = prop({"type": "string", "format": "date-time"})
+    action: str = prop({"type": "string", "enum": ["check-out", "check-in"]})
+    asset_id: int = prop(_ID)
+    tag: str = prop(_STRING)
+    person: str = prop({"type": "string", "description": "RT login name of the holder"})
+    operator: str = prop(_STRING)
+    condition: str | None = prop({"type": ["string", "null"], "enum": [*CONDITIONS, None]})
+    damages: list[str] = prop(_STRINGS)
+    note: str = prop(_STRING)
+    ticket_id: int | None = prop(_NULLABLE_ID)
+    ticket_error: str = prop({"type": "string", "description": "why the ticket failed"})
+    due: str | None = prop({"type": ["string", "null"], "format": "date"})
+    forced: bool = prop({"type": "boolean"})
+    request_id: str = prop(_STRING)
+
+    @classmethod
+    def of(cls, event: LoanEvent) -> LoanEventJson:
+        return cls(
+            id=event.id,
+            at=event.at,
+            action=event.action,
+            asset_id=event.asset_id,
+            tag=event.tag,
+            person=event.person,
+            operator=event.operator,
+            condition=event.condition,
+            damages=list(event.damages),
+            note=event.note,
+            ticket_id=event.ticket_id,
+            ticket_error=event.ticket_error,
+            due=event.due.isoformat() if event.due else None,
+            forced=event.forced,
+            request_id=event.request_id,
+        )
+
+
+_EVENT = {"$ref": "#/components/schemas/LoanEvent"}
+_NULLABLE_EVENT = {"oneOf": [_EVENT, {"type": "null"}]}
+_ASSET = {"$ref": "#/components/schemas/LoanAsset"}
+_ASSETS = {"type": "array", "items": _ASSET}
+
+
+@frozen
+class CheckOutJson:
+    """What a check-out did; ``changed`` is false when the person held the device already."""
+
+    asset: LoanAssetJson = prop(_ASSET)
+    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
+    previous: list[str] = prop({**_STRINGS, "description": "holders before (a forced one)"})
+    changed: bool = prop({"type": "boolean"})
+    loan: LoanEventJson | None = prop(_NULLABLE_EVENT)
+
+    @classmethod
+    def of(cls, done: CheckOut, options: LoanOptions) -> CheckOutJson:
+        event = LoanEventJson.of(done.event) if done.event else None
+        asset = LoanAssetJson.of(done.asset, options)
+        return cls(asset, PersonJson.of(done.person), list(done.previous), done.changed, event)
+
+
+@frozen
+class CheckInJson:
+    """What a check-in did, and the holder's other devices still out."""
+
+    asset: LoanAssetJson = prop(_ASSET)
+    holders: list[str] = prop({**_STRINGS, "description": "who held it until now"})
+    others: list[LoanAssetJson] = prop({**_ASSETS, "description": "the holder's other devices"})
+    loan: LoanEventJson = prop(_EVENT)
+    ticket_id: int | None = prop(_NULLABLE_ID)
+    ticket_error: str = prop(
+        {"type": "string", "description": "why the repair ticket failed; open it again"}
+    )
+
+    @classmethod
+    def of(cls, done: CheckIn, options: LoanOptions) -> CheckInJson:
+        return cls(
+            asset=LoanAssetJson.of(done.asset, options),
+            holders=list(done.holders),
+            others=[LoanAssetJson.of(a, options) for a in done.others],
+            loan=LoanEventJson.of(done.event),
+            ticket_id=done.ticket_id,
+            ticket_error=done.ticket_error,
+        )
+
+
+@frozen
+class CheckInAllItemJson:
+    """One device of a "check in all": done, or refused with the reason."""
+
+    asset_id: int | None = prop(_NULLABLE_ID)
+    ok: bool = prop({"type": "boolean"})
+    error: str = prop(_STRING)
+    result: CheckInJson | None = prop(
+        {"oneOf": [{"$ref": "#/components/schemas/CheckIn"}, {"type": "null"}]}
+    )
+
+
+@frozen
+class CheckInAllJson:
+    """Every device a person held, checked in (condition ok); one item per device."""
+
+    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
+    items: list[CheckInAllItemJson] = prop(
+        {"type": "array", "items": {"$ref": "#/components/schemas/CheckInAllItem"}}
+    )
+
+
+@frozen
+class PersonLoansJson:
+    """A person and every device they hold in the loan role."""
+
+    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
+    assets: list[LoanAssetJson] = prop(_ASSETS)
+
+
+@frozen
+class LoanListJson:
+    """Loan log events, oldest first (a viewer gets the counts only)."""
+
+    total: int = prop({"type": "integer", "minimum": 0})
+    check_outs: int = prop({"type": "integer", "minimum": 0})
+    check_ins: int = prop({"type": "integer", "minimum": 0})
+    names_shown: bool = _NAMES_SHOWN
+    events: list[LoanEventJson] = prop({"type": "array", "items": _EVENT})
+
+
+@frozen
+class OutstandingJson:
+    """A page of the devices still out (someone in the loan role); a viewer gets the total."""
+
+    page: int = prop({"type": "integer", "minimum": 1})
+    per_page: int = prop({"type": "integer", "minimum": 1})
+    total: int = prop({"type": "integer", "minimum": 0})
+    pages: int = prop({"type": "integer", "minimum": 1})
+    names_shown: bool = _NAMES_SHOWN
+    items: list[LoanAssetJson] = prop(_ASSETS)
+
+
+SCHEMAS: dict[str, Any] = {
+    "Person": object_schema(PersonJson),
+    "LoanAsset": object_schema(LoanAssetJson),
+    "LoanEvent": object_schema(LoanEventJson),
+    "CheckOut": object_schema(CheckOutJson),
+    "CheckIn": object_schema(CheckInJson),
+    "CheckInAllItem": object_schema(CheckInAllItemJson),
+    "CheckInAll": object_schema(CheckInAllJson),
+    "PersonLoans": object_schema(PersonLoansJson),
+    "LoanList": object_schema(LoanListJson),
+    "Outstanding": object_schema(OutstandingJson),
+}
