@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 import attrs
 
-from rtutils_core.errors import BackendRejected, InvalidInput, RtutilsError
-from rtutils_core.jobs import JobContext, JobKind, JsonValue
+from rtutils_core.errors import BackendRejected, InvalidInput, JobConflict, RtutilsError
+from rtutils_core.jobs import Job, JobContext, JobKind, JsonValue
+from rtutils_core.services.jobs import ACTIVE, JobService
 from rtutils_core.student_ports import Roster
 from rtutils_core.students import Student, graduation_year
 from rtutils_core.user_fields import (
@@ -125,3 +126,14 @@ class UserFieldSync:
             **report.summary(),
             "failed_students": [c.student_id for c in report.failures],
         }
+
+
+def start_user_field_sync(jobs: JobService, year: int) -> Job:
+    """Queue a real run for school ``year``; :class:`JobConflict` while one is queued or
+    running (two runs would write the same users at twice the rate limit)."""
+    active = jobs.list(kind=KIND, states=ACTIVE, limit=1)
+    if active:
+        raise JobConflict(
+            f"a user field sync is {active[0].state} already (job {active[0].id}); wait for it"
+        )
+    return jobs.submit(KIND, {"year": year, "dry_run": False})

@@ -2,7 +2,8 @@
 
 from rtutils_web.http.feature import Feature
 from rtutils_web.students import api, pages
+from rtutils_web.students.field_sync import FIELD_SYNC_SCHEMAS
 from rtutils_web.students.openapi import student_paths
 from rtutils_web.students.schema import SCHEMAS
 
-FEATURE = Feature("students", (pages.bp, api.bp), student_paths, SCHEMAS)
+FEATURE = Feature("students", (pages.bp, api.bp), student_paths, {**SCHEMAS, **FIELD_SYNC_SCHEMAS})

@@ -5,16 +5,18 @@ Student data needs the operator role; the campaign's figures (counts only) a vie
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from rtutils_core.return_export import campaign_csv, history_csv, outstanding_csv
 from rtutils_core.services.returns import ReturnService
+from rtutils_core.services.user_fields import start_user_field_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body
 from rtutils_web.http.headers import content_disposition
 from rtutils_web.http.query import takes_query
+from rtutils_web.students.field_sync import FieldSyncBody, FieldSyncJobJson, FieldSyncReportJson
 from rtutils_web.students.schema import (
     CampaignJson,
     ImportBody,
@@ -88,6 +90,22 @@ def import_roster() -> Response:
         .import_roster(body.csv, dry_run=body.dry_run, remove_missing=body.remove_missing)
     )
     return jsonify(to_json(ImportJson.of(report)))
+
+
+@bp.post("/students/user-fields-sync")
+@requires("admin")
+def sync_user_fields() -> tuple[Response, int, dict[str, str]]:
+    """Write the roster's ids and graduation years to RT users: 202 with the queued job,
+    409 while one is queued or running; a dry run answers 200 with what would change."""
+    body = parse_body(json_body(), FieldSyncBody)
+    year = body.school_year(school_year({}, _returns().options.year_starts_month))
+    container = services.container()
+    if body.dry_run:
+        report = container.user_field_sync().run(year, dry_run=True)
+        return jsonify(to_json(FieldSyncReportJson.of(report))), 200, {}
+    job = start_user_field_sync(container.job_service(), year)
+    location = url_for("api_jobs.job", job_id=job.id)
+    return jsonify(to_json(FieldSyncJobJson.of(job, year))), 202, {"Location": location}
 
 
 @bp.post("/students/<student_id>/manual-checkins")

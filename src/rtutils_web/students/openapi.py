@@ -10,11 +10,13 @@ from rtutils_web.http.openapi import (
     ApiFacts,
     csv_content,
     id_param,
+    json_accepted,
     json_ok,
     json_request,
     operation,
     query_param,
 )
+from rtutils_web.students.field_sync import FIELD_SYNC_BODY
 from rtutils_web.students.schema import IMPORT_BODY, MANUAL_BODY, UNDO_BODY
 
 TAG = "students"
@@ -83,6 +85,26 @@ def student_paths(facts: ApiFacts) -> dict[str, Any]:
             "A student's loan log and manual entries (operator)",
             [_STUDENT, _YEAR],
         ),  # fmt: skip
+        "/api/v1/students/user-fields-sync": {
+            "post": operation(
+                "syncStudentUserFields",
+                "Write student ids and graduation years to RT users in the background (admin)",
+                TAG,
+                [],
+                {
+                    **json_ok("UserFieldSyncReport", description="The dry run; nothing written"),
+                    **json_accepted("UserFieldSyncJob", "Queued; run by the job worker"),
+                },
+                errors=(400, 401, 403, 409, 413, 415),
+                description=(
+                    "Answers 202 with the queued `student-user-fields` job; its progress is"
+                    " the students compared of all, its result the counts and the student ids"
+                    " whose write failed. 409 while a run is queued or running. With"
+                    " `dry_run` it answers 200 with every change it would make, by student id."
+                ),
+                body=json_request(FIELD_SYNC_BODY, required=False),
+            )
+        },
         "/api/v1/students/{student_id}/manual-checkins": {
             "post": operation(
                 "recordManualCheckIn",

@@ -3,12 +3,14 @@ the roster upload. Names show on pages for operators; logs carry ids only."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.manual_returns import MANUAL_KINDS
 from rtutils_core.returns import RETURN_STATES
 from rtutils_core.services.returns import ReturnService
+from rtutils_core.services.user_fields import KIND as USER_FIELDS_KIND
+from rtutils_core.services.user_fields import start_user_field_sync
 from rtutils_core.students import GRADE_NAMES
 from rtutils_web import services
 from rtutils_web.access.auth import requires
@@ -163,3 +165,15 @@ def roster_upload() -> tuple[str, int]:
     except InvalidInput as error:
         return render_template("students/roster.html", report=None, error=error.message), 400
     return render_template("students/roster.html", report=report, error=None), 200
+
+
+@bp.post("/students/roster/user-fields-sync")
+@requires("admin")
+def start_user_fields_sync() -> Response:
+    """Queue the RT user-field sync for this school year, then show its jobs."""
+    year = school_year({}, _returns().options.year_starts_month)
+    try:
+        start_user_field_sync(services.container().job_service(), year)
+    except RtutilsError as error:
+        flash(error.message, "error")
+    return redirect(url_for("pages_jobs.jobs", kind=USER_FIELDS_KIND))

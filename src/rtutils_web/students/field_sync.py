@@ -1,0 +1,106 @@
+"""The RT user-field sync in the API: its body, the dry run's report and the queued job.
+
+Student ids, RT user ids and the written values only: no names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from attrs import frozen
+
+from rtutils_core.errors import InvalidInput
+from rtutils_core.jobs import Job
+from rtutils_core.returns import FIRST_YEAR, LAST_YEAR
+from rtutils_core.user_fields import UserFieldChange, UserFieldReport
+from rtutils_web.http.answers import object_schema, prop
+
+_COUNT = {"type": "integer", "minimum": 0}
+_VALUES = {"type": "object", "additionalProperties": {"type": "string"}}
+
+
+@frozen
+class FieldSyncBody:
+    """Which school year to sync (default: this one), and whether only to look."""
+
+    year: int | None = None
+    dry_run: bool = False
+
+    def school_year(self, this_year: int) -> int:
+        """The year asked for, else ``this_year``; :class:`InvalidInput` outside the range."""
+        if self.year is None:
+            return this_year
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise InvalidInput(f"year must be from {FIRST_YEAR} to {LAST_YEAR}, not {self.year}")
+        return self.year
+
+
+FIELD_SYNC_BODY = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "year": {
+            "type": ["integer", "null"],
+            "minimum": FIRST_YEAR,
+            "maximum": LAST_YEAR,
+            "description": "the school year, named by the year it ends in (null: this one)",
+        },
+        "dry_run": {"type": "boolean", "default": False},
+    },
+    "example": {"dry_run": True},
+}
+
+
+@frozen
+class FieldChangeJson:
+    """What differs on one student's RT user: the values wanted and the ones there now."""
+
+    student_id: str = prop({"type": "string"})
+    user_id: int = prop({"type": "integer"})
+    values: dict[str, str] = prop(_VALUES)
+    before: dict[str, str] = prop(_VALUES)
+
+    @classmethod
+    def of(cls, c: UserFieldChange) -> FieldChangeJson:
+        return cls(c.student_id, c.user_id, dict(c.values), dict(c.before))
+
+
+@frozen
+class FieldSyncReportJson:
+    """A dry run: every student whose RT user would change, by student id; nothing written."""
+
+    dry_run: bool = prop({"type": "boolean"})
+    year: int = prop({"type": "integer"})
+    changes: list[FieldChangeJson] = prop(
+        {"type": "array", "items": {"$ref": "#/components/schemas/UserFieldChange"}}
+    )
+    unchanged: int = prop(_COUNT)
+    unlinked: int = prop({**_COUNT, "description": "students with no RT user"})
+
+    @classmethod
+    def of(cls, r: UserFieldReport) -> FieldSyncReportJson:
+        changes = [FieldChangeJson.of(c) for c in r.changes]
+        return cls(r.dry_run, r.year, changes, r.unchanged, r.unlinked)
+
+
+@frozen
+class FieldSyncJobJson:
+    """The queued sync; ``GET /api/v1/jobs/{id}`` (the ``Location``) follows it."""
+
+    id: str = prop({"type": "string"})
+    kind: str = prop({"type": "string"})
+    state: str = prop({"type": "string"})
+    year: int = prop({"type": "integer"})
+    created: datetime = prop({"type": "string", "format": "date-time"})
+
+    @classmethod
+    def of(cls, job: Job, year: int) -> FieldSyncJobJson:
+        return cls(job.id, job.kind, job.state, year, job.created)
+
+
+FIELD_SYNC_SCHEMAS: dict[str, Any] = {
+    "UserFieldChange": object_schema(FieldChangeJson),
+    "UserFieldSyncReport": object_schema(FieldSyncReportJson),
+    "UserFieldSyncJob": object_schema(FieldSyncJobJson),
+}
