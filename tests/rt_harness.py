@@ -5,7 +5,9 @@ RT comes from Debian's packages (``request-tracker5 rt5-db-sqlite rt5-standalone
 copy of the pristine SQLite database, its own site config (``RT_SITE_CONFIG`` and
 ``RT_SITE_CONFIG_DIR`` in a temporary folder, nothing in /etc is touched), a free loopback
 port, fresh auth tokens, and the standard data below loaded with RT's own
-``rt-setup-database --action insert``. It stops RT when done.
+``rt-setup-database --action insert``. It stops RT when done. The fixtures' RT hashes tokens
+at the cheapest bcrypt cost (:data:`TEST_BCRYPT_COST`), so that RT's check of the token does
+not dominate each request.
 
 Fixtures (session-scoped; RT starts on first use, once per pytest session; every test
 module can use them, ``tests/conftest.py`` registers them):
@@ -84,6 +86,11 @@ USERS: Mapping[str, tuple[str, str]] = {
     "noright": ("No Rights", "noright@example.org"),
 }
 TOKEN_USERS = ("root", "noright")
+#: bcrypt cost of the tests' RT. RT checks the token of every REST request with bcrypt at
+#: cost 12 by default: ~0.3 s of CPU a request, over a second on a busy machine, which was
+#: most of the suite's time on RT. The cheapest cost makes that check ~1 ms. Benchmarks
+#: start RT with its default, so their figures stay those of a production RT.
+TEST_BCRYPT_COST = 4
 
 
 class HarnessError(RuntimeError):
@@ -207,8 +214,11 @@ def _tokens_data(users: Sequence[str], folder: Path) -> str:
 class RTServer:
     """One RT 5 on a free loopback port, with its own database and config in ``folder``."""
 
-    def __init__(self, folder: Path, port: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, port: int | None = None, *, bcrypt_cost: int | None = None
+    ) -> None:
         self.folder = folder
+        self.bcrypt_cost = bcrypt_cost  # None: RT's default
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.api_url = self.url + "/REST/2.0"
@@ -254,8 +264,10 @@ Set($LogToFile, undef);
 Set($LogToSTDERR, 'error');
 $RT::MasonDataDir = {perl_string(str(self.folder / "mason"))};
 $RT::MasonSessionDir = {perl_string(str(self.folder / "sessions"))};
-1;
 """
+        if self.bcrypt_cost is not None:
+            config += f"Set($BcryptCost, {int(self.bcrypt_cost)});\n"
+        config += "1;\n"
         (self.folder / "RT_SiteConfig.pm").write_text(config, "utf-8")
 
     def insert_initialdata(self, perl: str) -> None:
@@ -367,9 +379,9 @@ $RT::MasonSessionDir = {perl_string(str(self.folder / "sessions"))};
             process.wait(timeout=15)
 
 
-def start_rt(folder: Path) -> RTServer:
+def start_rt(folder: Path, *, bcrypt_cost: int | None = None) -> RTServer:
     """A started :class:`RTServer` in ``folder``; stopped again if start-up fails."""
-    server = RTServer(folder)
+    server = RTServer(folder, bcrypt_cost=bcrypt_cost)
     try:
         server.start()
     except BaseException:
@@ -384,7 +396,7 @@ def rt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RTServer]:
     folder = tmp_path_factory.mktemp("rt")
     problem = None
     try:
-        server = start_rt(folder)
+        server = start_rt(folder, bcrypt_cost=TEST_BCRYPT_COST)
     except HarnessError as error:
         problem = str(error)
     if problem is not None:
