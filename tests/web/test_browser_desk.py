@@ -6,27 +6,19 @@ Each step saves a screenshot to ``test-artifacts/`` (the run's artefact, not com
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, free_port
-from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, TOKENS
+
+# The session's Chromium (fixture ``browser``) and its settings are in tests/web/conftest.py;
+# CHROMIUM and CHROMIUM_ARGS stay importable from here for modules that did so before.
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, SECRET_KEY, TOKEN_SETTING, TOKENS  # noqa: F401
 
 from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -50,18 +42,6 @@ def live_url(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     server.close()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed at /usr/bin/chromium (scripts/setup.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
