@@ -31,7 +31,8 @@ started by tests/pg_harness.py with its durable defaults: fsync and synchronous_
 
 issues tags through the service with the fake backend on each store, from one thread, from
 four threads sharing the store, and from two processes (two instances of the service, each
-with its own store handle and connection pool) sharing the assets out. Baselines: raw
+with its own store handle and connection pool) sharing the assets out, once on one prefix
+and once with a prefix each (PostgreSQL locks per prefix, SQLite the whole file). Baselines: raw
 committed one-row transactions per second on each database. With --no-fsync, PostgreSQL
 runs without fsync (as the tests run it), which shows its cost without the disk.
 
@@ -74,7 +75,7 @@ from rtutils_core.ports import AssetBackend, TagStore
 from rtutils_core.services.tags import TagService
 from rtutils_core.tags import TagFormat, TagFormats
 
-FORMATS = TagFormats(TagFormat("W12-", 5))
+FORMATS = TagFormats(TagFormat("W12-", 5), (TagFormat("STF-", 5),))
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -195,26 +196,37 @@ def open_store(where: str) -> TagStore:
     return SqliteTagStore(Path(where))
 
 
-def _process_worker(where: str, count: int, part: int, parts: int, ready, go, done) -> None:
-    """One instance of the service: its own store handle, tagging its share of the assets."""
+def _process_worker(
+    where: str, count: int, part: int, parts: int, prefix: str | None, ready, go, done
+) -> None:
+    """One instance of the service: its own store handle, tagging its share of the assets
+    (with ``prefix``; None is the default one)."""
     backend = memory_backend(count)
     tags = TagService(backend, open_store(where), FORMATS)
     ready.wait()
     go.wait()
     for asset_id in range(part + 1, count + 1, parts):
-        tags.issue_tag(asset_id, actor="benchmark", request_id=f"p{part}")
+        tags.issue_tag(asset_id, prefix, actor="benchmark", request_id=f"p{part}")
     done.put(time.perf_counter())
 
 
-def in_processes(where: str, count: int, processes: int) -> float:
-    """Issues/s of ``processes`` service processes sharing the store at ``where``."""
+def in_processes(where: str, count: int, processes: int, *, own_prefix: bool = False) -> float:
+    """Issues/s of ``processes`` service processes sharing the store at ``where``; with
+    ``own_prefix`` each process issues tags of a prefix of its own (W12-, STF-)."""
     import multiprocessing
 
     spawn = multiprocessing.get_context("spawn")
     ready, go, done = spawn.Barrier(processes + 1), spawn.Event(), spawn.Queue()
+
+    def prefix(part: int) -> str | None:
+        return FORMATS.all[part % len(FORMATS.all)].prefix if own_prefix else None
+
     open_store(where)  # created before the clock starts, as at service start-up
     workers = [
-        spawn.Process(target=_process_worker, args=(where, count, p, processes, ready, go, done))
+        spawn.Process(
+            target=_process_worker,
+            args=(where, count, p, processes, prefix(p), ready, go, done),
+        )
         for p in range(processes)
     ]
     for w in workers:
@@ -282,6 +294,12 @@ def bench_stores(count: int, repeat: int, *, durable: bool = True) -> None:
             ),
             "issues/s, PostgreSQL store, 2 processes": median_of(
                 repeat, on_pg(lambda url: in_processes(url, count, 2))
+            ),
+            "issues/s, SQLite store, 2 processes, a prefix each": median_of(
+                repeat, lambda d: in_processes(sqlite_file(d), count, 2, own_prefix=True)
+            ),
+            "issues/s, PostgreSQL store, 2 processes, a prefix each": median_of(
+                repeat, on_pg(lambda url: in_processes(url, count, 2, own_prefix=True))
             ),
         }
     finally:

@@ -90,12 +90,14 @@ let
     GOOGLE_SYNC_DIRECTIONS = concatStringsSep "," (
       mapAttrsToList (field: direction: "${field}=${direction}") cfg.googleSyncDirections
     );
-    GOOGLE_LOAN_ROLE = cfg.googleLoanRole;
     JOBS_QUEUE = cfg.jobsQueue;
     JOBS_WORKER = cfg.jobsWorker;
     AUTOTAG_INTERVAL = number cfg.autotagInterval;
     AUTOTAG_CATALOGS = concatStringsSep "," cfg.autotagCatalogs;
     AUTOTAG_PRINTER = cfg.autotagPrinter;
+    SERIAL_PATTERN = cfg.serialPattern;
+    IMPORT_CONCURRENCY = number cfg.importConcurrency;
+    JOBS_LEASE = number cfg.jobsLease;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -392,8 +394,9 @@ in
       default = "";
       example = "postgresql://rtutils@db.example.org/rtutils";
       description = ''
-        PostgreSQL database of a tag store shared by several instances (`STORE_URL`); empty
-        keeps the tags in SQLite in `workingDirectory`. A password, if the user needs one,
+        PostgreSQL database of the stores shared by several instances (`STORE_URL`): tags,
+        loan log, intake, job state, print jobs; empty keeps them in SQLite in
+        `workingDirectory`. A password, if the user needs one,
         goes into `secretsFile` as `STORE_PASSWORD`, never into this URL.
       '';
     };
@@ -409,7 +412,7 @@ in
       type = types.bool;
       default = false;
       description = ''
-        Keep the tag store in a PostgreSQL on this machine (`services.postgresql`): a database
+        Keep the stores in a PostgreSQL on this machine (`services.postgresql`): a database
         and a role named after `user` are ensured, and the service signs in over the local
         socket by peer authentication, without a password. Sets `STORE_URL` to
         `postgresql:///<user>?host=/run/postgresql`; leave `storeUrl` empty then.
@@ -465,15 +468,6 @@ in
       description = "Google sync fields whose direction differs from the default (`GOOGLE_SYNC_DIRECTIONS`); see docs/google.md.";
     };
 
-    googleLoanRole = mkOption {
-      type = types.enum [
-        "Owner"
-        "HeldBy"
-      ];
-      default = "Owner";
-      description = "RT role whose person the Google sync writes into `annotatedUser` (`GOOGLE_LOAN_ROLE`).";
-    };
-
     googleSyncSchedule = mkOption {
       type = types.nullOr types.str;
       default = null;
@@ -515,6 +509,24 @@ in
       type = types.str;
       default = "";
       description = "Printer for the labels of automatically tagged assets; none if empty (`AUTOTAG_PRINTER`).";
+    };
+
+    serialPattern = mkOption {
+      type = types.str;
+      default = "";
+      description = "Regular expression every new device's serial number must match in full; any if empty (`SERIAL_PATTERN`).";
+    };
+
+    importConcurrency = mkOption {
+      type = types.ints.between 1 16;
+      default = 4;
+      description = "Devices a CSV import creates in RT at the same time (`IMPORT_CONCURRENCY`).";
+    };
+
+    jobsLease = mkOption {
+      type = types.ints.between 2 3600;
+      default = 30;
+      description = "Seconds without a sign of life after which a job's worker counts as lost and the job is resumed or failed (`JOBS_LEASE`).";
     };
   };
 

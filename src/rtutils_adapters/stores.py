@@ -1,8 +1,10 @@
-"""Choosing and looking after the tag store: open it, upgrade its schema, copy it.
+"""Choosing and looking after the stores: open them, upgrade their schemas, copy them.
 
 The service keeps its state in SQLite in ``WORKING_DIR`` unless ``STORE_URL`` names a
-PostgreSQL database (``postgresql://...``), which several instances can share. The CLI's
-``db upgrade`` and ``db copy`` call :func:`upgrade_tag_store` and :func:`copy_tag_store`.
+PostgreSQL database (``postgresql://...``), which several instances can share: the tag
+store, the loan log, the intake store, the job state and the print jobs, all on one pool
+(:func:`store_connections`). The CLI's ``db upgrade`` and ``db copy`` call
+:func:`upgrade_stores` and :func:`copy_stores`.
 """
 
 from __future__ import annotations
@@ -11,27 +13,99 @@ from pathlib import Path
 
 from attrs import frozen
 
-from rtutils_adapters.postgres import PostgresTagStore
+from rtutils_adapters.postgres import (
+    PostgresIntakeStore,
+    PostgresJobStore,
+    PostgresLoanLog,
+    PostgresPrintJobStore,
+    PostgresTagStore,
+)
+from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.schema_versions import SchemaChange
-from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.sqlite import (
+    SqliteIntakeStore,
+    SqliteLoanLog,
+    SqliteNewAssetTagStore,
+    SqlitePrintJobStore,
+    SqliteTagStore,
+)
+from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.sqlite.tags import FILE_NAME
+from rtutils_adapters.store_components import (
+    ComponentCopy,
+    copy_components,
+    prepare_copy,
+    upgrade_components,
+)
 from rtutils_core.errors import BackendError, ConfigError
 from rtutils_core.event_query import EventQuery
+from rtutils_core.intake_ports import IntakeStore
+from rtutils_core.jobs import JobStore
+from rtutils_core.loan_ports import LoanLog
 from rtutils_core.ports import TagEvent
+from rtutils_core.print_jobs import PrintJobStore
 
 SCHEMES = ("postgresql://", "postgres://")
 
 
+def store_connections(
+    store_url: str | None, *, password: str = "", pool_size: int = 4
+) -> Connections | None:
+    """The pool every PostgreSQL store of a process shares, or None without ``store_url``
+    (SQLite then). Nothing connects before a store first needs it."""
+    if not store_url:
+        return None
+    return Connections(_checked(store_url), password=password, pool_size=pool_size)
+
+
 def open_tag_store(
-    store_url: str | None, working_dir: Path, *, password: str = "", pool_size: int = 4
-) -> SqliteTagStore | PostgresTagStore:
-    """PostgreSQL at ``store_url`` if given, else the SQLite file in ``working_dir``.
+    store_url: str | None,
+    working_dir: Path,
+    *,
+    password: str = "",
+    pool_size: int = 4,
+    connections: Connections | None = None,
+) -> SqliteNewAssetTagStore | PostgresTagStore:
+    """PostgreSQL at ``store_url`` (on the shared ``connections`` when given), else the
+    SQLite file in ``working_dir``. Either can hold numbers for assets about to be created
+    (a :class:`~rtutils_core.intake_ports.NewAssetTagStore`).
 
     Either is brought to the current schema on opening (see ``schema_versions``).
     """
+    if connections is not None:
+        return PostgresTagStore(connections)
     if not store_url:
-        return SqliteTagStore.in_dir(working_dir)
+        return SqliteNewAssetTagStore.in_dir(working_dir)
     return PostgresTagStore(_checked(store_url), password=password, pool_size=pool_size)
+
+
+def open_loan_log(connections: Connections | None, working_dir: Path) -> LoanLog:
+    """The loan log in PostgreSQL on ``connections``, else in its SQLite file."""
+    if connections is None:
+        return SqliteLoanLog.in_dir(working_dir)
+    return PostgresLoanLog(connections)
+
+
+def open_intake_store(connections: Connections | None, working_dir: Path) -> IntakeStore:
+    """The intake store in PostgreSQL on ``connections``, else in its SQLite file."""
+    if connections is None:
+        return SqliteIntakeStore.in_dir(working_dir)
+    return PostgresIntakeStore(connections)
+
+
+def open_job_store(connections: Connections | None, working_dir: Path) -> JobStore:
+    """The job state in PostgreSQL on ``connections``, else in its SQLite file (the queue
+    itself stays with the job library, ``JOBS_QUEUE``)."""
+    if connections is None:
+        return SqliteJobStore.in_dir(working_dir)
+    return PostgresJobStore(connections)
+
+
+def open_print_job_store(connections: Connections | None, working_dir: Path) -> PrintJobStore:
+    """The print jobs in PostgreSQL on ``connections``, else in their SQLite file."""
+    if connections is None:
+        return SqlitePrintJobStore.in_dir(working_dir)
+    return PostgresPrintJobStore(connections)
 
 
 def _checked(store_url: str) -> str:
@@ -53,6 +127,39 @@ def upgrade_tag_store(
     store = open_tag_store(store_url, working_dir, password=password)
     store.close()
     return store.schema_change
+
+
+def upgrade_stores(
+    store_url: str | None, working_dir: Path, *, password: str = ""
+) -> list[SchemaChange]:
+    """Apply pending schema migrations to every store (the tag store first); say what
+    changed in each. Raises :class:`~rtutils_core.errors.SchemaTooNew` (or, for an older
+    SQLite file of a store without a version table, a ``ConfigError``) for a newer schema.
+    """
+    changes = [upgrade_tag_store(store_url, working_dir, password=password)]
+    db = store_connections(store_url, password=password)
+    try:
+        return changes + upgrade_components(db, working_dir)
+    finally:
+        if db is not None:
+            db.close()
+
+
+def copy_stores(
+    working_dir: Path, store_url: str, *, password: str = ""
+) -> tuple[CopyReport, list[ComponentCopy]]:
+    """Copy the tag store (:func:`copy_tag_store`), then every other store that has a
+    SQLite file in ``working_dir`` (in one transaction, checked by counts and highest ids)
+    into the empty PostgreSQL at ``store_url``. Stop the service first."""
+    db = store_connections(store_url, password=password)
+    if db is None:
+        raise ConfigError("db copy needs STORE_URL: the PostgreSQL database to copy into")
+    try:
+        prepare_copy(working_dir, db)  # refuses before the tags are copied, not after
+        tags = copy_tag_store(working_dir, store_url, password=password)
+        return tags, copy_components(working_dir, db)
+    finally:
+        db.close()
 
 
 @frozen

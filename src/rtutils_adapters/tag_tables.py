@@ -161,6 +161,13 @@ class SqlLedgerTransaction:
             *(state, reservation.prefix, reservation.number),
         )
 
+    def give(self, reservation: Reservation, asset_id: int) -> None:
+        """Hand a number held for a stand-in to the real asset, as assigned."""
+        self._run(
+            "UPDATE tags SET asset_id = ?, state = 'assigned' WHERE prefix = ? AND number = ?",
+            *(asset_id, reservation.prefix, reservation.number),
+        )
+
     def highest(self, prefix: str) -> int:
         row = self._run("SELECT MAX(number) FROM tags WHERE prefix = ?", prefix).fetchone()
         return int(row[0] or 0) if row else 0

@@ -231,6 +231,9 @@ class InvalidField(InvalidInput):
         super().__init__(message)
         self.field = field
 
+    def details(self) -> dict[str, str]:
+        return {"field": self.field}
+
 
 class DuplicateSerial(Conflict):
     """A device with this serial number exists already (or is being received right now).
@@ -247,6 +250,9 @@ class DuplicateSerial(Conflict):
         self.asset_id = asset_id
         self.tag = tag
 
+    def details(self) -> dict[str, str | int | None]:
+        return {"serial": self.serial, "asset_id": self.asset_id, "tag": self.tag}
+
 
 class IdempotencyKeyReused(Conflict):
     """An idempotency key came back with a different request than the one it first carried."""
@@ -262,3 +268,22 @@ class SubmissionInProgress(Conflict):
 
 class JobNotFound(NotFound):
     code = "job_not_found"
+
+
+class JobConflict(Conflict):
+    """A job that runs one at a time is queued or running already; the message names it."""
+
+    code = "job_conflict"
+
+
+class NotConfigured(NotFound):
+    """A part of the service that its settings leave off was asked for (it is not there, as
+    the webhook without its secret); the message says which settings turn it on."""
+
+    code = "not_configured"
+
+
+class ImportNotFinished(Conflict):
+    """An import's result file was asked for before the import ended, or it failed."""
+
+    code = "import_not_finished"

@@ -6,7 +6,7 @@ They extend the existing ports instead of changing them, so every other implemen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
@@ -148,3 +148,23 @@ class IntakeStore(Protocol):
 
     def abandon(self, key: str) -> None:
         """Forget a pending submission and free its serial and name; created ones stay."""
+
+
+@runtime_checkable
+class ImportFiles(Protocol):
+    """Where CSV imports keep their input and result files, readable by every worker.
+
+    Names are opaque (made by :meth:`keep`); the files are the service's alone.
+    """
+
+    def keep(self, text: str) -> str:
+        """Store an uploaded CSV file; its name for :meth:`read` and the result file."""
+
+    def read(self, name: str) -> str:
+        """The kept file's text (:class:`~rtutils_core.errors.NotFound` if it is gone)."""
+
+    def write_result(self, name: str, chunks: Iterable[str]) -> None:
+        """Write the result file of ``name``'s import at once (never half of it)."""
+
+    def result(self, name: str) -> str | None:
+        """The result file's text, or None while there is none."""

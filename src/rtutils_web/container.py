@@ -19,23 +19,36 @@ from rtutils_adapters.google import GoogleAdminDirectory
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
+from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
-from rtutils_adapters.sqlite import SqliteLoanLog, SqlitePrintJobStore, SqliteSessionStore
-from rtutils_adapters.sqlite.jobs import SqliteJobStore
-from rtutils_adapters.stores import open_tag_store
+from rtutils_adapters.sqlite import SqliteSessionStore
+from rtutils_adapters.sqlite.import_files import ImportFileFolder
+from rtutils_adapters.stores import (
+    open_intake_store,
+    open_job_store,
+    open_loan_log,
+    open_print_job_store,
+    open_tag_store,
+    store_connections,
+)
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.jobs import JobStore, Schedule
 from rtutils_core.labels import configured_templates
 from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
 from rtutils_core.printers import Printer
 from rtutils_core.services import AssetService, LabelService, LoanService, TagService
+from rtutils_core.services.autotag import ACTOR as AUTOTAG_ACTOR
 from rtutils_core.services.autotag import KIND as AUTOTAG
 from rtutils_core.services.autotag import AutoTagService
-from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind
+from rtutils_core.services.import_jobs import ImportJobs, ImportRunner
+from rtutils_core.services.intake import IntakeService
+from rtutils_core.services.intake_import import IntakeImport
 from rtutils_core.services.jobs import JobService
-from rtutils_core.services.print_sender import PrintSender
+from rtutils_core.services.print_sender import PrintSender, print_job_kind
 from rtutils_core.services.printing import PrintService
+from rtutils_core.services.tags import TagIssue
 from rtutils_core.tags import TagFormats
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
@@ -61,13 +74,27 @@ def _working_dir(settings: Settings) -> Path:
     return path
 
 
-def _tag_store(settings: Settings, working_dir: Path) -> TagStore:
+def _tag_store(
+    settings: Settings, working_dir: Path, connections: Connections | None = None
+) -> TagStore:
     # PostgreSQL when STORE_URL is set (shared by instances), else SQLite in WORKING_DIR.
     return open_tag_store(
         settings.store_url,
         working_dir,
         password=settings.store_password.reveal(),
         pool_size=settings.threads,
+        connections=connections,
+    )
+
+
+def _store_connections(settings: Settings) -> Connections | None:
+    """One PostgreSQL pool for every store of this process (None: SQLite in WORKING_DIR),
+    with a connection for each web server thread and for the job worker's threads (two and
+    a ticker, when it runs inside), so that none waits for a connection."""
+    return store_connections(
+        settings.store_url,
+        password=settings.store_password.reveal(),
+        pool_size=settings.threads + 4,
     )
 
 
@@ -90,14 +117,39 @@ def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
 
 
 def _job_service(
-    settings: Settings, store: JobStore, queue: HueyJobQueue, autotag: AutoTagService
+    settings: Settings,
+    store: JobStore,
+    queue: HueyJobQueue,
+    autotag: AutoTagService,
+    *,
+    container: Container,
+    imports: ImportRunner | None = None,
 ) -> JobService:
     """The job service with every job kind, and the schedules the settings ask for."""
-    service = JobService(store, queue)
+    service = JobService(store, queue, lease=settings.jobs_lease)
     service.register(autotag.job_kind())
+    # The print service is built when a print job first runs: an app that prints nothing
+    # never builds the printers.
+    service.register(print_job_kind(container.print_service))
+    service.register(chrome_sync_job_kind(container.chrome_sync_service))
+    if imports is not None:
+        service.register(imports.job_kind())
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     return service
+
+
+def _autotag_service(settings: Settings, tags: TagService, container: Container) -> AutoTagService:
+    """Automatic tags; with AUTOTAG_PRINTER, each new tag's label is queued to that printer."""
+    printer = settings.autotag_printer
+
+    def queue_label(issue: TagIssue) -> None:
+        # Looked up when a tag is issued: the sender needs the job service, which runs this.
+        container.print_sender().print_assets(printer, (issue.asset_id,), actor=AUTOTAG_ACTOR)
+
+    return AutoTagService(
+        tags=tags, catalogs=settings.autotag_catalogs, on_tagged=queue_label if printer else None
+    )
 
 
 def _warm_rt_metadata(backend: RTRestBackend) -> None:
@@ -176,6 +228,8 @@ class Container(containers.DeclarativeContainer):
     """
 
     settings = providers.Dependency(instance_of=Settings)
+    #: The container itself, for the few objects that look a service up when they run.
+    __self__ = providers.Self()
 
     working_dir = providers.ThreadSafeSingleton(_working_dir, settings)
 
@@ -185,7 +239,9 @@ class Container(containers.DeclarativeContainer):
         rt=providers.ThreadSafeSingleton(_rt_backend, settings),
     )
 
-    tag_store = providers.ThreadSafeSingleton(_tag_store, settings, working_dir)
+    #: PostgreSQL's pool when STORE_URL is set, shared by every store; else None (SQLite).
+    store_connections = providers.ThreadSafeSingleton(_store_connections, settings)
+    tag_store = providers.ThreadSafeSingleton(_tag_store, settings, working_dir, store_connections)
     session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
 
     #: The app calls this once at start: the warm-up thread (``None`` without RT).
@@ -204,15 +260,15 @@ class Container(containers.DeclarativeContainer):
         is_demo=settings.provided.is_demo,
         prefix_by_catalog=settings.provided.prefix_by_catalog,
     )
-    job_store = providers.ThreadSafeSingleton(SqliteJobStore.in_dir, working_dir)
+    job_store = providers.ThreadSafeSingleton(open_job_store, store_connections, working_dir)
     job_queue = providers.ThreadSafeSingleton(_job_queue, settings, working_dir)
     autotag_service = providers.ThreadSafeSingleton(
-        AutoTagService, tags=tag_service, catalogs=settings.provided.autotag_catalogs
+        _autotag_service, settings, tag_service, __self__
     )
     job_service = providers.ThreadSafeSingleton(
-        _job_service, settings, job_store, job_queue, autotag_service
+        _job_service, settings, job_store, job_queue, autotag_service, container=__self__
     )
-    loan_log = providers.ThreadSafeSingleton(SqliteLoanLog.in_dir, working_dir)
+    loan_log = providers.ThreadSafeSingleton(open_loan_log, store_connections, working_dir)
     loan_service = providers.ThreadSafeSingleton(
         LoanService, backend=backend, loan_log=loan_log, options=settings.provided.loan_options
     )
@@ -238,7 +294,9 @@ class Container(containers.DeclarativeContainer):
     )
 
     printers = providers.ThreadSafeSingleton(_printers, settings)
-    print_job_store = providers.ThreadSafeSingleton(SqlitePrintJobStore.in_dir, working_dir)
+    print_job_store = providers.ThreadSafeSingleton(
+        open_print_job_store, store_connections, working_dir
+    )
     print_service = providers.ThreadSafeSingleton(
         PrintService,
         labels=label_service,
@@ -246,7 +304,32 @@ class Container(containers.DeclarativeContainer):
         store=print_job_store,
         max_labels=settings.provided.max_batch,
     )
-    print_sender = providers.ThreadSafeSingleton(PrintSender, print_service)
+    print_sender = providers.ThreadSafeSingleton(PrintSender, print_service, job_service)
+
+    intake_store = providers.ThreadSafeSingleton(open_intake_store, store_connections, working_dir)
+    intake_service = providers.ThreadSafeSingleton(
+        IntakeService,
+        backend=backend,
+        tags=tag_store,
+        formats=settings.provided.tag_formats,
+        store=intake_store,
+        options=settings.provided.intake_options,
+        prefix_by_catalog=settings.provided.prefix_by_catalog,
+    )
+    intake_import = providers.ThreadSafeSingleton(
+        IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency
+    )
+    import_files = providers.ThreadSafeSingleton(ImportFileFolder.in_dir, working_dir)
+    import_runner = providers.ThreadSafeSingleton(
+        ImportRunner, importer=intake_import, files=import_files
+    )
+    import_jobs = providers.ThreadSafeSingleton(
+        ImportJobs, importer=intake_import, files=import_files, jobs=job_service
+    )
+
+
+# The job service runs CSV imports too; their provider is declared after it in the class.
+Container.job_service.add_kwargs(imports=Container.import_runner)
 
 
 def build_container(settings: Settings | None = None) -> Container:
@@ -261,7 +344,7 @@ def check_start_up(container: Container) -> None:
     """Create what must work before the first request, so that a bad setting stops start-up
     with the variable's name: the state directory, the label templates (a layout that cannot
     fit), the tag database, the loan options and the loan log, the printers (an unknown
-    model) and the print job database."""
+    model), the print job database and the intake database."""
     container.working_dir()
     container.label_templates()
     container.tag_store()
@@ -271,3 +354,4 @@ def check_start_up(container: Container) -> None:
     container.loan_service()
     container.printers()  # an unknown printer model stops start-up, naming the printer
     container.print_job_store()
+    container.intake_store()

@@ -3,7 +3,7 @@ gathers their paths and schemas from here. A new feature folder adds one line.""
 
 from __future__ import annotations
 
-from rtutils_web import assets, jobs, labels, legacy, printing, tags
+from rtutils_web import assets, imports, intake, jobs, labels, legacy, printing, tags
 from rtutils_web.http.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -13,4 +13,6 @@ FEATURES: tuple[Feature, ...] = (
     printing.FEATURE,
     jobs.FEATURE,
     legacy.FEATURE,
+    intake.FEATURE,
+    imports.FEATURE,
 )

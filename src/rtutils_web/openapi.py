@@ -28,7 +28,9 @@ def build_document(
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     for feature in FEATURES:
-        paths |= feature.paths(facts)
+        for path, operations in feature.paths(facts).items():
+            # Two features may serve one path with different methods (GET and POST /assets).
+            paths.setdefault(path, {}).update(operations)
         schemas |= feature.schemas
     return {
         "openapi": "3.1.0",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 
 from rtutils_core.services import AssetService, LabelService, TagService
+from rtutils_core.services.intake import IntakeService
 from rtutils_core.services.print_sender import PrintSender
 from rtutils_core.services.printing import PrintService
 from rtutils_web.container import Container
@@ -53,3 +54,8 @@ def printing() -> PrintService:
 def print_sender() -> PrintSender:
     sender: PrintSender = container().print_sender()
     return sender
+
+
+def intake() -> IntakeService:
+    service: IntakeService = container().intake_service()
+    return service

@@ -18,6 +18,7 @@ from attrs import Factory, field, fields, frozen
 from rtutils_core.assets import AssetQuery
 from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.errors import ConfigError, InvalidInput
+from rtutils_core.intake import IntakeOptions
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
 from rtutils_core.printers import PrinterConfig
@@ -113,7 +114,6 @@ class Settings:
     google_sync_directions: Mapping[str, str] = setting(
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
-    google_loan_role: str = setting("GOOGLE_LOAN_ROLE")
     jobs_queue: str = setting("JOBS_QUEUE")
     jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
     jobs_worker: str = setting("JOBS_WORKER")
@@ -121,6 +121,10 @@ class Settings:
     autotag_catalogs: tuple[str, ...] = setting("AUTOTAG_CATALOGS")
     autotag_printer: str = setting("AUTOTAG_PRINTER")
     webhook_secret: Secret = setting("WEBHOOK_SECRET")
+    #: What every new device's serial must match ("" for any) and the CSV import's width.
+    serial_pattern: str = setting("SERIAL_PATTERN")
+    import_concurrency: int = setting("IMPORT_CONCURRENCY")
+    jobs_lease: float = setting("JOBS_LEASE")
 
     @property
     def api_url(self) -> str:
@@ -170,12 +174,18 @@ class Settings:
             raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
 
     @property
+    def intake_options(self) -> IntakeOptions:
+        """What the intake desk needs of the settings."""
+        return IntakeOptions(serial_pattern=self.serial_pattern or None)
+
+    @property
     def google_sync_options(self) -> ChromeSyncOptions:
         """What the Google sync needs of the settings (checked at start-up)."""
         try:
             return ChromeSyncOptions(
                 AssetQuery(catalog=self.google_sync_catalog),
-                loan_role="HeldBy" if self.google_loan_role == "HeldBy" else "Owner",
+                # The loan desk's role: the person holding the device goes into annotatedUser.
+                loan_role="HeldBy" if self.loan_role == "HeldBy" else "Owner",
                 directions=self.google_sync_directions,
             )
         except InvalidInput as error:
@@ -231,6 +241,13 @@ class Settings:
         if values["AUTOTAG_INTERVAL"] and not values["AUTOTAG_CATALOGS"]:
             raise ConfigError(
                 "AUTOTAG_CATALOGS must name the catalogs when AUTOTAG_INTERVAL is set"
+            )
+        printer = values["AUTOTAG_PRINTER"]
+        if printer and printer not in values["PRINTERS"]:
+            known = ", ".join(values["PRINTERS"]) or "none configured"
+            raise ConfigError(
+                f"AUTOTAG_PRINTER names the printer {printer!r}, which PRINTERS does not list"
+                f" (printers: {known})"
             )
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None

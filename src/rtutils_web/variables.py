@@ -8,6 +8,7 @@ the text it stands for when unset; parsing that text gives the setting's default
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,14 @@ def prefix(name: str, raw: str) -> str:
 
 def prefixes(name: str, raw: str) -> tuple[str, ...]:
     return tuple(prefix(name, p.strip()) for p in raw.split(",") if p.strip())
+
+
+def regex(name: str, raw: str) -> str:
+    try:
+        re.compile(raw)
+    except re.error as error:
+        raise ConfigError(f"{name} is not a valid regular expression: {error}") from None
+    return raw
 
 
 def mapping(name: str, raw: str) -> dict[str, str]:
@@ -290,7 +299,7 @@ VARIABLES: tuple[Variable, ...] = (
     _V("RTUTILS_API_TOKENS", "", secret, "API tokens 'name:role:token,...'; secret",
        secret=True),
     _V("STORE_URL", "", store_url,
-       "PostgreSQL URL of a tag store shared by several instances; unset: SQLite in WORKING_DIR",
+       "PostgreSQL URL of the stores shared by several instances; unset: SQLite in WORKING_DIR",
        "storeUrl"),
     _V("STORE_PASSWORD", "", secret, "Password for STORE_URL's user, if it needs one; secret",
        secret=True),
@@ -317,8 +326,6 @@ VARIABLES: tuple[Variable, ...] = (
     _V("GOOGLE_SYNC_DIRECTIONS", "", mapping,
        "Google sync directions that differ from the defaults, 'field=to-google|to-rt|off,...'",
        "googleSyncDirections", blank_is_empty=True),
-    _V("GOOGLE_LOAN_ROLE", "Owner", spelled("Owner", "HeldBy"),
-       "RT role whose person the Google sync writes into annotatedUser", "googleLoanRole"),
     _V("JOBS_QUEUE", "sqlite", choice(*JOB_QUEUES),
        "Job queue: 'sqlite' (in WORKING_DIR, one machine) or 'redis' (JOBS_REDIS_URL)",
        "jobsQueue"),
@@ -339,5 +346,13 @@ VARIABLES: tuple[Variable, ...] = (
     _V("WEBHOOK_SECRET", "", secret,
        "Secret of POST /webhook/asset-created (header or HMAC); the route is off without it",
        secret=True),
+    _V("SERIAL_PATTERN", "", regex,
+       "Regular expression every new device's serial number must match in full; any if empty",
+       "serialPattern"),
+    _V("IMPORT_CONCURRENCY", "4", whole(1, 16),
+       "Devices a CSV import creates in RT at the same time", "importConcurrency"),
+    _V("JOBS_LEASE", "30", number(2, 3600),
+       "Seconds without a sign of life after which a job's worker counts as lost; the job"
+       " is then resumed or failed", "jobsLease"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

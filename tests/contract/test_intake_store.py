@@ -1,4 +1,5 @@
-"""The IntakeStore and TagBinding contracts: in memory and in real SQLite files alike."""
+"""The IntakeStore and TagBinding contracts: in memory, in real SQLite files and in a real
+PostgreSQL (tests/pg_harness.py, a fresh database per test) alike."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.intake_world import Clock
 
 from rtutils_adapters.memory import MemoryIntakeStore
 from rtutils_adapters.memory.tags import MemoryTagStore
+from rtutils_adapters.postgres import PostgresIntakeStore, PostgresTagStore
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteNewAssetTagStore
 from rtutils_core.errors import TagConflict
 from rtutils_core.event_query import EventQuery
@@ -23,9 +25,15 @@ W12 = TagFormat("W12-", 5)
 WHO = {"actor": "desk:ann", "request_id": "req-1"}
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def kind(request) -> str:
     return request.param
+
+
+@pytest.fixture
+def where(request, kind, tmp_path) -> str:
+    """The PostgreSQL database or the folder of the SQLite files of this test."""
+    return request.getfixturevalue("pg_url") if kind == "postgres" else str(tmp_path)
 
 
 @pytest.fixture
@@ -34,11 +42,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_store(kind, tmp_path, clock):
+def make_store(request, kind, where, clock):
     def make() -> IntakeStore:
         if kind == "memory":
             return MemoryIntakeStore(clock)
-        return SqliteIntakeStore(tmp_path / "intake.sqlite3", clock=clock)
+        if kind == "postgres":
+            store = PostgresIntakeStore(where, clock=clock)
+            request.addfinalizer(store.close)
+            return store
+        return SqliteIntakeStore(Path(where) / "intake.sqlite3", clock=clock)
 
     return make
 
@@ -49,10 +61,14 @@ def store(make_store) -> IntakeStore:
 
 
 @pytest.fixture
-def tags(kind, tmp_path) -> NewAssetTagStore:
+def tags(request, kind, where) -> NewAssetTagStore:
     if kind == "memory":
         return MemoryTagStore()
-    return SqliteNewAssetTagStore(tmp_path / "tags.sqlite3")
+    if kind == "postgres":
+        store = PostgresTagStore(where)
+        request.addfinalizer(store.close)
+        return store
+    return SqliteNewAssetTagStore(Path(where) / "tags.sqlite3")
 
 
 def test_both_implement_the_ports(store, tags):
@@ -151,19 +167,25 @@ def test_the_sqlite_file_is_private_and_survives_reopening(tmp_path):
     assert SqliteIntakeStore.in_dir(tmp_path).get("k1").serial == "S1"
 
 
-def _claim(path: str, n: int, start) -> str:
+def _open(where: str) -> IntakeStore:
+    if where.startswith("postgresql://"):
+        return PostgresIntakeStore(where)
+    return SqliteIntakeStore(Path(where) / "intake.sqlite3")
+
+
+def _claim(where: str, n: int, start) -> str:
     start.wait()
-    return SqliteIntakeStore(Path(path)).open(f"key-{n}", "SAME", "fp", lease=60).key
+    return _open(where).open(f"key-{n}", "SAME", "fp", lease=60).key
 
 
-def test_processes_racing_for_one_serial_leave_it_to_one_key(tmp_path):
-    path = str(tmp_path / "intake.sqlite3")
-    SqliteIntakeStore(Path(path))
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"], indirect=True)
+def test_processes_racing_for_one_serial_leave_it_to_one_key(where):
+    _open(where)
     ctx = multiprocessing.get_context("spawn")
     with ctx.Manager() as manager:
         start = manager.Barrier(4)
         with ctx.Pool(4) as pool:
-            keys = pool.starmap(_claim, [(path, n, start) for n in range(4)])
+            keys = pool.starmap(_claim, [(where, n, start) for n in range(4)])
     assert len(set(keys)) == 1
 
 

@@ -1,4 +1,5 @@
-"""The JobStore contract: the in-memory fake and SQLite (real files) behave the same."""
+"""The JobStore contract: the in-memory fake, SQLite (real files) and PostgreSQL (a real server
+from tests/pg_harness.py, a fresh database per test) behave the same."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rtutils_adapters.memory.jobs import MemoryJobStore
+from rtutils_adapters.postgres import PostgresJobStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_core.errors import JobNotFound
 from rtutils_core.jobs import JobStore, Progress
@@ -20,15 +22,20 @@ def at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_store(request, tmp_path):
-    """Builds stores of one kind; for SQLite, every call opens the same file again."""
+    """Builds stores of one kind; for SQLite and PostgreSQL, every call opens the same file
+    or database again."""
 
     shared = MemoryJobStore()
 
     def make() -> JobStore:
         if request.param == "memory":
             return shared
+        if request.param == "postgres":
+            store = PostgresJobStore(request.getfixturevalue("pg_url"))
+            request.addfinalizer(store.close)
+            return store
         return SqliteJobStore(tmp_path / "jobs.sqlite3")
 
     return make

@@ -1,4 +1,5 @@
-"""The LoanLog contract: the in-memory log and the SQLite file must both pass every test."""
+"""The LoanLog contract: the in-memory log, the SQLite file and PostgreSQL (a real server from
+tests/pg_harness.py, a fresh database per test) must all pass every test."""
 
 from __future__ import annotations
 
@@ -11,16 +12,21 @@ import pytest
 from tests.conftest import SteppingClock
 
 from rtutils_adapters.memory import MemoryLoanLog
+from rtutils_adapters.postgres import PostgresLoanLog
 from rtutils_adapters.sqlite import SqliteLoanLog
 from rtutils_core.errors import LoanConflict, LoanNotFound
 from rtutils_core.loan_ports import LoanLog
 from rtutils_core.loans import LoanEntry, LoanFilter
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def loan_log(request, tmp_path) -> LoanLog:
     if request.param == "memory":
         return MemoryLoanLog(clock=SteppingClock())
+    if request.param == "postgres":
+        log = PostgresLoanLog(request.getfixturevalue("pg_url"), clock=SteppingClock())
+        request.addfinalizer(log.close)
+        return log
     return SqliteLoanLog(tmp_path / "loans.sqlite3", clock=SteppingClock())
 
 

@@ -1,4 +1,5 @@
-"""The print job store: the same contract for the fake in memory and the SQLite file."""
+"""The print job store: the same contract for the fake in memory, the SQLite file and
+PostgreSQL (a real server from tests/pg_harness.py, a fresh database per test)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rtutils_adapters.memory import MemoryPrintJobStore
+from rtutils_adapters.postgres import PostgresPrintJobStore
 from rtutils_adapters.sqlite import SqlitePrintJobStore
 from rtutils_core.errors import PrintJobConflict, PrintJobNotFound
 from rtutils_core.print_jobs import PrintItem, PrintJob, PrintJobStore
@@ -30,10 +32,14 @@ def job(job_id: str, minutes: int = 0, **changes) -> PrintJob:
     return PrintJob(**values)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request, tmp_path) -> PrintJobStore:
     if request.param == "memory":
         return MemoryPrintJobStore()
+    if request.param == "postgres":
+        opened = PostgresPrintJobStore(request.getfixturevalue("pg_url"))
+        request.addfinalizer(opened.close)
+        return opened
     return SqlitePrintJobStore.in_dir(tmp_path)
 
 

@@ -10,6 +10,8 @@ import psycopg
 import pytest
 
 from rtutils_adapters.postgres import PostgresTagStore
+from rtutils_adapters.postgres.connection import LOCK_SPACE, lock_key
+from rtutils_adapters.postgres.tags import prefix_lock
 from rtutils_core.errors import BackendUnavailable
 from rtutils_core.event_query import EventQuery
 from rtutils_core.tags import TagFormat
@@ -116,3 +118,32 @@ def test_the_event_times_are_utc_whatever_the_server_zone(stores, pg_url):
     (event,) = store.events()
     assert event.at.utcoffset().total_seconds() == 0
     assert store.events(EventQuery(since=event.at, until=event.at)) == [event]
+
+
+def hold_prefix_lock(pg_url: str, prefix: str) -> psycopg.Connection:
+    """Another instance in the middle of a change of ``prefix``: its advisory lock held."""
+    other = psycopg.connect(pg_url)
+    other.execute(
+        "SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, lock_key(prefix_lock(prefix)))
+    )
+    return other
+
+
+def test_changes_of_one_prefix_wait_for_each_other_and_other_prefixes_go_on(stores, pg_url):
+    store = stores(lock_timeout=0.2)
+    other = hold_prefix_lock(pg_url, "W12-")
+    try:
+        started = time.monotonic()
+        assert store.reserve(TEST, 1, **WHO).number == 1  # no wait for another prefix
+        assert time.monotonic() - started < 0.2
+        for change in (
+            lambda: store.reserve(W12, 1, **WHO),
+            lambda: store.set_next(W12, 5, force=False, **WHO),
+            lambda: store.raise_floor(W12, 9, **WHO),
+        ):
+            with pytest.raises(BackendUnavailable, match="is busy"):
+                change()
+    finally:
+        other.rollback()
+        other.close()
+    assert store.reserve(W12, 1, **WHO).number == 1

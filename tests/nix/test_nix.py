@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from tests.conftest import ROOT
 
+from rtutils_core.printers import parse_printers
 from rtutils_web.settings import VARIABLES, Settings
 
 SECRETS = {v.name for v in VARIABLES if v.secret}
@@ -51,6 +52,8 @@ ISSUE_OPTIONS: dict[str, tuple[str, Any]] = {
 # below), and CUSTOM proves each pair by changing the option and reading the variable back
 # through Settings.
 OPTION_VARIABLES = {v.option: v.name for v in VARIABLES if v.option}
+
+DESK_1 = "desk-1=brother-ql,tcp://10.20.0.15:9100,QL-820NWB,62"
 
 # A value other than the default for every option above: option -> (Nix value, variable
 # value, Settings attribute, Python value).
@@ -142,7 +145,6 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         "google_sync_directions",
         {"location": "to-rt", "notes": "off"},
     ),
-    "googleLoanRole": ("HeldBy", "HeldBy", "google_loan_role", "HeldBy"),
     "jobsWorker": ("separate", "separate", "jobs_worker", "separate"),
     "autotagInterval": (300, "300", "autotag_interval", 300.0),
     "autotagCatalogs": (
@@ -152,6 +154,8 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         ("Student Devices", "Staff Laptops"),
     ),
     "autotagPrinter": ("desk-1", "desk-1", "autotag_printer", "desk-1"),
+    # AUTOTAG_PRINTER must name a configured printer.
+    "printers": (DESK_1, DESK_1, "printers", parse_printers(DESK_1)),
 }
 
 HARDENING = {

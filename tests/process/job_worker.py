@@ -1,11 +1,12 @@
 """A child process of the job tests: a real worker on huey, as the ``worker`` command runs it.
 
     python -m tests.process.job_worker DIR [--redis URL --queue NAME] [--lease S]
-        [--every S] [--threads N]
+        [--every S] [--threads N] [--store POSTGRESQL_URL]
 
 DIR holds the job store (jobs.sqlite3), the SQLite queue unless ``--redis`` is given, and
 the ledger (ledger.sqlite3) in which the demo jobs record what they did. ``--every`` adds a
-schedule that submits a ``stamp`` job once per S seconds.
+schedule that submits a ``stamp`` job once per S seconds. ``--store`` keeps the job state in
+that PostgreSQL database instead of jobs.sqlite3.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, run_worker, sqlite_huey
+from rtutils_adapters.postgres import PostgresJobStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_core.jobs import JobContext, JobKind, Schedule
 from rtutils_core.services.jobs import JobService
@@ -77,12 +79,17 @@ def stamp(ctx: JobContext) -> dict:
 
 
 def build_service(
-    folder: Path, redis: str | None = None, queue_name: str = "rtutils", lease: float = 30.0
+    folder: Path,
+    redis: str | None = None,
+    queue_name: str = "rtutils",
+    lease: float = 30.0,
+    store: str | None = None,
 ) -> tuple[JobService, HueyJobQueue]:
     """The same service and queue the worker builds, for the test to submit with."""
     huey = redis_huey(redis, queue_name) if redis else sqlite_huey(folder, queue_name)
     queue = HueyJobQueue(huey)
-    service = JobService(SqliteJobStore.in_dir(folder), queue, lease=lease)
+    jobs = PostgresJobStore(store) if store else SqliteJobStore.in_dir(folder)
+    service = JobService(jobs, queue, lease=lease)
     service.register(JobKind("items", process_items(folder), resumable=True))
     service.register(JobKind("items-once", process_items(folder), resumable=False))
     service.register(JobKind("stamp", stamp))
@@ -97,8 +104,9 @@ def main() -> None:
     parser.add_argument("--lease", type=float, default=30.0)
     parser.add_argument("--every", type=float)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--store")
     args = parser.parse_args()
-    service, queue = build_service(args.dir, args.redis, args.queue, args.lease)
+    service, queue = build_service(args.dir, args.redis, args.queue, args.lease, args.store)
     if args.every:
         service.add_schedule(Schedule("stamp-often", "stamp", args.every))
     run_worker(service, queue, threads=args.threads, tick=0.1)

@@ -38,7 +38,10 @@ def queue_options(request, tmp_path) -> list[str]:
     if request.param == "sqlite":
         return []
     url = request.getfixturevalue("redis_url")
-    return ["--redis", url, "--queue", f"test-{uuid.uuid4().hex[:8]}"]
+    options = ["--redis", url, "--queue", f"test-{uuid.uuid4().hex[:8]}"]
+    if request.param == "redis-postgres":  # as several instances run: the state shared too
+        options += ["--store", request.getfixturevalue("pg_url")]
+    return options
 
 
 @pytest.fixture
@@ -77,7 +80,8 @@ def workers(tmp_path, queue_options) -> Iterator[Callable[..., subprocess.Popen]
 def submitter(tmp_path: Path, queue_options: list[str]):
     redis = queue_options[1] if queue_options else None
     name = queue_options[3] if queue_options else "rtutils"
-    service, _ = build_service(tmp_path, redis, name, LEASE)
+    store = queue_options[5] if len(queue_options) > 5 else None
+    service, _ = build_service(tmp_path, redis, name, LEASE, store)
     return service
 
 
@@ -106,6 +110,7 @@ def kill_mid_job(tmp_path, queue_options, workers, kind: str) -> tuple[Job, int]
     return finished, at_kill
 
 
+@pytest.mark.parametrize("queue_options", ["sqlite", "redis", "redis-postgres"], indirect=True)
 def test_a_resumable_job_killed_midway_finishes_after_a_restart_no_item_twice(
     tmp_path, queue_options, workers
 ):
@@ -129,6 +134,7 @@ def test_a_job_that_cannot_resume_is_failed_after_a_restart_not_lost(
     assert set(done.values()) == {1}
 
 
+@pytest.mark.parametrize("queue_options", ["sqlite", "redis", "redis-postgres"], indirect=True)
 def test_a_schedule_served_by_two_workers_runs_once_per_interval(tmp_path, queue_options, workers):
     every = 1.0
     pair = [workers("--every", str(every)) for _ in range(2)]

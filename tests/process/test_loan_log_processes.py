@@ -1,4 +1,5 @@
-"""Real processes sharing one loan log file: the same change recorded at once is stored once."""
+"""Real processes sharing one loan log (a SQLite file, or a PostgreSQL database of the server
+from tests/pg_harness.py): the same change recorded at once is stored once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rtutils_adapters.postgres import PostgresLoanLog
 from rtutils_adapters.sqlite import SqliteLoanLog
 from rtutils_core.errors import LoanConflict
 from rtutils_core.loans import LoanEntry, LoanFilter
@@ -16,8 +18,14 @@ pytestmark = pytest.mark.slow
 PROCESSES = 6
 
 
-def _record(path: str, start, outcomes) -> None:
-    log = SqliteLoanLog(Path(path))
+def _open(where: str) -> SqliteLoanLog | PostgresLoanLog:
+    if where.startswith("postgresql://"):
+        return PostgresLoanLog(where)
+    return SqliteLoanLog(Path(where))
+
+
+def _record(where: str, start, outcomes) -> None:
+    log = _open(where)
     entry = LoanEntry(
         action="check-in",
         asset_id=42,
@@ -35,9 +43,10 @@ def _record(path: str, start, outcomes) -> None:
         outcomes.put("refused")
 
 
-def test_processes_recording_one_check_in_store_it_once(tmp_path):
-    path = tmp_path / "loans.sqlite3"
-    SqliteLoanLog(path)  # the schema exists before the race
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_processes_recording_one_check_in_store_it_once(request, tmp_path, kind):
+    path = request.getfixturevalue("pg_url") if kind == "postgres" else tmp_path / "loans.sqlite3"
+    _open(str(path))  # the schema exists before the race
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(PROCESSES)
     outcomes = context.Queue()
@@ -51,4 +60,4 @@ def test_processes_recording_one_check_in_store_it_once(tmp_path):
         assert worker.exitcode == 0
     results = sorted(outcomes.get(timeout=5) for _ in range(PROCESSES))
     assert results == ["refused"] * (PROCESSES - 1) + ["stored"]
-    assert len(SqliteLoanLog(path).events(LoanFilter(asset_id=42))) == 1
+    assert len(_open(str(path)).events(LoanFilter(asset_id=42))) == 1

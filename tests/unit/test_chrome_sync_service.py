@@ -12,12 +12,14 @@ import pytest
 
 from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.memory.chrome import MemoryChromeDirectory
+from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
 from rtutils_core.chrome import AnnotationChanges, ChromeDevice, format_mac, parse_macs
 from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.chrome_sync_report import FieldChange, report_csv, report_json
-from rtutils_core.errors import BackendAuthFailed, InvalidInput
-from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.errors import BackendAuthFailed, InvalidInput, JobConflict
+from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind, start_sync
+from rtutils_core.services.jobs import JobService
 
 CATALOG = "Student Devices"
 SCOPE = AssetQuery(catalog=CATALOG)
@@ -330,3 +332,20 @@ def test_annotation_changes_know_their_limits() -> None:
     assert AnnotationChanges().is_empty()
     with pytest.raises(InvalidInput, match="annotatedLocation takes at most 200"):
         AnnotationChanges(annotated_location="x" * 201)
+
+
+def test_a_real_run_is_a_job_with_progress_and_one_runs_at_a_time() -> None:
+    backend, directory, _ = _one_pair()
+    service = _service(backend, directory)
+    jobs = JobService(MemoryJobStore(), InlineJobQueue())
+    jobs.register(chrome_sync_job_kind(lambda: service))
+    job = start_sync(jobs)
+    with pytest.raises(JobConflict, match=f"a Google sync is queued already \\(job {job.id}\\)"):
+        start_sync(jobs)
+    jobs.queue.run_pending(jobs)  # type: ignore[attr-defined]
+    done = jobs.get(job.id)
+    assert (done.state, done.progress.done, done.progress.total) == ("succeeded", 1, 1)
+    assert done.result["summary"]["matched"] == 1  # type: ignore[index, call-overload]
+    assert done.result["failures"] == []  # type: ignore[index, call-overload]
+    again = start_sync(jobs, here_as="shell")  # run here: finished when it returns
+    assert (again.state, again.progress.total, again.worker) == ("succeeded", 0, "shell")

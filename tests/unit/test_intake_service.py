@@ -6,6 +6,7 @@ import random
 import threading
 import time
 
+import attrs
 import pytest
 from tests.intake_world import device, memory_backend, memory_world
 from tests.rt_harness import STUDENT_DEVICES
@@ -369,3 +370,12 @@ def test_requests_racing_under_one_key_create_one_asset():
     assert backend.calls["create_asset"] == 1
     again = service.receive(device("5CD4001"), "double-click")
     assert again.is_replay and again.asset.id == made[0].asset.id
+
+
+def test_a_catalog_with_a_prefix_of_its_own_gets_it_unless_the_device_names_one():
+    world = memory_world()
+    service = attrs.evolve(world.service(), prefix_by_catalog={STUDENT_DEVICES: "TEST-"})
+    assert service.receive(device("5CD1090"), "key-1").tag == "TEST-001"
+    assert service.receive(device("5CD1091", prefix="W12-"), "key-2").tag.startswith("W12-")
+    # The same key again is the same request: the prefix came from the catalog both times.
+    assert service.receive(device("5CD1090"), "key-1").is_replay

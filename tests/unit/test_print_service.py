@@ -1,4 +1,5 @@
-"""The print service over fakes: jobs, their states, failures part way and retries."""
+"""The print service over fakes: jobs, their states, failures part way and retries; and the
+``print`` job of the job system that sends them in the background."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from tests.label_fakes import FakeLabelMetrics, RecordingRenderer
 
 from rtutils_adapters.memory import MemoryBackend, MemoryPrintJobStore
+from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore
 from rtutils_core.assets import AssetDraft
 from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import (
@@ -17,7 +19,9 @@ from rtutils_core.errors import (
 )
 from rtutils_core.geometry import LabelLayout
 from rtutils_core.printers import Delivery, PrinterConfig, PrinterState
+from rtutils_core.services.jobs import JobService
 from rtutils_core.services.labels import LabelService
+from rtutils_core.services.print_sender import PrintSender, print_job_kind
 from rtutils_core.services.printing import INTERRUPTED, PrintService
 
 TAGS = [f"W12-{n:05d}" for n in range(1, 6)]
@@ -170,3 +174,79 @@ def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_sending(world):
     failed = service.get(job.id)
     assert failed.state == "failed"
     assert failed.reason == "unexpected error (RuntimeError); see the service log"
+
+
+class Unreachable:
+    def enqueue(self, job_id: str) -> None:
+        raise BackendUnavailable("the job queue cannot be reached")
+
+
+def sender_for(service: PrintService) -> PrintSender:
+    jobs = JobService(MemoryJobStore(), InlineJobQueue(), lease=30)
+    jobs.register(print_job_kind(lambda: service))
+    return PrintSender(service, jobs)
+
+
+def test_a_print_job_is_sent_by_a_job_that_shows_its_progress(world):
+    service, printer, _ = world
+    sender = sender_for(service)
+    printer.fail_at = 3
+    job = sender.enqueue(service.submit("desk", BatchSelection(tags=TAGS)))
+    sender.jobs.queue.run_pending(sender.jobs)
+    failed = sender.jobs.get(job.id)
+    assert (failed.state, failed.progress.done, failed.progress.total) == ("failed", 2, 5)
+    assert (
+        failed.error
+        == "print_failed: label 3 of 5 (W12-00003): printer 'desk' refused the connection"
+    )
+    printer.fail_at = None
+    job = sender.enqueue(service.retry(failed.params["print_job"]))
+    sender.jobs.queue.run_pending(sender.jobs)
+    assert sender.jobs.get(job.id).result == {
+        "print_job": failed.params["print_job"],
+        "printer": "desk",
+        "printed": 5,
+    }
+    assert printer.taken == TAGS
+
+
+def test_a_print_job_whose_worker_died_while_sending_is_failed_to_be_retried(world):
+    service, printer, _ = world
+    sender = sender_for(service)
+    print_job = service.submit("desk", BatchSelection(tags=TAGS))
+    job = sender.enqueue(print_job)
+    # A worker took both, then died after two labels.
+    sender.jobs.store.claim(job.id, "dead", now=job.created, lease_until=job.created)
+    service.store.replace(print_job.moved("sending", job.created, printed=2), expect="queued")
+    assert sender.jobs.recover().resumed == (job.id,)
+    sender.jobs.queue.run_pending(sender.jobs)
+    assert sender.jobs.get(job.id).state == "failed"
+    left = service.get(print_job.id)
+    assert (left.state, left.printed, left.reason) == ("failed", 2, INTERRUPTED)
+    assert printer.taken == []
+
+
+def test_a_print_job_the_queue_cannot_take_is_failed_to_be_retried(world):
+    service, _, _ = world
+    sender = sender_for(service)
+    sender.jobs.queue = Unreachable()
+    print_job = service.submit("desk", BatchSelection(tags=TAGS))
+    with pytest.raises(BackendUnavailable):
+        sender.enqueue(print_job)
+    left = service.get(print_job.id)
+    assert (left.state, left.reason) == (
+        "failed",
+        "could not be queued: the job queue cannot be reached",
+    )
+
+
+def test_print_jobs_left_queued_without_a_job_are_sent_once_a_worker_starts(world):
+    service, printer, _ = world
+    sender = sender_for(service)
+    orphan = service.submit("desk", BatchSelection(tags=TAGS[:2]))  # queued, never handed on
+    sender.enqueue(service.submit("desk", BatchSelection(tags=TAGS[2:3])))
+    (resumed,) = sender.resume()
+    assert resumed.params == {"print_job": orphan.id}
+    sender.jobs.queue.run_pending(sender.jobs)
+    assert sorted(printer.taken) == TAGS[:3]
+    assert sender.resume() == []

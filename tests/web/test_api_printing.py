@@ -3,15 +3,18 @@ background, their state, retry after the printer is back, and the errors a clien
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import zxingcpp
 from tests.conftest import free_port
 from tests.printer_standins import StandInQL, read_raster
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, bearer
 
+from rtutils_adapters.jobs import HueyJobQueue, JobWorker, sqlite_huey
+from rtutils_adapters.memory.jobs import InlineJobQueue
 from rtutils_core.errors import ConfigError
 from rtutils_web.app import create_app
-from rtutils_web.services import print_sender
 from rtutils_web.settings import Settings
 
 OPERATOR = bearer("operator")
@@ -32,15 +35,19 @@ def make_app(tmp_path, port: int):
         }
     )
     app = create_app(settings)
+    container = app.extensions["rtutils"]
     # Short timeouts, so that a printer that is off fails the job quickly.
-    for printer in app.extensions["rtutils"].printers().values():
+    for printer in container.printers().values():
         printer.connect_timeout = printer.send_timeout = 2.0
+    # The worker's part runs in the test's thread (see wait); one test runs a real worker.
+    container.job_service().queue = InlineJobQueue()
     return app
 
 
 def wait(app) -> None:
-    with app.app_context():
-        print_sender().join()
+    """Run the background jobs submitted so far, as a worker would."""
+    jobs = app.extensions["rtutils"].job_service()
+    jobs.queue.run_pending(jobs)
 
 
 def printed_tags(jobs: list[bytes], tmp_path) -> list[str]:
@@ -90,22 +97,36 @@ def test_a_printers_state_says_whether_it_can_print_now(tmp_path):
     assert client.get("/api/v1/printers/attic", headers=OPERATOR).status_code == 404
 
 
-def test_a_print_job_is_accepted_then_sent_in_the_background(tmp_path):
+def test_a_print_job_is_accepted_then_sent_in_the_background_by_a_job_worker(tmp_path):
     with StandInQL() as ql:
         app = make_app(tmp_path, ql.port)
+        jobs = app.extensions["rtutils"].job_service()
+        jobs.queue = HueyJobQueue(sqlite_huey(tmp_path))
+        worker = JobWorker(jobs, jobs.queue, threads=1, tick=0.2)
+        worker.start()
         client = app.test_client()
-        answer = client.post(
-            "/api/v1/print-jobs", json={"printer": "desk", "tags": TAGS}, headers=OPERATOR
-        )
-        assert answer.status_code == 202
-        job = answer.get_json()
-        assert job["state"] in ("queued", "sending", "sent")
-        assert (job["printer"], job["template"], job["total"]) == ("desk", "large", 3)
-        assert answer.headers["Location"] == f"/api/v1/print-jobs/{job['id']}"
-        wait(app)
-        done = client.get(answer.headers["Location"], headers=OPERATOR).get_json()
+        try:
+            answer = client.post(
+                "/api/v1/print-jobs", json={"printer": "desk", "tags": TAGS}, headers=OPERATOR
+            )
+            assert answer.status_code == 202
+            job = answer.get_json()
+            assert job["state"] in ("queued", "sending", "sent")
+            assert (job["printer"], job["template"], job["total"]) == ("desk", "large", 3)
+            assert answer.headers["Location"] == f"/api/v1/print-jobs/{job['id']}"
+            deadline = time.monotonic() + 10
+            while (done := client.get(answer.headers["Location"], headers=OPERATOR).get_json())[
+                "state"
+            ] != "sent" and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            worker.stop()
     assert (done["state"], done["printed"], done["reason"]) == ("sent", 3, "")
     assert printed_tags(ql.jobs, tmp_path) == TAGS
+    # The sending was a job of the job system, with its progress.
+    (sent,) = client.get("/api/v1/jobs?kind=print", headers=OPERATOR).get_json()["jobs"]
+    assert (sent["state"], sent["done"], sent["total"]) == ("succeeded", 3, 3)
+    assert sent["result"] == {"print_job": job["id"], "printer": "desk", "printed": 3}
 
 
 def test_a_printer_that_is_off_fails_the_job_and_a_retry_prints_each_label_once(tmp_path):

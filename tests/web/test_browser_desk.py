@@ -6,8 +6,12 @@ Each step saves a screenshot to ``test-artifacts/`` (the run's artefact, not com
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from flask import Flask
+from playwright.sync_api import expect
 from tests.conftest import ROOT, free_port
 
 # The session's Chromium (fixture ``browser``) and its settings are in tests/web/conftest.py;
@@ -22,26 +26,36 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def live_url(tmp_path_factory):
-    """The app under waitress, the production server, on a free loopback port."""
-    import waitress
-
+def desk_app(working_dir: Path) -> Flask:
+    """The demo app with the test tokens, its state in ``working_dir``."""
     settings = Settings.from_env(
         {
             "RTUTILS_BACKEND": "demo",
-            "WORKING_DIR": str(tmp_path_factory.mktemp("state")),
+            "WORKING_DIR": str(working_dir),
             "RTUTILS_API_TOKENS": TOKEN_SETTING,
             "SECRET_KEY": SECRET_KEY,
         }
     )
+    return create_app(settings)
+
+
+def served(app: Flask) -> Iterator[str]:
+    """``app`` under waitress, the production server, on a free loopback port: its URL."""
+    import waitress
+
     port = free_port()
-    server = waitress.create_server(create_app(settings), host="127.0.0.1", port=port, threads=4)
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.close()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live_url(tmp_path_factory):
+    """The app under waitress, the production server, on a free loopback port."""
+    yield from served(desk_app(tmp_path_factory.mktemp("state")))
 
 
 @pytest.fixture
@@ -74,7 +88,9 @@ def shot(page, name: str) -> None:
 
 def wait_for_focus(page, element_id: str) -> None:
     """Autofocus lands once the page is rendered; a person (or scanner) is never faster."""
-    page.wait_for_function(f"document.activeElement?.id === {element_id!r}", timeout=5000)
+    # A locator assertion, not wait_for_function: the page's Content Security Policy forbids
+    # the string evaluation that wait_for_function falls back to when it has to poll.
+    expect(page.locator(f"#{element_id}")).to_be_focused(timeout=5000)
 
 
 def sign_in(page, live_url: str, role: str = "operator") -> None:

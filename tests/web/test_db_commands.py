@@ -7,9 +7,10 @@ import psycopg
 import pytest
 
 from rtutils_adapters.postgres import PostgresTagStore
-from rtutils_adapters.sqlite import SqliteTagStore
+from rtutils_adapters.sqlite import SqliteLoanLog, SqliteTagStore
 from rtutils_core.errors import ConfigError
 from rtutils_core.event_query import EventQuery
+from rtutils_core.loans import LoanEntry
 from rtutils_core.tags import TagFormat
 from rtutils_web.cli.main import main
 from rtutils_web.container import build_container
@@ -23,11 +24,18 @@ def env(tmp_path, **more: str) -> dict[str, str]:
     return {"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path), **more}
 
 
-def test_db_upgrade_creates_then_finds_the_sqlite_store_up_to_date(tmp_path, capsys):
+STORES = ("tags", "loans", "intake", "jobs", "print_jobs")
+
+
+def test_db_upgrade_creates_then_finds_the_sqlite_stores_up_to_date(tmp_path, capsys):
     assert main(["db", "upgrade"], env(tmp_path)) == 0
-    assert capsys.readouterr().out == "tags schema: version 1 (upgraded, was 0)\n"
+    assert capsys.readouterr().out == "".join(
+        f"{name} schema: version 1 (upgraded, was 0)\n" for name in STORES
+    )
     assert main(["db", "upgrade"], env(tmp_path)) == 0
-    assert capsys.readouterr().out == "tags schema: version 1 (up to date, was 1)\n"
+    assert capsys.readouterr().out == "".join(
+        f"{name} schema: version 1 (up to date, was 1)\n" for name in STORES
+    )
     assert (tmp_path / "tags.sqlite3").exists()
 
 
@@ -61,6 +69,16 @@ def test_db_copy_moves_the_sqlite_store_and_refuses_a_second_time(tmp_path, pg_u
     assert "holds tag data already" in capsys.readouterr().err
 
 
+def test_db_copy_moves_the_other_stores_too(tmp_path, pg_url, capsys):
+    SqliteTagStore.in_dir(tmp_path).close()
+    SqliteLoanLog.in_dir(tmp_path).record(
+        LoanEntry("check-out", 7, "W12-00007", "li.wei", "desk", "r", "v1")
+    )
+    assert main(["db", "copy"], env(tmp_path, STORE_URL=pg_url)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == ["copied loans: 1 loan_events, checked"]
+
+
 def test_db_copy_needs_a_store_url(tmp_path, capsys):
     SqliteTagStore.in_dir(tmp_path).close()
     assert main(["db", "copy"], env(tmp_path)) == 2
@@ -78,6 +96,29 @@ def test_the_container_keeps_tags_in_postgres_when_store_url_is_set(tmp_path, pg
     store.close()
     sqlite = build_container(Settings.from_env(env(tmp_path))).tag_store()
     assert isinstance(sqlite, SqliteTagStore)
+
+
+def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url):
+    container = build_container(Settings.from_env(env(tmp_path, STORE_URL=pg_url)))
+    stores = {
+        "tags": container.tag_store(),
+        "loans": container.loan_log(),
+        "jobs": container.job_store(),
+        "print_jobs": container.print_job_store(),
+        "intake": container.intake_store(),
+    }
+    assert {type(s).__name__ for s in stores.values()} == {
+        "PostgresTagStore",
+        "PostgresLoanLog",
+        "PostgresJobStore",
+        "PostgresPrintJobStore",
+        "PostgresIntakeStore",
+    }
+    assert len({id(s._db) for s in stores.values()}) == 1  # one pool for all
+    assert all(s._db is container.store_connections() for s in stores.values())
+    for name in ("tags", "loans", "jobs", "print-jobs", "intake"):
+        assert not (tmp_path / f"{name}.sqlite3").exists()
+    container.store_connections().close()
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,8 @@ def test_a_batch_goes_to_the_printer_and_a_failed_one_is_retried_from_the_job_pa
     port = free_port()
     app, desk = desk_for(tmp_path, port)
     batch = desk.get("/labels/batch").get_data(as_text=True)
-    assert "Send to printer desk" in batch
+    assert batch.count('<option value="desk" selected>desk</option>') == 2  # list and search
+    assert "printing.js" in batch
     sent = desk.post(
         "/printing/print",
         data={"csrf_token": csrf_token(desk, "/labels/batch"), "tags": "W12-00002, W12-00003"},
@@ -84,3 +85,35 @@ def test_a_print_that_cannot_be_made_says_why(tmp_path):
     )
     assert answer.status_code == 400
     assert "nothing to print: W12-99999" in answer.get_data(as_text=True)
+
+
+def test_script_gets_json_from_the_desk_routes_and_a_search_batch_prints(tmp_path):
+    with StandInQL() as ql:
+        app, desk = desk_for(tmp_path, ql.port)
+        token = csrf_token(desk, "/labels/batch")
+        script = {"Accept": "application/json", "X-CSRFToken": token}
+        listed = desk.get("/printing/printers", headers=script).get_json()
+        assert ([p["name"] for p in listed["printers"]], listed["chosen"]) == (
+            ["desk", "office"],
+            "desk",
+        )
+        chosen = desk.post("/printing/printer", data={"printer": "office"}, headers=script)
+        assert (chosen.status_code, chosen.headers["Set-Cookie"][:22]) == (
+            204,
+            "rtutils_printer=office",
+        )
+        unknown = desk.post("/printing/printer", data={"printer": "attic"}, headers=script)
+        assert unknown.status_code == 404
+        assert "no printer called 'attic'" in unknown.get_json()["error"]["message"]
+        search = {"source": "search", "name_prefix": "W12-0000", "printer": "desk"}
+        sent = desk.post("/printing/print", data=search, headers=script)
+        assert sent.status_code == 202, sent.get_json()
+        job = sent.get_json()
+        assert (job["state"], job["printer"]) == ("queued", "desk")
+        wait(app)
+        done = desk.get(f"/api/v1/print-jobs/{job['id']}").get_json()  # the page's session
+    assert (done["state"], done["printed"]) == ("sent", job["total"])
+    assert len(ql.jobs) == job["total"] >= 9
+    refused = desk.post("/printing/print", data={"tags": "W12-99999"}, headers=script)
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"] == "nothing to print: W12-99999"

@@ -304,5 +304,10 @@ def load_demo_backend(base_url: str = "https://rt.example.org") -> MemoryBackend
             custom_fields=item["custom_fields"],
         )
         backend.add_asset(draft, held_by=item["held_by"])
+    for catalog in data["catalogs"]:
+        # Kinds and choices of the fields the intake desk picks from, as RT would describe them.
+        for field in catalog.get("field_choices", []):
+            described = CatalogField(field["name"], field["kind"], field["choices"])
+            backend.describe_field(catalog["name"], described)
     backend.calls.clear()
     return backend

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
@@ -12,11 +13,29 @@ import psycopg_pool
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
-from rtutils_core.errors import BackendUnavailable, TagConflict
+from rtutils_core.errors import BackendUnavailable, RtutilsError, TagConflict
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_POOL_SIZE = 4
+#: First key of every advisory lock a store takes with two keys (the second names what is
+#: locked); the one-key space, used by the schema upgrade, never overlaps it.
+LOCK_SPACE = 0x7274  # "rt"
+
+
+def lock_key(name: str) -> int:
+    """A stable 32-bit key for ``name`` (the same in every process and on every machine)."""
+    return int.from_bytes(zlib.crc32(name.encode()).to_bytes(4, "big"), "big", signed=True)
+
+
+def lock(tx: psycopg.Connection, name: str) -> None:
+    """Hold the advisory lock of ``name`` until ``tx``'s transaction ends (waits at most
+    ``lock_timeout``). Two names may share a key; that only makes them wait for each other."""
+    tx.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, lock_key(name)))
+
+
+def _tag_conflict(exc: psycopg.Error) -> RtutilsError:
+    return TagConflict(f"the tag database refused a change: {exc}")
 
 
 def describe(conninfo: str) -> str:
@@ -89,7 +108,7 @@ class Connections:
                     configure=self._configure,
                     check=psycopg_pool.ConnectionPool.check_connection,
                     timeout=self.connect_timeout,
-                    name="rtutils-tags",
+                    name="rtutils-store",
                     open=True,
                 )
                 self._pid = os.getpid()
@@ -105,8 +124,8 @@ class Connections:
     def unusable(self, exc: BaseException) -> BackendUnavailable:
         if isinstance(exc, pg_errors.LockNotAvailable):
             return BackendUnavailable(
-                f"{self.where} is busy: another writer held the sequence for more than"
-                f" {self.lock_timeout:g} s; nothing was changed, try again"
+                f"{self.where} is busy: another writer held what this change needs for more"
+                f" than {self.lock_timeout:g} s; nothing was changed, try again"
             )
         if isinstance(exc, psycopg_pool.PoolTimeout):
             return BackendUnavailable(
@@ -115,13 +134,16 @@ class Connections:
         return BackendUnavailable(f"{self.where} cannot be used: {exc}".strip())
 
     @contextmanager
-    def transaction(self) -> Iterator[psycopg.Connection]:
-        """One transaction on a pooled connection; errors become the core's."""
+    def transaction(
+        self, refused: Callable[[psycopg.Error], RtutilsError] = _tag_conflict
+    ) -> Iterator[psycopg.Connection]:
+        """One transaction on a pooled connection; errors become the core's: what the
+        schema refuses becomes ``refused(error)`` (a conflict of the store's kind)."""
         try:
             with self.pool().connection() as db, db.transaction():
                 yield db
         except pg_errors.IntegrityError as exc:
             # The schema caught something the code should have: refuse, change nothing.
-            raise TagConflict(f"the tag database refused a change: {exc}") from exc
+            raise refused(exc) from exc
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise self.unusable(exc) from exc

@@ -1,4 +1,5 @@
-"""The tag store's tables in PostgreSQL, as numbered migrations (see ``schema_versions``).
+"""The tag store's tables in PostgreSQL, as numbered migrations (see ``schema_versions``),
+and the upgrade every PostgreSQL store runs for its own component.
 
 Upgrades run in one transaction under a transaction-level advisory lock, so that instances
 starting together against a new database do not race to create the same tables (DDL is
@@ -56,9 +57,13 @@ MIGRATIONS: tuple[Migration, ...] = (Migration(1, _split(_V1)),)
 
 
 def upgrade(
-    db: psycopg.Connection, where: str, migrations: Sequence[Migration] = MIGRATIONS
+    db: psycopg.Connection,
+    where: str,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    component: str = COMPONENT,
 ) -> SchemaChange:
-    """Bring the tag schema up to date, in a transaction of its own on ``db``."""
+    """Bring ``component``'s schema (the tags' unless told) up to date, in a transaction of
+    its own on ``db``. Every store keeps its row in the one ``schema_version`` table."""
     with db.transaction():
         db.execute("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
         db.execute(
@@ -66,10 +71,10 @@ def upgrade(
             " version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
         )
         row = db.execute(
-            "SELECT version FROM schema_version WHERE component = %s", (COMPONENT,)
+            "SELECT version FROM schema_version WHERE component = %s", (component,)
         ).fetchone()
         before = int(row[0]) if row else 0
-        todo = pending(migrations, before, component=COMPONENT, where=where)
+        todo = pending(migrations, before, component=component, where=where)
         for migration in todo:
             for statement in migration.statements:
                 db.execute(statement)  # fixed DDL of this module, no parameters
@@ -78,6 +83,6 @@ def upgrade(
                 "INSERT INTO schema_version (component, version) VALUES (%s, %s)"
                 " ON CONFLICT (component) DO UPDATE SET version = excluded.version,"
                 " applied_at = now()",
-                (COMPONENT, latest(migrations)),
+                (component, latest(migrations)),
             )
-    return SchemaChange(COMPONENT, before, latest(migrations) if todo else before)
+    return SchemaChange(component, before, latest(migrations) if todo else before)

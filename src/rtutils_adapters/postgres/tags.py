@@ -1,13 +1,15 @@
 """The tag store in PostgreSQL, shared by any number of service instances.
 
 The rules are the core's (:class:`~rtutils_core.tag_ledger.TagLedger`), as for SQLite; this
-module gives them the reads and writes of one transaction in SQL. Every change first takes
-one transaction-level advisory lock, so changes run one after the other across connections,
-processes and machines, as SQLite's single writer does, while readers go on. Under READ
-COMMITTED each later statement of the transaction sees everything committed before the lock
-was granted, so no two transactions can read the same next number. The same constraints as
-in SQLite stand behind the code: ``tag`` is UNIQUE, a number exists once per prefix, an
-asset holds at most one live number per prefix.
+module gives them the reads and writes of one transaction in SQL. A change takes the
+transaction-level advisory lock of its prefix before it first reads or writes anything of
+that prefix, so the changes of one prefix run one after the other across connections,
+processes and machines, as SQLite's single writer runs all changes, while changes of other
+prefixes and all readers go on. Under READ COMMITTED each later statement of the
+transaction sees everything committed before the lock was granted, so no two transactions
+can read the same next number of a prefix. The same constraints as in SQLite stand behind
+the code: ``tag`` is UNIQUE, a number exists once per prefix, an asset holds at most one
+live number per prefix.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import psycopg
 
 from rtutils_adapters.postgres import schema
+from rtutils_adapters.postgres.component import connections_of, open_component
 from rtutils_adapters.postgres.connection import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_LOCK_TIMEOUT,
     DEFAULT_POOL_SIZE,
     Connections,
+    lock,
 )
 from rtutils_adapters.schema_versions import Migration, SchemaChange
 from rtutils_adapters.tag_tables import (
@@ -36,22 +41,86 @@ from rtutils_adapters.tag_tables import (
 )
 from rtutils_core.errors import ConfigError
 from rtutils_core.event_query import NEWEST, EventQuery
-from rtutils_core.ports import TagEvent
-from rtutils_core.tag_ledger import LedgerTransaction, TagLedger
-
-#: Key of the advisory lock every change of the tag tables holds until it commits.
-WRITE_LOCK = schema.UPGRADE_LOCK + 1
+from rtutils_core.ports import Outcome, Reservation, TagEvent
+from rtutils_core.sequences import needs_binding
+from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def prefix_lock(prefix: str) -> str:
+    """The name of the advisory lock a change of ``prefix`` holds until it ends."""
+    return f"tags:{prefix}"
+
+
+class PrefixLockedTransaction(SqlLedgerTransaction):
+    """The reads and writes of one change, each first taking its prefix's advisory lock
+    (once per transaction; it is held until the transaction ends, waiting at most
+    ``lock_timeout``). A change of the core touches one prefix only, so two changes never
+    wait for each other's locks in opposite orders."""
+
+    def __init__(self, tx: psycopg.Connection, clock: Callable[[], datetime]) -> None:
+        super().__init__(tx, clock, param="%s")
+        self._conn = tx
+        self._locked: set[str] = set()
+
+    def _lock(self, prefix: str) -> None:
+        if prefix not in self._locked:
+            lock(self._conn, prefix_lock(prefix))
+            self._locked.add(prefix)
+
+    def stored_next(self, prefix: str) -> int:
+        self._lock(prefix)
+        return super().stored_next(prefix)
+
+    def store_next(self, prefix: str, number: int) -> None:
+        self._lock(prefix)
+        super().store_next(prefix, number)
+
+    def is_taken(self, prefix: str, number: int) -> bool:
+        self._lock(prefix)
+        return super().is_taken(prefix, number)
+
+    def held(self, prefix: str, asset_id: int) -> Reservation | None:
+        self._lock(prefix)
+        return super().held(prefix, asset_id)
+
+    def holder(self, prefix: str, number: int) -> tuple[str | None, int | None]:
+        self._lock(prefix)
+        return super().holder(prefix, number)
+
+    def add(self, reservation: Reservation) -> None:
+        self._lock(reservation.prefix)
+        super().add(reservation)
+
+    def set_state(self, reservation: Reservation, state: Outcome) -> None:
+        self._lock(reservation.prefix)
+        super().set_state(reservation, state)
+
+    def give(self, reservation: Reservation, asset_id: int) -> None:
+        self._lock(reservation.prefix)
+        super().give(reservation, asset_id)
+
+    def highest(self, prefix: str) -> int:
+        self._lock(prefix)
+        return super().highest(prefix)
+
+    def log(self, entry: Entry) -> None:
+        self._lock(entry.prefix)
+        super().log(entry)
+
+
 class PostgresTagStore(TagLedger):
     """Tag sequences and the event log in PostgreSQL; share it between instances freely.
 
-    ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``); a
-    ``password`` given apart from it never shows in messages. Each
+    It is a :class:`~rtutils_core.intake_ports.NewAssetTagStore`: it can hold a number for
+    an asset about to be created (:meth:`bind`).
+
+    ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``), or a
+    :class:`Connections` pool shared with other stores (the options below are then the
+    pool's own); a ``password`` given apart from the URL never shows in messages. Each
     process keeps a small pool of connections (``pool_size``). A change waits up to
     ``lock_timeout`` seconds for another change; past that it fails with
     :class:`~rtutils_core.errors.BackendUnavailable` and nothing is changed.
@@ -65,7 +134,7 @@ class PostgresTagStore(TagLedger):
 
     def __init__(
         self,
-        conninfo: str,
+        conninfo: str | Connections,
         *,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
@@ -73,7 +142,7 @@ class PostgresTagStore(TagLedger):
         clock: Callable[[], datetime] = _now,
         password: str = "",
     ) -> None:
-        self._db = Connections(
+        self._db = connections_of(
             conninfo,
             lock_timeout=lock_timeout,
             connect_timeout=connect_timeout,
@@ -82,11 +151,7 @@ class PostgresTagStore(TagLedger):
         )
         self.where = self._db.where
         self._clock = clock
-        with self._db.connect() as db:
-            try:
-                self.schema_change = schema.upgrade(db, self.where, self.MIGRATIONS)
-            except psycopg.Error as exc:
-                raise self._db.unusable(exc) from exc
+        self.schema_change = open_component(self._db, schema.COMPONENT, self.MIGRATIONS)
 
     def close(self) -> None:
         """Close this process's connections."""
@@ -100,15 +165,38 @@ class PostgresTagStore(TagLedger):
             yield tx
 
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
-        if not write:
-            with self._reading() as tx:
-                yield SqlLedgerTransaction(tx, self._clock, param="%s")
-            return
+    def _writing(self) -> Iterator[SqlLedgerTransaction]:
         with self._db.transaction() as tx:
-            # One writer at a time, as in SQLite; waits at most lock_timeout.
-            tx.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            # One writer at a time per prefix; the lock is taken at its first use.
+            yield PrefixLockedTransaction(tx, self._clock)
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[LedgerTransaction]:
+        if write:
+            with self._writing() as ledger:
+                yield ledger
+            return
+        with self._reading() as tx:
             yield SqlLedgerTransaction(tx, self._clock, param="%s")
+
+    def bind(
+        self,
+        reservation: Reservation,
+        asset_id: int,
+        *,
+        actor: str,
+        request_id: str,
+        detail: str = "",
+    ) -> bool:
+        """Give the number held for a stand-in to ``asset_id``, in one transaction."""
+        res = reservation
+        with self._writing() as tx:
+            if not needs_binding(res, *tx.holder(res.prefix, res.number), asset_id):
+                return False
+            tx.give(res, asset_id)  # the partial unique index refuses a second live number
+            entry = Entry.of("assigned", res, actor=actor, request_id=request_id, detail=detail)
+            tx.log(attrs.evolve(entry, asset_id=asset_id))
+            return True
 
     def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
         sql, params = events_select(query)  # LIMIT NULL is no limit

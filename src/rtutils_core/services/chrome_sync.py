@@ -1,4 +1,5 @@
-"""The Google Admin sync: Chrome OS devices and RT assets brought in line, both ways."""
+"""The Google Admin sync: Chrome OS devices and RT assets brought in line, both ways; and the
+``google-sync`` job that runs it in the background with its progress."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from rtutils_core.assets import Asset, AssetChanges, check_custom_field_names
 from rtutils_core.chrome import AnnotationChanges, ChromeDevice
 from rtutils_core.chrome_sync import ChromeSyncOptions, SyncPlan, field_changes, plan_sync
 from rtutils_core.chrome_sync_report import ChromeSyncReport, FieldChange, Side, WriteFailure
-from rtutils_core.errors import BackendAuthFailed, BackendUnavailable, RtutilsError
+from rtutils_core.errors import BackendAuthFailed, BackendUnavailable, JobConflict, RtutilsError
+from rtutils_core.jobs import Job, JobContext, JobKind, JsonValue
 from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory
+from rtutils_core.services.jobs import ACTIVE, JobService
 
 #: Told how far a real run is: ``(pairs done, pairs to write)``, after every pair.
 ProgressCallback = Callable[[int, int], None]
@@ -121,3 +124,67 @@ class ChromeSyncService:
             changes=tuple(c for pending in changes.values() for c in pending),
             failures=tuple(failures),
         )
+
+
+#: The job kind of a real Google sync run.
+KIND = "google-sync"
+#: Failures listed in a job's result; the count is always complete.
+RESULT_FAILURES = 100
+
+
+def sync_result(report: ChromeSyncReport) -> dict[str, JsonValue]:
+    """A run's outcome for the job store: the counts and the refused writes (ids, no names).
+
+    The whole report (with the annotated users) is not kept there: it goes to the command's
+    ``--report`` file, read by whoever runs the sync.
+    """
+    failures: list[JsonValue] = [
+        {
+            "device_id": f.device_id,
+            "asset_id": f.asset_id,
+            "side": f.side,
+            "code": f.code,
+            "message": f.message,
+        }
+        for f in report.failures[:RESULT_FAILURES]
+    ]
+    return {"summary": dict(report.summary()), "failures": failures}
+
+
+def chrome_sync_job_kind(
+    sync: Callable[[], ChromeSyncService],
+    *,
+    on_progress: ProgressCallback | None = None,
+    on_report: Callable[[ChromeSyncReport], object] | None = None,
+) -> JobKind:
+    """The ``google-sync`` job kind: a real run, its progress the devices written of those
+    to write (unknown while both sides are read).
+
+    Resumable: a run writes only differences, so a run again after a crash writes the rest.
+    ``on_progress`` and ``on_report`` let a command show a progress bar and keep the report.
+    """
+
+    def run(context: JobContext) -> JsonValue:
+        def progress(done: int, total: int) -> None:
+            context.progress(done, total)
+            if on_progress is not None:
+                on_progress(done, total)
+
+        context.progress(0)
+        report = sync().run(progress=progress)
+        if on_report is not None:
+            on_report(report)
+        return sync_result(report)
+
+    return JobKind(KIND, run, resumable=True)
+
+
+def start_sync(jobs: JobService, *, here_as: str | None = None) -> Job:
+    """Queue a real run for a worker, or with ``here_as`` run it in this thread as that
+    worker; :class:`JobConflict` if a run is queued or running already (one at a time)."""
+    active = jobs.list(kind=KIND, states=ACTIVE, limit=1)
+    if active:
+        raise JobConflict(
+            f"a Google sync is {active[0].state} already (job {active[0].id}); wait for it"
+        )
+    return jobs.submit(KIND) if here_as is None else jobs.run_here(KIND, worker=here_as)

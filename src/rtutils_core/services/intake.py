@@ -14,7 +14,7 @@ create answer was lost, so nothing is created twice (docs/intake.md tells the wh
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from attrs import define, evolve, field, frozen
@@ -109,6 +109,7 @@ class IntakeService:
     words: NameWords = field(factory=NameWords.shipped)
     rng: random.Random = field(factory=random.SystemRandom)
     clock: Callable[[], datetime] = _now
+    prefix_by_catalog: Mapping[str, str] = field(factory=dict)  # for devices that name none
 
     # -- what the desk picks from ------------------------------------------------------
 
@@ -126,6 +127,7 @@ class IntakeService:
         Choices of Select fields come back spelled as the backend spells them.
         """
         device = check_device(device, self.options.serial_pattern)
+        device = evolve(device, prefix=device.prefix or self.prefix_by_catalog.get(device.catalog))
         try:
             self.formats.for_prefix(device.prefix)
         except InvalidInput as error:

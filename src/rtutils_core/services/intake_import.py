@@ -155,10 +155,16 @@ class IntakeImport:
         tally.report()
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="intake") as pool:
             futures = [pool.submit(self._one, row, actor, request_id) for row in todo]
-            for future in as_completed(futures):
-                result = future.result()
-                results[result.row] = result
-                tally.add(result)
+            try:
+                for future in as_completed(futures):
+                    result = future.result()
+                    results[result.row] = result
+                    tally.add(result)
+            except BaseException:
+                # A cancelled job (raised by ``progress``) stops here: the rows under way
+                # finish, the rows not started are not started.
+                pool.shutdown(cancel_futures=True)
+                raise
         return [results[n] for n in sorted(results)]
 
     def _one(self, row: CsvRow, actor: str, request_id: str) -> RowResult:

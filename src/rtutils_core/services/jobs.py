@@ -92,6 +92,19 @@ class JobService:
         log.info("job submitted", extra={"job_id": job.id, "kind": kind})
         return job
 
+    def run_here(self, kind: str, params: JsonValue = None, *, worker: str) -> Job:
+        """Record a job of ``kind`` and run it in this thread now, as ``worker``.
+
+        For a command run from a shell: the job shows with the others (progress, result,
+        error) without waiting for a worker, and if this process dies a worker resumes or
+        fails it like any other. Returns the finished job.
+        """
+        self._kind(kind)
+        params = {} if params is None else params
+        check_json(params, "parameters")
+        job = self.store.create(kind, params, now=self.clock())
+        return self.run(job.id, worker) or self.store.get(job.id)
+
     def get(self, job_id: str) -> Job:
         """The job (:class:`~rtutils_core.errors.JobNotFound` if there is none)."""
         return self.store.get(job_id)

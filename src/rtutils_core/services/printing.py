@@ -9,6 +9,7 @@ run in any thread or process; the store's compare-and-set lets only one of them 
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -23,10 +24,12 @@ from rtutils_core.errors import (
     PrintJobConflict,
     RtutilsError,
 )
+from rtutils_core.jobs import JobCancelled
 from rtutils_core.print_jobs import MAX_COPIES, JobState, PrintItem, PrintJob, PrintJobStore
 from rtutils_core.printers import Printer, PrinterConfig, PrinterState
 from rtutils_core.services.labels import LabelService
 
+CANCELLED = "cancelled while sending; retry to print the rest"
 INTERRUPTED = (
     "the service stopped while this job was being sent; the label being sent then may or may"
     " not have printed. Retry to print the rest"
@@ -51,6 +54,10 @@ class PrintService:
     max_labels: int = 2000
     clock: Callable[[], datetime] = field(default=_now)
     new_id: Callable[[], str] = field(default=_new_id)
+    #: One lock per printer: this process sends one job at a time to each printer, so that
+    #: two jobs never interleave their labels on one tape (a printer takes one connection).
+    _locks: dict[str, threading.Lock] = field(factory=dict, init=False, repr=False)
+    _locks_lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
 
     def configs(self) -> list[PrinterConfig]:
         """Every configured printer, in configuration order."""
@@ -117,11 +124,21 @@ class PrintService:
         """The newest jobs first."""
         return self.store.recent(limit)
 
-    def send(self, job_id: str) -> PrintJob:
+    def send(self, job_id: str, progress: Callable[[PrintJob], object] | None = None) -> PrintJob:
         """Send a queued job from where it stopped; return it ``sent`` or ``failed``.
 
+        ``progress`` is called with the job after each label the printer took; whatever it
+        raises (a cancelled background job) stops the sending and fails the print job.
         Raises :class:`PrintJobConflict` if the job is not queued (sent, or being sent).
         """
+        with self._lock(self.store.get(job_id).printer):
+            return self._send(job_id, progress or (lambda job: None))
+
+    def _lock(self, printer: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(printer, threading.Lock())
+
+    def _send(self, job_id: str, progress: Callable[[PrintJob], object]) -> PrintJob:
         job = self.store.get(job_id)
         job = self._move(job, "queued", "sending", reason="", attempts=job.attempts + 1)
         try:
@@ -135,8 +152,12 @@ class PrintService:
                 except RtutilsError as exc:
                     return self._move(job, "sending", "failed", reason=f"{label}: {exc.message}")
                 job = self._move(job, "sending", "sending", printed=position + 1)
+                progress(job)
         except RtutilsError as exc:
             return self._move(job, "sending", "failed", reason=exc.message)
+        except JobCancelled:
+            self._move(job, "sending", "failed", reason=CANCELLED)
+            raise
         except Exception as exc:
             # A bug must not leave the job "sending" for good: fail it (it can be retried),
             # then let the error reach the log.
@@ -155,11 +176,23 @@ class PrintService:
         return self._move(job, "failed", "queued")
 
     def recover_interrupted(self) -> list[PrintJob]:
-        """Mark jobs left ``sending`` by a stopped service as failed; call at start-up."""
+        """Mark every job left ``sending`` by a stopped process as failed.
+
+        Only for a process that is the one sender (no worker elsewhere): the job system
+        recovers one job at a time with :meth:`interrupted` instead.
+        """
         return [
             self._move(job, "sending", "failed", reason=INTERRUPTED)
             for job in self.store.recent(limit=None, states=("sending",))
         ]
+
+    def interrupted(self, job_id: str) -> PrintJob:
+        """Fail a job whose sender stopped while sending it (it can be retried)."""
+        return self._move(self.store.get(job_id), "sending", "failed", reason=INTERRUPTED)
+
+    def not_queued(self, job_id: str, reason: str) -> PrintJob:
+        """Fail a queued job that could not be handed to a worker (it can be retried)."""
+        return self._move(self.store.get(job_id), "queued", "failed", reason=reason)
 
     def _assets(self, job: PrintJob) -> dict[int, Asset]:
         # Read again when sending: the label shows the asset as it is when it prints.

@@ -7,7 +7,8 @@ Callers prove who they are with ``Authorization: Bearer <token>`` (any path) or 
 signed session cookie set by the login page. The API accepts the cookie for reading only
 (so the desk pages can show label previews); API writes need the Bearer header, which a
 browser never sends on its own, so they cannot be forged cross-site. Page forms carry a CSRF
-token instead (Flask-WTF's ``CSRFProtect``).
+token instead (Flask-WTF's ``CSRFProtect``); a desk page's script that writes through the API
+with the cookie sends the page's CSRF token in the ``X-CSRFToken`` header, checked the same way.
 """
 
 from __future__ import annotations
@@ -171,6 +172,18 @@ def _login_redirect() -> Response:
     return redirect(url_for("login.login", next=target))
 
 
+def _sends_csrf_header() -> bool:
+    """A desk page's script writing through the API: its CSRF token decides (checked later)."""
+    return bool(request.headers.get("X-CSRFToken"))
+
+
+def _needs_csrf(principal: Principal | None) -> bool:
+    """Page forms, and API writes made with the session cookie, must carry the CSRF token."""
+    if request.method in SAFE_METHODS:
+        return False
+    return not _is_api() or (principal is not None and principal.via == "session")
+
+
 def _authorize(principal: Principal | None, view: Callable[..., Any]) -> Response | None:
     if getattr(view, _PUBLIC, False) or request.endpoint in PUBLIC_ENDPOINTS:
         return None
@@ -178,7 +191,12 @@ def _authorize(principal: Principal | None, view: Callable[..., Any]) -> Respons
         if _is_api():
             raise _bearer_challenge("sign in first: send 'Authorization: Bearer <token>'")
         return _login_redirect()
-    if _is_api() and principal.via == "session" and request.method not in SAFE_METHODS:
+    if (
+        _is_api()
+        and principal.via == "session"
+        and request.method not in SAFE_METHODS
+        and not _sends_csrf_header()
+    ):
         raise _bearer_challenge("API changes need 'Authorization: Bearer <token>', not a cookie")
     needed = getattr(view, _ROLE, "viewer")
     if not principal.may(needed):
@@ -208,11 +226,6 @@ def install_auth(app: Flask, tokens: TokenRegistry) -> None:
         if view is None:
             return None  # routing answers 404/405 itself
         answer = _authorize(principal, view)
-        if (
-            answer is None
-            and not _is_api()
-            and request.method not in SAFE_METHODS
-            and not getattr(view, _SIGNED, False)
-        ):
+        if answer is None and _needs_csrf(principal) and not getattr(view, _SIGNED, False):
             csrf.protect()
         return answer

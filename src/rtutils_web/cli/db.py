@@ -1,4 +1,4 @@
-"""``request-tracker-utils db ...``: the tag store's schema and moving it into PostgreSQL.
+"""``request-tracker-utils db ...``: the stores' schemas and moving them into PostgreSQL.
 
 These commands need neither RT nor a store that opens at the current schema, so they run
 before the container is built (a store from a newer version stops the service itself).
@@ -11,24 +11,25 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from rtutils_adapters.stores import copy_tag_store, upgrade_tag_store
+from rtutils_adapters.stores import copy_stores, upgrade_stores
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_web.settings import Settings
 
 
 def add_db_commands(commands: Any) -> None:
     """Add the ``db`` command and its sub-commands to the CLI's sub-parsers."""
-    db = commands.add_parser("db", help="the tag store: upgrade its schema, copy it")
+    db = commands.add_parser("db", help="the stores: upgrade their schemas, copy them")
     sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     sub.add_parser(
         "upgrade",
-        help="apply pending schema migrations to the tag store (STORE_URL, else SQLite in"
+        help="apply pending schema migrations to every store (STORE_URL, else SQLite in"
         " WORKING_DIR); the service also does this when it starts",
     )
     sub.add_parser(
         "copy",
-        help="copy the SQLite tag store of WORKING_DIR into the empty PostgreSQL database of"
-        " STORE_URL (stop the service first), checked by counts and the last event",
+        help="copy the SQLite stores of WORKING_DIR into the empty PostgreSQL database of"
+        " STORE_URL (stop the service first), checked by counts, the last tag event and"
+        " the highest ids",
     )
 
 
@@ -46,18 +47,21 @@ def run_db_command(args: argparse.Namespace, settings: Settings, out: TextIO | N
     try:
         working_dir = _working_dir(settings)
         if args.db_command == "upgrade":
-            change = upgrade_tag_store(settings.store_url, working_dir, password=password)
-            done = "upgraded" if change.is_changed else "up to date"
-            was = f"version {change.after} ({done}, was {change.before})"
-            print(f"{change.component} schema: {was}", file=out)
+            for change in upgrade_stores(settings.store_url, working_dir, password=password):
+                done = "upgraded" if change.is_changed else "up to date"
+                was = f"version {change.after} ({done}, was {change.before})"
+                print(f"{change.component} schema: {was}", file=out)
         else:
-            report = copy_tag_store(working_dir, settings.store_url, password=password)
+            report, others = copy_stores(working_dir, settings.store_url, password=password)
             rows = ", ".join(f"{n} {table}" for table, n in report.counts.items())
             last = report.last_event
             tail = (
                 f"; last event {last.id} ({last.state} {last.tag or last.detail})" if last else ""
             )
             print(f"copied {rows} into STORE_URL, checked{tail}", file=out)
+            for copied in others:
+                rows = ", ".join(f"{n} {table}" for table, n in copied.counts.items())
+                print(f"copied {copied.component}: {rows}, checked", file=out)
     except ConfigError as error:
         print(f"request-tracker-utils: configuration error: {error.message}", file=sys.stderr)
         return 2

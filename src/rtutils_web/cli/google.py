@@ -1,4 +1,13 @@
-"""``request-tracker-utils google sync``: the Google Admin sync of Chromebooks from a shell."""
+"""``request-tracker-utils google sync``: the Google Admin sync of Chromebooks from a shell.
+
+A real run runs here, in this process, with a progress bar (or progress log lines without a
+terminal), and is recorded as a ``google-sync`` job, so that the jobs page and API show it
+like a run started there. Here rather than queued, because the nightly timer's one-shot unit
+then holds the run itself (its exit status and journal are the run's), it needs no worker
+running (``JOBS_WORKER=separate``), and ``--report`` gets the whole report, which the job
+store does not keep (it holds annotated users). ``--queue`` hands the run to the job worker
+instead and prints the job's id.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from rtutils_adapters.jobs.worker import worker_name
 from rtutils_core.chrome_sync_report import ChromeSyncReport, report_csv, report_json
-from rtutils_core.errors import InvalidInput
-from rtutils_core.services.chrome_sync import ChromeSyncService
+from rtutils_core.errors import InvalidInput, RtutilsError
+from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind, start_sync
+from rtutils_core.services.jobs import JobService
 
 #: How often a real run logs its progress (every this many devices, and at the end).
 PROGRESS_EVERY = 50
+#: Characters of the progress bar on a terminal.
+BAR_WIDTH = 30
 
 
 def add_google_commands(commands: Any) -> None:
@@ -29,6 +42,11 @@ def add_google_commands(commands: Any) -> None:
     )
     # A file, not stdout: the service's JSON log lines go to stdout.
     sync.add_argument("--report", metavar="FILE", help="write the whole report to FILE")
+    sync.add_argument(
+        "--queue",
+        action="store_true",
+        help="queue the run for the job worker and print its job id instead of running here",
+    )
     sync.add_argument(
         "--format",
         choices=("json", "csv"),
@@ -64,21 +82,59 @@ def run_google_command(
     service: ChromeSyncService,
     log: Any,
     out: TextIO = sys.stdout,
+    jobs: JobService | None = None,
 ) -> int:
-    """Run ``google sync``; 0 when done, 1 when a write was refused (all in the report)."""
+    """Run ``google sync``; 0 when done, 1 when a write was refused (all in the report).
+
+    With ``jobs``, a real run is recorded as a ``google-sync`` job (see the module's
+    docstring); a run that fails raises its error, as without.
+    """
     if args.report:
         _check_writable(args.report)  # before the sync writes anything, not after
-    report = service.dry_run() if args.dry_run else service.run(progress=_progress_logger(log))
+    if getattr(args, "queue", False):
+        if jobs is None or args.dry_run or args.report:
+            raise InvalidInput("--queue runs the real sync in the worker: no --dry-run or --report")
+        job = start_sync(jobs)
+        print(f"google sync queued: job {job.id}", file=out)
+        return 0
+    if args.dry_run:
+        report = service.dry_run()
+    elif jobs is None:
+        report = service.run(progress=_progress_reporter(log))
+    else:
+        report = _run_as_job(service, jobs, log)
     if args.report:
         _write_report(report, args.report, args.format)
-    log.info("google_sync_done", dry_run=report.dry_run, **report.summary())
+    if log is not None:
+        log.info("google_sync_done", dry_run=report.dry_run, **report.summary())
     print(_summary_line(report), file=out)
     return 1 if report.failures else 0
 
 
-def _progress_logger(log: Any) -> Callable[[int, int], None]:
+def _run_as_job(service: ChromeSyncService, jobs: JobService, log: Any) -> ChromeSyncReport:
+    reports: list[ChromeSyncReport] = []
+    progress = _progress_reporter(log)
+    # This process's own run of the kind: the same run, plus the bar and the whole report.
+    jobs.register(
+        chrome_sync_job_kind(lambda: service, on_progress=progress, on_report=reports.append)
+    )
+    job = start_sync(jobs, here_as=worker_name())
+    if job.state != "succeeded" or not reports:
+        raise RtutilsError(job.error or f"the sync job {job.id} ended {job.state}")
+    return reports[0]
+
+
+def _progress_reporter(log: Any) -> Callable[[int, int], None]:
+    """A bar on a terminal; log lines every PROGRESS_EVERY devices otherwise (the journal)."""
+    bar = sys.stderr.isatty()
+
     def progress(done: int, total: int) -> None:
-        if done == total or done % PROGRESS_EVERY == 0:
+        if bar:
+            filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+            end = "\n" if done == total else ""
+            line = f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} devices"
+            print(line, end=end, file=sys.stderr, flush=True)
+        elif log is not None and (done == total or done % PROGRESS_EVERY == 0):
             log.info("google_sync_progress", done=done, total=total)
 
     return progress

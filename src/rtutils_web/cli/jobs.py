@@ -39,12 +39,23 @@ def start_inside_worker(container: Container, log: Any) -> JobWorker | None:
     worker = JobWorker(container.job_service(), container.job_queue())
     worker.start()
     log.info("job_worker_started", worker=worker.name, queue=settings.jobs_queue)
+    resume_printing(container, log)
     return worker
 
 
 def run_worker_command(container: Container, log: Any) -> int:
     """``request-tracker-utils worker``: run jobs until SIGTERM or SIGINT."""
     log.info("job_worker_starting", queue=container.settings().jobs_queue)
+    resume_printing(container, log)
     run_worker(container.job_service(), container.job_queue())
     log.info("job_worker_stopped")
     return 0
+
+
+def resume_printing(container: Container, log: Any) -> None:
+    """Queue the print jobs left waiting with no job to send them (from before the job
+    system sent them); only where a worker runs, and only with printers."""
+    if not container.settings().printers:
+        return
+    for job in container.print_sender().resume():
+        log.info("print_job_resumed", job_id=job.id, print_job=job.params.get("print_job"))

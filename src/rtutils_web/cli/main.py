@@ -12,6 +12,7 @@ from typing import Any
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_web.cli.db import add_db_commands, run_db_command
 from rtutils_web.cli.google import add_google_commands, run_google_command
+from rtutils_web.cli.imports import add_asset_commands, run_asset_command
 from rtutils_web.cli.jobs import (
     add_job_commands,
     first_start,
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_commands(commands)
     add_google_commands(commands)
     add_job_commands(commands)
+    add_asset_commands(commands)
     return parser
 
 
@@ -131,6 +133,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 2
     if args.command == "worker":
         return run_worker_command(container, log)
+    if args.command == "assets":
+        return _run_assets(args, container, log)
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
         hand_out_demo_token(settings, container.working_dir(), log)
     worker = start_inside_worker(container, log)
@@ -143,9 +147,20 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:
     try:
-        return run_google_command(args, container.chrome_sync_service(), log)
+        return run_google_command(
+            args, container.chrome_sync_service(), log, jobs=container.job_service()
+        )
     except RtutilsError as error:
         log.error("google_sync_failed", error_code=error.code, error=error.message)
         what = "configuration error" if isinstance(error, ConfigError) else "google sync failed"
         print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
+        return 2
+
+
+def _run_assets(args: argparse.Namespace, container: Any, log: Any) -> int:
+    try:
+        return run_asset_command(args, container.intake_import())
+    except RtutilsError as error:
+        log.error("asset_import_failed", error_code=error.code, error=error.message)
+        print(f"request-tracker-utils: import failed: {error.message}", file=sys.stderr)
         return 2

@@ -19,6 +19,7 @@ log = get_logger("rtutils.web")
 
 #: Most specific first; the first class that matches decides the status.
 STATUS_BY_ERROR: tuple[tuple[type[e.RtutilsError], int], ...] = (
+    (e.IdempotencyKeyReused, 422),  # a Conflict, but the request itself is wrong
     (e.LayoutError, 400),
     (e.BatchTooLarge, 413),
     (e.InvalidInput, 400),

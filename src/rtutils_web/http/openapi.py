@@ -71,6 +71,7 @@ _ERROR_TEXT = {
     409: "Conflict: a tag would be handed out twice, or the asset changed meanwhile",
     413: "The request body or the batch is larger than allowed",
     415: "The request body is not JSON (send Content-Type: application/json)",
+    422: "The idempotency key was used before for another request; make a new key",
     429: "Too many failed sign-ins or tokens from this address; wait Retry-After seconds",
     502: "Request Tracker refused the request or answered something untrustworthy",
     503: "Request Tracker is unavailable",
@@ -160,3 +161,12 @@ def tag_param(pattern: str) -> dict[str, Any]:
 
 def csv_content() -> dict[str, Any]:
     return {"text/csv": {"schema": {"type": "string"}}}
+
+
+def json_accepted(schema: str, description: str) -> dict[str, Any]:
+    """A 202 answer with ``schema`` and the ``Location`` to poll (background work)."""
+    answer = json_ok(schema, 202, description)
+    answer["202"]["headers"] = {
+        "Location": {"description": "the job's URL", "schema": {"type": "string"}}
+    }
+    return answer

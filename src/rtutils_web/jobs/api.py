@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 
+from rtutils_core.errors import ConfigError, NotConfigured
+from rtutils_core.services.chrome_sync import start_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
@@ -32,3 +34,17 @@ def jobs() -> Response:
         .list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
     )
     return jsonify(to_json(JobListJson.of(found)))
+
+
+@bp.post("/google-sync")
+@requires("admin")
+def start_google_sync() -> tuple[Response, int, dict[str, str]]:
+    """Queue a real Google sync run (202 with the job); 409 while one is queued or running."""
+    container = services.container()
+    try:
+        container.chrome_sync_service()  # the settings it needs, checked before queueing
+    except ConfigError as error:
+        raise NotConfigured(f"the Google sync is off: {error.message}") from None
+    job = start_sync(container.job_service())
+    location = url_for("api_jobs.job", job_id=job.id)
+    return jsonify(to_json(JobJson.of(job))), 202, {"Location": location}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, RtutilsError
+from rtutils_core.services.chrome_sync import start_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.query import takes_query
@@ -21,11 +23,33 @@ def jobs() -> tuple[str, int]:
     try:
         wanted = job_filter(request.args, blank_state=True)
     except InvalidInput as error:
-        page = render_template("jobs/jobs.html", jobs=[], states=STATES, error=error.message)
+        page = render_template(
+            "jobs/jobs.html", jobs=[], states=STATES, error=error.message, google=_google()
+        )
         return page, 400
     found = (
         services.container()
         .job_service()
         .list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
     )
-    return render_template("jobs/jobs.html", jobs=found, states=STATES, error=None), 200
+    page = render_template(
+        "jobs/jobs.html", jobs=found, states=STATES, error=None, google=_google()
+    )
+    return page, 200
+
+
+def _google() -> bool:
+    """Whether the Google sync is set up (its button shows)."""
+    settings = services.settings()
+    return settings.google_service_account_file is not None and bool(settings.google_admin_subject)
+
+
+@bp.post("/jobs/google-sync")
+@requires("admin")
+def start_google_sync() -> Response:
+    """Queue a Google sync run, then show the sync's jobs (with its progress)."""
+    try:
+        start_sync(services.container().job_service())
+    except RtutilsError as error:
+        flash(error.message, "error")
+    return redirect(url_for("pages_jobs.jobs", kind="google-sync"))

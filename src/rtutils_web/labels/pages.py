@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
-from rtutils_core.assets import AssetQuery
-from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import requires
+from rtutils_web.http.batch_form import SEARCH_FIELDS, form_selection
 from rtutils_web.http.errors import status_for
 from rtutils_web.http.query import takes_query
 from rtutils_web.labels.batches import batch_response, plan_batch
 
 bp = Blueprint("pages_labels", __name__)
-#: A pasted list: tags separated by new lines, commas, semicolons or spaces.
-_SEPARATORS = re.compile(r"[\s,;]+")
-SEARCH_FIELDS = ("catalog", "status", "name_prefix")
 #: What the batch form can be filled in with from a link.
 FORM_FIELDS = (*SEARCH_FIELDS, "source", "tags", "type", "template", "allow_missing")
 
@@ -34,12 +28,6 @@ def _form(error: str = "", status: int = 200, **extra: object) -> tuple[str, int
         **extra,
     )
     return html, status
-
-
-def _query() -> AssetQuery:
-    fields = {k: request.form.get(k, "").strip() or None for k in SEARCH_FIELDS}
-    kind = request.form.get("type", "").strip()
-    return AssetQuery(**fields, custom_fields={"Type": kind} if kind else {})
 
 
 @bp.get("/labels/batch")
@@ -59,11 +47,7 @@ def batch_submit() -> tuple[str, int] | Response:
     try:
         if template is not None:
             services.labels().check_template(template)
-        if request.form.get("source") == "search":
-            selection = BatchSelection.of(query=_query())
-        else:
-            tags = [t for t in _SEPARATORS.split(request.form.get("tags", "")) if t]
-            selection = BatchSelection.of(tags=tags)
+        selection = form_selection(request.form)
         plan = plan_batch(selection, template, allow_missing or request.form.get("do") == "check")
     except RtutilsError as error:
         details = error.details() if hasattr(error, "details") else {}

@@ -1,11 +1,11 @@
-"""JSON API: the configured printers, and print jobs sent to them in the background."""
+"""JSON API: the configured printers, and print jobs sent to them in the background (each
+by a ``print`` job of the job system, see ``rtutils_core.services.print_sender``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, url_for
-from flask.blueprints import BlueprintSetupState
 
 from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import InvalidInput
@@ -24,15 +24,6 @@ from rtutils_web.printing.schema import (
 
 bp = Blueprint("api_printing", __name__, url_prefix="/api/v1")
 log = get_logger("rtutils.printing")
-
-
-@bp.record_once
-def _resume(state: BlueprintSetupState) -> None:
-    # Jobs a stopped service left behind: cut off while sending -> failed, queued -> sent.
-    # Only with printers: the container stays untouched (lazy) in an app that prints nothing.
-    container = state.app.extensions["rtutils"]
-    if container.settings().printers:
-        container.print_sender().resume()
 
 
 def _accepted(job: Any) -> tuple[Response, int, dict[str, str]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from rtutils_core.print_jobs import MAX_COPIES
 from rtutils_web.http.bodies import MAX_WHOLE
-from rtutils_web.http.openapi import ApiFacts, json_ok, json_request, operation
+from rtutils_web.http.openapi import ApiFacts, json_accepted, json_ok, json_request, operation
 
 _JOB_ID = {
     "name": "job_id",
@@ -48,11 +48,7 @@ def _print_request(facts: ApiFacts) -> dict[str, Any]:
 
 
 def _accepted() -> dict[str, Any]:
-    answer = json_ok("PrintJob", 202, "Queued; sent in the background")
-    answer["202"]["headers"] = {
-        "Location": {"description": "the job's URL", "schema": {"type": "string"}}
-    }
-    return answer
+    return json_accepted("PrintJob", "Queued; sent in the background")
 
 
 def printing_paths(facts: ApiFacts) -> dict[str, Any]:

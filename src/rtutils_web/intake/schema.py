@@ -1,0 +1,160 @@
+"""Receiving devices in the API: the body of one device, the answer, catalogs and fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from rtutils_core.assets import Asset, Catalog
+from rtutils_core.catalog_fields import CatalogField
+from rtutils_core.intake import MAX_INTERNAL_NAME_LENGTH, MAX_SERIAL_LENGTH, DeviceIntake, Received
+from rtutils_web.http.answers import object_schema, prop
+
+_STRING = {"type": "string"}
+
+# -- request bodies -------------------------------------------------------------------
+
+
+@frozen
+class DeviceBody:
+    """One device: the common fields the desk picked, and the scanned serial."""
+
+    catalog: str
+    serial: str
+    manufacturer: str
+    model: str
+    type: str
+    funding_source: str
+    internal_name: str | None = None
+    prefix: str | None = None
+
+    def to_device(self) -> DeviceIntake:
+        # The same names as the core's input; a tag of its own is for CSV files only.
+        return DeviceIntake(**attrs.asdict(self))
+
+
+def device_request(prefixes: tuple[str, ...]) -> dict[str, Any]:
+    """The OpenAPI schema of :class:`DeviceBody` (its checks are the service's)."""
+    required_text = {"type": "string", "minLength": 1}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["catalog", "serial", "manufacturer", "model", "type", "funding_source"],
+        "properties": {
+            "catalog": {**required_text, "description": "a name from GET /api/v1/catalogs"},
+            "serial": {
+                **required_text,
+                "maxLength": MAX_SERIAL_LENGTH,
+                "description": "no inner spaces or control characters; the blanks around it"
+                " are removed",
+            },
+            "manufacturer": {**required_text, "description": "a choice of the Select field"},
+            "model": required_text,
+            "type": required_text,
+            "funding_source": required_text,
+            "internal_name": {
+                "type": ["string", "null"],
+                "maxLength": MAX_INTERNAL_NAME_LENGTH,
+                "description": "default: a free 'Adjective Animal' name",
+            },
+            "prefix": {
+                "type": ["string", "null"],
+                "enum": [*prefixes, None],
+                "description": "default: the catalog's prefix (PREFIX_BY_CATALOG), else PREFIX",
+            },
+        },
+    }
+
+
+# -- answers --------------------------------------------------------------------------
+
+
+@frozen
+class NewAssetJson:
+    """The asset a device became, as RT shows it after the create."""
+
+    id: int = prop({"type": "integer", "minimum": 1})
+    name: str = prop({**_STRING, "description": "the asset tag"})
+    catalog: str = prop(_STRING)
+    status: str = prop(_STRING)
+    custom_fields: dict[str, str] = prop(
+        {"type": "object", "additionalProperties": {"type": "string"}}
+    )
+    rt_url: str = prop({"type": "string", "format": "uri"})
+
+    @classmethod
+    def of(cls, asset: Asset, rt_url: str) -> NewAssetJson:
+        return cls(
+            asset.id, asset.name, asset.catalog, asset.status, dict(asset.custom_fields), rt_url
+        )
+
+
+@frozen
+class ReceivedJson:
+    """What a device became: its asset, its tag and its internal name."""
+
+    asset: NewAssetJson = prop({"$ref": "#/components/schemas/NewAsset"})
+    tag: str = prop(_STRING)
+    internal_name: str = prop(_STRING)
+
+    @classmethod
+    def of(cls, received: Received, rt_url: str) -> ReceivedJson:
+        return cls(NewAssetJson.of(received.asset, rt_url), received.tag, received.internal_name)
+
+
+@frozen
+class CatalogJson:
+    id: int = prop({"type": "integer", "minimum": 1})
+    name: str = prop(_STRING)
+    description: str = prop(_STRING)
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> CatalogJson:
+        return cls(catalog.id, catalog.name, catalog.description)
+
+
+@frozen
+class CatalogListJson:
+    catalogs: list[CatalogJson] = prop(
+        {"type": "array", "items": {"$ref": "#/components/schemas/Catalog"}}
+    )
+
+
+@frozen
+class FieldJson:
+    """A custom field of a catalog and the values it offers."""
+
+    name: str = prop(_STRING)
+    kind: str = prop(
+        {
+            "type": "string",
+            "enum": ["select", "combobox", "freeform", "other"],
+            "description": "select: only the choices; combobox: the choices or any text",
+        }
+    )
+    choices: list[str] = prop({"type": "array", "items": _STRING})
+    is_multiple: bool = prop({"type": "boolean"})
+
+    @classmethod
+    def of(cls, field: CatalogField) -> FieldJson:
+        return cls(field.name, field.kind, list(field.choices), field.is_multiple)
+
+
+@frozen
+class CatalogFieldsJson:
+    catalog: str = prop(_STRING)
+    fields: list[FieldJson] = prop(
+        {"type": "array", "items": {"$ref": "#/components/schemas/CatalogField"}}
+    )
+
+
+SCHEMAS: dict[str, Any] = {
+    "NewAsset": object_schema(NewAssetJson),
+    "Received": object_schema(ReceivedJson),
+    "Catalog": object_schema(CatalogJson),
+    "CatalogList": object_schema(CatalogListJson),
+    "CatalogField": object_schema(FieldJson),
+    "CatalogFields": object_schema(CatalogFieldsJson),
+}
