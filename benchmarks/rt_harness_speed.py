@@ -11,7 +11,8 @@ requests as root:
 - creators in parallel threads (as two instances issuing tags do), in creates per minute;
 - the CPU time rt-server and its workers used for all of it (steadier than wall time).
 
-Run: .venv/bin/python benchmarks/rt_harness_speed.py [--count N] [--creators C]
+Run: .venv/bin/python benchmarks/rt_harness_speed.py [--count N] [--creators C] [--bcrypt-cost K]
+(``--bcrypt-cost 4`` is the tests' RT, see ``TEST_BCRYPT_COST``; without it, RT's default.)
 Medians in ms per request kind. The machine is shared: compare figures from one session.
 """
 
@@ -171,10 +172,13 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=30, help="requests per kind (default 30)")
     parser.add_argument("--creators", type=int, default=4, help="parallel creators (default 4)")
     parser.add_argument("--workers", type=int, default=4, help="cold GETs sent at once")
+    parser.add_argument(
+        "--bcrypt-cost", type=int, default=None, help="RT's $BcryptCost (default: RT's own)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rtutils-bench-") as folder:
         started = time.perf_counter()
-        server = start_rt(Path(folder))
+        server = start_rt(Path(folder), bcrypt_cost=args.bcrypt_cost)
         start_s = time.perf_counter() - started
         try:
             figures = measure(server, args.count, args.creators, args.workers)

@@ -7,8 +7,8 @@ catalog keep their names.
 
 The interval follows the speed of the RT at hand: one pass must have time to tag 30 assets
 at about five RT round trips each (read, search for the tag, write, read back, and the other
-poller's read). The test RT answers one request at a time, 0.45 s on an idle machine and
-several times that on a busy one.
+poller's read), and is never below 20 s. The test RT's requests are several times slower on
+a busy machine than on an idle one.
 """
 
 from __future__ import annotations

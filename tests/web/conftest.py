@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +89,32 @@ def log_lines(web_settings):
 
     yield lines
     configure_logging(level="INFO", fmt="console")
+
+
+# -- the headless browser: one Chromium for the whole session ------------------------------
+# Starting Chromium costs seconds; every browser test module shares this one and opens its
+# own context (cookies, storage) per test, e.g. tests/web/test_browser_desk.py's ``page``.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under playwright, started on first use, once per session."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed at /usr/bin/chromium (scripts/setup.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

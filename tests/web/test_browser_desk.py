@@ -13,23 +13,16 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 from tests.conftest import ROOT, free_port
-from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, TOKENS
+
+# The session's Chromium (fixture ``browser``) and its settings are in tests/web/conftest.py;
+# CHROMIUM and CHROMIUM_ARGS stay importable from here for modules that did so before.
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, SECRET_KEY, TOKEN_SETTING, TOKENS  # noqa: F401
 
 from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -63,18 +56,6 @@ def served(app: Flask) -> Iterator[str]:
 def live_url(tmp_path_factory):
     """The app under waitress, the production server, on a free loopback port."""
     yield from served(desk_app(tmp_path_factory.mktemp("state")))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed at /usr/bin/chromium (scripts/setup.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

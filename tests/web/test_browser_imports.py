@@ -11,7 +11,6 @@ import csv
 
 import pytest
 from tests.web.test_browser_desk import (  # noqa: F401 (fixtures)
-    browser,
     desk_app,
     page,
     served,

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.intake_world import formats_for
 from tests.rt_harness import STUDENT_DEVICES
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
-from tests.web.test_browser_desk import browser, served, shot, sign_in  # noqa: F401 - fixture
+from tests.web.test_browser_desk import served, shot, sign_in
 
 from rtutils_core.assets import AssetQuery
 from rtutils_web.app import create_app
@@ -50,7 +50,7 @@ def desk_on_rt(rt_server, tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811 - the desk module's browser
+def page(browser):  # the session's browser (tests/web/conftest.py)
     """A page whose failures fail the test, except the one 409 this scenario asks for."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from tests.printer_standins import StandInQL, read_raster
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
 from tests.web.test_api_printing import printed_tags
-from tests.web.test_browser_desk import (  # noqa: F401 - browser and page are fixtures
-    browser,
+from tests.web.test_browser_desk import (  # noqa: F401 - page is a fixture
     page,
     served,
     shot,

@@ -16,19 +16,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rtutils_adapters.sqlite.tables import apply_schema
 from rtutils_core.errors import BackendUnavailable, ConfigError
 
 FILE_MODE = 0o600
 
+#: Brings a file's tables up to date inside the write transaction it is given.
+Upgrade = Callable[[sqlite3.Connection], None]
+
 
 class SqliteDatabase:
-    """A SQLite file in WAL mode with a versioned schema, usable from many threads."""
+    """A SQLite file in WAL mode with a versioned schema, usable from many threads.
+
+    ``schema`` is either the file's tables as SQL, kept at ``version`` in ``PRAGMA
+    user_version``, or an :data:`Upgrade` that applies the file's migrations itself.
+    """
 
     def __init__(
         self,
         path: Path,
-        schema: str,
-        version: int,
+        schema: str | Upgrade,
+        version: int = 0,
         *,
         busy_timeout: float,
         what: str = "database",
@@ -101,15 +109,27 @@ class SqliteDatabase:
                 raise self.unusable(exc) from exc
             raise
 
-    def _migrate(self, schema: str, version: int) -> None:
+    def _migrate(self, schema: str | Upgrade, version: int) -> None:
+        self._enable_wal()
+        with self.transaction() as tx:
+            if callable(schema):
+                schema(tx)
+            else:
+                apply_schema(tx, schema, version, f"the {self.what} {self.path}")
+
+    def _enable_wal(self) -> None:
+        """Readers go on while a writer works. SQLite answers "locked" at once here (no busy
+        handler covers the switch), which processes opening a new file together hit; so wait
+        here, up to the busy timeout."""
         db = self.connection()
         deadline = time.monotonic() + self.busy_timeout
-        while True:  # no busy handler covers the switch to WAL: wait for it here
+        while True:
             try:
                 mode = str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
                 break
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() >= deadline:
                     raise self.unusable(exc) from None
             time.sleep(0.01)
         if mode != "wal":
@@ -117,13 +137,3 @@ class SqliteDatabase:
                 f"the {self.what} {self.path} cannot use write-ahead logging (journal mode"
                 f" {mode!r}); WORKING_DIR must be on a local file system"
             )
-        with self.transaction() as tx:
-            found = tx.execute("PRAGMA user_version").fetchone()[0]
-            if found > version:
-                raise ConfigError(
-                    f"the {self.what} {self.path} was written by a newer version (schema"
-                    f" {found}, this one knows {version}); refusing to touch it"
-                )
-            for statement in filter(str.strip, schema.split(";")):
-                tx.execute(statement)
-            tx.execute(f"PRAGMA user_version = {int(version)}")

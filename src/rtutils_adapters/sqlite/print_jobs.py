@@ -9,16 +9,13 @@ same queued job.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rtutils_adapters.sqlite.tables import apply_schema
-from rtutils_core.errors import BackendUnavailable, PrintJobConflict, PrintJobNotFound
+from rtutils_adapters.sqlite.database import SqliteDatabase
+from rtutils_core.errors import PrintJobConflict, PrintJobNotFound
 from rtutils_core.print_jobs import JOB_STATES, JobState, PrintItem, PrintJob
 
 FILE_NAME = "print-jobs.sqlite3"
@@ -105,79 +102,32 @@ class SqlitePrintJobStore:
     thread, shared safely between processes."""
 
     def __init__(self, path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
-        self.path = Path(path)
+        # Jobs name assets and who printed them: the file is the service user's alone.
+        self._database = SqliteDatabase(
+            path, _SCHEMA, SCHEMA_VERSION, busy_timeout=busy_timeout, what="print job database"
+        )
+        self.path = self._database.path
         self.busy_timeout = busy_timeout
-        self._local = threading.local()
-        self._create()
 
     @classmethod
     def in_dir(cls, working_dir: Path) -> SqlitePrintJobStore:
         """The job store of a working directory (``WORKING_DIR``)."""
         return cls(Path(working_dir) / FILE_NAME)
 
-    def _db(self) -> sqlite3.Connection:
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():
-            # Never use (or close) a connection inherited through fork(): open a fresh one.
-            local.inherited = getattr(local, "db", None)
-            try:
-                local.db = sqlite3.connect(
-                    self.path, timeout=self.busy_timeout, isolation_level=None
-                )
-            except sqlite3.Error as exc:
-                raise self._unusable(exc) from None
-            local.db.execute("PRAGMA synchronous = FULL")
-            local.pid = os.getpid()
-        db: sqlite3.Connection = local.db
-        return db
-
-    def _unusable(self, exc: sqlite3.Error) -> BackendUnavailable:
-        return BackendUnavailable(f"the print job database {self.path} cannot be used: {exc}")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._unusable(exc) from None
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise self._unusable(exc) from exc
-            raise
-
-    def _create(self) -> None:
-        if not self.path.exists():
-            # Jobs name assets and who printed them: the service user's eyes only. SQLite
-            # gives its -wal and -shm files the database file's mode.
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        db = self._db()
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.Error as exc:
-            raise self._unusable(exc) from None
-        with self._transaction() as tx:
-            apply_schema(tx, _SCHEMA, SCHEMA_VERSION, f"the print job database {self.path}")
-
     def add(self, job: PrintJob) -> None:
-        with self._transaction() as tx:
+        with self._database.transaction() as tx:
             if tx.execute("SELECT 1 FROM print_jobs WHERE id = ?", (job.id,)).fetchone():
                 raise PrintJobConflict(f"print job {job.id} exists already")
             tx.execute(_INSERT, _row(job))
 
     def get(self, job_id: str) -> PrintJob:
-        row = self._db().execute(f"{_SELECT} WHERE id = ?", (job_id,)).fetchone()
+        row = self._database.connection().execute(f"{_SELECT} WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise PrintJobNotFound(f"no print job {job_id!r}")
         return _job(row)
 
     def replace(self, job: PrintJob, *, expect: JobState) -> None:
-        with self._transaction() as tx:
+        with self._database.transaction() as tx:
             found = tx.execute("SELECT state FROM print_jobs WHERE id = ?", (job.id,)).fetchone()
             if found is None:
                 raise PrintJobNotFound(f"no print job {job.id!r}")
@@ -195,7 +145,7 @@ class SqlitePrintJobStore:
             return []
         marks = ", ".join("?" * len(wanted))
         rows = (
-            self._db()
+            self._database.connection()
             .execute(
                 f"{_SELECT} WHERE state IN ({marks}) ORDER BY created_at DESC, seq DESC LIMIT ?",
                 (*wanted, -1 if limit is None else limit),

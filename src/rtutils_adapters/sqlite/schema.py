@@ -1,5 +1,4 @@
-"""The tag store's file set-up in SQLite: WAL, and the tables as numbered migrations (see
-``schema_versions``).
+"""The tag store's tables in SQLite as numbered migrations (see ``schema_versions``).
 
 Files written before the ``schema_version`` table existed carry their version only in
 ``PRAGMA user_version``; that is read as the tag schema's version. The pragma is kept equal
@@ -9,7 +8,6 @@ to the tag schema's version too, so that a build from before the table refuses a
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -93,21 +91,3 @@ def upgrade(
     )
     tx.execute(f"PRAGMA user_version = {int(after)}")
     return SchemaChange(COMPONENT, before, after)
-
-
-def enable_wal(db: sqlite3.Connection, busy_timeout: float) -> str:
-    """Switch the file to WAL and return the journal mode it is in now.
-
-    SQLite answers "locked" at once here instead of waiting (no busy handler for this
-    lock), which processes or threads opening a new file together hit; so wait here, up
-    to the busy timeout.
-    """
-    deadline = time.monotonic() + busy_timeout
-    while True:
-        try:
-            return str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-        except sqlite3.OperationalError as exc:
-            busy = "locked" in str(exc) or "busy" in str(exc)
-            if not busy or time.monotonic() >= deadline:
-                raise
-        time.sleep(0.01)
