@@ -240,4 +240,4 @@ def test_a_printer_that_drops_the_connection_fails_the_job_with_that_reason():
         failed = service.send(service.submit("desk", BatchSelection(tags=TAGS[:2])).id)
     assert (failed.state, failed.printed) == ("failed", 0)
     # Reset while connecting or while sending, depending on timing: both say so.
-    assert "Connection reset by peer" in failed.reason
+    assert "reset" in failed.reason.lower(), failed.reason

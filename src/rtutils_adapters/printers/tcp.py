@@ -11,6 +11,7 @@ client; that limit is the protocol's.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import struct
@@ -23,6 +24,11 @@ from rtutils_core.errors import PrintFailed
 SIOCOUTQ = 0x5411
 CHUNK = 64 * 1024
 POLL_SECONDS = 0.005
+
+
+#: What a job that the printer cut off says, whichever error the system reported.
+DROPPED = "the printer reset or closed the connection"
+_DROP_ERRORS = frozenset({errno.ECONNRESET, errno.EPIPE, errno.ENOTCONN, errno.ECONNABORTED})
 
 
 def send_raw(
@@ -66,9 +72,11 @@ def send_raw(
         except TimeoutError:
             unacknowledged = len(data) - sent + _pending(sock)
         except OSError as exc:
+            # The same drop reads as a reset, a broken pipe or "not connected" depending on
+            # which call meets it first; the desk is told one thing.
+            why = DROPPED if exc.errno in _DROP_ERRORS else exc.strerror or str(exc)
             raise PrintFailed(
-                f"{where} dropped the connection after {sent} of {len(data)} bytes:"
-                f" {exc.strerror or exc}"
+                f"{where} dropped the connection after {sent} of {len(data)} bytes: {why}"
             ) from None
         if unacknowledged:
             raise PrintFailed(
