@@ -15,7 +15,6 @@ import pytest
 from tests.contract.loan_world import REPAIR_QUEUE, _rt_world
 from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
 from tests.web.test_browser_desk import (
-    browser,
     desk_app,
     page,
     served,
@@ -29,7 +28,7 @@ from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["browser", "page"]  # fixtures used by name
+__all__ = ["page"]  # fixtures used by name (``browser`` is the session one in conftest)
 STUDENTS = ("amara.okafor", "li.wei")
 #: A keyboard-wedge scanner types a character every few milliseconds and ends with Enter.
 SCANNER_DELAY_MS = 20

@@ -5,10 +5,10 @@ manual check-in, undo it; the dashboard's figures follow. One scenario (browser 
 from __future__ import annotations
 
 import pytest
-from tests.web.test_browser_desk import browser, live_url, page, shot, sign_in
+from tests.web.test_browser_desk import live_url, page, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["browser", "live_url", "page"]  # fixtures shared with the desk's browser test
+__all__ = ["live_url", "page"]  # fixtures shared with the desk's browser test
 
 
 def grade_figure(page, live_url: str, grade: str, column: str) -> str:
