@@ -7,7 +7,7 @@ status. The loan log records every check-out and check-in; these values are what
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from attrs import field, frozen
@@ -139,6 +139,10 @@ class LoanFilter:
         for name, moment in (("since", self.since), ("until", self.until)):
             if moment is not None and moment.tzinfo is None:
                 raise InvalidInput(f"{name} needs a time zone (the loan log is in UTC)")
+            try:  # a store compares in UTC: a moment that has no UTC time is refused here
+                _ = moment and moment.astimezone(UTC)
+            except OverflowError:
+                raise InvalidInput(f"{name} {moment} is outside the calendar in UTC") from None
         if self.since and self.until and self.since > self.until:
             raise InvalidInput("since must not be after until")
 

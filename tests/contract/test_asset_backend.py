@@ -80,7 +80,11 @@ def test_name_prefix_matches_case_and_characters_exactly(backend):
 
 
 def test_search_by_catalog_alone(backend):
-    assert found(backend, catalog=SPARE_PARTS) == ["PART-00001"]
+    # Other suites on the session's RT add spare parts of their own, so the seeded part is
+    # one of the answers and every answer is of that catalog (none of the seeded devices).
+    assets = list(backend.iter_assets(AssetQuery(catalog=SPARE_PARTS)))
+    assert "PART-00001" in names(assets)
+    assert {a.catalog for a in assets} == {SPARE_PARTS}
 
 
 @pytest.mark.parametrize(

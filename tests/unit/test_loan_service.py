@@ -194,3 +194,14 @@ def test_logs_carry_ids_never_names(caplog):
         text = record.getMessage() + repr(record.__dict__)
         assert "amara" not in text and "cracked" not in text
         assert record.asset_id == ids[0]
+
+
+def test_a_filter_moment_without_a_utc_time_is_refused_naming_it():
+    from datetime import datetime, timedelta, timezone
+
+    from rtutils_core.errors import InvalidInput
+    from rtutils_core.loans import LoanFilter
+
+    edge = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
+    with pytest.raises(InvalidInput, match="since .* outside the calendar in UTC"):
+        LoanFilter(since=edge)
