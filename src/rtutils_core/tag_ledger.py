@@ -12,10 +12,11 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+import attrs
 from attrs import frozen
 
 from rtutils_core.ports import Outcome, Reservation, SequenceMove, TagEventState
-from rtutils_core.sequences import check_set_next, describe_move, needs_record
+from rtutils_core.sequences import check_set_next, describe_move, needs_binding, needs_record
 from rtutils_core.tags import TagFormat
 
 
@@ -72,6 +73,11 @@ class LedgerTransaction(Protocol):
 
     def highest(self, prefix: str) -> int:
         """The highest number ever handed out for ``prefix`` (0 if none)."""
+
+    def give(self, reservation: Reservation, asset_id: int) -> None:
+        """Hand the number held for a stand-in to ``asset_id``, as assigned; raise
+        :class:`~rtutils_core.errors.TagConflict` if the asset holds another live number
+        of the prefix."""
 
     def log(self, entry: Entry) -> None:
         """Append ``entry`` to the event log, stamped with the store's clock."""
@@ -157,6 +163,26 @@ class TagLedger(ABC):
                 return SequenceMove(fmt.prefix, before, before)
             who = {"actor": actor, "request_id": request_id, "detail": detail}
             return _move(tx, fmt, number, "floor-raised", **who)
+
+    def bind(
+        self,
+        reservation: Reservation,
+        asset_id: int,
+        *,
+        actor: str,
+        request_id: str,
+        detail: str = "",
+    ) -> bool:
+        """Give the number held for a stand-in to ``asset_id``, in one transaction
+        (:class:`~rtutils_core.intake_ports.TagBinding`); false if it was given already."""
+        res = reservation
+        with self._transaction(write=True) as tx:
+            if not needs_binding(res, *tx.holder(res.prefix, res.number), asset_id):
+                return False
+            tx.give(res, asset_id)
+            entry = Entry.of("assigned", res, actor=actor, request_id=request_id, detail=detail)
+            tx.log(attrs.evolve(entry, asset_id=asset_id))
+            return True
 
 
 def _move(

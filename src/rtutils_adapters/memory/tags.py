@@ -18,7 +18,7 @@ from attrs import define
 from rtutils_core.errors import TagConflict
 from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import Outcome, Reservation, TagEvent
-from rtutils_core.sequences import LIVE, OPEN, needs_binding
+from rtutils_core.sequences import LIVE, OPEN
 from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
 
 
@@ -91,6 +91,17 @@ class MemoryTagStore(TagLedger):
     def highest(self, prefix: str) -> int:
         return max((n for p, n in self._numbers if p == prefix), default=0)
 
+    def give(self, reservation: Reservation, asset_id: int) -> None:
+        res = reservation
+        if (res.prefix, asset_id) in self._live_by_asset:
+            raise TagConflict(
+                f"asset {asset_id} holds another {res.prefix!r} tag; {res.tag} stays held"
+            )
+        held = self._numbers[(res.prefix, res.number)]
+        del self._live_by_asset[(res.prefix, res.asset_id)]
+        self._live_by_asset[(res.prefix, asset_id)] = res.number
+        held.asset_id, held.state = asset_id, "assigned"
+
     def log(self, entry: Entry) -> None:
         at = self._clock().astimezone(UTC)
         self._events.append(TagEvent(id=len(self._events) + 1, at=at, **attrs.asdict(entry)))
@@ -101,30 +112,3 @@ class MemoryTagStore(TagLedger):
         with self._lock:
             found = [e for e in reversed(self._events) if query.matches(e.tag, e.asset_id, e.at)]
         return found if query.limit is None else found[: query.limit]
-
-    # -- TagBinding: numbers for assets about to be created -------------------------------
-
-    def bind(
-        self,
-        reservation: Reservation,
-        asset_id: int,
-        *,
-        actor: str,
-        request_id: str,
-        detail: str = "",
-    ) -> bool:
-        res = reservation
-        with self._transaction(write=True) as tx:
-            if not needs_binding(res, *tx.holder(res.prefix, res.number), asset_id=asset_id):
-                return False
-            if (res.prefix, asset_id) in self._live_by_asset:
-                raise TagConflict(
-                    f"asset {asset_id} holds another {res.prefix!r} tag; {res.tag} stays held"
-                )
-            held = self._numbers[(res.prefix, res.number)]
-            del self._live_by_asset[(res.prefix, res.asset_id)]
-            self._live_by_asset[(res.prefix, asset_id)] = res.number
-            held.asset_id, held.state = asset_id, "assigned"
-            entry = Entry("assigned", res.prefix, res.number, res.tag, asset_id, actor, request_id)
-            tx.log(attrs.evolve(entry, detail=detail))
-            return True

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-import attrs
 import psycopg
 
 from rtutils_adapters.postgres import schema
@@ -42,7 +41,6 @@ from rtutils_adapters.tag_tables import (
 from rtutils_core.errors import ConfigError
 from rtutils_core.event_query import NEWEST, EventQuery
 from rtutils_core.ports import Outcome, Reservation, TagEvent
-from rtutils_core.sequences import needs_binding
 from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
 
 
@@ -178,25 +176,6 @@ class PostgresTagStore(TagLedger):
             return
         with self._reading() as tx:
             yield SqlLedgerTransaction(tx, self._clock, param="%s")
-
-    def bind(
-        self,
-        reservation: Reservation,
-        asset_id: int,
-        *,
-        actor: str,
-        request_id: str,
-        detail: str = "",
-    ) -> bool:
-        """Give the number held for a stand-in to ``asset_id``, in one transaction."""
-        res = reservation
-        with self._writing() as tx:
-            if not needs_binding(res, *tx.holder(res.prefix, res.number), asset_id):
-                return False
-            tx.give(res, asset_id)  # the partial unique index refuses a second live number
-            entry = Entry.of("assigned", res, actor=actor, request_id=request_id, detail=detail)
-            tx.log(attrs.evolve(entry, asset_id=asset_id))
-            return True
 
     def events(self, query: EventQuery = NEWEST) -> Sequence[TagEvent]:
         sql, params = events_select(query)  # LIMIT NULL is no limit
