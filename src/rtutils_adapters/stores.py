@@ -2,7 +2,8 @@
 
 The service keeps its state in SQLite in ``WORKING_DIR`` unless ``STORE_URL`` names a
 PostgreSQL database (``postgresql://...``), which several instances can share: the tag
-store, the loan log, the intake store, the job state and the print jobs, all on one pool
+store, the loan log, the intake store, the job state, the print jobs, the roster and the
+desk's sign-in sessions, all on one pool
 (:func:`store_connections`). The CLI's ``db upgrade`` and ``db copy`` call
 :func:`upgrade_stores` and :func:`copy_stores`.
 """
@@ -18,6 +19,7 @@ from rtutils_adapters.postgres import (
     PostgresJobStore,
     PostgresLoanLog,
     PostgresPrintJobStore,
+    PostgresSessionStore,
     PostgresTagStore,
 )
 from rtutils_adapters.postgres.connection import Connections
@@ -28,6 +30,7 @@ from rtutils_adapters.sqlite import (
     SqliteLoanLog,
     SqliteNewAssetTagStore,
     SqlitePrintJobStore,
+    SqliteSessionStore,
     SqliteTagStore,
 )
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
@@ -118,6 +121,16 @@ def open_roster(connections: Connections | None, working_dir: Path) -> Roster:
     return PostgresRoster(connections)
 
 
+def open_session_store(
+    connections: Connections | None, working_dir: Path
+) -> SqliteSessionStore | PostgresSessionStore:
+    """The desk's sign-in sessions in PostgreSQL on ``connections`` (honoured by every
+    instance on it), else in their SQLite file (honoured by this instance only)."""
+    if connections is None:
+        return SqliteSessionStore.in_dir(working_dir)
+    return PostgresSessionStore(connections)
+
+
 def _checked(store_url: str) -> str:
     if not store_url.startswith(SCHEMES):
         raise ConfigError(
@@ -149,7 +162,10 @@ def upgrade_stores(
     changes = [upgrade_tag_store(store_url, working_dir, password=password)]
     db = store_connections(store_url, password=password)
     try:
-        return changes + upgrade_components(db, working_dir)
+        changes += upgrade_components(db, working_dir)
+        if db is not None:  # in SQLite, the sessions' file needs no version of its own
+            changes.append(PostgresSessionStore(db).schema_change)
+        return changes
     finally:
         if db is not None:
             db.close()

@@ -21,7 +21,6 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
-from rtutils_adapters.sqlite import SqliteSessionStore
 from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.stores import (
     open_intake_store,
@@ -29,6 +28,7 @@ from rtutils_adapters.stores import (
     open_loan_log,
     open_print_job_store,
     open_roster,
+    open_session_store,
     open_tag_store,
     store_connections,
 )
@@ -234,7 +234,9 @@ class Container(containers.DeclarativeContainer):
     #: PostgreSQL's pool when STORE_URL is set, shared by every store; else None (SQLite).
     store_connections = providers.ThreadSafeSingleton(_store_connections, settings)
     tag_store = providers.ThreadSafeSingleton(_tag_store, settings, working_dir, store_connections)
-    session_store = providers.ThreadSafeSingleton(SqliteSessionStore.in_dir, working_dir)
+    session_store = providers.ThreadSafeSingleton(
+        open_session_store, store_connections, working_dir
+    )
 
     #: The app calls this once at start: the warm-up thread (``None`` without RT).
     metadata_warm_up = providers.ThreadSafeSingleton(start_metadata_warm_up, backend)

@@ -44,7 +44,9 @@ def test_db_upgrade_creates_then_finds_the_sqlite_stores_up_to_date(tmp_path, ca
 
 def test_db_upgrade_on_postgres_and_a_newer_schema_refused_clearly(tmp_path, pg_url, capsys):
     assert main(["db", "upgrade"], env(tmp_path, STORE_URL=pg_url)) == 0
-    assert "version 1 (upgraded, was 0)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "version 1 (upgraded, was 0)" in out
+    assert "sessions schema: version 1 (upgraded, was 0)" in out
     with psycopg.connect(pg_url) as db:
         db.execute("UPDATE schema_version SET version = 7")
 
@@ -109,6 +111,7 @@ def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url)
         "jobs": container.job_store(),
         "print_jobs": container.print_job_store(),
         "intake": container.intake_store(),
+        "sessions": container.session_store(),
     }
     assert {type(s).__name__ for s in stores.values()} == {
         "PostgresTagStore",
@@ -116,10 +119,11 @@ def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url)
         "PostgresJobStore",
         "PostgresPrintJobStore",
         "PostgresIntakeStore",
+        "PostgresSessionStore",
     }
     assert len({id(s._db) for s in stores.values()}) == 1  # one pool for all
     assert all(s._db is container.store_connections() for s in stores.values())
-    for name in ("tags", "loans", "jobs", "print-jobs", "intake"):
+    for name in ("tags", "loans", "jobs", "print-jobs", "intake", "sessions"):
         assert not (tmp_path / f"{name}.sqlite3").exists()
     container.store_connections().close()
 

@@ -6,6 +6,8 @@ import json
 import stat
 from pathlib import Path
 
+import attrs
+import pytest
 from tests.web.conftest import TOKENS, bearer, csrf_token, sign_in
 
 from rtutils_web.app import create_app
@@ -14,7 +16,31 @@ from rtutils_web.settings import Settings
 GUESS = "guess-" + "9f3b2c71e0a84d65b1c7" + "e2f4a9d03c58"
 
 
-def test_a_copy_of_the_cookie_is_worth_nothing_after_sign_out(app, client):
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_settings(request, web_settings):
+    """The desk's settings with its sessions in SQLite (``WORKING_DIR``) or in the real
+    PostgreSQL of tests/pg_harness.py (``STORE_URL``, a fresh database per test)."""
+    if request.param == "sqlite":
+        return web_settings
+    return attrs.evolve(web_settings, store_url=request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def store_app(store_settings):
+    app = create_app(store_settings)
+    yield app
+    close_pool(app)
+
+
+def close_pool(app) -> None:
+    """Close the app's PostgreSQL pool, if it has one (the test's database is dropped)."""
+    pool = app.extensions["rtutils"].store_connections()
+    if pool is not None:
+        pool.close()
+
+
+def test_a_copy_of_the_cookie_is_worth_nothing_after_sign_out(store_app):
+    app, client = store_app, store_app.test_client()
     sign_in(client)
     cookie = client.get_cookie("rtutils_session").value
     assert client.get("/").status_code == 200
@@ -26,10 +52,35 @@ def test_a_copy_of_the_cookie_is_worth_nothing_after_sign_out(app, client):
     assert thief.get("/api/v1/assets/1").status_code == 401
 
 
-def test_a_session_ends_on_the_server_at_its_lifetime(app, client):
-    app.permanent_session_lifetime = 0  # expired as soon as it starts
+def test_a_session_ends_on_the_server_at_its_lifetime(store_app):
+    store_app.permanent_session_lifetime = 0  # expired as soon as it starts
+    client = store_app.test_client()
     sign_in(client)
     assert client.get("/").status_code == 302
+
+
+def test_a_sign_in_on_one_instance_is_honoured_by_another_on_the_same_postgres(
+    web_settings, tmp_path, pg_url
+):
+    """Two instances behind a proxy, each with its own WORKING_DIR: no sticky sessions."""
+    first = create_app(attrs.evolve(web_settings, store_url=pg_url))
+    second_settings = attrs.evolve(web_settings, store_url=pg_url, working_dir=tmp_path / "two")
+    second = create_app(second_settings)
+    try:
+        desk = first.test_client()
+        sign_in(desk)
+        cookie = desk.get_cookie("rtutils_session").value
+        other = second.test_client()
+        other.set_cookie("rtutils_session", cookie)
+        assert other.get("/").status_code == 200
+        assert other.get("/api/v1/assets/1").status_code == 200
+        # Signed out on the second instance: the first one no longer honours the cookie.
+        other.post("/logout", data={"csrf_token": csrf_token(other, "/")})
+        assert desk.get("/").status_code == 302
+        assert not (tmp_path / "two" / "sessions.sqlite3").exists()
+    finally:
+        close_pool(first)
+        close_pool(second)
 
 
 def test_a_session_of_a_removed_token_ends_at_the_next_start(web_settings, tmp_path):

@@ -4,6 +4,7 @@ from rtutils_adapters.postgres.intake import PostgresIntakeStore
 from rtutils_adapters.postgres.jobs import PostgresJobStore
 from rtutils_adapters.postgres.loans import PostgresLoanLog
 from rtutils_adapters.postgres.print_jobs import PostgresPrintJobStore
+from rtutils_adapters.postgres.sessions import PostgresSessionStore
 from rtutils_adapters.postgres.tags import PostgresTagStore
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "PostgresJobStore",
     "PostgresLoanLog",
     "PostgresPrintJobStore",
+    "PostgresSessionStore",
     "PostgresTagStore",
 ]

@@ -1,4 +1,5 @@
-"""What sign-in needs of a session store (the container supplies one; see SqliteSessionStore)."""
+"""What sign-in needs of a session store (the container supplies one: SqliteSessionStore, or
+PostgresSessionStore with STORE_URL, shared by every instance)."""
 
 from __future__ import annotations
 
