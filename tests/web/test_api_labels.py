@@ -156,3 +156,13 @@ def test_printing_batches_needs_the_operator_role(client):
     assert response.status_code == 403
     assert "operator" in response.get_json()["error"]["message"]
     assert post_batch(client, {"tags": ["W12-00001"]}, role="admin").status_code == 200
+
+
+def test_an_asset_id_beyond_the_documented_maximum_is_refused_naming_it(client):
+    answer = client.post(
+        "/api/v1/labels/batch",
+        json={"asset_ids": [1, 10**18], "allow_missing": True},
+        headers=bearer("operator"),
+    )
+    assert answer.status_code == 400
+    assert "asset_ids" in answer.get_json()["error"]["message"]

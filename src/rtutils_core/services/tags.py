@@ -109,6 +109,10 @@ class TagService:
             held = self.store.reserve(fmt, asset.id, actor=actor, request_id=request_id)
             if self._skip_if_carried(held, skipped, actor=actor, request_id=request_id):
                 continue
+            if held.is_assigned:  # an earlier issue's number: that write may be just done
+                asset = self._read_again(held, actor=actor, request_id=request_id)
+                if fmt.read(asset.name) is not None:
+                    continue
             try:
                 self.backend.update_asset(
                     asset.id, AssetChanges(name=held.tag), if_version=asset.version
@@ -133,6 +137,17 @@ class TagService:
             # A concurrent issue for the same asset may have seen our write and recorded it
             # first; then it reported "assigned", and one asset counts once.
             return TagIssue(asset.id, _tag_of(held), "assigned" if recorded else "already-tagged")
+
+    def _read_again(self, held: Reservation, *, actor: str, request_id: str) -> Asset:
+        """The asset of ``held`` as the backend has it now.
+
+        RT 5 checks If-Match and then writes, not in one step: two writes made from the same
+        read that arrive together can both pass. Reading again tells a concurrent write.
+        """
+        try:
+            return self.backend.get_asset(held.asset_id)
+        except RtutilsError as error:
+            self._fail(held, error, actor=actor, request_id=request_id)
 
     def _skip_if_carried(
         self, held: Reservation, skipped: list[str], *, actor: str, request_id: str

@@ -28,6 +28,15 @@ def whole_number(raw: str, name: str, *, minimum: int = 1) -> int:
     return int(raw)
 
 
+def whole_numbers(values: list[int] | None, name: str) -> list[int] | None:
+    """``values`` if every one is an id the API accepts (1 to :data:`MAX_WHOLE`), as the
+    OpenAPI document says; a 400 naming ``name`` otherwise."""
+    for value in values or ():
+        if not 1 <= value <= MAX_WHOLE:
+            raise InvalidInput(f"{name} holds {value}: ids are whole numbers from 1 to {MAX_WHOLE}")
+    return values
+
+
 #: How deep a request body may nest arrays and objects; no body of ours needs more than 3.
 MAX_JSON_DEPTH = 32
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 from rtutils_core.batches import SELECTORS, BatchSelection, check_one_selector
 from rtutils_web import services
 from rtutils_web.access.auth import requires
-from rtutils_web.http.bodies import json_body, parse_body
+from rtutils_web.http.bodies import json_body, parse_body, whole_numbers
 from rtutils_web.http.query import takes_query
 from rtutils_web.labels.batches import batch_response, label_response, plan_batch
 from rtutils_web.labels.schema import BatchBody
@@ -48,6 +48,7 @@ def batch() -> Response:
     body = parse_body(raw, BatchBody)
     template = services.labels().check_template(body.template) if body.template else None
     query = body.query.to_query() if body.query is not None else None
-    selection = BatchSelection.of(body.tags, body.asset_ids, query)
+    asset_ids = whole_numbers(body.asset_ids, "asset_ids")
+    selection = BatchSelection.of(body.tags, asset_ids, query)
     plan = plan_batch(selection, template, body.allow_missing)
     return batch_response(plan, template)

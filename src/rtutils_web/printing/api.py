@@ -12,7 +12,7 @@ from rtutils_core.errors import InvalidInput
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
-from rtutils_web.http.bodies import json_body, parse_body
+from rtutils_web.http.bodies import json_body, parse_body, whole_numbers
 from rtutils_web.logs import get_logger
 from rtutils_web.printing.schema import (
     PrintBody,
@@ -57,7 +57,8 @@ def submit() -> tuple[Response, int, dict[str, str]]:
     if isinstance(raw, dict) and sum(key in raw for key in ("tags", "asset_ids")) != 1:
         raise InvalidInput("give exactly one of 'tags' or 'asset_ids'")
     body = parse_body(raw, PrintBody)
-    selection = BatchSelection(tags=body.tags or (), asset_ids=body.asset_ids or ())
+    asset_ids = whole_numbers(body.asset_ids, "asset_ids")
+    selection = BatchSelection(tags=body.tags or (), asset_ids=asset_ids or ())
     job = services.printing().submit(
         body.printer,
         selection,
