@@ -122,6 +122,10 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
         return f"{self.link_url}/Asset/Display.html?id={asset_id}"
 
     def get_asset(self, asset_id: int) -> Asset:
+        return self._read_asset(asset_id)[0]
+
+    def _read_asset(self, asset_id: int) -> tuple[Asset, Any]:
+        """The asset and RT's whole answer (its hyperlinks say more than the asset)."""
         what = f"asset {asset_id}"
         reply = self.client.get(
             f"/asset/{int(asset_id)}",
@@ -130,7 +134,7 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
             on_404=AssetNotFound(f"asset {asset_id} does not exist"),
         )
         record = wire.structure(reply.data, wire.AssetRecord, what)
-        return wire.to_asset(record, self.metadata.catalog_name, reply.etag)
+        return wire.to_asset(record, self.metadata.catalog_name, reply.etag), reply.data
 
     def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:
         if page < 1 or per_page < 1:

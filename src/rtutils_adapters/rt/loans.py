@@ -45,18 +45,12 @@ class RTLoanMethods:
     _search_page: Callable[
         [AssetQuery, str, int, int], tuple[list[Asset], int, wire.Page[wire.AssetRecord]]
     ]
+    # RTRestBackend's read of one asset: the asset and RT's whole answer.
+    _read_asset: Callable[[int], tuple[Asset, Any]]
 
     def read_asset_state(self, asset_id: int) -> AssetState:
-        what = f"asset {asset_id}"
-        reply = self.client.get(
-            f"/asset/{int(asset_id)}",
-            {"fields[Catalog]": "Name"},
-            what=what,
-            on_404=AssetNotFound(f"asset {asset_id} does not exist"),
-        )
-        record = wire.structure(reply.data, wire.AssetRecord, what)
-        asset = wire.to_asset(record, self.metadata.catalog_name, reply.etag)
-        links = _hyperlinks(reply.data)
+        asset, data = self._read_asset(asset_id)
+        links = _hyperlinks(data)
         moves = frozenset(
             str(link.get("to", "")) for link in links if link.get("ref") == "lifecycle"
         )
