@@ -33,8 +33,8 @@ from tests.google_standin import (  # noqa: E402
 from tests.rt_harness import start_rt  # noqa: E402
 
 from rtutils_adapters.rt import RTRestBackend  # noqa: E402
-from rtutils_core.chrome_sync import ChromeSyncOptions  # noqa: E402
-from rtutils_core.services.chrome_sync import ChromeSyncService  # noqa: E402
+from rtutils_core.google.service import ChromeSyncService  # noqa: E402
+from rtutils_core.google.sync import ChromeSyncOptions  # noqa: E402
 
 
 def main() -> int:

@@ -34,9 +34,9 @@ from tests.rt_harness import STUDENT_DEVICES, RTServer, start_rt  # noqa: E402
 
 from rtutils_adapters.rt import RTRestBackend  # noqa: E402
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteNewAssetTagStore  # noqa: E402
-from rtutils_core.intake_csv import CsvRow  # noqa: E402
-from rtutils_core.services.intake import IntakeService  # noqa: E402
-from rtutils_core.services.intake_import import IntakeImport  # noqa: E402
+from rtutils_core.imports.csv_files import CsvRow  # noqa: E402
+from rtutils_core.imports.importer import IntakeImport  # noqa: E402
+from rtutils_core.intake.service import IntakeService  # noqa: E402
 
 
 def service_for(server: RTServer, folder: Path, pool: int) -> IntakeService:

@@ -27,7 +27,7 @@ from rtutils_adapters.jobs import HueyJobQueue, JobWorker, redis_huey, sqlite_hu
 from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore  # noqa: E402
 from rtutils_adapters.sqlite.jobs import SqliteJobStore  # noqa: E402
 from rtutils_core.jobs import JobKind  # noqa: E402
-from rtutils_core.services.jobs import JobService  # noqa: E402
+from rtutils_core.jobs.service import JobService  # noqa: E402
 
 NOTHING = JobKind("nothing", lambda ctx: None)
 

@@ -31,7 +31,8 @@ from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.pdf.symbols import QR_MASK
 from rtutils_core.assets import AssetDraft, AssetQuery
-from rtutils_core.services.labels import BatchPlan, BatchSelection, LabelService
+from rtutils_core.labels.batches import BatchPlan, BatchSelection
+from rtutils_core.labels.service import LabelService
 from rtutils_web.settings import Settings
 
 FIELDS = ["Serial Number", "Manufacturer", "Model", "Internal Name", "Type", "Funding Source"]

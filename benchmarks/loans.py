@@ -35,7 +35,7 @@ from rtutils_adapters.rt import RTRestBackend  # noqa: E402
 from rtutils_adapters.sqlite import SqliteLoanLog  # noqa: E402
 from rtutils_core.assets import AssetDraft  # noqa: E402
 from rtutils_core.loans import LoanFilter  # noqa: E402
-from rtutils_core.services import LoanService  # noqa: E402
+from rtutils_core.loans.service import LoanService  # noqa: E402
 
 STUDENTS = ("amara.okafor", "li.wei")
 

@@ -28,8 +28,8 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.printers import BrotherQLPrinter
 from rtutils_core.assets import Asset, AssetDraft
 from rtutils_core.labels import LabelOptions
-from rtutils_core.printers import parse_printers
-from rtutils_core.services.labels import LabelService
+from rtutils_core.labels.service import LabelService
+from rtutils_core.printing.printers import parse_printers
 
 MODEL = "QL-820NWB"
 STOCK = {"large": "62", "small": "29x90"}

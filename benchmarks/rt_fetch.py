@@ -46,9 +46,10 @@ from rtutils_adapters.memory import MemoryBackend  # noqa: E402
 from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer  # noqa: E402
 from rtutils_adapters.rt import RTRestBackend, assetsql, meter, wire  # noqa: E402
 from rtutils_core.assets import MAX_QUERY_IDS, Asset, AssetDraft, AssetQuery  # noqa: E402
-from rtutils_core.ports import AssetBackend  # noqa: E402
-from rtutils_core.services.assets import AssetService  # noqa: E402
-from rtutils_core.services.labels import BatchSelection, LabelService, tag_queries  # noqa: E402
+from rtutils_core.assets.ports import AssetBackend  # noqa: E402
+from rtutils_core.assets.service import AssetService  # noqa: E402
+from rtutils_core.labels.batches import BatchSelection  # noqa: E402
+from rtutils_core.labels.service import LabelService, tag_queries  # noqa: E402
 from rtutils_core.tags import TagFormat, TagFormats  # noqa: E402
 
 

@@ -71,9 +71,10 @@ from rtutils_adapters.memory import MemoryBackend
 from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft, AssetQuery
-from rtutils_core.ports import AssetBackend, TagStore
-from rtutils_core.services.tags import TagService
+from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_core.tags.ports import TagStore
+from rtutils_core.tags.service import TagService
 
 FORMATS = TagFormats(TagFormat("W12-", 5), (TagFormat("STF-", 5),))
 ROOT = Path(__file__).resolve().parent.parent

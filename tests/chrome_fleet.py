@@ -4,7 +4,7 @@ Device ``i`` has serial ``<p>SN<i>``; RT knows 1-240 by serial and 241-248 only 
 address (written in several notations); 249's serial is on two assets, device 2's
 annotation names asset 5, and asset 4's MAC field holds the MAC of device 250 (so two
 devices claim it): three conflicts. 251-300 are not in RT, and five RT assets are not in
-Google. Used by tests/contract/test_chrome_sync.py and benchmarks/google_sync.py.
+Google. Used by tests/contract/google/test_chrome_sync.py and benchmarks/google_sync.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from attrs import define
 
 from rtutils_core.assets import AssetDraft, AssetQuery
-from rtutils_core.chrome import ChromeDevice, format_mac
+from rtutils_core.google import ChromeDevice, format_mac
 from tests.rt_harness import STUDENT_DEVICES
 
 DEVICES = 300

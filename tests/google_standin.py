@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import jwt
 
 from rtutils_adapters.google import GoogleAdminDirectory
-from rtutils_core.chrome import ChromeDevice
+from rtutils_core.google import ChromeDevice
 
 CUSTOMER = "C0standin"
 ADMIN = "it-admin@district.example.org"

@@ -12,10 +12,10 @@ from attrs import define
 
 from rtutils_adapters.memory import MemoryBackend, MemoryIntakeStore
 from rtutils_adapters.memory.tags import MemoryTagStore
-from rtutils_core.catalog_fields import CatalogField
+from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.intake import DeviceIntake, IntakeOptions
-from rtutils_core.intake_ports import IntakeBackend, IntakeStore, NewAssetTagStore
-from rtutils_core.services.intake import IntakeService
+from rtutils_core.intake.ports import IntakeBackend, IntakeStore, NewAssetTagStore
+from rtutils_core.intake.service import IntakeService
 from rtutils_core.tags import TagFormat, TagFormats
 from tests.rt_harness import CATALOGS, FIELD_CHOICES, STUDENT_DEVICES
 

@@ -45,7 +45,7 @@ import requests
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_core.assets import AssetDraft
-from rtutils_core.settings import Secret
+from rtutils_core.secrets import Secret
 from tests.conftest import free_port
 
 RT_SERVER = Path("/usr/share/request-tracker5/libexec/rt-server")
@@ -68,7 +68,7 @@ DEVICE_FIELDS = (
     "Internal Name",
     "Type",
     "Funding Source",
-    # What the Google Admin sync reads and writes (tests/contract/test_chrome_sync.py).
+    # What the Google Admin sync reads and writes (tests/contract/google/test_chrome_sync.py).
     "MAC Address",
     "Location",
     "OS Version",

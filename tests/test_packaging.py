@@ -49,8 +49,8 @@ def test_wheel_contains_templates_static_fonts_and_demo_data(tmp_path):
         "rtutils_adapters/pdf/fonts/LICENSE-DejaVu.txt",
         "rtutils_adapters/pdf/fonts/LICENSE-DroidSansFallback.txt",
         "rtutils_core/__init__.py",
-        "rtutils_core/words/adjectives.txt",
-        "rtutils_core/words/animals.txt",
+        "rtutils_core/intake/words/adjectives.txt",
+        "rtutils_core/intake/words/animals.txt",
     ]:
         assert expected in names, expected
     # Every data file of the source tree ships, not only the ones named above.

@@ -18,11 +18,13 @@ from typing import Any
 
 from attrs import frozen
 
-from rtutils_adapters.postgres import intake as pg_intake
-from rtutils_adapters.postgres import jobs as pg_jobs
-from rtutils_adapters.postgres import loans as pg_loans
-from rtutils_adapters.postgres import print_jobs as pg_print_jobs
-from rtutils_adapters.postgres import roster as pg_roster
+from rtutils_adapters.postgres import (
+    intake as pg_intake,
+    jobs as pg_jobs,
+    loans as pg_loans,
+    print_jobs as pg_print_jobs,
+    roster as pg_roster,
+)
 from rtutils_adapters.postgres.component import PostgresComponent
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.schema_versions import SchemaChange

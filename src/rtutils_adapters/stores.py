@@ -43,13 +43,13 @@ from rtutils_adapters.store_components import (
     upgrade_components,
 )
 from rtutils_core.errors import BackendError, ConfigError
-from rtutils_core.event_query import EventQuery
-from rtutils_core.intake_ports import IntakeStore
-from rtutils_core.jobs import JobStore
-from rtutils_core.loan_ports import LoanLog
-from rtutils_core.ports import TagEvent
-from rtutils_core.print_jobs import PrintJobStore
-from rtutils_core.student_ports import Roster
+from rtutils_core.intake.ports import IntakeStore
+from rtutils_core.jobs.ports import JobStore
+from rtutils_core.loans.ports import LoanLog
+from rtutils_core.printing.ports import PrintJobStore
+from rtutils_core.students.ports import Roster
+from rtutils_core.tags.event_query import EventQuery
+from rtutils_core.tags.ports import TagEvent
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -74,7 +74,7 @@ def open_tag_store(
 ) -> SqliteNewAssetTagStore | PostgresTagStore:
     """PostgreSQL at ``store_url`` (on the shared ``connections`` when given), else the
     SQLite file in ``working_dir``. Either can hold numbers for assets about to be created
-    (a :class:`~rtutils_core.intake_ports.NewAssetTagStore`).
+    (a :class:`~rtutils_core.intake.ports.NewAssetTagStore`).
 
     Either is brought to the current schema on opening (see ``schema_versions``).
     """

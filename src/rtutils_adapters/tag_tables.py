@@ -14,10 +14,10 @@ from typing import Any, Protocol
 
 import attrs
 
-from rtutils_core.event_query import EventQuery
-from rtutils_core.ports import Outcome, Reservation, TagEvent
-from rtutils_core.sequences import LIVE, OPEN
-from rtutils_core.tag_ledger import Entry
+from rtutils_core.tags.event_query import EventQuery
+from rtutils_core.tags.ledger import Entry
+from rtutils_core.tags.ports import Outcome, Reservation, TagEvent
+from rtutils_core.tags.sequences import LIVE, OPEN
 
 EVENT_COLUMNS = "id, at, prefix, number, tag, state, asset_id, actor, request_id, detail"
 #: The tables of a tag store and their columns, in the order a copy fills them.

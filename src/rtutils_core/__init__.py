@@ -17,3 +17,7 @@ __all__ = [
     "TagFormat",
     "TagFormats",
 ]
+
+from rtutils_core import moved as _moved
+
+_moved.install()

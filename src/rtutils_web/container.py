@@ -32,28 +32,32 @@ from rtutils_adapters.stores import (
     open_tag_store,
     store_connections,
 )
+from rtutils_core.assets.ports import AssetBackend
+from rtutils_core.assets.service import AssetService
 from rtutils_core.errors import ConfigError, RtutilsError
-from rtutils_core.jobs import JobStore, Schedule
+from rtutils_core.google.ports import ChromeDeviceDirectory
+from rtutils_core.google.service import ChromeSyncService, chrome_sync_job_kind
+from rtutils_core.imports.importer import IntakeImport
+from rtutils_core.imports.jobs import ImportJobs, ImportRunner
+from rtutils_core.intake.service import IntakeService
+from rtutils_core.jobs import Schedule
+from rtutils_core.jobs.ports import JobStore
+from rtutils_core.jobs.service import JobService
 from rtutils_core.labels import configured_templates
-from rtutils_core.ports import AssetBackend, ChromeDeviceDirectory, TagStore
-from rtutils_core.printers import Printer
-from rtutils_core.services import AssetService, LabelService, LoanService, TagService
-from rtutils_core.services.autotag import ACTOR as AUTOTAG_ACTOR
-from rtutils_core.services.autotag import KIND as AUTOTAG
-from rtutils_core.services.autotag import AutoTagService
-from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind
-from rtutils_core.services.import_jobs import ImportJobs, ImportRunner
-from rtutils_core.services.intake import IntakeService
-from rtutils_core.services.intake_import import IntakeImport
-from rtutils_core.services.jobs import JobService
-from rtutils_core.services.print_sender import PrintSender, print_job_kind
-from rtutils_core.services.printing import PrintService
-from rtutils_core.services.returns import ReturnService
-from rtutils_core.services.students import RosterService
-from rtutils_core.services.tags import TagIssue
-from rtutils_core.services.user_fields import UserFieldSync
-from rtutils_core.student_ports import Roster
+from rtutils_core.labels.service import LabelService
+from rtutils_core.loans.service import LoanService
+from rtutils_core.printing.ports import Printer
+from rtutils_core.printing.sender import PrintSender, print_job_kind
+from rtutils_core.printing.service import PrintService
+from rtutils_core.returns.service import ReturnService
+from rtutils_core.students.ports import Roster
+from rtutils_core.students.service import RosterService
+from rtutils_core.students.user_fields_sync import UserFieldSync
 from rtutils_core.tags import TagFormats
+from rtutils_core.tags.autotag import ACTOR as AUTOTAG_ACTOR, KIND as AUTOTAG, AutoTagService
+from rtutils_core.tags.ports import TagStore
+from rtutils_core.tags.reports import TagIssue
+from rtutils_core.tags.service import TagService
 from rtutils_web.logs import get_logger
 from rtutils_web.rt_warm_up import start_metadata_warm_up
 from rtutils_web.settings import Settings
@@ -362,10 +366,8 @@ def build_container(settings: Settings | None = None) -> Container:
 
 
 def check_start_up(container: Container) -> None:
-    """Create what must work before the first request, so that a bad setting stops start-up
-    with the variable's name: the state directory, the label templates (a layout that cannot
-    fit), the tag database, the loan options and the loan log, the printers (an unknown
-    model), the print job database and the intake database."""
+    """Create what must work before the first request (state directory, label templates,
+    stores, loan statuses, printers), so a bad setting stops start-up naming its variable."""
     container.working_dir()
     container.label_templates()
     container.tag_store()

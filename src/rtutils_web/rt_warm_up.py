@@ -6,8 +6,8 @@ import threading
 import time
 
 from rtutils_adapters.rt import RTRestBackend
+from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.errors import RtutilsError
-from rtutils_core.ports import AssetBackend
 from rtutils_web.logs import get_logger
 
 

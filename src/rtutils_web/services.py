@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from rtutils_core.services import AssetService, LabelService, LoanService, TagService
-from rtutils_core.services.intake import IntakeService
-from rtutils_core.services.print_sender import PrintSender
-from rtutils_core.services.printing import PrintService
+from rtutils_core.assets.service import AssetService
+from rtutils_core.intake.service import IntakeService
+from rtutils_core.labels.service import LabelService
+from rtutils_core.loans.service import LoanService
+from rtutils_core.printing.sender import PrintSender
+from rtutils_core.printing.service import PrintService
+from rtutils_core.tags.service import TagService
 from rtutils_web.container import Container
 from rtutils_web.settings import Settings
 

@@ -16,17 +16,17 @@ from urllib.parse import urlsplit, urlunsplit
 from attrs import Factory, field, fields, frozen
 
 from rtutils_core.assets import AssetQuery
-from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.errors import ConfigError, InvalidInput
+from rtutils_core.google.sync import ChromeSyncOptions
 from rtutils_core.intake import IntakeOptions
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
-from rtutils_core.printers import PrinterConfig
+from rtutils_core.printing.printers import PrinterConfig
 from rtutils_core.returns import CampaignOptions
 from rtutils_core.secrets import Secret
 from rtutils_core.students import RosterColumns
+from rtutils_core.students.user_fields import UserFieldOptions
 from rtutils_core.tags import TagFormat, TagFormats
-from rtutils_core.user_fields import UserFieldOptions
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 
 __all__ = ["VARIABLES", "Secret", "Settings", "Variable"]

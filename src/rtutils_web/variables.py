@@ -19,7 +19,7 @@ from limits import parse as parse_limit
 
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.loans import DEFAULT_DAMAGES, LOAN_ROLES
-from rtutils_core.printers import PrinterConfig, parse_printers
+from rtutils_core.printing.printers import PrinterConfig, parse_printers
 from rtutils_core.secrets import Secret
 from rtutils_core.students import ROSTER_FIELDS
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix

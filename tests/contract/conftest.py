@@ -23,8 +23,8 @@ from tests.rt_harness import (
 
 from rtutils_adapters.memory import MemoryBackend
 from rtutils_core.assets import AssetDraft
-from rtutils_core.catalog_fields import CatalogField
-from rtutils_core.ports import AssetBackend
+from rtutils_core.assets.catalog_fields import CatalogField
+from rtutils_core.assets.ports import AssetBackend
 
 QUOTED_NAME = "SEED-QUOTE-'\"\\"
 INJECTION = 'x" OR id > 0'
@@ -130,4 +130,4 @@ def backend(seeded: Seeded) -> AssetBackend:
 
 
 # The loan desk's world on both backends (the fixture ``loan_world``).
-from tests.contract.loan_world import loan_world, rt_spare_devices  # noqa: E402, F401
+from tests.contract.loans.loan_world import loan_world, rt_spare_devices  # noqa: E402, F401

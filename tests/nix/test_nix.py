@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from tests.conftest import ROOT
 
-from rtutils_core.printers import parse_printers
+from rtutils_core.printing.printers import parse_printers
 from rtutils_web.settings import VARIABLES, Settings
 
 SECRETS = {v.name for v in VARIABLES if v.secret}

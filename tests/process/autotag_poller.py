@@ -17,10 +17,10 @@ from pathlib import Path
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
-from rtutils_core.services.autotag import AutoTagService
-from rtutils_core.services.tags import TagService
-from rtutils_core.settings import Secret
+from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_core.tags.autotag import AutoTagService
+from rtutils_core.tags.service import TagService
 
 
 def main() -> None:

@@ -17,10 +17,10 @@ from tests.intake_world import formats_for
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteNewAssetTagStore
-from rtutils_core.intake_csv import iter_results_csv, read_rows
+from rtutils_core.imports.csv_files import iter_results_csv, read_rows
+from rtutils_core.imports.importer import ImportProgress, IntakeImport
+from rtutils_core.intake.service import IntakeService
 from rtutils_core.secrets import Secret
-from rtutils_core.services.intake import IntakeService
-from rtutils_core.services.intake_import import ImportProgress, IntakeImport
 
 
 def importer(url: str, token: Secret, folder: Path, concurrency: int) -> IntakeImport:

@@ -21,7 +21,7 @@ from rtutils_adapters.jobs import HueyJobQueue, redis_huey, run_worker, sqlite_h
 from rtutils_adapters.postgres import PostgresJobStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_core.jobs import JobContext, JobKind, Schedule
-from rtutils_core.services.jobs import JobService
+from rtutils_core.jobs.service import JobService
 
 
 class Ledger:

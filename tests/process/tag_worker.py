@@ -25,10 +25,11 @@ from tests.process.file_backend import FileBackend
 from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
-from rtutils_core.ports import AssetBackend, TagStore
-from rtutils_core.services.tags import TagService
-from rtutils_core.settings import Secret
+from rtutils_core.assets.ports import AssetBackend
+from rtutils_core.secrets import Secret
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_core.tags.ports import TagStore
+from rtutils_core.tags.service import TagService
 
 
 class PausingBackend:

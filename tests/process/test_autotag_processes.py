@@ -28,7 +28,7 @@ from tests.rt_harness import RTServer, perl_string
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft, AssetQuery
-from rtutils_core.event_query import EventQuery
+from rtutils_core.tags.event_query import EventQuery
 
 pytestmark = [pytest.mark.slow, pytest.mark.rt]
 

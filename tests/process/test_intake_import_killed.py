@@ -15,7 +15,7 @@ from tests.process.intake_worker import importer
 from tests.rt_harness import STUDENT_DEVICES, unique_name
 
 from rtutils_core.assets import AssetQuery
-from rtutils_core.intake_csv import iter_results_csv, read_rows
+from rtutils_core.imports.csv_files import iter_results_csv, read_rows
 
 pytestmark = [pytest.mark.rt, pytest.mark.slow]
 

@@ -30,8 +30,8 @@ from rtutils_adapters.postgres import PostgresTagStore
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft
-from rtutils_core.event_query import EventQuery
-from rtutils_core.ports import TagStore
+from rtutils_core.tags.event_query import EventQuery
+from rtutils_core.tags.ports import TagStore
 
 pytestmark = pytest.mark.slow
 

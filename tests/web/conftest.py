@@ -93,7 +93,7 @@ def log_lines(web_settings):
 
 # -- the headless browser: one Chromium for the whole session ------------------------------
 # Starting Chromium costs seconds; every browser test module shares this one and opens its
-# own context (cookies, storage) per test, e.g. tests/web/test_browser_desk.py's ``page``.
+# own context (cookies, storage) per test, e.g. tests/web/loans/test_browser_desk.py's ``page``.
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

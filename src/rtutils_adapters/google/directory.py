@@ -29,7 +29,6 @@ from rtutils_adapters.google.credentials import (
     service_account_credentials,
 )
 from rtutils_adapters.google.wire import annotations_to_json, device_from_json
-from rtutils_core.chrome import AnnotationChanges, ChromeDevice
 from rtutils_core.errors import (
     BackendAuthFailed,
     BackendRejected,
@@ -38,6 +37,7 @@ from rtutils_core.errors import (
     DeviceNotFound,
     InvalidInput,
 )
+from rtutils_core.google import AnnotationChanges, ChromeDevice
 
 log = logging.getLogger("rtutils.google")
 
@@ -57,7 +57,7 @@ def _google_message(response: requests.Response) -> str:
 
 
 class GoogleAdminDirectory:
-    """The :class:`~rtutils_core.ports.ChromeDeviceDirectory` of one Google Workspace customer."""
+    """The :class:`~rtutils_core.google.ports.ChromeDeviceDirectory` of one Workspace customer."""
 
     def __init__(
         self,

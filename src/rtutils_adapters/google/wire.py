@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from rtutils_core.chrome import AnnotationChanges, ChromeDevice
+from rtutils_core.google import AnnotationChanges, ChromeDevice
 
 #: ChromeDevice attribute -> the API's field name, for what the sync may write.
 ANNOTATION_FIELDS = {

@@ -1,7 +1,7 @@
 """The job queue on huey: SQLite in ``WORKING_DIR`` on one machine, Redis for several.
 
 huey carries one message per delivery, holding only the job id: parameters, progress, result
-and error live in the job store (``rtutils_core.jobs.JobStore``), which also decides who runs
+and error live in the job store (``rtutils_core.jobs.ports.JobStore``), which also decides who runs
 a job (the claim). huey keeps no results here (``results=False``): the store has them.
 """
 
@@ -40,7 +40,7 @@ def redis_huey(url: str, name: str = QUEUE_NAME) -> Huey:
 
 
 class HueyJobQueue:
-    """A :class:`~rtutils_core.jobs.JobQueue` on a huey instance.
+    """A :class:`~rtutils_core.jobs.ports.JobQueue` on a huey instance.
 
     The submitting side only enqueues. A worker process calls :meth:`serve_with` with the
     function that runs a job id (``JobService.run`` bound to its worker name) before its

@@ -20,7 +20,7 @@ from huey.consumer import Consumer
 
 from rtutils_adapters.jobs.queue import HueyJobQueue
 from rtutils_core.errors import RtutilsError
-from rtutils_core.services.jobs import JobService
+from rtutils_core.jobs.service import JobService
 
 log = logging.getLogger("rtutils.jobs")
 

@@ -25,7 +25,7 @@ from rtutils_core.assets import (
     User,
     check_custom_field_names,
 )
-from rtutils_core.catalog_fields import CatalogField
+from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
@@ -34,7 +34,7 @@ from rtutils_core.errors import (
     InvalidInput,
     UserNotFound,
 )
-from rtutils_core.intake_ports import MAX_ANY_QUERIES
+from rtutils_core.intake.ports import MAX_ANY_QUERIES
 
 MAX_PER_PAGE = 100
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from rtutils_core.chrome import AnnotationChanges, ChromeDevice
 from rtutils_core.errors import DeviceNotFound, InvalidInput
+from rtutils_core.google import AnnotationChanges, ChromeDevice
 
 
 def in_org_unit(path: str, org_unit: str) -> bool:

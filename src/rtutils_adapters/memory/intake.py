@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from attrs import evolve
 
 from rtutils_core.errors import InvalidInput
-from rtutils_core.intake_ports import Submission
+from rtutils_core.intake.ports import Submission
 
 
 def _now() -> datetime:

@@ -13,11 +13,11 @@ from attrs import evolve
 
 from rtutils_core.errors import JobNotFound
 from rtutils_core.jobs import CLAIMABLE, Job, JobState, JsonValue, Progress
-from rtutils_core.services.jobs import JobService
+from rtutils_core.jobs.service import JobService
 
 
 class MemoryJobStore:
-    """A :class:`~rtutils_core.jobs.JobStore` in a dict, safe between threads."""
+    """A :class:`~rtutils_core.jobs.ports.JobStore` in a dict, safe between threads."""
 
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
@@ -170,7 +170,7 @@ class MemoryJobStore:
 
 
 class InlineJobQueue:
-    """A :class:`~rtutils_core.jobs.JobQueue` that keeps ids until :meth:`run_pending`.
+    """A :class:`~rtutils_core.jobs.ports.JobQueue` that keeps ids until :meth:`run_pending`.
 
     Tests and the demo run the queued jobs in the calling thread, one after the other.
     """

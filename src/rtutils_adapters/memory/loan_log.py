@@ -11,7 +11,7 @@ import attrs
 
 from rtutils_core.errors import LoanConflict, LoanNotFound
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
-from rtutils_core.manual_returns import UNDO, ManualEntry, ManualEvent, check_undo
+from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, check_undo
 
 
 def _now() -> datetime:
@@ -19,7 +19,7 @@ def _now() -> datetime:
 
 
 class MemoryLoanLog:
-    """The :class:`~rtutils_core.loan_ports.LoanLog` in a list; safe to share between threads."""
+    """The :class:`~rtutils_core.loans.ports.LoanLog` in a list; safe to share between threads."""
 
     def __init__(self, clock: Callable[[], datetime] = _now) -> None:
         self._clock = clock

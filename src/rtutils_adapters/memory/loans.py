@@ -37,7 +37,7 @@ ACTIONS = frozenset({"allocated", "in-use", "recycled", "stolen"})
 
 
 class MemoryLoanMethods:
-    """The :class:`~rtutils_core.loan_ports.LoanBackend` methods of ``MemoryBackend``."""
+    """The :class:`~rtutils_core.loans.ports.LoanBackend` methods of ``MemoryBackend``."""
 
     _lock: threading.RLock
     _assets: dict[int, Asset]

@@ -6,11 +6,11 @@ import threading
 from collections.abc import Sequence
 
 from rtutils_core.errors import PrintJobConflict, PrintJobNotFound
-from rtutils_core.print_jobs import JOB_STATES, JobState, PrintJob
+from rtutils_core.printing.print_jobs import JOB_STATES, JobState, PrintJob
 
 
 class MemoryPrintJobStore:
-    """:class:`~rtutils_core.print_jobs.PrintJobStore` in a dict, safe across threads."""
+    """:class:`~rtutils_core.printing.ports.PrintJobStore` in a dict, safe across threads."""
 
     def __init__(self) -> None:
         self._jobs: dict[str, PrintJob] = {}

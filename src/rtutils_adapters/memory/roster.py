@@ -11,7 +11,7 @@ from rtutils_core.students import Student
 
 
 class MemoryRoster:
-    """The :class:`~rtutils_core.student_ports.Roster` in a dict; safe between threads."""
+    """The :class:`~rtutils_core.students.ports.Roster` in a dict; safe between threads."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -1,6 +1,6 @@
 """An in-memory tag store: the fake the unit tests assert end state on.
 
-The rules are the core's (:class:`~rtutils_core.tag_ledger.TagLedger`), the same the SQLite
+The rules are the core's (:class:`~rtutils_core.tags.ledger.TagLedger`), the same the SQLite
 store applies; the contract suite in ``tests/contract/test_tag_store.py`` holds both to
 them. One lock stands in for SQLite's write transaction.
 """
@@ -16,10 +16,10 @@ import attrs
 from attrs import define
 
 from rtutils_core.errors import TagConflict
-from rtutils_core.event_query import NEWEST, EventQuery
-from rtutils_core.ports import Outcome, Reservation, TagEvent
-from rtutils_core.sequences import LIVE, OPEN
-from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
+from rtutils_core.tags.event_query import NEWEST, EventQuery
+from rtutils_core.tags.ledger import Entry, LedgerTransaction, TagLedger
+from rtutils_core.tags.ports import Outcome, Reservation, TagEvent
+from rtutils_core.tags.sequences import LIVE, OPEN
 
 
 @define

@@ -32,7 +32,7 @@ _PDFIUM = threading.Lock()
 
 
 class PdfLabelMetrics:
-    """:class:`~rtutils_core.ports.LabelMetrics` from the embedded fonts and the encoders."""
+    """:class:`~rtutils_core.labels.ports.LabelMetrics` from the embedded fonts and the encoders."""
 
     def __init__(self, fonts: FontSet | None = None) -> None:
         self.fonts = fonts or FontSet.embedded()
@@ -51,7 +51,7 @@ class PdfLabelMetrics:
 
 
 class PdfLabelRenderer:
-    """:class:`~rtutils_core.ports.LabelRenderer` writing vector PDF, one page per label."""
+    """:class:`~rtutils_core.labels.ports.LabelRenderer` writing vector PDF, one page per label."""
 
     def __init__(self, fonts: FontSet | None = None) -> None:
         self.fonts = fonts or FontSet.embedded()

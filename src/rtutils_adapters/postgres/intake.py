@@ -21,11 +21,10 @@ from attrs import evolve
 
 from rtutils_adapters.postgres.component import PostgresComponent, as_text_times
 from rtutils_adapters.postgres.connection import Connections, lock
-from rtutils_adapters.schema_versions import Migration
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import Migration, split_statements as _split
 from rtutils_adapters.sqlite.intake import _COLUMNS, _is_alive, _owner, _row_to_submission
 from rtutils_core.errors import BackendUnavailable, InvalidInput, RtutilsError
-from rtutils_core.intake_ports import Submission
+from rtutils_core.intake.ports import Submission
 
 COMPONENT = "intake"
 
@@ -84,7 +83,7 @@ def _mine(tx: psycopg.Connection, key: str) -> Submission:
 
 
 class PostgresIntakeStore(PostgresComponent):
-    """The :class:`~rtutils_core.intake_ports.IntakeStore` in PostgreSQL (see the module)."""
+    """The :class:`~rtutils_core.intake.ports.IntakeStore` in PostgreSQL (see the module)."""
 
     COMPONENT = COMPONENT
     MIGRATIONS = MIGRATIONS

@@ -19,8 +19,7 @@ from typing import Any, Literal
 import psycopg
 
 from rtutils_adapters.postgres.component import PostgresComponent, as_text_times
-from rtutils_adapters.schema_versions import Migration
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import Migration, split_statements as _split
 from rtutils_adapters.sqlite.jobs import _COLUMNS, SLOTS_KEPT, _job
 from rtutils_core.errors import BackendUnavailable, JobNotFound, RtutilsError
 from rtutils_core.jobs import CLAIMABLE, Job, JobState, JsonValue, Progress
@@ -76,7 +75,7 @@ def _jobs(rows: Sequence[Any]) -> list[Job]:
 
 
 class PostgresJobStore(PostgresComponent):
-    """The :class:`~rtutils_core.jobs.JobStore` in PostgreSQL (see the module)."""
+    """The :class:`~rtutils_core.jobs.ports.JobStore` in PostgreSQL (see the module)."""
 
     COMPONENT = COMPONENT
     MIGRATIONS = MIGRATIONS

@@ -18,8 +18,7 @@ import psycopg
 from rtutils_adapters.postgres import manual_checkins
 from rtutils_adapters.postgres.component import PostgresComponent, as_text_times
 from rtutils_adapters.postgres.connection import Connections
-from rtutils_adapters.schema_versions import Migration
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import Migration, split_statements as _split
 from rtutils_adapters.sqlite.loans import _COLUMNS, _event
 from rtutils_core.errors import LoanConflict, LoanNotFound, RtutilsError
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
@@ -73,7 +72,7 @@ def _refused(exc: psycopg.Error) -> RtutilsError:
 
 
 class PostgresLoanLog(PostgresComponent, manual_checkins.PostgresManualCheckIns):
-    """The :class:`~rtutils_core.loan_ports.LoanLog` in PostgreSQL (see the module)."""
+    """The :class:`~rtutils_core.loans.ports.LoanLog` in PostgreSQL (see the module)."""
 
     COMPONENT = COMPONENT
     MIGRATIONS = MIGRATIONS

@@ -14,7 +14,7 @@ import psycopg
 
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_core.errors import LoanConflict, RtutilsError
-from rtutils_core.manual_returns import UNDO, ManualEntry, ManualEvent, check_undo
+from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, check_undo
 
 V2 = """
 CREATE TABLE manual_checkins (
@@ -43,7 +43,7 @@ def _refused(exc: psycopg.Error) -> RtutilsError:
 
 
 class PostgresManualCheckIns:
-    """The :class:`~rtutils_core.loan_ports.ManualCheckInLog` methods of the PostgreSQL log."""
+    """The :class:`~rtutils_core.loans.ports.ManualCheckInLog` methods of the PostgreSQL log."""
 
     _db: Connections
     _clock: Callable[[], datetime]

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 import psycopg
 
 from rtutils_adapters.postgres.component import PostgresComponent, as_text_times
-from rtutils_adapters.schema_versions import Migration
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import Migration, split_statements as _split
 from rtutils_adapters.sqlite.print_jobs import _COLUMNS, _job, _row
 from rtutils_core.errors import PrintJobConflict, PrintJobNotFound, RtutilsError
-from rtutils_core.print_jobs import JOB_STATES, JobState, PrintJob
+from rtutils_core.printing.print_jobs import JOB_STATES, JobState, PrintJob
 
 COMPONENT = "print_jobs"
 
@@ -62,7 +61,7 @@ def _refused(exc: psycopg.Error) -> RtutilsError:
 
 
 class PostgresPrintJobStore(PostgresComponent):
-    """:class:`~rtutils_core.print_jobs.PrintJobStore` in PostgreSQL (see the module)."""
+    """:class:`~rtutils_core.printing.ports.PrintJobStore` in PostgreSQL (see the module)."""
 
     COMPONENT = COMPONENT
     MIGRATIONS = MIGRATIONS

@@ -8,8 +8,7 @@ import psycopg
 
 from rtutils_adapters.postgres.component import PostgresComponent
 from rtutils_adapters.roster_tables import ALL, COLUMNS, one_student, student_row
-from rtutils_adapters.schema_versions import Migration
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import Migration, split_statements as _split
 from rtutils_core.errors import BackendUnavailable, RtutilsError
 from rtutils_core.students import Student
 
@@ -37,7 +36,7 @@ def _refused(exc: psycopg.Error) -> RtutilsError:
 
 
 class PostgresRoster(PostgresComponent):
-    """The :class:`~rtutils_core.student_ports.Roster` in PostgreSQL; opening upgrades it."""
+    """The :class:`~rtutils_core.students.ports.Roster` in PostgreSQL; opening upgrades it."""
 
     COMPONENT = COMPONENT
     MIGRATIONS = MIGRATIONS

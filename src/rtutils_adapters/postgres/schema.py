@@ -12,8 +12,13 @@ from collections.abc import Sequence
 
 import psycopg
 
-from rtutils_adapters.schema_versions import Migration, SchemaChange, latest, pending
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import (
+    Migration,
+    SchemaChange,
+    latest,
+    pending,
+    split_statements as _split,
+)
 
 COMPONENT = "tags"
 #: Key of the advisory lock held while the schema is checked and upgraded ("rtutils").

@@ -13,8 +13,7 @@ import secrets
 import psycopg
 
 from rtutils_adapters.postgres.component import PostgresComponent
-from rtutils_adapters.schema_versions import Migration
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import Migration, split_statements as _split
 from rtutils_core.errors import BackendUnavailable, RtutilsError
 
 COMPONENT = "sessions"

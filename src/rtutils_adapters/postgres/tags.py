@@ -1,6 +1,6 @@
 """The tag store in PostgreSQL, shared by any number of service instances.
 
-The rules are the core's (:class:`~rtutils_core.tag_ledger.TagLedger`), as for SQLite; this
+The rules are the core's (:class:`~rtutils_core.tags.ledger.TagLedger`), as for SQLite; this
 module gives them the reads and writes of one transaction in SQL. A change takes the
 transaction-level advisory lock of its prefix before it first reads or writes anything of
 that prefix, so the changes of one prefix run one after the other across connections,
@@ -39,9 +39,9 @@ from rtutils_adapters.tag_tables import (
     utc_time,
 )
 from rtutils_core.errors import ConfigError
-from rtutils_core.event_query import NEWEST, EventQuery
-from rtutils_core.ports import Outcome, Reservation, TagEvent
-from rtutils_core.tag_ledger import Entry, LedgerTransaction, TagLedger
+from rtutils_core.tags.event_query import NEWEST, EventQuery
+from rtutils_core.tags.ledger import Entry, LedgerTransaction, TagLedger
+from rtutils_core.tags.ports import Outcome, Reservation, TagEvent
 
 
 def _now() -> datetime:
@@ -113,7 +113,7 @@ class PrefixLockedTransaction(SqlLedgerTransaction):
 class PostgresTagStore(TagLedger):
     """Tag sequences and the event log in PostgreSQL; share it between instances freely.
 
-    It is a :class:`~rtutils_core.intake_ports.NewAssetTagStore`: it can hold a number for
+    It is a :class:`~rtutils_core.intake.ports.NewAssetTagStore`: it can hold a number for
     an asset about to be created (:meth:`bind`).
 
     ``conninfo`` is a libpq URL or key/value string (``postgresql://user@host/db``), or a

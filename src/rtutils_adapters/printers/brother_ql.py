@@ -21,7 +21,8 @@ from rtutils_adapters.printers.raster import RasterLabelRenderer
 from rtutils_adapters.printers.tcp import probe, send_raw
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.geometry import LabelLayout
-from rtutils_core.printers import Delivery, PrinterConfig, PrinterState
+from rtutils_core.printing.ports import Delivery, PrinterState
+from rtutils_core.printing.printers import PrinterConfig
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_SEND_TIMEOUT = 20.0
@@ -37,7 +38,7 @@ def known_models() -> list[str]:
 
 
 class BrotherQLPrinter:
-    """:class:`~rtutils_core.printers.Printer` for a Brother QL at ``tcp://host:port``."""
+    """:class:`~rtutils_core.printing.ports.Printer` for a Brother QL at ``tcp://host:port``."""
 
     def __init__(
         self,

@@ -14,7 +14,8 @@ import subprocess
 from rtutils_adapters.pdf import PdfLabelRenderer
 from rtutils_core.errors import InvalidInput, PrintFailed
 from rtutils_core.geometry import LabelLayout
-from rtutils_core.printers import Delivery, PrinterConfig, PrinterState
+from rtutils_core.printing.ports import Delivery, PrinterState
+from rtutils_core.printing.printers import PrinterConfig
 
 DEFAULT_TIMEOUT = 30.0
 #: ``lp`` answers "request id is labels-12 (1 file(s))", translated by locale; the id is not.
@@ -22,7 +23,7 @@ _REQUEST_ID = re.compile(r"(\S+-\d+)")
 
 
 class CupsPrinter:
-    """:class:`~rtutils_core.printers.Printer` for a CUPS queue (``queue`` or ``server/queue``)."""
+    """:class:`~rtutils_core.printing.ports.Printer` for a CUPS queue (`queue`, `server/queue`)."""
 
     def __init__(
         self,

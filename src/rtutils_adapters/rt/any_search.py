@@ -17,9 +17,9 @@ from rtutils_adapters.rt.client import RTClient
 from rtutils_adapters.rt.field_choices import FieldChoices
 from rtutils_adapters.rt.metadata import MetadataCache
 from rtutils_core.assets import Asset, AssetQuery
-from rtutils_core.catalog_fields import CatalogField
+from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.errors import InvalidInput, UntrustworthyResult
-from rtutils_core.intake_ports import MAX_ANY_QUERIES
+from rtutils_core.intake.ports import MAX_ANY_QUERIES
 
 PER_PAGE = 100
 
@@ -71,7 +71,7 @@ def find_any(
 
 class IntakeSearches:
     """What :class:`~rtutils_adapters.rt.backend.RTRestBackend` adds for
-    :class:`~rtutils_core.intake_ports.IntakeBackend`: field kinds and choices, bulk searches."""
+    :class:`~rtutils_core.intake.ports.IntakeBackend`: field kinds and choices, bulk searches."""
 
     client: RTClient
     metadata: MetadataCache

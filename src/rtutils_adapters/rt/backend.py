@@ -1,4 +1,4 @@
-"""``RTRestBackend``: the :class:`~rtutils_core.ports.AssetBackend` port over RT's REST 2.0.
+"""``RTRestBackend``: the :class:`~rtutils_core.assets.ports.AssetBackend` port over RT's REST 2.0.
 
 What RT does silently, this adapter checks: custom-field names are checked against the
 catalog before a search or a write, every search answer is checked against the question,
@@ -12,8 +12,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
-from urllib.parse import quote as quote_path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote as quote_path, urlsplit, urlunsplit
 
 import attrs
 
@@ -43,7 +42,7 @@ from rtutils_core.errors import (
     UntrustworthyResult,
     UserNotFound,
 )
-from rtutils_core.settings import Secret
+from rtutils_core.secrets import Secret
 
 T = TypeVar("T")
 

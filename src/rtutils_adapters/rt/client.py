@@ -29,7 +29,7 @@ from rtutils_core.errors import (
     BackendUnavailable,
     RtutilsError,
 )
-from rtutils_core.settings import Secret
+from rtutils_core.secrets import Secret
 
 # Standard logging, so a library user who configures nothing hears nothing below WARNING;
 # the web shell routes these records through structlog with their ``extra`` fields.

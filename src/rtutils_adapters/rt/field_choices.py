@@ -12,7 +12,7 @@ from attrs import frozen
 
 from rtutils_adapters.rt.wire import ASSET_LOOKUP_TYPE
 from rtutils_core.assets import Catalog
-from rtutils_core.catalog_fields import CatalogField, FieldKind
+from rtutils_core.assets.catalog_fields import CatalogField, FieldKind
 
 T = TypeVar("T")
 

@@ -37,7 +37,7 @@ _ON_LOAN: Mapping[str, str] = {
 
 
 class RTLoanMethods:
-    """The :class:`~rtutils_core.loan_ports.LoanBackend` methods of ``RTRestBackend``."""
+    """The :class:`~rtutils_core.loans.ports.LoanBackend` methods of ``RTRestBackend``."""
 
     client: RTClient
     metadata: MetadataCache

@@ -10,7 +10,7 @@ from rtutils_core.errors import UntrustworthyResult, UserNotFound
 
 
 class RTUserFieldMethods:
-    """The :class:`~rtutils_core.user_fields.UserFieldBackend` methods of ``RTRestBackend``."""
+    """The :class:`~rtutils_core.students.ports.UserFieldBackend` methods of ``RTRestBackend``."""
 
     client: RTClient
 

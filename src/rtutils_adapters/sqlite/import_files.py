@@ -21,7 +21,7 @@ _NAME = re.compile(r"[0-9a-f]{32}")
 
 
 class ImportFileFolder:
-    """An :class:`~rtutils_core.intake_ports.ImportFiles` on a folder of this machine.
+    """An :class:`~rtutils_core.imports.ports.ImportFiles` on a folder of this machine.
 
     Every worker that runs imports must see the folder: with a separate worker process,
     give it the web service's ``WORKING_DIR``.

@@ -23,7 +23,7 @@ from attrs import evolve
 
 from rtutils_adapters.sqlite.files import private_file
 from rtutils_core.errors import BackendUnavailable, ConfigError, InvalidInput
-from rtutils_core.intake_ports import Submission
+from rtutils_core.intake.ports import Submission
 
 FILE_NAME = "intake.sqlite3"
 SCHEMA_VERSION = 1

@@ -83,7 +83,7 @@ def _stamp(moment: datetime) -> str:
 
 
 class SqliteLoanLog(SqliteManualCheckIns):
-    """The :class:`~rtutils_core.loan_ports.LoanLog` in one SQLite file (mode 0600)."""
+    """The :class:`~rtutils_core.loans.ports.LoanLog` in one SQLite file (mode 0600)."""
 
     def __init__(
         self,

@@ -12,13 +12,13 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from rtutils_core.manual_returns import UNDO, ManualEntry, ManualEvent, check_undo
+from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, check_undo
 
 _COLUMNS = "id, at, kind, student_id, person, reason, operator, request_id, asset_id, tag, undoes"
 
 
 class SqliteManualCheckIns:
-    """The :class:`~rtutils_core.loan_ports.ManualCheckInLog` methods of the SQLite loan log."""
+    """The :class:`~rtutils_core.loans.ports.ManualCheckInLog` methods of the SQLite loan log."""
 
     _clock: Callable[[], datetime]
     _transaction: Callable[..., AbstractContextManager[sqlite3.Connection]]

@@ -9,5 +9,5 @@ class SqliteNewAssetTagStore(SqliteTagStore):
     """:class:`SqliteTagStore` under the name intake knows it by.
 
     Every tag store binds numbers to new assets
-    (:meth:`~rtutils_core.tag_ledger.TagLedger.bind`); the name stays for code that imports it.
+    (:meth:`~rtutils_core.tags.ledger.TagLedger.bind`); the name stays for code that imports it.
     """

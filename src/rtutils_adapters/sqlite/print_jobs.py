@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rtutils_adapters.sqlite.database import SqliteDatabase
 from rtutils_core.errors import PrintJobConflict, PrintJobNotFound
-from rtutils_core.print_jobs import JOB_STATES, JobState, PrintItem, PrintJob
+from rtutils_core.printing.print_jobs import JOB_STATES, JobState, PrintItem, PrintJob
 
 FILE_NAME = "print-jobs.sqlite3"
 SCHEMA_VERSION = 1
@@ -98,7 +98,7 @@ def _job(row: sqlite3.Row | tuple[object, ...]) -> PrintJob:
 
 
 class SqlitePrintJobStore:
-    """:class:`~rtutils_core.print_jobs.PrintJobStore` in a SQLite file; one connection per
+    """:class:`~rtutils_core.printing.ports.PrintJobStore` in a SQLite file; one connection per
     thread, shared safely between processes."""
 
     def __init__(self, path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:

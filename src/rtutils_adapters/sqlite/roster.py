@@ -33,7 +33,7 @@ def _refused(exc: sqlite3.IntegrityError) -> Exception:
 
 
 class SqliteRoster:
-    """The :class:`~rtutils_core.student_ports.Roster` in one SQLite file."""
+    """The :class:`~rtutils_core.students.ports.Roster` in one SQLite file."""
 
     def __init__(self, path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self._db = SqliteDatabase(

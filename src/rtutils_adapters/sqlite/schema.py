@@ -11,8 +11,13 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from rtutils_adapters.schema_versions import Migration, SchemaChange, latest, pending
-from rtutils_adapters.schema_versions import split_statements as _split
+from rtutils_adapters.schema_versions import (
+    Migration,
+    SchemaChange,
+    latest,
+    pending,
+    split_statements as _split,
+)
 
 COMPONENT = "tags"
 

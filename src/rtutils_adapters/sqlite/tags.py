@@ -27,9 +27,9 @@ from rtutils_adapters.tag_tables import (
     events_select,
 )
 from rtutils_core.errors import TagConflict
-from rtutils_core.event_query import NEWEST, EventQuery
-from rtutils_core.ports import TagEvent
-from rtutils_core.tag_ledger import LedgerTransaction, TagLedger
+from rtutils_core.tags.event_query import NEWEST, EventQuery
+from rtutils_core.tags.ledger import LedgerTransaction, TagLedger
+from rtutils_core.tags.ports import TagEvent
 
 FILE_NAME = "tags.sqlite3"
 DEFAULT_BUSY_TIMEOUT = 10.0

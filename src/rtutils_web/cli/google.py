@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rtutils_adapters.jobs.worker import worker_name
-from rtutils_core.chrome_sync_report import ChromeSyncReport, report_csv, report_json
 from rtutils_core.errors import InvalidInput, RtutilsError
-from rtutils_core.services.chrome_sync import ChromeSyncService, chrome_sync_job_kind, start_sync
-from rtutils_core.services.jobs import JobService
+from rtutils_core.google.report import ChromeSyncReport, report_csv, report_json
+from rtutils_core.google.service import ChromeSyncService, chrome_sync_job_kind, start_sync
+from rtutils_core.jobs.service import JobService
 
 #: How often a real run logs its progress (every this many devices, and at the end).
 PROGRESS_EVERY = 50

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rtutils_core.errors import RtutilsError
-from rtutils_core.intake_csv import iter_results_csv
-from rtutils_core.services.import_jobs import csv_text, parse_rows
-from rtutils_core.services.intake_import import DryRun, ImportProgress, IntakeImport
+from rtutils_core.imports.csv_files import iter_results_csv
+from rtutils_core.imports.importer import DryRun, ImportProgress, IntakeImport
+from rtutils_core.imports.jobs import csv_text, parse_rows
 from rtutils_web.cli.tags import _actor
 
 BAR_WIDTH = 30

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rtutils_adapters.jobs import JobWorker, run_worker
-from rtutils_core.services.autotag import sync_if_empty
+from rtutils_core.tags.autotag import sync_if_empty
 from rtutils_web.container import Container
 
 

@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from rtutils_core.errors import InvalidInput, RtutilsError
-from rtutils_core.event_query import EventQuery
-from rtutils_core.sequences import shown
-from rtutils_core.services.tags import SyncReport, TagService
 from rtutils_core.tags import TagFormat
+from rtutils_core.tags.event_query import EventQuery
+from rtutils_core.tags.reports import SyncReport
+from rtutils_core.tags.sequences import shown
+from rtutils_core.tags.service import TagService
 
 
 def add_tag_commands(commands: Any) -> None:

@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping
 
 from rtutils_core.assets import AssetQuery
-from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import InvalidInput
+from rtutils_core.labels.batches import BatchSelection
 
 #: A pasted list: tags separated by new lines, commas, semicolons or spaces.
 SEPARATORS = re.compile(r"[\s,;]+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from rtutils_core.errors import InvalidInput
-from rtutils_core.services.import_jobs import ImportJobs
+from rtutils_core.imports.jobs import ImportJobs
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json

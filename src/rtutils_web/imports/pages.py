@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from rtutils_core.errors import RtutilsError
-from rtutils_core.services.import_jobs import KIND
+from rtutils_core.imports.jobs import KIND
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.errors import status_for

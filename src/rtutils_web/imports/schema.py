@@ -7,8 +7,8 @@ from typing import Any
 
 from attrs import frozen
 
-from rtutils_core.services.import_jobs import ImportStatus
-from rtutils_core.services.intake_import import DryRun
+from rtutils_core.imports.importer import DryRun
+from rtutils_core.imports.jobs import ImportStatus
 from rtutils_web.http.answers import object_schema, prop
 
 _STRING = {"type": "string"}

@@ -6,7 +6,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from rtutils_core.errors import BatchTooLarge, InvalidInput
-from rtutils_core.services.import_jobs import csv_text
+from rtutils_core.imports.jobs import csv_text
 from rtutils_web.http.security import MAX_REQUEST_BYTES
 
 FIELD = "file"

@@ -8,7 +8,7 @@ import attrs
 from attrs import frozen
 
 from rtutils_core.assets import Asset, Catalog
-from rtutils_core.catalog_fields import CatalogField
+from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.intake import MAX_INTERNAL_NAME_LENGTH, MAX_SERIAL_LENGTH, DeviceIntake, Received
 from rtutils_web.http.answers import object_schema, prop
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from rtutils_core.errors import ConfigError, NotConfigured
-from rtutils_core.services.chrome_sync import start_sync
+from rtutils_core.google.service import start_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from rtutils_core.errors import InvalidInput, RtutilsError
-from rtutils_core.services.chrome_sync import start_sync
+from rtutils_core.google.service import start_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.query import takes_query

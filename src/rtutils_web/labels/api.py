@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from rtutils_core.batches import SELECTORS, BatchSelection, check_one_selector
+from rtutils_core.labels.batches import SELECTORS, BatchSelection, check_one_selector
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.bodies import json_body, parse_body, whole_numbers

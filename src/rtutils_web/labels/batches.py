@@ -16,7 +16,7 @@ import tempfile
 from flask import Response, send_file
 
 from rtutils_core.assets import Asset
-from rtutils_core.batches import BatchPlan, BatchSelection
+from rtutils_core.labels.batches import BatchPlan, BatchSelection
 from rtutils_web import services
 from rtutils_web.http.headers import content_disposition, header_text
 from rtutils_web.logs import get_logger

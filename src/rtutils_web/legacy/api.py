@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 
 from rtutils_core.errors import InvalidInput
-from rtutils_core.webhooks import SECRET_HEADER, SIGNATURE_HEADER, asset_created, is_authentic
+from rtutils_core.tags.webhooks import SECRET_HEADER, SIGNATURE_HEADER, asset_created, is_authentic
 from rtutils_web import services
 from rtutils_web.access.auth import signed_by_caller
 from rtutils_web.http.bodies import whole_number

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from rtutils_core.errors import InvalidInput
-from rtutils_core.loan_export import loans_csv, outstanding_csv
 from rtutils_core.loans import LoanFilter
+from rtutils_core.loans.export import loans_csv, outstanding_csv
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rtutils_core.loans import CONDITIONS
-from rtutils_core.services.loans import MAX_NOTE
+from rtutils_core.loans.service import MAX_NOTE
 from rtutils_web.http.bodies import MAX_WHOLE
 from rtutils_web.http.openapi import (
     ApiFacts,

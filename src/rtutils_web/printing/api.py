@@ -1,5 +1,5 @@
 """JSON API: the configured printers, and print jobs sent to them in the background (each
-by a ``print`` job of the job system, see ``rtutils_core.services.print_sender``)."""
+by a ``print`` job of the job system, see ``rtutils_core.printing.sender``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, url_for
 
-from rtutils_core.batches import BatchSelection
 from rtutils_core.errors import InvalidInput
+from rtutils_core.labels.batches import BatchSelection
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json

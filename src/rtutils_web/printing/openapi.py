@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_core.print_jobs import MAX_COPIES
+from rtutils_core.printing.print_jobs import MAX_COPIES
 from rtutils_web.http.bodies import MAX_WHOLE
 from rtutils_web.http.openapi import ApiFacts, json_accepted, json_ok, json_request, operation
 

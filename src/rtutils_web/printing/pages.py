@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from rtutils_core.errors import InvalidInput, RtutilsError
-from rtutils_core.print_jobs import PrintJob
+from rtutils_core.printing.print_jobs import PrintJob
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json

@@ -7,8 +7,8 @@ from typing import Any
 
 from attrs import frozen
 
-from rtutils_core.print_jobs import JOB_STATES, MAX_COPIES, PrintJob
-from rtutils_core.printers import KINDS, MEDIA_NAMES, PrinterConfig
+from rtutils_core.printing.print_jobs import JOB_STATES, MAX_COPIES, PrintJob
+from rtutils_core.printing.printers import KINDS, MEDIA_NAMES, PrinterConfig
 from rtutils_web.http.answers import object_schema, prop
 
 _STRING = {"type": "string"}

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from rtutils_core.return_export import campaign_csv, history_csv, outstanding_csv
-from rtutils_core.services.returns import ReturnService
-from rtutils_core.services.user_fields import start_user_field_sync
+from rtutils_core.returns.export import campaign_csv, history_csv, outstanding_csv
+from rtutils_core.returns.service import ReturnService
+from rtutils_core.students.user_fields_sync import start_user_field_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json

@@ -13,7 +13,7 @@ from attrs import frozen
 from rtutils_core.errors import InvalidInput
 from rtutils_core.jobs import Job
 from rtutils_core.returns import FIRST_YEAR, LAST_YEAR
-from rtutils_core.user_fields import UserFieldChange, UserFieldReport
+from rtutils_core.students.user_fields import UserFieldChange, UserFieldReport
 from rtutils_web.http.answers import object_schema, prop
 
 _COUNT = {"type": "integer", "minimum": 0}

@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from rtutils_core.errors import InvalidInput, RtutilsError
-from rtutils_core.manual_returns import MANUAL_KINDS
+from rtutils_core.loans.manual_checkins import MANUAL_KINDS
 from rtutils_core.returns import RETURN_STATES
-from rtutils_core.services.returns import ReturnService
-from rtutils_core.services.user_fields import KIND as USER_FIELDS_KIND
-from rtutils_core.services.user_fields import start_user_field_sync
+from rtutils_core.returns.service import ReturnService
 from rtutils_core.students import GRADE_NAMES
+from rtutils_core.students.user_fields_sync import KIND as USER_FIELDS_KIND, start_user_field_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.errors import status_for

@@ -10,7 +10,7 @@ from attrs import frozen
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import LoanEvent
-from rtutils_core.manual_returns import MANUAL_KINDS, MAX_REASON, ManualEvent
+from rtutils_core.loans.manual_checkins import MANUAL_KINDS, MAX_REASON, ManualEvent
 from rtutils_core.returns import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -20,7 +20,7 @@ from rtutils_core.returns import (
     GradeFigures,
     StudentReturn,
 )
-from rtutils_core.services.returns import StudentHistory
+from rtutils_core.returns.service import StudentHistory
 from rtutils_core.students import BadRow, ImportReport, normal_grade, school_year_of
 from rtutils_web.http.answers import object_schema, prop
 from rtutils_web.http.bodies import whole_number

@@ -10,10 +10,10 @@ from typing import Any
 from attrs import frozen
 
 from rtutils_core.errors import InvalidInput, shown
-from rtutils_core.event_query import EventQuery
-from rtutils_core.ports import TagEvent
-from rtutils_core.tag_events import CSV_COLUMNS
 from rtutils_core.tags import AssetTag, TagFormats
+from rtutils_core.tags.event_query import EventQuery
+from rtutils_core.tags.export import CSV_COLUMNS
+from rtutils_core.tags.ports import TagEvent
 from rtutils_web.http.answers import object_schema, prop
 from rtutils_web.http.bodies import whole_number
 

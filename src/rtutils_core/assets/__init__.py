@@ -1,0 +1,31 @@
+"""Assets: the values (assets, queries, pages, drafts), the backend port and the look-up service."""
+
+from rtutils_core.assets.values import (
+    ASSET_STATUSES,
+    MAX_QUERY_IDS,
+    MAX_QUERY_NAMES,
+    Asset,
+    AssetChanges,
+    AssetDraft,
+    AssetPage,
+    AssetQuery,
+    Catalog,
+    TicketDraft,
+    User,
+    check_custom_field_names,
+)
+
+__all__ = [
+    "ASSET_STATUSES",
+    "Asset",
+    "AssetChanges",
+    "AssetDraft",
+    "AssetPage",
+    "AssetQuery",
+    "Catalog",
+    "MAX_QUERY_IDS",
+    "MAX_QUERY_NAMES",
+    "TicketDraft",
+    "User",
+    "check_custom_field_names",
+]

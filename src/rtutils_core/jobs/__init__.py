@@ -1,0 +1,34 @@
+"""Background jobs: the job record and its context, the store and queue ports, the job service."""
+
+from rtutils_core.jobs.ports import JobQueue, JobStore
+from rtutils_core.jobs.values import (
+    CLAIMABLE,
+    FINISHED,
+    Job,
+    JobCancelled,
+    JobContext,
+    JobFunction,
+    JobKind,
+    JobState,
+    JsonValue,
+    Progress,
+    Schedule,
+    check_json,
+)
+
+__all__ = [
+    "JobQueue",
+    "JobStore",
+    "CLAIMABLE",
+    "FINISHED",
+    "Job",
+    "JobCancelled",
+    "JobContext",
+    "JobFunction",
+    "JobKind",
+    "JobState",
+    "JsonValue",
+    "Progress",
+    "Schedule",
+    "check_json",
+]

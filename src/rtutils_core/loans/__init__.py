@@ -1,0 +1,37 @@
+"""The loan desk: loans and their log, manual check-ins, exports, the ports and the service."""
+
+from rtutils_core.loans.values import (
+    CONDITIONS,
+    DEFAULT_DAMAGES,
+    LOAN_ROLES,
+    AssetState,
+    CheckIn,
+    CheckOut,
+    Condition,
+    LoanAction,
+    LoanEntry,
+    LoanEvent,
+    LoanFilter,
+    LoanOptions,
+    LoanRole,
+    PersonLoans,
+    StatusCheck,
+)
+
+__all__ = [
+    "AssetState",
+    "CONDITIONS",
+    "CheckIn",
+    "CheckOut",
+    "Condition",
+    "DEFAULT_DAMAGES",
+    "LOAN_ROLES",
+    "LoanAction",
+    "LoanEntry",
+    "LoanEvent",
+    "LoanFilter",
+    "LoanOptions",
+    "LoanRole",
+    "PersonLoans",
+    "StatusCheck",
+]

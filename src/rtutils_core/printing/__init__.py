@@ -1,0 +1,1 @@
+"""Printing labels straight to printers: the printer list, print jobs, ports and services."""

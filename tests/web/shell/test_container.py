@@ -1,0 +1,32 @@
+"""The container creates nothing until asked, so an override before first use is enough."""
+
+from __future__ import annotations
+
+import pytest
+from dependency_injector import providers
+from tests.web.fakes import FailingBackend
+
+from rtutils_core.errors import BackendUnavailable, ConfigError
+from rtutils_core.labels.batches import BatchSelection
+from rtutils_web.container import build_container, check_start_up
+from rtutils_web.settings import Settings
+
+
+def test_building_the_container_touches_nothing(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    settings = Settings(backend="demo", working_dir=blocked / "state")
+    container = build_container(settings)  # no directory, database or backend yet
+    with pytest.raises(ConfigError, match="WORKING_DIR"):
+        check_start_up(container)
+
+
+def test_an_override_before_first_use_reaches_every_service(tmp_path):
+    container = build_container(Settings(backend="demo", working_dir=tmp_path))
+    container.backend.override(providers.Object(FailingBackend(BackendUnavailable("down"))))
+    with pytest.raises(BackendUnavailable):
+        container.asset_service().get(1)
+    with pytest.raises(BackendUnavailable):
+        container.label_service().plan_batch(BatchSelection(asset_ids=[1]), 10)
+    with pytest.raises(BackendUnavailable):
+        container.tag_service()  # the demo's first sync reads the overriding backend
