@@ -6,6 +6,7 @@ import re
 
 from tests.conftest import ROOT
 
+from rtutils_web.config_docs import configuration_markdown, ungrouped
 from rtutils_web.settings import VARIABLES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -40,3 +41,12 @@ def test_the_readme_links_every_document_in_docs():
     documents = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md"))
     linked = set(re.findall(r"\]\(([^)#]+)", README))
     assert [doc for doc in documents if doc not in linked] == []
+
+
+def test_the_configuration_section_is_the_generated_one():
+    """Regenerate with ``python -m rtutils_web.config_docs`` after changing variables.py."""
+    assert configuration_markdown() in README
+
+
+def test_every_variable_is_in_exactly_one_group_of_the_readme():
+    assert ungrouped() == []
