@@ -149,24 +149,31 @@ def test_the_meter_counts_every_rt_request_of_an_operation_and_its_time(rt_serve
 
 @pytest.mark.slow
 def test_metadata_is_cached_refreshed_and_reread_for_unknown_names(rt_server, rt_seed_ids):
+    # A catalog of this test's own: the field it adds must not show in the shared catalogs
+    # that other suites describe.
+    catalog, field = unique_name("Shelves"), unique_name("Shelf")
+    rt_server.insert_initialdata(
+        f"@Catalogs = ({{ Name => {perl_string(catalog)}, Lifecycle => 'assets' }});\n"
+        f"@CustomFields = ({{ Name => 'Bin', Type => 'FreeformSingle',"
+        f" LookupType => 'RT::Catalog-RT::Asset', ApplyTo => [{perl_string(catalog)}] }});\n1;\n"
+    )
     cached = fresh_backend(rt_server, cache_seconds=3600)
-    assert list(cached.catalog_custom_fields(SPARE_PARTS)) == ["Bin"]
+    assert list(cached.catalog_custom_fields(catalog)) == ["Bin"]
     before = cached.requests_sent
-    cached.catalog_custom_fields(SPARE_PARTS)
+    cached.catalog_custom_fields(catalog)
     cached.list_catalogs()
     assert cached.requests_sent == before, "answered from the cache"
 
-    field = unique_name("Shelf")
     rt_server.insert_initialdata(
         f"@CustomFields = ({{ Name => {perl_string(field)}, Type => 'FreeformSingle',"
-        f" LookupType => 'RT::Catalog-RT::Asset', ApplyTo => ['{SPARE_PARTS}'] }});\n1;\n"
+        f" LookupType => 'RT::Catalog-RT::Asset', ApplyTo => [{perl_string(catalog)}] }});\n1;\n"
     )
-    assert field not in cached.catalog_custom_fields(SPARE_PARTS)  # still the cached list
+    assert field not in cached.catalog_custom_fields(catalog)  # still the cached list
     # A name not in the cache is looked up afresh before it is refused.
-    found = cached.search_assets(AssetQuery(catalog=SPARE_PARTS, custom_fields={field: "x"}))
+    found = cached.search_assets(AssetQuery(catalog=catalog, custom_fields={field: "x"}))
     assert found.items == ()
     cached.refresh_metadata()
-    assert field in cached.catalog_custom_fields(SPARE_PARTS)
+    assert field in cached.catalog_custom_fields(catalog)
 
 
 def test_text_rt_would_read_as_a_field_reference_is_refused(rt_backend):
