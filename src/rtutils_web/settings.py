@@ -11,10 +11,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from attrs import Factory, field, fields, frozen
 
+from rtutils_adapters.rt.address import without_credentials
 from rtutils_core.assets import AssetQuery
 from rtutils_core.chrome_sync import ChromeSyncOptions
 from rtutils_core.errors import ConfigError, InvalidInput
@@ -284,12 +285,3 @@ class Settings:
         settings = cls(tag_formats=formats, **read)
         settings.google_sync_options  # noqa: B018 (a bad direction stops start-up, named)
         return settings
-
-
-def without_credentials(url: str) -> str:
-    """``url`` without the ``user:password@`` part, if it has one."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=host))
