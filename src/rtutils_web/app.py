@@ -10,6 +10,7 @@ from flask import Flask
 from rtutils_web import openapi
 from rtutils_web.access import login
 from rtutils_web.access.auth import current_principal, install_auth
+from rtutils_web.access.people import people_shown
 from rtutils_web.access.tokens import TokenRegistry
 from rtutils_web.assets.schema import is_tag
 from rtutils_web.container import Container, build_container, check_start_up
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return {
             "backend": settings.backend,
             "principal": current_principal(),
+            "people_shown": people_shown(),
             "is_tag": lambda name: is_tag(name, settings.tag_formats),
         }
 
