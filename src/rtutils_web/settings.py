@@ -28,6 +28,7 @@ from rtutils_core.secrets import Secret
 from rtutils_core.students import RosterColumns
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.user_fields import UserFieldOptions
+from rtutils_web.http.proxies import ProxyTrust
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 
 __all__ = ["VARIABLES", "Secret", "Settings", "Variable"]
@@ -118,6 +119,7 @@ class Settings:
     google_sync_directions: Mapping[str, str] = setting(
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
+    trusted_proxies: ProxyTrust = setting("TRUSTED_PROXIES")
     jobs_queue: str = setting("JOBS_QUEUE")
     jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
     jobs_worker: str = setting("JOBS_WORKER")
@@ -216,6 +218,14 @@ class Settings:
             raise ConfigError(
                 f"GOOGLE_SYNC_DIRECTIONS or GOOGLE_SYNC_CATALOG: {error.message}"
             ) from None
+
+    @property
+    def throttle_storage_uri(self) -> str:
+        """Where the ``limits`` library keeps the counts of failed credentials: in the
+        service's Redis when it has one (every instance counts the same), else in memory."""
+        if self.jobs_queue == "redis" and self.jobs_redis_url:
+            return self.jobs_redis_url.reveal()
+        return "memory://"
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""

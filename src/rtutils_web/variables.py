@@ -23,6 +23,7 @@ from rtutils_core.printers import PrinterConfig, parse_printers
 from rtutils_core.secrets import Secret
 from rtutils_core.students import ROSTER_FIELDS
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS, validate_prefix
+from rtutils_web.http.proxies import parse_trusted_proxies
 
 BACKENDS = ("rt", "demo")
 LOG_FORMATS = ("json", "console")
@@ -321,6 +322,9 @@ VARIABLES: tuple[Variable, ...] = (
        secret=True),
     _V("RTUTILS_API_TOKENS", "", secret, "API tokens 'name:role:token,...'; secret",
        secret=True),
+    _V("TRUSTED_PROXIES", "0", parse_trusted_proxies,
+       "Reverse proxies whose X-Forwarded-For is believed: a number, or their addresses",
+       "trustedProxies"),
     _V("STORE_URL", "", store_url,
        "PostgreSQL URL of the stores shared by several instances; unset: SQLite in WORKING_DIR",
        "storeUrl"),
