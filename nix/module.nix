@@ -73,6 +73,7 @@ let
     HOST = cfg.host;
     PORT = number cfg.port;
     THREADS = number cfg.threads;
+    TRUSTED_PROXIES = cfg.trustedProxies;
     WORKING_DIR = cfg.workingDirectory;
     LOG_FORMAT = cfg.logFormat;
     LOG_LEVEL = cfg.logLevel;
@@ -170,6 +171,18 @@ in
       type = types.str;
       default = "127.0.0.1";
       description = "Address the web server listens on (`HOST`). Keep the default behind a reverse proxy; `0.0.0.0` listens on every address.";
+    };
+
+    trustedProxies = mkOption {
+      type = types.str;
+      default = "0";
+      example = "127.0.0.1";
+      description = ''
+        Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`): a number of
+        proxies in a row, or their addresses and networks. The client behind them is then
+        the address that failed sign-ins are counted against and that the logs show; `"0"`
+        believes nobody. With nginx on the same machine in front, `"127.0.0.1"`.
+      '';
     };
 
     port = mkOption {

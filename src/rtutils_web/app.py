@@ -10,12 +10,14 @@ from flask import Flask
 from rtutils_web import openapi
 from rtutils_web.access import login
 from rtutils_web.access.auth import current_principal, install_auth
+from rtutils_web.access.people import people_shown
 from rtutils_web.access.tokens import TokenRegistry
 from rtutils_web.assets.schema import is_tag
 from rtutils_web.container import Container, build_container, check_start_up
 from rtutils_web.features import FEATURES
 from rtutils_web.http import probes
 from rtutils_web.http.errors import register_error_handlers
+from rtutils_web.http.proxies import trust_forwarded_for
 from rtutils_web.http.query import install_query_rules
 from rtutils_web.http.request_context import install_request_context
 from rtutils_web.http.security import configure_security
@@ -44,10 +46,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["SECRET_KEY"] = settings.secret_key.reveal() or uuid.uuid4().hex + uuid.uuid4().hex
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     app.extensions["rtutils"] = container
+    app.wsgi_app = trust_forwarded_for(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
     container.metadata_warm_up()  # RT's catalogs and custom fields, in the background
     install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
-    install_auth(app, tokens)
+    install_auth(app, tokens, settings.throttle_storage_uri)
     install_query_rules(app)  # after sign-in: strangers learn nothing of a view's parameters
     for blueprint in SHELL_BLUEPRINTS:
         app.register_blueprint(blueprint)
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return {
             "backend": settings.backend,
             "principal": current_principal(),
+            "people_shown": people_shown(),
             "is_tag": lambda name: is_tag(name, settings.tag_formats),
         }
 

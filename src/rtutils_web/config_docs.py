@@ -16,7 +16,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "RT_READ_TIMEOUT", "RT_CACHE_SECONDS",
     )),
     ("Web server, sign-in and logs", (
-        "HOST", "PORT", "THREADS", "SECRET_KEY", "RTUTILS_API_TOKENS", "LOG_FORMAT",
+        "HOST", "PORT", "THREADS", "SECRET_KEY", "RTUTILS_API_TOKENS", "TRUSTED_PROXIES",
+        "LOG_FORMAT",
         "LOG_LEVEL",
     )),
     ("Stores", ("WORKING_DIR", "STORE_URL", "STORE_PASSWORD")),

@@ -11,10 +11,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from attrs import Factory, field, fields, frozen
 
+from rtutils_adapters.rt.address import without_credentials
 from rtutils_core.assets import AssetQuery
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.google.sync import ChromeSyncOptions
@@ -27,6 +28,7 @@ from rtutils_core.secrets import Secret
 from rtutils_core.students import RosterColumns
 from rtutils_core.students.user_fields import UserFieldOptions
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_web.http.proxies import ProxyTrust
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 
 __all__ = ["VARIABLES", "Secret", "Settings", "Variable"]
@@ -117,6 +119,7 @@ class Settings:
     google_sync_directions: Mapping[str, str] = setting(
         "GOOGLE_SYNC_DIRECTIONS", factory=dict, hash=False
     )
+    trusted_proxies: ProxyTrust = setting("TRUSTED_PROXIES")
     jobs_queue: str = setting("JOBS_QUEUE")
     jobs_redis_url: Secret = setting("JOBS_REDIS_URL")
     jobs_worker: str = setting("JOBS_WORKER")
@@ -216,6 +219,14 @@ class Settings:
                 f"GOOGLE_SYNC_DIRECTIONS or GOOGLE_SYNC_CATALOG: {error.message}"
             ) from None
 
+    @property
+    def throttle_storage_uri(self) -> str:
+        """Where the ``limits`` library keeps the counts of failed credentials: in the
+        service's Redis when it has one (every instance counts the same), else in memory."""
+        if self.jobs_queue == "redis" and self.jobs_redis_url:
+            return self.jobs_redis_url.reveal()
+        return "memory://"
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
         return (
@@ -284,12 +295,3 @@ class Settings:
         settings = cls(tag_formats=formats, **read)
         settings.google_sync_options  # noqa: B018 (a bad direction stops start-up, named)
         return settings
-
-
-def without_credentials(url: str) -> str:
-    """``url`` without the ``user:password@`` part, if it has one."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=host))

@@ -21,6 +21,7 @@ import pytest
 from tests.conftest import ROOT
 
 from rtutils_core.printing.printers import parse_printers
+from rtutils_web.http.proxies import parse_trusted_proxies
 from rtutils_web.settings import VARIABLES, Settings
 
 SECRETS = {v.name for v in VARIABLES if v.secret}
@@ -106,6 +107,12 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         "Staff Laptops=STF-",
         "prefix_by_catalog",
         {"Staff Laptops": "STF-"},
+    ),
+    "trustedProxies": (
+        "127.0.0.1,10.0.1.0/24",
+        "127.0.0.1,10.0.1.0/24",
+        "trusted_proxies",
+        parse_trusted_proxies("TRUSTED_PROXIES", "127.0.0.1,10.0.1.0/24"),
     ),
     "storeUrl": (
         "postgresql://rtutils@db.example.org/rtutils",

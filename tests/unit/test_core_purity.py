@@ -12,7 +12,7 @@ class Block:
         if name.split('.')[0] in {blocked!r}:
             raise ImportError('blocked for this test: ' + name)
 sys.meta_path.insert(0, Block())
-import rtutils_core, rtutils_core.services, rtutils_core.assets.ports, rtutils_core.geometry
+import rtutils_core, rtutils_core.tags.service, rtutils_core.assets.ports, rtutils_core.geometry
 import pkgutil, importlib
 for mod in pkgutil.walk_packages(rtutils_core.__path__, 'rtutils_core.'):
     importlib.import_module(mod.name)

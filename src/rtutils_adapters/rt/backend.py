@@ -12,11 +12,12 @@ import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
-from urllib.parse import quote as quote_path, urlsplit, urlunsplit
+from urllib.parse import quote as quote_path
 
 import attrs
 
 from rtutils_adapters.rt import any_search, assetsql, people, wire
+from rtutils_adapters.rt.address import without_credentials
 from rtutils_adapters.rt.client import RTClient
 from rtutils_adapters.rt.loans import RTLoanMethods
 from rtutils_adapters.rt.metadata import MetadataCache
@@ -71,8 +72,7 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
     ) -> None:
         self.rt_url = rt_url.rstrip("/")
         # Links to RT's pages are shown and printed: never with a user:password@ in them.
-        parts = urlsplit(self.rt_url)
-        self.link_url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+        self.link_url = without_credentials(self.rt_url)
         self.client = RTClient(
             api_url or self.rt_url + "/REST/2.0",
             token,

@@ -15,13 +15,13 @@ import threading
 import time
 from collections.abc import Collection, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from attrs import frozen
 from requests.adapters import HTTPAdapter
 
 from rtutils_adapters.rt import meter
+from rtutils_adapters.rt.address import shown_host
 from rtutils_core.errors import (
     BackendAuthFailed,
     BackendRejected,
@@ -245,7 +245,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _unreachable(exc: requests.ConnectionError, api_url: str, connect_timeout: float) -> Exception:
-    host = urlsplit(api_url).netloc
+    host = shown_host(api_url)
     if isinstance(exc, requests.ConnectTimeout):
         return BackendTimeout(
             f"RT at {host} did not accept a connection within {connect_timeout:g} s"
@@ -294,7 +294,7 @@ def _reply(
         data = _json(response, what) if response.content else None
         return Reply(status, data, etag, attempts)
     if 300 <= status < 400:
-        where = urlsplit(response.headers.get("Location", "")).netloc or "elsewhere"
+        where = shown_host(response.headers.get("Location", "")) or "elsewhere"
         raise BackendUnavailable(
             f"RT redirected {what} to {where}; check RT_URL (http or https, host name)"
         )

@@ -111,15 +111,19 @@ def client_address() -> str:
 
 
 def auth_failed(via: str, token_name: str | None = None) -> None:
-    """Log a failed authentication (never the credential) and count it against the address."""
-    log.warning("auth_failed", via=via, remote_addr=client_address(), token_name=token_name)
+    """Count a failed authentication against the address (429 once it is throttled) and log
+    it (never the credential)."""
     throttle().failed(client_address())
+    log.warning("auth_failed", via=via, remote_addr=client_address(), token_name=token_name)
 
 
-def _presents_credentials() -> bool:
-    """A Bearer header, or the sign-in form: what a guesser sends."""
-    scheme = request.headers.get("Authorization", "").partition(" ")[0].lower()
-    return scheme == "bearer" or (request.endpoint == "login.login_submit")
+def auth_passed(via: str, token_name: str) -> None:
+    """A right credential: never throttled, but noted if its address is (a shared NAT or
+    proxy address that someone else's wrong credentials have throttled)."""
+    if throttle().passed(client_address(), token_name):
+        log.warning(
+            "auth_passed_throttled", via=via, remote_addr=client_address(), token_name=token_name
+        )
 
 
 def _is_api() -> bool:
@@ -144,6 +148,7 @@ def _from_header(tokens: TokenRegistry) -> Principal | None:
     if entry is None:
         auth_failed("bearer")
         raise _bearer_challenge("the Bearer token is not valid")
+    auth_passed("bearer", entry.name)
     return Principal(entry.name, entry.role, "token")
 
 
@@ -204,19 +209,17 @@ def _authorize(principal: Principal | None, view: Callable[..., Any]) -> Respons
     return None
 
 
-def install_auth(app: Flask, tokens: TokenRegistry) -> None:
+def install_auth(app: Flask, tokens: TokenRegistry, throttle_storage: str = "memory://") -> None:
     """Authenticate every request, enforce each view's role, and check CSRF on page forms."""
     app.extensions["rtutils_tokens"] = tokens
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, after authentication
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # valid as long as the session: a desk stays open
     csrf = CSRFProtect(app)
 
-    app.extensions["rtutils_throttle"] = AuthThrottle()
+    app.extensions["rtutils_throttle"] = AuthThrottle(storage_uri=throttle_storage)
 
     @app.before_request
     def _authenticate() -> Response | None:
-        if _presents_credentials():
-            throttle().check(client_address())
         principal = _from_header(tokens) or _from_session(tokens)
         g.principal = principal
         if principal is not None:

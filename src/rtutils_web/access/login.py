@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from rtutils_web import services
 from rtutils_web.access.auth import (
     auth_failed,
+    auth_passed,
     current_principal,
     public,
     registry,
@@ -65,6 +66,7 @@ def login_submit() -> tuple[str, int] | Response:
     if entry is None:
         auth_failed("login")
         return _form("That access token is not valid.", 401)
+    auth_passed("login", entry.name)
     sign_in(entry.name)
     g.user_name = entry.name  # the request line of the login names who signed in
     log.info("login", user=entry.name, role=entry.role)

@@ -6,9 +6,11 @@ from flask import Blueprint, Response, jsonify, request
 
 from rtutils_core.assets import Asset
 from rtutils_web import services
+from rtutils_web.access.people import people_shown, refuse_person_filter
 from rtutils_web.assets.schema import (
     CF_PREFIX,
     PAGING,
+    PERSON_FIELDS,
     SEARCH_FIELDS,
     AssetJson,
     AssetPageJson,
@@ -23,7 +25,8 @@ bp = Blueprint("api_assets", __name__, url_prefix="/api/v1/assets")
 
 def asset_answer(asset: Asset) -> AssetJson:
     """The API's answer for ``asset``, with its link into RT."""
-    return AssetJson.of(asset, services.assets().url(asset.id), services.settings().tag_formats)
+    formats = services.settings().tag_formats
+    return AssetJson.of(asset, services.assets().url(asset.id), formats, people=people_shown())
 
 
 @bp.get("/<asset_id>")
@@ -43,6 +46,7 @@ def get_asset_by_tag(tag: str) -> Response:
 @takes_query(*SEARCH_FIELDS, *PAGING, prefixes=(CF_PREFIX,))
 def search_assets() -> Response:
     """A page of assets matching every given condition."""
+    refuse_person_filter(name for name in PERSON_FIELDS if request.args.get(name))
     query = search_query(request.args)
     page = whole_number(request.args.get("page", "1"), "page")
     per_page = whole_number(request.args.get("per_page", "20"), "per_page")

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from rtutils_core.assets import Asset, AssetQuery
 from rtutils_core.errors import InvalidInput, NotFound
 from rtutils_web import services
+from rtutils_web.access.people import people_shown
 from rtutils_web.assets.schema import AssetJson
 from rtutils_web.http.bodies import whole_number
 from rtutils_web.http.query import takes_query
@@ -61,7 +62,8 @@ def asset(asset_id: int) -> str:
     """One asset: its details, its RT link, and what the desk can do with it."""
     found = services.assets().get(asset_id)
     settings = services.settings()
-    details = AssetJson.of(found, services.assets().url(found.id), settings.tag_formats)
+    link = services.assets().url(found.id)
+    details = AssetJson.of(found, link, settings.tag_formats, people=people_shown())
     return render_template(
         "assets/asset.html",
         asset=found,

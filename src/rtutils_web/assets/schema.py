@@ -11,13 +11,16 @@ from attrs import frozen
 from rtutils_core.assets import Asset, AssetPage, AssetQuery
 from rtutils_core.errors import InvalidInput, InvalidTag
 from rtutils_core.tags import TagFormats
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import WITHHELD, object_schema, prop, withholdable_prop
 
 #: Query parameters of the asset search besides ``cf.<Field Name>``.
 SEARCH_FIELDS = ("catalog", "status", "name_prefix", "owner", "held_by")
+#: The search parameters that ask about a person (see ``access/people.py``).
+PERSON_FIELDS = ("owner", "held_by")
 PAGING = ("page", "per_page")
 CF_PREFIX = "cf."
 _NULLABLE_STRING = {"type": ["string", "null"]}
+_PEOPLE_ONLY = "Shown to the operator and admin roles only (the data is about students)."
 
 
 @frozen
@@ -29,23 +32,26 @@ class AssetJson:
     tag: str | None = prop({**_NULLABLE_STRING, "description": "the Name when it is an asset tag"})
     catalog: str = prop({"type": "string"})
     status: str = prop({"type": "string"})
-    owner: str | None = prop(_NULLABLE_STRING)
-    held_by: list[str] = prop({"type": "array", "items": {"type": "string"}})
+    owner: str | None = withholdable_prop({**_NULLABLE_STRING, "description": _PEOPLE_ONLY})
+    held_by: list[str] = withholdable_prop(
+        {"type": "array", "items": {"type": "string"}, "description": _PEOPLE_ONLY}
+    )
     custom_fields: dict[str, str] = prop(
         {"type": "object", "additionalProperties": {"type": "string"}}
     )
     rt_url: str = prop({"type": "string", "format": "uri"})
 
     @classmethod
-    def of(cls, asset: Asset, rt_url: str, formats: TagFormats) -> AssetJson:
+    def of(cls, asset: Asset, rt_url: str, formats: TagFormats, *, people: bool) -> AssetJson:
+        """The asset; its ``owner`` and ``held_by`` only if ``people`` may be shown."""
         return cls(
             id=asset.id,
             name=asset.name,
             tag=asset.name if is_tag(asset.name, formats) else None,
             catalog=asset.catalog,
             status=asset.status,
-            owner=asset.owner,
-            held_by=list(asset.held_by),
+            owner=asset.owner if people else WITHHELD,
+            held_by=list(asset.held_by) if people else WITHHELD,
             custom_fields=dict(asset.custom_fields),
             rt_url=rt_url,
         )

@@ -12,6 +12,7 @@ from rtutils_core.loans import LoanFilter
 from rtutils_core.loans.export import loans_csv, outstanding_csv
 from rtutils_web import services
 from rtutils_web.access.auth import requires
+from rtutils_web.access.people import people_shown, refuse_person_filter
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, whole_number
 from rtutils_web.http.query import takes_query
@@ -100,9 +101,8 @@ def _filter() -> LoanFilter:
 def loans() -> Response:
     """Loan log events, oldest first; a viewer gets the counts only."""
     query = _filter()
-    shown = actions.may_read_names()
-    if query.person and not shown:
-        actions.names_forbidden()
+    refuse_person_filter(["person"] if query.person else [])
+    shown = people_shown()
     events = services.loans().events(query)
     outs = sum(e.action == "check-out" for e in events)
     listed = [LoanEventJson.of(e) for e in events] if shown else []
@@ -128,7 +128,7 @@ def outstanding() -> Response:
         raise InvalidInput(f"per_page must be at most {MAX_PER_PAGE}, not {per_page}")
     loans = services.loans()
     result = loans.still_out(request.args.get("catalog") or None, page, per_page)
-    shown = actions.may_read_names()
+    shown = people_shown()
     items = [LoanAssetJson.of(a, loans.options) for a in result.items] if shown else []
     answer = OutstandingJson(result.page, result.per_page, result.total, result.pages, shown, items)
     return jsonify(to_json(answer))

@@ -259,6 +259,14 @@ def test_a_refused_connection_is_backend_unavailable():
     assert "refused" in error.message.lower()
 
 
+def test_an_unreachable_rt_is_named_without_the_credentials_of_its_address():
+    port = free_port()
+    backend = backend_for(f"http://desk:hunter2pw@127.0.0.1:{port}")
+    error = failure(BackendUnavailable, backend.ping, f"RT at 127.0.0.1:{port} could not be")
+    assert "hunter2pw" not in error.message and "desk" not in error.message
+    assert "hunter2pw" not in repr(backend) + backend.asset_url(1)
+
+
 @pytest.mark.parametrize(
     ("answer", "error", "match"),
     [
