@@ -81,6 +81,7 @@ class Settings:
     organisation: str = setting("ORGANISATION")
     qr_target: str = setting("QR_TARGET")
     public_url: str = setting("PUBLIC_URL")
+    trusted_hosts: tuple[str, ...] = setting("TRUSTED_HOSTS")
     template_by_type: Mapping[str, str] = setting(
         "TEMPLATE_BY_TYPE", factory=lambda: _default("TEMPLATE_BY_TYPE"), hash=False
     )

@@ -122,3 +122,10 @@ def test_the_old_label_link_redirects_to_the_label_pdf(client):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get("/labels/print?size=huge", headers=bearer("viewer")).status_code == 400
     assert client.get("/labels/print", headers=bearer("viewer")).status_code == 400
+
+
+@pytest.mark.parametrize("name", ["../../admin", "W12-00001/../../admin", "//evil.example"])
+def test_the_old_label_link_checks_the_tag_before_it_redirects(client, name):
+    answer = client.get("/labels/print", query_string={"assetName": name}, headers=bearer("viewer"))
+    assert answer.status_code == 400
+    assert "Location" not in answer.headers

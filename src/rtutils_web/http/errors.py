@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -76,7 +77,8 @@ def error_response(
     ``details`` adds fields to the error object, such as the tags a batch could not find.
     """
     request_id = getattr(g, "request_id", "")
-    if wants_json():
+    if wants_json() or request_ctx.url_adapter is None:
+        # No URL adapter: a Host outside TRUSTED_HOSTS, for which no page link can be built.
         body = {"error": {"code": code, "message": message, "request_id": request_id}}
         body["error"].update(details or {})
         response = jsonify(body)

@@ -64,5 +64,7 @@ def labels_print() -> Response:
         tag = request.args["assetName"].strip()
     else:
         raise InvalidInput("give assetId or assetName")
+    # A tag, never a path: checked here, before it becomes part of the redirect.
+    tag = str(services.settings().tag_formats.parse_lenient(tag))
     target = url_for("api_labels.label_pdf", tag=tag, template=_SIZES[size])
     return redirect(target, 302)
