@@ -27,6 +27,7 @@ from rtutils_core.secrets import Secret
 from rtutils_core.students import RosterColumns
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.user_fields import UserFieldOptions
+from rtutils_web.access.tokens import refuse_weak_secret
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 
 __all__ = ["VARIABLES", "Secret", "Settings", "Variable"]
@@ -253,11 +254,14 @@ class Settings:
             )
         if values["QR_TARGET"] == "service" and not values["PUBLIC_URL"]:
             raise ConfigError("PUBLIC_URL is required when QR_TARGET=service")
-        if backend == "rt" and len(values["SECRET_KEY"].reveal()) < 16:
+        if backend == "rt" and not values["SECRET_KEY"]:
             raise ConfigError(
-                "SECRET_KEY is required when RTUTILS_BACKEND=rt and must be at least 16"
-                " characters (set it in the secrets file)"
+                "SECRET_KEY is required when RTUTILS_BACKEND=rt (set it in the secrets file)"
             )
+        if backend == "rt":
+            refuse_weak_secret(values["SECRET_KEY"].reveal(), "SECRET_KEY")
+        if values["WEBHOOK_SECRET"]:
+            refuse_weak_secret(values["WEBHOOK_SECRET"].reveal(), "WEBHOOK_SECRET")
         if values["JOBS_QUEUE"] == "redis" and not values["JOBS_REDIS_URL"]:
             raise ConfigError(
                 "JOBS_REDIS_URL is required when JOBS_QUEUE=redis (set it in the secrets file)"

@@ -6,7 +6,9 @@ Never a traceback, a token or an internal path.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
@@ -17,6 +19,7 @@ from rtutils_core import errors as e
 from rtutils_web.logs import get_logger
 
 log = get_logger("rtutils.web")
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Most specific first; the first class that matches decides the status.
 STATUS_BY_ERROR: tuple[tuple[type[e.RtutilsError], int], ...] = (
@@ -61,9 +64,22 @@ def status_for(error: e.RtutilsError) -> int:
     return 500
 
 
+def answers_json(view: F) -> F:
+    """Mark a view whose every answer, errors included, is JSON (a webhook's caller is a
+    program, whatever ``Content-Type`` and ``Accept`` it sends)."""
+
+    @functools.wraps(view)
+    def marked(*args: Any, **kwargs: Any) -> Any:
+        g.answers_json = True
+        return view(*args, **kwargs)
+
+    return cast(F, marked)
+
+
 def wants_json() -> bool:
     return (
         request.path.startswith("/api/")
+        or bool(g.get("answers_json"))
         or request.accept_mimetypes.best == "application/json"
         or request.is_json  # a caller that sends JSON (a webhook) reads JSON back
     )
