@@ -218,6 +218,18 @@ class Settings:
                 f"GOOGLE_SYNC_DIRECTIONS or GOOGLE_SYNC_CATALOG: {error.message}"
             ) from None
 
+    @property
+    def jobs_queue_warning(self) -> str:
+        """What start-up warns of the job queue ("" for nothing): with STORE_URL, the stores
+        are shared but a SQLite queue is each instance's own."""
+        if not (self.store_url and self.jobs_queue == "sqlite"):
+            return ""
+        return (
+            "STORE_URL is set but JOBS_QUEUE=sqlite: each instance queues its jobs in its own"
+            " WORKING_DIR, and a job queued on an instance that stops waits until it is back;"
+            " set JOBS_QUEUE=redis (with JOBS_REDIS_URL) for one queue shared by all"
+        )
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
         return (
