@@ -24,6 +24,7 @@ import datetime
 import os
 import platform
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -61,7 +62,7 @@ def desk_client(server: RTServer, folder: Path):
             "RT_TOKEN": server.token.reveal(),
             "RT_READ_TIMEOUT": "120",
             "WORKING_DIR": str(folder / "state"),
-            "SECRET_KEY": "bench-session-key-" + "0" * 16,
+            "SECRET_KEY": secrets.token_hex(24),
             "RTUTILS_API_TOKENS": f"bench:operator:{TOKEN}",
             "PREFIX": PREFIX,
             "TAG_DIGITS": "4",

@@ -60,6 +60,7 @@ let
     ORGANISATION = cfg.organisation;
     QR_TARGET = cfg.qrTarget;
     PUBLIC_URL = if cfg.publicUrl == null then "" else cfg.publicUrl;
+    TRUSTED_HOSTS = concatStringsSep "," cfg.trustedHosts;
     TEMPLATE_BY_TYPE = concatStringsSep "," (
       mapAttrsToList (type: template: "${type}=${template}") cfg.templateByType
     );
@@ -328,6 +329,13 @@ in
       default = null;
       example = "https://labels.example.org";
       description = "Public base URL of this service, as users reach it (`PUBLIC_URL`); required when `qrTarget` is `service`.";
+    };
+
+    trustedHosts = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "labels.example.org" ];
+      description = "Host names this service answers to; requests naming another `Host` get 400, `.example.org` allows its subdomains; empty allows any (`TRUSTED_HOSTS`).";
     };
 
     templateByType = mkOption {

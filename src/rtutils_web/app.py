@@ -17,6 +17,7 @@ from rtutils_web.container import Container, build_container, check_start_up
 from rtutils_web.features import FEATURES
 from rtutils_web.http import probes
 from rtutils_web.http.errors import register_error_handlers
+from rtutils_web.http.hosts import install_host_rules
 from rtutils_web.http.proxies import trust_forwarded_for
 from rtutils_web.http.query import install_query_rules
 from rtutils_web.http.request_context import install_request_context
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     container.metadata_warm_up()  # RT's catalogs and custom fields, in the background
     install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
+    install_host_rules(app, settings.trusted_hosts)
     install_auth(app, tokens, settings.throttle_storage_uri)
     install_query_rules(app)  # after sign-in: strangers learn nothing of a view's parameters
     for blueprint in SHELL_BLUEPRINTS:

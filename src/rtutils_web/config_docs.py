@@ -17,8 +17,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("Web server, sign-in and logs", (
         "HOST", "PORT", "THREADS", "SECRET_KEY", "RTUTILS_API_TOKENS", "TRUSTED_PROXIES",
-        "LOG_FORMAT",
-        "LOG_LEVEL",
+        "TRUSTED_HOSTS", "LOG_FORMAT", "LOG_LEVEL",
     )),
     ("Stores", ("WORKING_DIR", "STORE_URL", "STORE_PASSWORD")),
     ("Asset tags", (

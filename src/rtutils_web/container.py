@@ -122,6 +122,8 @@ def _rt_backend(settings: Settings) -> AssetBackend:
 def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
     if settings.jobs_queue == "redis":
         return HueyJobQueue(redis_huey(settings.jobs_redis_url.reveal()))
+    if settings.jobs_queue_warning:  # built once, at start-up: by the server or the worker
+        get_logger("rtutils.jobs").warning("jobs_queue_local", detail=settings.jobs_queue_warning)
     return HueyJobQueue(sqlite_huey(working_dir))
 
 

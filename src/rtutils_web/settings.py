@@ -28,6 +28,7 @@ from rtutils_core.secrets import Secret
 from rtutils_core.students import RosterColumns
 from rtutils_core.students.user_fields import UserFieldOptions
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_web.access.tokens import refuse_weak_secret
 from rtutils_web.http.proxies import ProxyTrust
 from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 
@@ -83,6 +84,7 @@ class Settings:
     organisation: str = setting("ORGANISATION")
     qr_target: str = setting("QR_TARGET")
     public_url: str = setting("PUBLIC_URL")
+    trusted_hosts: tuple[str, ...] = setting("TRUSTED_HOSTS")
     template_by_type: Mapping[str, str] = setting(
         "TEMPLATE_BY_TYPE", factory=lambda: _default("TEMPLATE_BY_TYPE"), hash=False
     )
@@ -227,6 +229,18 @@ class Settings:
             return self.jobs_redis_url.reveal()
         return "memory://"
 
+    @property
+    def jobs_queue_warning(self) -> str:
+        """What start-up warns of the job queue ("" for nothing): with STORE_URL, the stores
+        are shared but a SQLite queue is each instance's own."""
+        if not (self.store_url and self.jobs_queue == "sqlite"):
+            return ""
+        return (
+            "STORE_URL is set but JOBS_QUEUE=sqlite: each instance queues its jobs in its own"
+            " WORKING_DIR, and a job queued on an instance that stops waits until it is back;"
+            " set JOBS_QUEUE=redis (with JOBS_REDIS_URL) for one queue shared by all"
+        )
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for log redaction."""
         return (
@@ -263,11 +277,14 @@ class Settings:
             )
         if values["QR_TARGET"] == "service" and not values["PUBLIC_URL"]:
             raise ConfigError("PUBLIC_URL is required when QR_TARGET=service")
-        if backend == "rt" and len(values["SECRET_KEY"].reveal()) < 16:
+        if backend == "rt" and not values["SECRET_KEY"]:
             raise ConfigError(
-                "SECRET_KEY is required when RTUTILS_BACKEND=rt and must be at least 16"
-                " characters (set it in the secrets file)"
+                "SECRET_KEY is required when RTUTILS_BACKEND=rt (set it in the secrets file)"
             )
+        if backend == "rt":
+            refuse_weak_secret(values["SECRET_KEY"].reveal(), "SECRET_KEY")
+        if values["WEBHOOK_SECRET"]:
+            refuse_weak_secret(values["WEBHOOK_SECRET"].reveal(), "WEBHOOK_SECRET")
         if values["JOBS_QUEUE"] == "redis" and not values["JOBS_REDIS_URL"]:
             raise ConfigError(
                 "JOBS_REDIS_URL is required when JOBS_QUEUE=redis (set it in the secrets file)"

@@ -14,6 +14,7 @@ from attrs import frozen
 
 from rtutils_core.loans import DEFAULT_DAMAGES
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS
+from rtutils_web.http.hosts import host_names
 from rtutils_web.http.proxies import parse_trusted_proxies
 from rtutils_web.parsers import (
     BACKENDS,
@@ -113,6 +114,9 @@ VARIABLES: tuple[Variable, ...] = (
        "QR code points to the RT asset page ('rt') or this service ('service')", "qrTarget"),
     _V("PUBLIC_URL", "", url("https://rtutils.example.org"),
        "Public base URL of this service; needed when QR_TARGET=service", "publicUrl"),
+    _V("TRUSTED_HOSTS", "", host_names,
+       "Host names this service answers to, comma-separated ('.example.org': its subdomains"
+       " too); other Host headers get 400. Unset: any", "trustedHosts"),
     _V("TEMPLATE_BY_TYPE", "Charger=small,Power Adapter=small", mapping,
        "Label template per asset Type custom field, 'Type=template,...'", "templateByType",
        blank_is_empty=True),

@@ -84,6 +84,12 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
         "public_url",
         "https://labels.example.org",
     ),
+    "trustedHosts": (
+        ["labels.example.org", ".example.org"],
+        "labels.example.org,.example.org",
+        "trusted_hosts",
+        ("labels.example.org", ".example.org"),
+    ),
     "templateByType": (
         {"Charger": "small", "Hotspot": "small"},
         "Charger=small,Hotspot=small",

@@ -23,7 +23,7 @@ def made_up_token(seed: str) -> str:
 TOKENS = {role: made_up_token(role) for role in ("viewer", "operator", "admin")}
 TOKEN_SETTING = ",".join(f"{role}-user:{role}:{token}" for role, token in TOKENS.items())
 RT_TOKEN = "1-77-rt0123456789abcdef0123456789abcdef"
-SECRET_KEY = "s3cr3t-session-key-0123456789abcdef"
+SECRET_KEY = made_up_token("session-key")  # signs cookies; as random as the rule wants
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -11,6 +11,8 @@ from typing import Literal
 import attrs
 from attrs import frozen
 
+from rtutils_core.csv_cells import spreadsheet_cell
+
 Side = Literal["google", "rt"]
 MatchedBy = Literal["serial", "mac"]
 ConflictKind = Literal[
@@ -165,9 +167,13 @@ def _csv_rows(report: ChromeSyncReport) -> Iterator[dict[str, object]]:
 
 
 def report_csv(report: ChromeSyncReport) -> str:
-    """The report as one CSV table; the ``record`` column says what each row is."""
+    """The report as one CSV table; the ``record`` column says what each row is.
+
+    Serials, names and values come from Google and RT, where people type them: every cell
+    is guarded as the other exports' are, so a spreadsheet never runs one as a formula.
+    """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_csv_rows(report))
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in _csv_rows(report))
     return out.getvalue()

@@ -4,6 +4,8 @@ from rtutils_core.intake.values import (
     MAX_INTERNAL_NAME_LENGTH,
     MAX_KEY_LENGTH,
     MAX_SERIAL_LENGTH,
+    AnyKey,
+    CallerKey,
     DeviceIntake,
     IntakeFields,
     IntakeOptions,
@@ -14,9 +16,12 @@ from rtutils_core.intake.values import (
     check_serial,
     differences,
     fit_to_catalog,
+    key_parts,
 )
 
 __all__ = [
+    "AnyKey",
+    "CallerKey",
     "DeviceIntake",
     "IntakeFields",
     "IntakeOptions",
@@ -30,4 +35,5 @@ __all__ = [
     "check_serial",
     "differences",
     "fit_to_catalog",
+    "key_parts",
 ]

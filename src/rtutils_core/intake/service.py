@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from attrs import define, evolve, field, frozen
 
@@ -36,13 +37,14 @@ from rtutils_core.errors import (
 from rtutils_core.intake.internal_names import NameWords
 from rtutils_core.intake.ports import IntakeBackend, IntakeStore, NewAssetTagStore, Submission
 from rtutils_core.intake.values import (
+    AnyKey,
     DeviceIntake,
     IntakeOptions,
     Received,
     check_device,
-    check_key,
     differences,
     fit_to_catalog,
+    key_parts,
 )
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.tags.event_query import EventQuery
@@ -76,10 +78,6 @@ class _Attempt:
         return self.held.tag if self.held else str(self.device.tag)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _duplicate(serial: str, asset_id: int | None, tag: str) -> DuplicateSerial:
     return DuplicateSerial(
         f"serial number {serial!r} belongs to asset {asset_id} ({tag}) already",
@@ -108,7 +106,7 @@ class IntakeService:
     options: IntakeOptions = IntakeOptions()
     words: NameWords = field(factory=NameWords.shipped)
     rng: random.Random = field(factory=random.SystemRandom)
-    clock: Callable[[], datetime] = _now
+    clock: Callable[[], datetime] = partial(datetime.now, UTC)
     prefix_by_catalog: Mapping[str, str] = field(factory=dict)  # for devices that name none
 
     # -- what the desk picks from ------------------------------------------------------
@@ -154,35 +152,34 @@ class IntakeService:
     # -- receiving -----------------------------------------------------------------------
 
     def receive(
-        self, device: DeviceIntake, key: str, *, actor: str = "library", request_id: str = ""
+        self, device: DeviceIntake, key: AnyKey, *, actor: str = "library", request_id: str = ""
     ) -> Received:
-        """Create the asset for ``device`` under the idempotency ``key``, or answer again.
-
-        Raises :class:`DuplicateSerial` naming the asset when another submission has the
-        serial, :class:`IdempotencyKeyReused` when ``key`` came with another request, and
-        :class:`InvalidField` naming the field for bad input.
+        """Create the asset for ``device`` under the idempotency ``key`` (a caller's own if a
+        :class:`CallerKey`), or answer again. Raises :class:`DuplicateSerial` naming the asset
+        when another submission has the serial, :class:`IdempotencyKeyReused` when ``key``
+        came with another request, and :class:`InvalidField` naming the field for bad input.
         """
         device = self.check(device)
-        key = check_key(key)
+        given, stored = key_parts(key)
         who = _Who(actor, request_id)
         fmt = self.formats.for_prefix(device.prefix)
-        sub = self._open(key, device, who)
+        sub = self._open(stored, device, who)
         if sub.fingerprint != device.fingerprint():
             raise IdempotencyKeyReused(
-                f"the idempotency key {key!r} was used for another request (serial"
+                f"the idempotency key {given!r} was used for another request (serial"
                 f" {sub.serial!r}); make a new key for each device"
             )
         if sub.is_created:
             return self._replay(sub, fmt, who)
         if sub.in_progress:
             raise SubmissionInProgress(
-                f"the submission under the key {key!r} is being processed right now; ask again"
+                f"the submission under the key {given!r} is being processed right now; ask again"
                 " in a moment for its outcome"
             )
         try:
             return self._create(sub, device, fmt, who)
         finally:
-            self.store.release(key)  # nothing if it was created or given up
+            self.store.release(stored)  # nothing if it was created or given up
 
     def _open(self, key: str, device: DeviceIntake, who: _Who) -> Submission:
         """The submission of ``key``, once no other submission holds the serial."""

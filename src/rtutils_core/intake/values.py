@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 from attrs import evolve, frozen
 
 from rtutils_core.assets import Asset
@@ -188,6 +189,38 @@ def check_key(key: str) -> str:
     if len(cleaned) > MAX_KEY_LENGTH or _has_control(cleaned):
         raise InvalidInput(f"an idempotency key is at most {MAX_KEY_LENGTH} printable characters")
     return cleaned
+
+
+def _plain_caller(_: object, __: object, caller: str) -> None:
+    if not caller or _has_control(caller):
+        raise InvalidInput("the caller of an idempotency key is a name without control characters")
+
+
+@frozen
+class CallerKey:
+    """An idempotency key that is one caller's own: the same key sent by two callers names two
+    submissions, so nobody is answered with what was made for another."""
+
+    caller: str = attrs.field(validator=_plain_caller)
+    key: str = attrs.field(converter=check_key)
+
+    @property
+    def stored(self) -> str:
+        """As the intake store keeps it: the caller, a control character (which no key
+        holds) and the key; it never equals a key shared by every caller."""
+        return f"{self.caller}\x1f{self.key}"
+
+
+#: An idempotency key: shared by every caller (a string), or one caller's own.
+AnyKey = str | CallerKey
+
+
+def key_parts(key: AnyKey) -> tuple[str, str]:
+    """``key`` as given (checked; for messages) and as the store keeps it."""
+    if isinstance(key, CallerKey):
+        return key.key, key.stored
+    given = check_key(key)
+    return given, given
 
 
 def check_device(device: DeviceIntake, serial_pattern: str | None = None) -> DeviceIntake:

@@ -17,8 +17,6 @@ from rtutils_core.jobs.values import (
 )
 
 __all__ = [
-    "JobQueue",
-    "JobStore",
     "CLAIMABLE",
     "FINISHED",
     "Job",
@@ -26,7 +24,9 @@ __all__ = [
     "JobContext",
     "JobFunction",
     "JobKind",
+    "JobQueue",
     "JobState",
+    "JobStore",
     "JsonValue",
     "Progress",
     "Schedule",

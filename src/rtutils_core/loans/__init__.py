@@ -16,6 +16,7 @@ from rtutils_core.loans.values import (
     LoanRole,
     PersonLoans,
     StatusCheck,
+    check_due,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "LoanRole",
     "PersonLoans",
     "StatusCheck",
+    "check_due",
 ]

@@ -88,6 +88,15 @@ class AssetState:
     referred_by: frozenset[int] = frozenset()
 
 
+def check_due(due: date | None, today: date) -> date | None:
+    """``due`` if it is ``today`` or later: a loan is never due before it begins."""
+    if due is not None and due < today:
+        raise InvalidInput(
+            f"due must be today ({today.isoformat()}) or later, not {due.isoformat()}"
+        )
+    return due
+
+
 @frozen
 class LoanEntry:
     """A loan log event before the log stores it (the log adds ``id`` and ``at``).

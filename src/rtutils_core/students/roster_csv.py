@@ -18,6 +18,8 @@ from rtutils_core.students.values import (
     BadRow,
     RosterColumns,
     Student,
+    check_student_id,
+    is_student_id,
     normal_grade,
 )
 
@@ -61,7 +63,9 @@ def read_roster(text: str, columns: RosterColumns | None = None) -> RosterFile:
             try:
                 student = _student(row, index, len(header))
             except InvalidInput as problem:
-                bad.append(BadRow(line, problem.message, _cell(row, index["student_id"])))
+                student_id = _cell(row, index["student_id"])
+                shown_id = student_id if is_student_id(student_id) else ""
+                bad.append(BadRow(line, problem.message, shown_id))
                 continue
             first = seen.setdefault(student.student_id, line)
             if first != line:
@@ -104,7 +108,7 @@ def _student(row: list[str], index: dict[str, int], width: int) -> Student:
         if len(value) > MAX_TEXT:
             raise InvalidInput(f"{name.replace('_', ' ')} is longer than {MAX_TEXT} characters")
     return Student(
-        student_id=values["student_id"],
+        student_id=check_student_id(values["student_id"]),
         first_name=values["first_name"],
         last_name=values["last_name"],
         grade=normal_grade(values["grade"]),

@@ -5,12 +5,13 @@ Students are personal data: logs name them by student id only, never by name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
 from attrs import field, frozen
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, shown
 
 #: Grades from pre-kindergarten to 12; ``K`` is 0 and ``PK`` is -1 for ordering and years.
 GRADE_NAMES: Mapping[str, int] = {"PK": -1, "K": 0, **{str(g): g for g in range(1, 13)}}
@@ -19,6 +20,23 @@ MAX_TEXT = 200
 
 #: The roster's fields, in the order of a roster file (and of ``ROSTER_COLUMNS``).
 ROSTER_FIELDS = ("student_id", "first_name", "last_name", "grade", "rt_user")
+
+
+#: A student id: what a URL path, a log line, a CSV cell and a page carry as it is.
+_STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+STUDENT_ID_RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+
+
+def is_student_id(text: str) -> bool:
+    """Whether ``text`` is a student id as the roster keeps them."""
+    return _STUDENT_ID.fullmatch(text) is not None
+
+
+def check_student_id(text: str) -> str:
+    """``text`` if it is a student id, else :class:`InvalidInput` saying what one is."""
+    if not is_student_id(text):
+        raise InvalidInput(f"student id {shown(text)} is not {STUDENT_ID_RULE}")
+    return text
 
 
 def normal_grade(text: str) -> str:

@@ -4,7 +4,9 @@ The old tool tagged an asset when RT called ``POST /webhook/asset-created`` with
 ``{"asset_id", "event", "timestamp"}`` and answered ``{"message", "asset_id", "asset_tag",
 "previous_name"}``. RT 5 has no asset scrips, so only RT 6 (or a script) calls it; the web
 shell keeps the route for them, guarded by a shared secret: sent as is in a header, or as
-an HMAC-SHA256 of the body. The call is idempotent: the same asset posted again, even at
+an HMAC-SHA256 of the body. A body that carries a ``timestamp`` must be fresh (within
+:data:`TIMESTAMP_WINDOW` of this server's clock), so that a signed body cannot be sent again
+days later. The call is idempotent: the same asset posted again, even at
 the same moment, keeps its one tag and every answer names it.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
 from attrs import frozen
 
@@ -24,6 +27,8 @@ SECRET_HEADER = "X-Webhook-Secret"  # noqa: S105 - a header name, not a secret
 #: The header carrying ``sha256=<hex HMAC-SHA256 of the body, keyed with the secret>``.
 SIGNATURE_HEADER = "X-Webhook-Signature"
 ACTOR = "webhook"
+#: How far a body's ``timestamp`` may be from this server's clock, either way.
+TIMESTAMP_WINDOW = timedelta(minutes=5)
 
 
 def is_authentic(
@@ -70,6 +75,30 @@ def read_asset_id(payload: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidInput(f"asset_id must be a positive whole number, not {value!r}")
     return value
+
+
+def check_timestamp(payload: object, now: datetime) -> None:
+    """Refuse a body whose ``timestamp`` (ISO 8601; UTC if it names no zone) is further than
+    :data:`TIMESTAMP_WINDOW` from ``now``: a replay, or a clock to set right. A body without
+    one passes."""
+    if not isinstance(payload, Mapping) or payload.get("timestamp") is None:
+        return
+    raw = payload["timestamp"]
+    try:
+        sent = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        sent = None
+    if sent is None:
+        shown = repr(raw)[:40]
+        raise InvalidInput(f"timestamp must be a time such as 2025-03-01T08:00:00Z, not {shown}")
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    if abs(sent - now) > TIMESTAMP_WINDOW:
+        window = int(TIMESTAMP_WINDOW.total_seconds())
+        raise InvalidInput(
+            f"timestamp {raw[:40]!r} is more than {window} s away from this server's clock"
+            " (UTC): a body is accepted only when fresh; send a new one"
+        )
 
 
 def asset_created(

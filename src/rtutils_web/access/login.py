@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -18,6 +16,7 @@ from rtutils_web.access.auth import (
     sign_out,
 )
 from rtutils_web.http.query import takes_query
+from rtutils_web.http.redirects import safe_next
 from rtutils_web.logs import get_logger
 
 bp = Blueprint("login", __name__)
@@ -25,16 +24,7 @@ log = get_logger("rtutils.auth")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if not target:
-        return url_for("pages.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("pages.home")
-    if "\\" in target or not target.isprintable() or any(c.isspace() for c in target):
-        # Control characters (CR/LF would split the Location header), spaces, backslashes.
-        return url_for("pages.home")
-    return target
+    return safe_next(target, url_for("pages.home"))
 
 
 def _form(error: str = "", status: int = 200) -> tuple[str, int]:

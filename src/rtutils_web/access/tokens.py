@@ -117,19 +117,26 @@ def _parse_entry(entry: str, index: int) -> ApiToken:
         )
     if role not in ROLES:
         raise ConfigError(f"{where}: the role must be one of {', '.join(ROLES)}")
-    if len(token) < MIN_TOKEN_LENGTH:
-        raise ConfigError(
-            f"{where}: the token is {len(token)} characters long; at least"
-            f" {MIN_TOKEN_LENGTH} are required (for example: openssl rand -hex 24)"
-        )
     if any(c.isspace() for c in token):
         raise ConfigError(f"{where}: the token contains white space")
-    if _guesses_log10(token) < MIN_GUESSES_LOG10:
-        raise ConfigError(
-            f"{where} ({name!r}): the token is too easy to guess (a repeated pattern, a"
-            " sequence or words); use a random one, for example: openssl rand -hex 24"
-        )
+    refuse_weak_secret(token, f"{where} ({name!r}): the token")
     return ApiToken(name=name, role=role, digest=_digest(token))
+
+
+def refuse_weak_secret(secret: str, what: str) -> None:
+    """The rule for every secret a caller presents or that signs: at least
+    :data:`MIN_TOKEN_LENGTH` characters and :data:`MIN_GUESSES_LOG10` guesses by zxcvbn's
+    estimate; else :class:`ConfigError` naming ``what`` (never the secret)."""
+    if len(secret) < MIN_TOKEN_LENGTH:
+        raise ConfigError(
+            f"{what} is {len(secret)} characters long; at least {MIN_TOKEN_LENGTH} are"
+            " required (for example: openssl rand -hex 24)"
+        )
+    if _guesses_log10(secret) < MIN_GUESSES_LOG10:
+        raise ConfigError(
+            f"{what} is too easy to guess (a repeated pattern, a sequence or words); use a"
+            " random one, for example: openssl rand -hex 24"
+        )
 
 
 def _guesses_log10(token: str) -> float:

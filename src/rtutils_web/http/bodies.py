@@ -41,8 +41,9 @@ def whole_numbers(values: list[int] | None, name: str) -> list[int] | None:
 MAX_JSON_DEPTH = 32
 
 
-def json_body() -> Any:
-    """The JSON body; ``{}`` when there is none (a 415 if it is not JSON).
+def json_body(*, force: bool = False) -> Any:
+    """The JSON body; ``{}`` when there is none (a 415 if it is not JSON, unless ``force``
+    reads it as JSON whatever its ``Content-Type``).
 
     A body nested deeper than :data:`MAX_JSON_DEPTH` is refused: deep enough nesting exhausts
     the parser's stack, and nothing structured from it would be valid anyway.
@@ -51,7 +52,7 @@ def json_body() -> Any:
         return {}
     if _nesting(request.get_data(cache=True)) > MAX_JSON_DEPTH:
         raise InvalidInput(f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep")
-    return request.get_json()
+    return request.get_json(force=force)
 
 
 def _nesting(raw: bytes) -> int:

@@ -6,9 +6,12 @@ Never a traceback, a token or an internal path.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -16,6 +19,7 @@ from rtutils_core import errors as e
 from rtutils_web.logs import get_logger
 
 log = get_logger("rtutils.web")
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Most specific first; the first class that matches decides the status.
 STATUS_BY_ERROR: tuple[tuple[type[e.RtutilsError], int], ...] = (
@@ -60,9 +64,22 @@ def status_for(error: e.RtutilsError) -> int:
     return 500
 
 
+def answers_json(view: F) -> F:
+    """Mark a view whose every answer, errors included, is JSON (a webhook's caller is a
+    program, whatever ``Content-Type`` and ``Accept`` it sends)."""
+
+    @functools.wraps(view)
+    def marked(*args: Any, **kwargs: Any) -> Any:
+        g.answers_json = True
+        return view(*args, **kwargs)
+
+    return cast(F, marked)
+
+
 def wants_json() -> bool:
     return (
         request.path.startswith("/api/")
+        or bool(g.get("answers_json"))
         or request.accept_mimetypes.best == "application/json"
         or request.is_json  # a caller that sends JSON (a webhook) reads JSON back
     )
@@ -76,7 +93,8 @@ def error_response(
     ``details`` adds fields to the error object, such as the tags a batch could not find.
     """
     request_id = getattr(g, "request_id", "")
-    if wants_json():
+    if wants_json() or request_ctx.url_adapter is None:
+        # No URL adapter: a Host outside TRUSTED_HOSTS, for which no page link can be built.
         body = {"error": {"code": code, "message": message, "request_id": request_id}}
         body["error"].update(details or {})
         response = jsonify(body)

@@ -21,12 +21,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 #: Largest request body accepted (a batch of MAX_BATCH tags is far smaller).
 MAX_REQUEST_BYTES = 1024 * 1024
+#: With an https PUBLIC_URL, browsers are told to use nothing but https here for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 #: Documents a browser shows on their own and that the policy would break (the PDF viewer).
 _OWN_VIEWER_TYPES = ("application/pdf",)
 
 
 def configure_security(app: Flask, settings: Settings) -> None:
     """Cookie flags, size limits and the security headers on every response."""
+    is_https = settings.public_url.startswith("https://")
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
@@ -34,7 +37,7 @@ def configure_security(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_NAME="rtutils_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        SESSION_COOKIE_SECURE=is_https,
         PERMANENT_SESSION_LIFETIME=12 * 60 * 60,  # one working day at the desk
     )
 
@@ -43,6 +46,8 @@ def configure_security(app: Flask, settings: Settings) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
+        if is_https:
+            headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if response.mimetype not in _OWN_VIEWER_TYPES:
             headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             headers.setdefault("X-Frame-Options", "DENY")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from rtutils_core.errors import InvalidField
+from rtutils_core.intake import CallerKey
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
@@ -34,8 +35,9 @@ def receive() -> tuple[Response, int]:
     key = request.headers.get(KEY_HEADER, "")
     if not key.strip():
         raise InvalidField(KEY_HEADER, f"send an {KEY_HEADER} header: a new key per device")
-    received = services.intake().receive(
-        device, key, actor=services.actor(), request_id=services.request_id()
+    actor = services.actor()
+    received = services.intake().receive(  # a caller's keys are its own: never another's answer
+        device, CallerKey(actor, key), actor=actor, request_id=services.request_id()
     )
     asset_id = received.asset.id
     log.info("device_received", asset_id=asset_id, tag=received.tag, replay=received.is_replay)

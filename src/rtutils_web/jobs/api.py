@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from rtutils_core.errors import ConfigError, NotConfigured
 from rtutils_core.google.service import start_sync
+from rtutils_core.jobs import Job
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
@@ -40,11 +41,17 @@ def jobs() -> Response:
 @requires("admin")
 def start_google_sync() -> tuple[Response, int, dict[str, str]]:
     """Queue a real Google sync run (202 with the job); 409 while one is queued or running."""
-    container = services.container()
-    try:
-        container.chrome_sync_service()  # the settings it needs, checked before queueing
-    except ConfigError as error:
-        raise NotConfigured(f"the Google sync is off: {error.message}") from None
-    job = start_sync(container.job_service())
+    job = queue_google_sync()
     location = url_for("api_jobs.job", job_id=job.id)
     return jsonify(to_json(JobJson.of(job))), 202, {"Location": location}
+
+
+def queue_google_sync() -> Job:
+    """Queue a Google sync run (the API's and the jobs page's): :class:`NotConfigured` (404)
+    unless the settings it needs are there, checked before anything is queued."""
+    container = services.container()
+    try:
+        container.chrome_sync_service()
+    except ConfigError as error:
+        raise NotConfigured(f"the Google sync is off: {error.message}") from None
+    return start_sync(container.job_service())

@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from rtutils_core.errors import InvalidInput, RtutilsError
-from rtutils_core.google.service import start_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.query import takes_query
+from rtutils_web.jobs.api import queue_google_sync
 from rtutils_web.jobs.schema import STATES, job_filter
 
 bp = Blueprint("pages_jobs", __name__)
@@ -49,7 +49,7 @@ def _google() -> bool:
 def start_google_sync() -> Response:
     """Queue a Google sync run, then show the sync's jobs (with its progress)."""
     try:
-        start_sync(services.container().job_service())
+        queue_google_sync()
     except RtutilsError as error:
         flash(error.message, "error")
     return redirect(url_for("pages_jobs.jobs", kind="google-sync"))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 
 from rtutils_core.errors import InvalidInput
-from rtutils_core.tags.webhooks import SECRET_HEADER, SIGNATURE_HEADER, asset_created, is_authentic
+from rtutils_core.tags.webhooks import (
+    SECRET_HEADER,
+    SIGNATURE_HEADER,
+    asset_created,
+    check_timestamp,
+    is_authentic,
+)
 from rtutils_web import services
-from rtutils_web.access.auth import signed_by_caller
-from rtutils_web.http.bodies import whole_number
-from rtutils_web.http.errors import error_response
+from rtutils_web.access.auth import auth_failed, signed_by_caller
+from rtutils_web.http.bodies import json_body, whole_number
+from rtutils_web.http.errors import answers_json, error_response
 from rtutils_web.http.query import takes_query
 from rtutils_web.logs import get_logger
 
@@ -20,8 +28,13 @@ _SIZES = {"large": "large", "small": "small"}
 
 @bp.post("/webhook/asset-created")
 @signed_by_caller
+@answers_json
 def webhook_asset_created() -> Response | tuple[Response, int]:
-    """Tag the asset RT names; 401 without the right secret, off without WEBHOOK_SECRET."""
+    """Tag the asset RT names; 401 without the right secret, off without WEBHOOK_SECRET.
+
+    Wrong secrets count against the caller's address as failed sign-ins do (429 past the
+    limit); a body's ``timestamp``, when it has one, must be fresh.
+    """
     secret = services.settings().webhook_secret.reveal()
     if not secret:
         abort(404)
@@ -32,11 +45,10 @@ def webhook_asset_created() -> Response | tuple[Response, int]:
         given_secret=request.headers.get(SECRET_HEADER),
         signature=request.headers.get(SIGNATURE_HEADER),
     ):
-        log.warning("webhook_refused", reason="wrong or missing secret")
+        auth_failed("webhook")
         return error_response(401, "unauthorized", "wrong or missing webhook secret"), 401
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise InvalidInput('the body must be JSON such as {"asset_id": 42}')
+    payload = json_body(force=True)  # callers rarely say Content-Type: application/json
+    check_timestamp(payload, datetime.now(UTC))
     answer = asset_created(services.tags(), payload, request_id=services.request_id())
     log.info("webhook_tagged", asset_id=answer.asset_id, tag=answer.asset_tag)
     return jsonify(answer.as_json())
@@ -64,5 +76,7 @@ def labels_print() -> Response:
         tag = request.args["assetName"].strip()
     else:
         raise InvalidInput("give assetId or assetName")
+    # A tag, never a path: checked here, before it becomes part of the redirect.
+    tag = str(services.settings().tag_formats.parse_lenient(tag))
     target = url_for("api_labels.label_pdf", tag=tag, template=_SIZES[size])
     return redirect(target, 302)

@@ -6,6 +6,7 @@ user, loan, ticket), never a student's name: the people at the desk are students
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -45,7 +46,7 @@ def check_out(asset_id: int, raw: Any) -> CheckOutJson:
         body.person,
         operator=services.actor(),
         request_id=services.request_id(),
-        due=due_date(body.due),
+        due=due_date(body.due, date.today()),
         force=body.force,
     )
     log.info(

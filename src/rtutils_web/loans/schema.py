@@ -13,7 +13,7 @@ from attrs import frozen
 
 from rtutils_core.assets import Asset, User
 from rtutils_core.errors import InvalidInput
-from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions
+from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions, check_due
 from rtutils_web.http.answers import object_schema, prop
 
 _STRING = {"type": "string"}
@@ -40,14 +40,15 @@ class CheckInBody:
     ticket: bool = True
 
 
-def due_date(text: str | None) -> date | None:
-    """The due date of a check-out, ``YYYY-MM-DD``."""
+def due_date(text: str | None, today: date) -> date | None:
+    """The due date of a check-out, ``YYYY-MM-DD``, ``today`` or later."""
     if text is None or not text.strip():
         return None
     try:
-        return date.fromisoformat(text.strip())
+        due = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"due must be a date YYYY-MM-DD, not {text!r}") from None
+    return check_due(due, today)
 
 
 def moment(text: str | None, name: str, *, end_of_day: bool = False) -> datetime | None:

@@ -21,6 +21,7 @@ from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.batch_form import form_selection
 from rtutils_web.http.errors import status_for, wants_json
+from rtutils_web.http.redirects import safe_next
 from rtutils_web.printing.schema import PrinterJson, PrintJobJson
 
 bp = Blueprint("pages_printing", __name__)
@@ -65,10 +66,7 @@ def choose() -> Response:
     if wants_json():
         services.printing().printer(printer)  # an unknown name is a 404, not remembered
         return _remember(Response(status=204), printer)
-    back = request.form.get("next", "")
-    return _remember(
-        redirect(back if back.startswith("/") and not back.startswith("//") else "/"), printer
-    )
+    return _remember(redirect(safe_next(request.form.get("next"), "/")), printer)
 
 
 def _job_answer(job: PrintJob) -> Response:

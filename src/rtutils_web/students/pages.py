@@ -9,7 +9,7 @@ from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.loans.manual_checkins import MANUAL_KINDS
 from rtutils_core.returns import RETURN_STATES
 from rtutils_core.returns.service import ReturnService
-from rtutils_core.students import GRADE_NAMES
+from rtutils_core.students import GRADE_NAMES, STUDENT_ID_RULE, ImportReport
 from rtutils_core.students.user_fields_sync import KIND as USER_FIELDS_KIND, start_user_field_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
@@ -134,7 +134,13 @@ def undo_manual(student_id: str, manual_id: int) -> Response | tuple[str, int]:
 @requires("admin")
 def roster_form() -> str:
     """The roster upload form."""
-    return render_template("students/roster.html", report=None, error=None)
+    return _roster_page(None, None)
+
+
+def _roster_page(report: ImportReport | None, error: str | None) -> str:
+    return render_template(
+        "students/roster.html", id_rule=STUDENT_ID_RULE, report=report, error=error
+    )
 
 
 @bp.post("/students/roster")
@@ -162,8 +168,8 @@ def roster_upload() -> tuple[str, int]:
             )
         )
     except InvalidInput as error:
-        return render_template("students/roster.html", report=None, error=error.message), 400
-    return render_template("students/roster.html", report=report, error=None), 200
+        return _roster_page(None, error.message), 400
+    return _roster_page(report, None), 200
 
 
 @bp.post("/students/roster/user-fields-sync")

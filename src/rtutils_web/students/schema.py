@@ -8,7 +8,7 @@ from typing import Any
 
 from attrs import frozen
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, shown
 from rtutils_core.loans import LoanEvent
 from rtutils_core.loans.manual_checkins import MANUAL_KINDS, MAX_REASON, ManualEvent
 from rtutils_core.returns import (
@@ -21,7 +21,7 @@ from rtutils_core.returns import (
     StudentReturn,
 )
 from rtutils_core.returns.service import StudentHistory
-from rtutils_core.students import BadRow, ImportReport, normal_grade, school_year_of
+from rtutils_core.students import GRADE_NAMES, BadRow, ImportReport, school_year_of
 from rtutils_web.http.answers import object_schema, prop
 from rtutils_web.http.bodies import whole_number
 
@@ -365,5 +365,7 @@ def student_filter(args: Mapping[str, str], *, blank_is_any: bool = False) -> St
     state = values["state"]
     if state is not None and state not in RETURN_STATES:
         raise InvalidInput(f"state must be one of {', '.join(RETURN_STATES)}, not {state!r}")
-    grade = normal_grade(values["grade"]) if values["grade"] else None
+    grade = args.get("grade") if values["grade"] else None
+    if grade is not None and grade not in GRADE_NAMES:  # as spelled in the OpenAPI enum
+        raise InvalidInput(f"grade must be one of {', '.join(GRADE_NAMES)}, not {shown(grade)}")
     return StudentFilter(grade, state, (args.get("q") or "").strip() or None)

@@ -15,6 +15,7 @@ from tests.conftest import ROOT
 from tests.contract.conftest import PAGE_COUNT
 from tests.label_fakes import FakeLabelMetrics
 from tests.rt_harness import SPARE_PARTS, STUDENT_DEVICES, perl_string, unique_name
+from tests.web.conftest import SECRET_KEY
 
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
@@ -193,7 +194,7 @@ def _settings_env(rt_server, token: str) -> dict[str, str]:
         "RTUTILS_BACKEND": "rt",
         "RT_URL": rt_server.url,
         "RT_TOKEN": token,
-        "SECRET_KEY": "k" * 32,
+        "SECRET_KEY": SECRET_KEY,
         "RT_READ_TIMEOUT": "60",
         "WORKING_DIR": str(rt_server.folder / "state"),
     }

@@ -16,7 +16,15 @@ from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
 from rtutils_core.errors import BackendAuthFailed, InvalidInput, JobConflict
 from rtutils_core.google import AnnotationChanges, ChromeDevice, format_mac, parse_macs
-from rtutils_core.google.report import FieldChange, report_csv, report_json
+from rtutils_core.google.report import (
+    ChromeSyncReport,
+    DeviceMatch,
+    FieldChange,
+    UnmatchedAsset,
+    UnmatchedDevice,
+    report_csv,
+    report_json,
+)
 from rtutils_core.google.service import ChromeSyncService, chrome_sync_job_kind, start_sync
 from rtutils_core.google.sync import ChromeSyncOptions
 from rtutils_core.jobs.service import JobService
@@ -349,3 +357,19 @@ def test_a_real_run_is_a_job_with_progress_and_one_runs_at_a_time() -> None:
     assert done.result["failures"] == []  # type: ignore[index, call-overload]
     again = start_sync(jobs, here_as="shell")  # run here: finished when it returns
     assert (again.state, again.progress.total, again.worker) == ("succeeded", 0, "shell")
+
+
+def test_the_csv_report_never_hands_a_spreadsheet_a_formula() -> None:
+    report = ChromeSyncReport(
+        dry_run=True,
+        matched=(DeviceMatch("d1", '=HYPERLINK("x")', 7, "+cmd|' /C calc'!A0", "serial"),),
+        unmatched_devices=(UnmatchedDevice("d2", "@SUM(1)", ("-1",)),),
+        unmatched_assets=(UnmatchedAsset(8, "\tW12-00008", "=1+1"),),
+        conflicts=(),
+        changes=(FieldChange("d1", 7, "rt", "os_version", "OS Version", "=1", "-2"),),
+    )
+    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
+    cells = [value for row in rows for value in row.values() if value]
+    assert '\'=HYPERLINK("x")' in cells and "'+cmd|' /C calc'!A0" in cells
+    assert "'@SUM(1)" in cells and "'\tW12-00008" in cells and "'=1" in cells
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]

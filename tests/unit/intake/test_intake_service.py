@@ -18,9 +18,10 @@ from rtutils_core.errors import (
     DuplicateSerial,
     IdempotencyKeyReused,
     InvalidField,
+    InvalidInput,
     SubmissionInProgress,
 )
-from rtutils_core.intake import IntakeOptions
+from rtutils_core.intake import CallerKey, IntakeOptions
 from rtutils_core.intake.internal_names import NameWords
 from rtutils_core.tags.event_query import EventQuery
 
@@ -379,3 +380,17 @@ def test_a_catalog_with_a_prefix_of_its_own_gets_it_unless_the_device_names_one(
     assert service.receive(device("5CD1091", prefix="W12-"), "key-2").tag.startswith("W12-")
     # The same key again is the same request: the prefix came from the catalog both times.
     assert service.receive(device("5CD1090"), "key-1").is_replay
+
+
+def test_a_caller_s_key_is_its_own_and_never_a_shared_key():
+    svc = memory_world().service()
+    first = svc.receive(device("5CD2000"), CallerKey("desk-1", "k-1"))
+    with pytest.raises(DuplicateSerial):
+        svc.receive(device("5CD2000"), CallerKey("desk-2", "k-1"))
+    with pytest.raises(DuplicateSerial):
+        svc.receive(device("5CD2000"), "k-1")
+    assert svc.receive(device("5CD2000"), CallerKey("desk-1", " k-1 ")).asset == first.asset
+    with pytest.raises(IdempotencyKeyReused, match="the idempotency key 'k-1' was used"):
+        svc.receive(device("5CD2001"), CallerKey("desk-1", "k-1"))
+    with pytest.raises(InvalidInput, match="caller"):
+        CallerKey("desk\n1", "k-2")

@@ -19,7 +19,7 @@ from rtutils_core.errors import (
     LoanNotFound,
     PersonNotFound,
 )
-from rtutils_core.loans import LoanOptions
+from rtutils_core.loans import LoanOptions, check_due
 from rtutils_core.loans.export import loans_csv
 from rtutils_core.loans.service import LoanService
 
@@ -205,3 +205,12 @@ def test_a_filter_moment_without_a_utc_time_is_refused_naming_it():
     edge = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
     with pytest.raises(InvalidInput, match="since .* outside the calendar in UTC"):
         LoanFilter(since=edge)
+
+
+def test_a_due_date_is_today_or_later():
+    today = date(2025, 6, 1)
+    assert check_due(None, today) is None
+    assert check_due(today, today) == today
+    assert check_due(date(2025, 6, 2), today) == date(2025, 6, 2)
+    with pytest.raises(InvalidInput, match=r"today \(2025-06-01\) or later, not 2025-05-31"):
+        check_due(date(2025, 5, 31), today)

@@ -139,3 +139,22 @@ def test_grades_and_graduation_years():
     assert [normal_grade(g) for g in ("07", "k", " 12 ", "pk")] == ["7", "K", "12", "PK"]
     assert graduation_year("12", 2026) == 2026
     assert graduation_year("K", 2026) == 2038
+
+
+@pytest.mark.parametrize(
+    "student_id",
+    ["S1\r\nS2", "2024/017", "<b>7</b>", "=HYPERLINK(1)", "-7", " 7 x", "7" * 65, "é7"],
+)
+def test_a_student_id_outside_the_rule_is_a_bad_row_saying_what_an_id_is(student_id):
+    text = roster_text([[student_id, "Ana", "Li", "7", ""], ["S2", "Bo", "Li", "7", ""]])
+    report = service().import_roster(text, dry_run=True)
+    assert report.added == ("S2",)
+    [bad] = report.bad_rows
+    assert "letters, digits, '.', '_' or '-'" in bad.reason
+    assert bad.student_id == ""  # the report never carries the bad text as an id
+    assert len(bad.reason) < 200
+
+
+def test_ids_of_letters_digits_dots_and_dashes_are_kept_as_they_are():
+    text = roster_text([["S-2024.017_b", "Ana", "Li", "7", ""], ["0042", "Bo", "Li", "K", ""]])
+    assert service().import_roster(text).added == ("S-2024.017_b", "0042")

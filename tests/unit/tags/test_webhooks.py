@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +15,7 @@ from rtutils_core.assets import AssetDraft
 from rtutils_core.errors import AssetNotFound, InvalidInput
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.tags.service import TagService
-from rtutils_core.tags.webhooks import asset_created, is_authentic
+from rtutils_core.tags.webhooks import asset_created, check_timestamp, is_authentic
 
 SECRET = "correct horse battery staple"
 BODY = b'{"asset_id": 7, "event": "asset_created", "timestamp": "2025-03-01T08:00:00Z"}'
@@ -94,3 +95,36 @@ def test_an_unknown_asset_is_asset_not_found_and_nothing_is_reserved(tags):
     with pytest.raises(AssetNotFound):
         asset_created(tags, {"asset_id": 99})
     assert tags.store.events() == []
+
+
+NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"asset_id": 7},
+        {"asset_id": 7, "timestamp": "2025-03-01T08:00:00Z"},
+        {"asset_id": 7, "timestamp": "2025-03-01T08:04:59+00:00"},
+        {"asset_id": 7, "timestamp": "2025-03-01T09:55:00+02:00"},
+        {"asset_id": 7, "timestamp": "2025-03-01T07:56:00"},  # no zone: UTC
+        [7],
+    ],
+)
+def test_a_fresh_or_absent_timestamp_passes(payload):
+    check_timestamp(payload, NOW)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "reason"),
+    [
+        ("2025-03-01T08:05:01Z", "300 s away"),
+        ("2025-02-28T08:00:00Z", "300 s away"),
+        ("0001-01-01T00:00:00+14:00", "300 s away"),
+        ("yesterday", "must be a time"),
+        (1740816000, "must be a time"),
+    ],
+)
+def test_a_stale_or_unreadable_timestamp_is_refused(stamp, reason):
+    with pytest.raises(InvalidInput, match=reason):
+        check_timestamp({"asset_id": 7, "timestamp": stamp}, NOW)

@@ -26,7 +26,7 @@ def test_entries_give_names_and_roles():
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [
-        ("desk:operator:short-token-123", "entry 1: the token is 15 characters"),
+        ("desk:operator:short-token-123", "entry 1 ('desk'): the token is 15 characters"),
         (f"a:viewer:{LONG},desk:superuser:{LONG}z", "entry 2: the role must be one of"),
         (f"desk-operator-{LONG}", "entry 1 must look like 'name:role:token'"),
         (f"desk:viewer:{LONG},desk:admin:{LONG}z", "entries 1 and 2 have the same name"),

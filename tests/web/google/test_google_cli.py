@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from tests.google_standin import ADMIN, CUSTOMER, DirectoryStandIn
 from tests.rt_harness import STUDENT_DEVICES, RTServer
+from tests.web.conftest import SECRET_KEY
 from tests.web.shell.test_cli import run_cli
 
 from rtutils_adapters.memory import MemoryBackend
@@ -98,7 +99,7 @@ def test_dry_run_then_sync_then_nothing_left_to_write(
         "RT_URL": rt_server.url,
         "RT_TOKEN": rt_server.token.reveal(),
         "RT_READ_TIMEOUT": "120",
-        "SECRET_KEY": "k" * 32,
+        "SECRET_KEY": SECRET_KEY,
         "WORKING_DIR": str(tmp_path / "state"),
         "GOOGLE_SERVICE_ACCOUNT_FILE": str(google_key_file),
         "GOOGLE_ADMIN_SUBJECT": ADMIN,

@@ -91,3 +91,12 @@ def test_the_command_runs_the_sync_here_as_a_job_or_queues_it():
     newest = jobs.list(kind="google-sync")[0]
     assert newest.state == "queued"
     assert f"google sync queued: job {newest.id}" in out.getvalue()
+
+
+def test_the_jobs_page_queues_nothing_while_the_sync_is_not_configured(app, client):
+    sign_in(client, "admin")
+    answer = client.post("/jobs/google-sync", data={"csrf_token": csrf_token(client, "/jobs")})
+    assert answer.headers["Location"] == "/jobs?kind=google-sync"
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "the Google sync is off" in page and "GOOGLE_SERVICE_ACCOUNT_FILE" in page
+    assert app.extensions["rtutils"].job_service().list(kind="google-sync") == []

@@ -140,3 +140,17 @@ def test_the_openapi_document_has_both_methods_of_the_assets_path(client):
     paths = client.get("/api/v1/openapi.json", headers=bearer("viewer")).get_json()["paths"]
     assert set(paths["/api/v1/assets"]) == {"get", "post"}
     assert "/api/v1/catalogs/{name}/fields" in paths
+
+
+def test_an_idempotency_key_is_its_caller_s_own(client):
+    key = str(uuid.uuid4())
+    first = submit(client, DEVICE, key, role="operator")
+    assert first.status_code == 201, first.get_json()
+    other = submit(client, DEVICE, key, role="admin")  # another caller, the same key and body
+    assert other.status_code == 409  # not the operator's answer: the serial is taken
+    assert other.get_json()["error"]["code"] == "duplicate_serial"
+    assert other.get_json()["error"]["asset_id"] == first.get_json()["asset"]["id"]
+    fresh = submit(client, {**DEVICE, "serial": "5CD1234XZZ"}, key, role="admin")
+    assert fresh.status_code == 201  # the admin's own key, unused until now
+    again = submit(client, DEVICE, key, role="operator")
+    assert again.status_code == 200 and again.get_json() == first.get_json()

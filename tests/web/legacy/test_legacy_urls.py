@@ -6,15 +6,17 @@ import hashlib
 import hmac
 import json
 import threading
+from datetime import UTC, datetime
 
 import pytest
-from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, bearer
+from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, bearer, made_up_token
 
+from rtutils_core.errors import ConfigError
 from rtutils_core.tags.event_query import EventQuery
 from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
 
-WEBHOOK_SECRET = "webhook-secret-0123456789"
+WEBHOOK_SECRET = made_up_token("webhook")
 
 
 @pytest.fixture
@@ -32,6 +34,10 @@ def hooked(tmp_path):
     return create_app(settings)
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def post(client, body: dict, headers: dict | None = None):
     return client.post(
         "/webhook/asset-created",
@@ -42,7 +48,7 @@ def post(client, body: dict, headers: dict | None = None):
 
 def test_the_webhook_tags_the_asset_and_answers_in_the_old_shape(hooked):
     client = hooked.test_client()
-    body = {"asset_id": 16, "event": "asset_created", "timestamp": "2025-03-01T08:00:00Z"}
+    body = {"asset_id": 16, "event": "asset_created", "timestamp": _now()}
     answer = post(client, body, {"X-Webhook-Secret": WEBHOOK_SECRET})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert answer.get_json() == {
@@ -122,3 +128,68 @@ def test_the_old_label_link_redirects_to_the_label_pdf(client):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get("/labels/print?size=huge", headers=bearer("viewer")).status_code == 400
     assert client.get("/labels/print", headers=bearer("viewer")).status_code == 400
+
+
+@pytest.mark.parametrize("name", ["../../admin", "W12-00001/../../admin", "//evil.example"])
+def test_the_old_label_link_checks_the_tag_before_it_redirects(client, name):
+    answer = client.get("/labels/print", query_string={"assetName": name}, headers=bearer("viewer"))
+    assert answer.status_code == 400
+    assert "Location" not in answer.headers
+
+
+def test_a_body_nested_a_thousand_levels_deep_is_a_json_400(hooked):
+    deep = '{"asset_id": ' + "[" * 1000 + "]" * 1000 + "}"
+    answer = hooked.test_client().post(
+        "/webhook/asset-created", data=deep, headers={"X-Webhook-Secret": WEBHOOK_SECRET}
+    )
+    assert answer.status_code == 400
+    assert "nested more than 32 levels" in answer.get_json()["error"]["message"]
+
+
+def test_every_webhook_error_is_json_whatever_the_caller_sends(hooked):
+    client = hooked.test_client()
+    headers = {"X-Webhook-Secret": WEBHOOK_SECRET, "Accept": "text/html"}
+    for data in ("{", "[1]", '{"asset_id": "x"}'):
+        answer = client.post("/webhook/asset-created", data=data, headers=headers)
+        assert answer.status_code == 400
+        assert answer.mimetype == "application/json"
+        assert answer.get_json()["error"]["request_id"]
+    plain = client.post(
+        "/webhook/asset-created", data=json.dumps({"asset_id": 16}), headers=headers
+    )
+    assert plain.get_json()["asset_tag"] == "W12-00017"  # read as JSON without Content-Type
+
+
+def test_wrong_secrets_are_throttled_like_failed_sign_ins(hooked):
+    """The guesser is refused; the right secret from the same address still tags (the
+    throttle falls on wrong credentials only, as for Bearer tokens)."""
+    client = hooked.test_client()
+    for _ in range(10):
+        assert post(client, {"asset_id": 16}, {"X-Webhook-Secret": "guess"}).status_code == 401
+    refused = post(client, {"asset_id": 16}, {"X-Webhook-Secret": "guess"})
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert refused.get_json()["error"]["code"] == "too_many_requests"
+    right = post(client, {"asset_id": 16}, {"X-Webhook-Secret": WEBHOOK_SECRET})
+    assert right.status_code == 200
+
+
+@pytest.mark.parametrize("stamp", ["2025-03-01T08:00:00Z", "9999-12-31T23:59:59+14:00", "soon", 5])
+def test_a_signed_body_is_accepted_only_with_a_fresh_timestamp(hooked, stamp):
+    client = hooked.test_client()
+    raw = json.dumps({"asset_id": 16, "timestamp": stamp}).encode()
+    signature = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    answer = client.post(
+        "/webhook/asset-created", data=raw, headers={"X-Webhook-Signature": signature}
+    )
+    assert answer.status_code == 400
+    assert "timestamp" in answer.get_json()["error"]["message"]
+    assert hooked.extensions["rtutils"].tag_service().events(EventQuery(asset_id=16)) == []
+
+
+@pytest.mark.parametrize("weak", ["a", "webhook-secret-0123456789", "ab" * 20])
+def test_a_weak_webhook_secret_stops_start_up(tmp_path, weak):
+    env = {"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path), "WEBHOOK_SECRET": weak}
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET") as refused:
+        Settings.from_env(env)
+    assert len(weak) < 3 or weak not in str(refused.value)

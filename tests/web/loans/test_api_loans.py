@@ -34,7 +34,7 @@ def back(client, asset_id: int, role: str = "operator", **body):
 
 
 def test_check_out_then_in_with_damage_opens_a_ticket_that_refers_to_the_asset(client, app):
-    done = out(client, 2, person="li.wei", due="2027-06-30")
+    done = out(client, 2, person="li.wei", due="2099-06-30")
     assert done.status_code == 200, done.get_json()
     body = done.get_json()
     assert body["asset"] == {
@@ -46,7 +46,7 @@ def test_check_out_then_in_with_damage_opens_a_ticket_that_refers_to_the_asset(c
     }
     assert (body["changed"], body["loan"]["due"], body["loan"]["action"]) == (
         True,
-        "2027-06-30",
+        "2099-06-30",
         "check-out",
     )
     returned = back(client, 2, condition="damaged", damages=["keyboard"], note="sticky keys")
@@ -248,3 +248,12 @@ def test_two_desks_checking_in_one_device_at_once_make_one_check_in(app):
     assert refused["error"]["code"] == "already_checked_in"
     listed = app.test_client().get("/api/v1/loans?asset_id=3", headers=bearer("operator"))
     assert listed.get_json()["total"] == 1
+
+
+@pytest.mark.parametrize("due", ["0001-01-01", "2020-02-29"])
+def test_a_check_out_due_before_today_is_refused_and_changes_nothing(client, app, due):
+    refused = out(client, 2, person="li.wei", due=due)
+    assert refused.status_code == 400
+    message = refused.get_json()["error"]["message"]
+    assert message.startswith("due must be today (") and message.endswith(f"or later, not {due}")
+    assert backend(app).get_asset(2).status != "in-use"

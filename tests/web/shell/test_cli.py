@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, free_port
+from tests.web.conftest import SECRET_KEY
 
 TOKEN = "7-31-" + "0011223344556677" + "8899aabbccddeeff"
 
@@ -34,7 +35,7 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.
 
 
 def test_rt_backend_without_token_stops_naming_rt_token():
-    out = run_cli("check-config", env={"RTUTILS_BACKEND": "rt", "SECRET_KEY": "k" * 32})
+    out = run_cli("check-config", env={"RTUTILS_BACKEND": "rt", "SECRET_KEY": SECRET_KEY})
     assert out.returncode != 0
     assert "RT_TOKEN" in out.stderr
 
@@ -53,7 +54,7 @@ def test_unreachable_rt_stops_start_up_without_leaking_the_token():
             "RTUTILS_BACKEND": "rt",
             "RT_URL": f"http://127.0.0.1:{port}",
             "RT_TOKEN": TOKEN,
-            "SECRET_KEY": "k" * 32,
+            "SECRET_KEY": SECRET_KEY,
             "WORKING_DIR": "/tmp/rtutils-cli-test",
         },
     )

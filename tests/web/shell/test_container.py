@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from dependency_injector import providers
+from structlog.testing import capture_logs
 from tests.web.fakes import FailingBackend
 
 from rtutils_core.errors import BackendUnavailable, ConfigError
@@ -30,3 +31,23 @@ def test_an_override_before_first_use_reaches_every_service(tmp_path):
         container.label_service().plan_batch(BatchSelection(asset_ids=[1]), 10)
     with pytest.raises(BackendUnavailable):
         container.tag_service()  # the demo's first sync reads the overriding backend
+
+
+@pytest.mark.parametrize(
+    ("settings", "warned"),
+    [
+        ({"store_url": "postgresql://rtutils@db.example.org/rtutils"}, True),
+        ({}, False),
+    ],
+)
+def test_shared_stores_with_a_local_job_queue_are_warned_of_at_start_up(tmp_path, settings, warned):
+    container = build_container(Settings(backend="demo", working_dir=tmp_path, **settings))
+    with capture_logs() as logs:
+        container.job_queue()  # what the server's and the worker's start-up build
+    found = [entry for entry in logs if entry["event"] == "jobs_queue_local"]
+    assert bool(found) is warned
+    if warned:
+        assert (found[0]["log_level"], "JOBS_QUEUE=redis" in found[0]["detail"]) == (
+            "warning",
+            True,
+        )

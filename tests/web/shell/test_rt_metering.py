@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import free_port
 from tests.rt_harness import STUDENT_DEVICES, unique_name
-from tests.web.conftest import TOKEN_SETTING, bearer
+from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, bearer
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_core.assets import AssetDraft
@@ -20,7 +20,7 @@ def rt_settings(tmp_path, rt_url: str, token: str, prefix: str = "W12-") -> Sett
             "RT_URL": rt_url,
             "RT_TOKEN": token,
             "RT_READ_TIMEOUT": "60",
-            "SECRET_KEY": "k" * 32,
+            "SECRET_KEY": SECRET_KEY,
             "RTUTILS_API_TOKENS": TOKEN_SETTING,
             "WORKING_DIR": str(tmp_path / "state"),
             "PREFIX": prefix,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from tests.conftest import ROOT
+from tests.web.conftest import SECRET_KEY
 
 from rtutils_core.errors import ConfigError
 from rtutils_web.settings import Settings
@@ -29,7 +30,7 @@ def test_the_quoted_configuration_error_is_the_real_one():
     quoted = re.search(r"`request-tracker-utils: configuration error: ([^`]*?) \.\.\.`", RUNBOOK)
     assert quoted, "the runbook no longer quotes a configuration error"
     with pytest.raises(ConfigError) as raised:
-        Settings.from_env({"RTUTILS_BACKEND": "rt", "SECRET_KEY": "k" * 32})
+        Settings.from_env({"RTUTILS_BACKEND": "rt", "SECRET_KEY": SECRET_KEY})
     assert raised.value.message.startswith(quoted.group(1))
 
 

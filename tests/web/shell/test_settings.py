@@ -2,12 +2,13 @@ from pathlib import Path
 
 import attrs
 import pytest
+from tests.web.conftest import SECRET_KEY
 
 from rtutils_core.errors import ConfigError
 from rtutils_web.settings import VARIABLES, Secret, Settings
 
 TOKEN = "1-23-" + "abcdefabcdefabcd" + "efabcdefabcdefab"
-RT_ENV = {"RTUTILS_BACKEND": "rt", "RT_TOKEN": TOKEN, "SECRET_KEY": "s" * 32}
+RT_ENV = {"RTUTILS_BACKEND": "rt", "RT_TOKEN": TOKEN, "SECRET_KEY": SECRET_KEY}
 
 
 def test_defaults_follow_the_documented_contract():
@@ -42,7 +43,7 @@ def test_every_setting_has_a_documented_variable():
 
 def test_rt_backend_without_token_names_rt_token():
     with pytest.raises(ConfigError, match="RT_TOKEN"):
-        Settings.from_env({"RTUTILS_BACKEND": "rt", "SECRET_KEY": "s" * 32})
+        Settings.from_env({"RTUTILS_BACKEND": "rt", "SECRET_KEY": SECRET_KEY})
 
 
 @pytest.mark.parametrize(
@@ -91,9 +92,9 @@ def test_secret_repr_hides_value():
 
 
 def test_settings_and_from_env_agree_on_every_default():
-    secrets = {"RT_TOKEN": TOKEN, "SECRET_KEY": "s" * 32}
+    secrets = {"RT_TOKEN": TOKEN, "SECRET_KEY": SECRET_KEY}
     assert Settings.from_env(secrets) == Settings(
-        rt_token=Secret(TOKEN), secret_key=Secret("s" * 32)
+        rt_token=Secret(TOKEN), secret_key=Secret(SECRET_KEY)
     )
     assert Settings.from_env({"RTUTILS_BACKEND": "demo"}) == Settings(backend="demo")
     assert Settings().backend == "rt" and Settings().working_dir == Path(
@@ -128,16 +129,32 @@ def test_job_and_autotag_settings_are_read_and_checked():
             "AUTOTAG_INTERVAL": "300",
             "AUTOTAG_CATALOGS": "Student Devices, Staff Laptops,",
             "JOBS_WORKER": "separate",
-            "WEBHOOK_SECRET": "s3cret-for-the-webhook",
+            "WEBHOOK_SECRET": SECRET_KEY + "-webhook",
         }
     )
     assert (settings.jobs_queue, settings.jobs_worker) == ("sqlite", "separate")
     assert settings.autotag_catalogs == ("Student Devices", "Staff Laptops")
     assert settings.autotag_interval == 300.0
-    assert "s3cret-for-the-webhook" in settings.secrets()
+    assert SECRET_KEY + "-webhook" in settings.secrets()
     with pytest.raises(ConfigError, match="JOBS_REDIS_URL is required"):
         Settings.from_env({"RTUTILS_BACKEND": "demo", "JOBS_QUEUE": "redis"})
     with pytest.raises(ConfigError, match="AUTOTAG_CATALOGS must name"):
         Settings.from_env({"RTUTILS_BACKEND": "demo", "AUTOTAG_INTERVAL": "60"})
     with pytest.raises(ConfigError, match="JOBS_WORKER must be one of inside, separate"):
         Settings.from_env({"RTUTILS_BACKEND": "demo", "JOBS_WORKER": "elsewhere"})
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("", "required"),
+        ("0123456789abcdef", "16 characters long; at least 24"),
+        ("a" * 24, "too easy to guess"),
+        ("passwordpasswordpassword", "too easy to guess"),
+    ],
+)
+def test_the_rt_backend_wants_a_random_secret_key(key, reason):
+    with pytest.raises(ConfigError, match=reason) as refused:
+        Settings.from_env({**RT_ENV, "SECRET_KEY": key})
+    assert "SECRET_KEY" in refused.value.message
+    assert not key or key not in refused.value.message

@@ -140,3 +140,14 @@ def test_no_student_name_reaches_the_log(client, log_lines):
     assert any(line.get("event") == "request" for line in lines)
     for name in (*FIRST_NAMES, "Quentin", "Zzyzx", "Garcia", "Okafor"):
         assert name not in text, name
+
+
+@pytest.mark.parametrize("spelled", ["k", "pk", "07", " K"])
+def test_a_grade_filter_is_spelled_as_the_schema_says(client, spelled):
+    bad = client.get(
+        "/api/v1/students", query_string={"grade": spelled}, headers=bearer("operator")
+    )
+    assert bad.status_code == 400
+    assert "grade must be one of PK, K, 1," in bad.get_json()["error"]["message"]
+    good = client.get("/api/v1/students", query_string={"grade": "K"}, headers=bearer("operator"))
+    assert good.status_code == 200

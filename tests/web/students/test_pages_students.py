@@ -57,3 +57,19 @@ def test_the_roster_upload_is_a_dry_run_unless_ticked(client):
     assert client.get("/students/9001").status_code == 404
     assert "Imported: 2 rows, 1 added" in upload(apply="yes").get_data(as_text=True)
     assert client.get("/students/9001").status_code == 200
+
+
+def test_the_roster_upload_says_what_a_student_id_is_and_refuses_others(client):
+    sign_in(client, "admin")
+    form = client.get("/students/roster").get_data(as_text=True)
+    assert "A student id is 1 to 64 letters, digits" in form
+    roster = b"student_id,first_name,last_name,grade,rt_user\n2024/17,Al,Bo,K,\n9003,Cy,Di,5,\n"
+    data = {
+        "csrf_token": csrf_token(client, "/students/roster"),
+        "roster": (io.BytesIO(roster), "roster.csv"),
+        "apply": "yes",
+    }
+    page = client.post("/students/roster", data=data, content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert "Imported: 2 rows, 1 added" in text and "student id &#39;2024/17&#39; is not" in text
+    assert client.get("/students/9003").status_code == 200
