@@ -221,3 +221,26 @@ def test_the_session_cookie_never_reaches_logs_errors_or_reprs(
     records = [repr(vars(r)) for r in caplog.records]
     everything = "\n".join([caplog.text, out.out, out.err, *records, *shown])
     assert not [c for c in cookies if c in everything]
+
+
+@pytest.mark.parametrize(("setting", "sign_ins"), [("on", 1), ("off", 0)])
+def test_rt_sessions_setting_reaches_the_backend(
+    rt_server, rt_seed_ids, tmp_path, setting, sign_ins
+):
+    from rtutils_web.container import build_container
+    from rtutils_web.settings import Settings
+
+    settings = Settings.from_env(
+        {
+            "RTUTILS_BACKEND": "rt",
+            "RT_URL": rt_server.url,
+            "RT_TOKEN": rt_server.token.reveal(),
+            "SECRET_KEY": "k" * 32,
+            "WORKING_DIR": str(tmp_path),
+            "RT_SESSIONS": setting,
+        }
+    )
+    backend = build_container(settings).backend()
+    assert backend.get_asset(rt_seed_ids["SEED-00001"]).name == "SEED-00001"
+    assert backend.client.sessions.sign_ins == sign_ins
+    backend.close()
