@@ -54,7 +54,8 @@ def load(server: RTServer, count: int) -> dict[str, int]:
     return server.insert_assets([(d, ()) for d in drafts])
 
 
-def desk_client(server: RTServer, folder: Path):
+def desk_client(server: RTServer, folder: Path, **env: str):
+    """The web app on ``server``, signed in at the desk; ``env`` adds or overrides settings."""
     settings = Settings.from_env(
         {
             "RTUTILS_BACKEND": "rt",
@@ -66,6 +67,7 @@ def desk_client(server: RTServer, folder: Path):
             "RTUTILS_API_TOKENS": f"bench:operator:{TOKEN}",
             "PREFIX": PREFIX,
             "TAG_DIGITS": "4",
+            **env,
         }
     )
     app = create_app(settings)

@@ -51,6 +51,7 @@ let
     RT_CONNECT_TIMEOUT = number cfg.rtConnectTimeout;
     RT_READ_TIMEOUT = number cfg.rtReadTimeout;
     RT_CACHE_SECONDS = number cfg.rtCacheSeconds;
+    RT_SESSIONS = cfg.rtSessions;
     PREFIX = cfg.prefix;
     TAG_DIGITS = number cfg.tagDigits;
     EXTRA_PREFIXES = concatStringsSep "," cfg.extraPrefixes;
@@ -269,6 +270,15 @@ in
       type = types.numbers.between 0 86400;
       default = 300;
       description = "How long catalog and custom-field metadata from RT is cached, in seconds (`RT_CACHE_SECONDS`).";
+    };
+
+    rtSessions = mkOption {
+      type = types.enum [
+        "on"
+        "off"
+      ];
+      default = "on";
+      description = "Sign in to RT once per session and send its cookie (`on`), or send the token with every request (`off`: RTs behind single sign-on or a proxy that strips cookies) (`RT_SESSIONS`).";
     };
 
     prefix = mkOption {

@@ -401,6 +401,16 @@ $RT::MasonSessionDir = {perl_string(str(self.folder / "sessions"))};
         self.stop()
         raise HarnessError(f"RT did not answer within {timeout:g} s:\n{self.log_tail()}")
 
+    def remove_sessions(self) -> int:
+        """Delete every web session from RT's session store (files, on SQLite), as
+        ``rt-clean-sessions`` does with the ones it cleans; return how many."""
+        removed = 0
+        for stored in (self.folder / "sessions").iterdir():
+            if stored.is_file() and not stored.name.endswith(".lock"):
+                stored.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     @property
     def pid(self) -> int | None:
         """rt-server's process id (also its process group's), while it runs."""

@@ -13,7 +13,7 @@ from rtutils_web.variables import BY_NAME, VARIABLES, Variable
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Request Tracker", (
         "RTUTILS_BACKEND", "RT_URL", "API_ENDPOINT", "RT_TOKEN", "RT_CONNECT_TIMEOUT",
-        "RT_READ_TIMEOUT", "RT_CACHE_SECONDS",
+        "RT_READ_TIMEOUT", "RT_CACHE_SECONDS", "RT_SESSIONS",
     )),
     ("Web server, sign-in and logs", (
         "HOST", "PORT", "THREADS", "SECRET_KEY", "RTUTILS_API_TOKENS", "TRUSTED_PROXIES",

@@ -116,6 +116,7 @@ def _rt_backend(settings: Settings) -> AssetBackend:
         read_timeout=settings.rt_read_timeout,
         cache_seconds=settings.rt_cache_seconds,
         pool_size=settings.threads,
+        sessions=settings.rt_sessions == "on",
     )
 
 

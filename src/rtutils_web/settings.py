@@ -74,6 +74,7 @@ class Settings:
     rt_connect_timeout: float = setting("RT_CONNECT_TIMEOUT")
     rt_read_timeout: float = setting("RT_READ_TIMEOUT")
     rt_cache_seconds: float = setting("RT_CACHE_SECONDS")
+    rt_sessions: str = setting("RT_SESSIONS")
     #: From PREFIX, TAG_DIGITS and EXTRA_PREFIXES.
     tag_formats: TagFormats = tag_formats(
         _default("PREFIX"), _default("TAG_DIGITS"), _default("EXTRA_PREFIXES")

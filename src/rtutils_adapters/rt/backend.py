@@ -69,6 +69,7 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
         retries: int = 2,
         backoff: float = 0.5,
         pool_size: int = 10,
+        sessions: bool = True,
     ) -> None:
         self.rt_url = rt_url.rstrip("/")
         # Links to RT's pages are shown and printed: never with a user:password@ in them.
@@ -81,6 +82,8 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
             retries=retries,
             backoff=backoff,
             pool_size=pool_size,
+            web_url=self.rt_url,
+            sessions=sessions,
         )
         self.metadata = MetadataCache(self._load_catalogs, self._load_fields, cache_seconds)
 

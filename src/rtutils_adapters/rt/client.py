@@ -2,7 +2,8 @@
 
 Every transport failure leaves this module as one of the core's errors. The token lives in
 a :class:`TokenAuth` that adds the header as a request goes out; it is never logged, never
-put in an exception message and never shown in a repr.
+put in an exception message and never shown in a repr. Requests use RT sessions signed in
+with it (:mod:`rtutils_adapters.rt.sessions`) unless those are turned off or unavailable.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from requests.adapters import HTTPAdapter
 
 from rtutils_adapters.rt import meter
 from rtutils_adapters.rt.address import shown_host
+from rtutils_adapters.rt.sessions import RTSessions, is_origin_refused, is_session_refused
 from rtutils_core.errors import (
     BackendAuthFailed,
     BackendRejected,
@@ -81,6 +83,8 @@ class RTClient:
         retries: int = 2,
         backoff: float = 0.5,
         pool_size: int = 10,
+        web_url: str | None = None,
+        sessions: bool = True,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
@@ -89,15 +93,23 @@ class RTClient:
         self._sent = 0
         self._sent_lock = threading.Lock()
         session = requests.Session()
-        session.auth = TokenAuth(token)
         session.headers.update({"Accept": "application/json", "User-Agent": "rtutils"})
-        # Stateless: only the token authenticates, never a cookie RT might hand out.
+        # No cookie jar: only the token, or a session cookie the pool chose, authenticates.
         session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         # Retries are decided here per request (see _is_repeatable), not by urllib3.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         self._session = session
+        self.sessions = RTSessions(
+            session,
+            TokenAuth(token),
+            web_url=web_url or self.api_url.rpartition("/REST/")[0] or self.api_url,
+            api_url=self.api_url,
+            timeout=self.timeout,
+            enabled=sessions,
+            max_sessions=pool_size,
+        )
 
     def __repr__(self) -> str:
         return f"RTClient({self.api_url!r})"
@@ -108,6 +120,7 @@ class RTClient:
         return self._sent
 
     def close(self) -> None:
+        self.sessions.close()
         self._session.close()
 
     # -- the verbs ---------------------------------------------------------------------
@@ -166,8 +179,6 @@ class RTClient:
         repeatable = self._is_repeatable(method, headers)
         for attempt in itertools.count(1):
             may_retry = repeatable and attempt <= self.retries
-            with self._sent_lock:
-                self._sent += 1
             started = time.perf_counter()
             try:
                 response = self._timed_request(method, url, params, body, headers)
@@ -209,15 +220,39 @@ class RTClient:
         body: Any,
         headers: Mapping[str, str] | None,
     ) -> requests.Response:
-        """One HTTP exchange, its time added to the operation's meter (failed ones too)."""
+        """One HTTP exchange with a session of the pool (or the token).
+
+        A session RT no longer honours is renewed and the request sent once more: RT
+        refuses it in its authentication, before the API runs, so the first one did nothing
+        (the same holds for a write RT refused for its origin, sent again with the token).
+        """
+        request = {"params": params, "json": body, "headers": headers}
+        auth = self.sessions.take(method)
+        try:
+            response = self._exchange(method, url, request, auth)
+            if auth is not self.sessions.token and is_session_refused(response):
+                auth = self.sessions.renew(auth)
+                response = self._exchange(method, url, request, auth)
+            elif auth is not self.sessions.token and is_origin_refused(response):
+                auth = self.sessions.refuse_origin(auth)
+                response = self._exchange(method, url, request, auth)
+            return response
+        finally:
+            self.sessions.give_back(auth)
+
+    def _exchange(
+        self, method: str, url: str, request: Mapping[str, Any], auth: requests.auth.AuthBase
+    ) -> requests.Response:
+        """One HTTP request, counted, its time added to the operation's meter (failed too)."""
+        with self._sent_lock:
+            self._sent += 1
         started = time.perf_counter()
         try:
             return self._session.request(
                 method,
                 url,
-                params=params,
-                json=body,
-                headers=headers,
+                **request,
+                auth=auth,
                 timeout=self.timeout,
                 allow_redirects=False,
             )

@@ -69,6 +69,7 @@ def serve(settings: Settings, app: object) -> int:
         port=settings.port,
         threads=settings.threads,
         rt_url=settings.rt_url_shown if not settings.is_demo else None,
+        rt_sessions=settings.rt_sessions if not settings.is_demo else None,
         url=f"http://{settings.host}:{settings.port}/",
     )
     server.run()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import multiprocessing
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import requests
 from tests.intake_world import device, formats_for
 from tests.rt_harness import RTServer, unique_name
+from tests.rt_proxy import ForwardingProxy
 
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteNewAssetTagStore
@@ -24,32 +24,15 @@ from rtutils_core.tags.event_query import EventQuery
 
 pytestmark = pytest.mark.rt
 
-_FORWARDED = ("Authorization", "Content-Type", "Accept", "If-Match")
 
-
-class LosingProxy:
+class LosingProxy(ForwardingProxy):
     """Forwards to RT on loopback; RT's answers to the first ``drops`` ``POST /asset``
     requests are thrown away after RT handled them, and the connection is cut."""
 
     def __init__(self, target: str, drops: int = 1) -> None:
-        self.target = target.rstrip("/")
+        super().__init__(target)
         self.drops = drops
         self.dropped = 0
-        self._lock = threading.Lock()
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                proxy.forward(self)
-
-            do_GET = do_POST = do_PUT = _serve
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def _drop_this(self, method: str, path: str) -> bool:
         with self._lock:
@@ -58,28 +41,14 @@ class LosingProxy:
                 return True
             return False
 
-    def forward(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length else None
-        headers = {k: v for k, v in handler.headers.items() if k in _FORWARDED}
-        answer = requests.request(
-            handler.command, self.target + handler.path, headers=headers, data=body, timeout=120
-        )
+    def answered(
+        self, handler: BaseHTTPRequestHandler, sent: dict[str, str], answer: requests.Response
+    ) -> bool:
         if self._drop_this(handler.command, handler.path.split("?")[0]):
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)  # RT did it; nobody hears of it
-            return
-        handler.send_response(answer.status_code)
-        for name in ("Content-Type", "ETag"):
-            if name in answer.headers:
-                handler.send_header(name, answer.headers[name])
-        handler.send_header("Content-Length", str(len(answer.content)))
-        handler.end_headers()
-        handler.wfile.write(answer.content)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+            return False
+        return True
 
 
 @pytest.fixture
