@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["SECRET_KEY"] = settings.secret_key.reveal() or uuid.uuid4().hex + uuid.uuid4().hex
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     app.extensions["rtutils"] = container
-    container.metadata_warm_up()  # RT's catalogs and custom fields, in the background
+    container.base.metadata_warm_up()  # RT's catalogs and custom fields, in the background
     install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
     install_auth(app, tokens)

@@ -140,7 +140,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if args.command == "assets":
         return _run_assets(args, container, log)
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
-        hand_out_demo_token(settings, container.working_dir(), log)
+        hand_out_demo_token(settings, container.base.working_dir(), log)
     worker = start_inside_worker(container, log)
     try:
         return serve(settings, app)
@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:
     try:
         return run_google_command(
-            args, container.chrome_sync_service(), log, jobs=container.job_service()
+            args, container.google.chrome_sync_service(), log, jobs=container.jobs.job_service()
         )
     except RtutilsError as error:
         log.error("google_sync_failed", error_code=error.code, error=error.message)
@@ -163,7 +163,7 @@ def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:
 
 def _run_assets(args: argparse.Namespace, container: Any, log: Any) -> int:
     try:
-        return run_asset_command(args, container.intake_import())
+        return run_asset_command(args, container.imports.intake_import())
     except RtutilsError as error:
         log.error("asset_import_failed", error_code=error.code, error=error.message)
         print(f"request-tracker-utils: import failed: {error.message}", file=sys.stderr)

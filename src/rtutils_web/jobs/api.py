@@ -19,7 +19,7 @@ bp = Blueprint("api_jobs", __name__, url_prefix="/api/v1")
 @requires("operator")
 def job(job_id: str) -> Response:
     """The job's state, progress, result and error (404 ``job_not_found`` if none)."""
-    return jsonify(to_json(JobJson.of(services.container().job_service().get(job_id))))
+    return jsonify(to_json(JobJson.of(services.jobs().get(job_id))))
 
 
 @bp.get("/jobs")
@@ -28,11 +28,7 @@ def job(job_id: str) -> Response:
 def jobs() -> Response:
     """Jobs, newest first, filtered by ``kind`` and ``state``, at most ``limit``."""
     wanted = job_filter(request.args)
-    found = (
-        services.container()
-        .job_service()
-        .list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
-    )
+    found = services.jobs().list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
     return jsonify(to_json(JobListJson.of(found)))
 
 
@@ -40,11 +36,10 @@ def jobs() -> Response:
 @requires("admin")
 def start_google_sync() -> tuple[Response, int, dict[str, str]]:
     """Queue a real Google sync run (202 with the job); 409 while one is queued or running."""
-    container = services.container()
     try:
-        container.chrome_sync_service()  # the settings it needs, checked before queueing
+        services.google_sync()  # the settings it needs, checked before queueing
     except ConfigError as error:
         raise NotConfigured(f"the Google sync is off: {error.message}") from None
-    job = start_sync(container.job_service())
+    job = start_sync(services.jobs())
     location = url_for("api_jobs.job", job_id=job.id)
     return jsonify(to_json(JobJson.of(job))), 202, {"Location": location}

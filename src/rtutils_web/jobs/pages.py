@@ -27,11 +27,7 @@ def jobs() -> tuple[str, int]:
             "jobs/jobs.html", jobs=[], states=STATES, error=error.message, google=_google()
         )
         return page, 400
-    found = (
-        services.container()
-        .job_service()
-        .list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
-    )
+    found = services.jobs().list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
     page = render_template(
         "jobs/jobs.html", jobs=found, states=STATES, error=None, google=_google()
     )
@@ -49,7 +45,7 @@ def _google() -> bool:
 def start_google_sync() -> Response:
     """Queue a Google sync run, then show the sync's jobs (with its progress)."""
     try:
-        start_sync(services.container().job_service())
+        start_sync(services.jobs())
     except RtutilsError as error:
         flash(error.message, "error")
     return redirect(url_for("pages_jobs.jobs", kind="google-sync"))
