@@ -121,7 +121,7 @@ def run(count: int, folder: Path) -> dict:
             "in_api": timed(app, [back_by_id(t) for t in tags[:half]]),
             "in_scan": timed(app, [back_by_scan(n, t) for n, t in enumerate(tags[half:])]),
             "raw": raw_get_put(server, [ids[t] for t in tags]),
-            "events": len(app.extensions["rtutils"].loan_service().events()),
+            "events": len(app.extensions["rtutils"].loans.loan_service().events()),
         }
     finally:
         server.stop()

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     app.extensions["rtutils"] = container
     app.wsgi_app = trust_forwarded_for(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
-    container.metadata_warm_up()  # RT's catalogs and custom fields, in the background
+    container.base.metadata_warm_up()  # RT's catalogs and custom fields, in the background
     install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
     install_host_rules(app, settings.trusted_hosts)

@@ -1,43 +1,40 @@
-"""The current app's services, for views (the container itself stays in ``container.py``)."""
+"""The current app's services: the one way views (and the shell's plumbing) reach them.
+
+The container itself stays in ``container.py``; a view asks here for a service by name.
+"""
 
 from __future__ import annotations
 
 from flask import current_app, g
 
+from rtutils_adapters.rt.meter import RTUsage
+from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.assets.service import AssetService
+from rtutils_core.google.service import ChromeSyncService
+from rtutils_core.imports.jobs import ImportJobs
 from rtutils_core.intake.service import IntakeService
+from rtutils_core.jobs.service import JobService
 from rtutils_core.labels.service import LabelService
 from rtutils_core.loans.service import LoanService
 from rtutils_core.printing.sender import PrintSender
 from rtutils_core.printing.service import PrintService
+from rtutils_core.returns.service import ReturnService
+from rtutils_core.students.service import RosterService
+from rtutils_core.students.user_fields_sync import UserFieldSync
 from rtutils_core.tags.service import TagService
+from rtutils_web.access.sessions import SessionStore
 from rtutils_web.container import Container
 from rtutils_web.settings import Settings
 
 
-def container() -> Container:
+def _container() -> Container:
     built: Container = current_app.extensions["rtutils"]
     return built
 
 
 def settings() -> Settings:
-    value: Settings = container().settings()
+    value: Settings = _container().settings()
     return value
-
-
-def assets() -> AssetService:
-    service: AssetService = container().asset_service()
-    return service
-
-
-def tags() -> TagService:
-    service: TagService = container().tag_service()
-    return service
-
-
-def labels() -> LabelService:
-    service: LabelService = container().label_service()
-    return service
 
 
 def actor() -> str:
@@ -49,21 +46,84 @@ def request_id() -> str:
     return str(g.get("request_id", ""))
 
 
+def backend() -> AssetBackend:
+    """The backend itself: only the readiness probe pings it; views use the services."""
+    found: AssetBackend = _container().base.backend()
+    return found
+
+
+def assets() -> AssetService:
+    service: AssetService = _container().assets.asset_service()
+    return service
+
+
+def tags() -> TagService:
+    service: TagService = _container().tags.tag_service()
+    return service
+
+
+def labels() -> LabelService:
+    service: LabelService = _container().labels.label_service()
+    return service
+
+
 def printing() -> PrintService:
-    service: PrintService = container().print_service()
+    service: PrintService = _container().printing.print_service()
     return service
 
 
 def print_sender() -> PrintSender:
-    sender: PrintSender = container().print_sender()
+    sender: PrintSender = _container().jobs.print_sender()
     return sender
 
 
 def intake() -> IntakeService:
-    service: IntakeService = container().intake_service()
+    service: IntakeService = _container().intake.intake_service()
+    return service
+
+
+def imports() -> ImportJobs:
+    service: ImportJobs = _container().jobs.import_jobs()
     return service
 
 
 def loans() -> LoanService:
-    service: LoanService = container().loan_service()
+    service: LoanService = _container().loans.loan_service()
     return service
+
+
+def jobs() -> JobService:
+    service: JobService = _container().jobs.job_service()
+    return service
+
+
+def google_sync() -> ChromeSyncService:
+    """The Google sync; :class:`~rtutils_core.errors.ConfigError` when it is not set up."""
+    service: ChromeSyncService = _container().google.chrome_sync_service()
+    return service
+
+
+def roster() -> RosterService:
+    service: RosterService = _container().students.roster_service()
+    return service
+
+
+def user_field_sync() -> UserFieldSync:
+    service: UserFieldSync = _container().students.user_field_sync()
+    return service
+
+
+def returns() -> ReturnService:
+    service: ReturnService = _container().students.return_service()
+    return service
+
+
+def session_store() -> SessionStore:
+    store: SessionStore = _container().base.session_store()
+    return store
+
+
+def rt_metering() -> RTUsage:
+    """Meters the RT requests of the request starting now."""
+    usage: RTUsage = _container().base.rt_metering()
+    return usage

@@ -70,7 +70,7 @@ def test_a_worker_killed_mid_import_the_job_finishes_after_a_restart_no_row_twic
     )
     env = settings_env(rt_server, tmp_path / "state", uid)
     container = build_container(Settings.from_env(env))
-    imports = container.import_jobs()
+    imports = container.jobs.import_jobs()
     job = imports.submit(text, actor="test")
     base = {k: v for k, v in os.environ.items() if not k.startswith(("RT", "PORT", "HOST"))}
     process_env = {**base, **env, "PYTHONPATH": str(ROOT / "src")}

@@ -48,6 +48,16 @@ def web_settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
+def no_web_app(monkeypatch):
+    """The command a test runs in process may build the services it needs, not the app."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the command built the web app")
+
+    monkeypatch.setattr("rtutils_web.app.create_app", refuse)
+
+
+@pytest.fixture
 def app(web_settings):
     return create_app(web_settings)
 

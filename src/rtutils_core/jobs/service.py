@@ -172,7 +172,7 @@ class JobService:
             )
 
         try:
-            result = kind.run(JobContext(job, report))
+            result = kind.run(JobContext(job, report, self.submit))
             check_json(result, "result")
         except JobCancelled:
             self._finish(job, worker, "failed", error="cancelled")

@@ -87,7 +87,8 @@ class JobCancelled(Exception):  # noqa: N818 - a signal to stop, raised inside j
 
 
 class JobContext:
-    """What a running job function gets: its job, progress reports, cancellation checks.
+    """What a running job function gets: its job, progress reports, cancellation checks,
+    and a way to queue follow-up jobs.
 
     Built by :class:`~rtutils_core.jobs.service.JobService`; job functions only use it.
     """
@@ -96,10 +97,22 @@ class JobContext:
         self,
         job: Job,
         report: Callable[[Progress | None, JsonValue], bool],
+        submit: Callable[[str, JsonValue], Job] | None = None,
     ) -> None:
         self.job = job
         self._report = report
+        self._submit = submit
         self._lost = False
+
+    def submit(self, kind: str, params: JsonValue = None) -> Job:
+        """Queue a follow-up job of ``kind`` (the autotag job queues its labels' print jobs).
+
+        A job function gets this from the service that runs it, so the function needs no
+        job service of its own (which would need the function's kind registered first).
+        """
+        if self._submit is None:
+            raise InvalidInput(f"job {self.job.id} cannot queue other jobs here")
+        return self._submit(kind, params)
 
     @property
     def params(self) -> JsonValue:

@@ -66,11 +66,7 @@ class PrintSender:
         If the job system cannot take it, the print job fails with the reason (it can be
         retried) and the error is raised.
         """
-        try:
-            return self.jobs.submit(KIND, {"print_job": job.id})
-        except RtutilsError as error:
-            self.printing.not_queued(job.id, f"could not be queued: {error.message}")
-            raise
+        return _enqueue(self.printing, self.jobs.submit, job)
 
     def resume(self) -> list[Job]:
         """Send the print jobs left ``queued`` without a ``print`` job to send them (queued
@@ -86,7 +82,27 @@ class PrintSender:
 
     def print_assets(self, printer: str, asset_ids: tuple[int, ...], *, actor: str) -> PrintJob:
         """Queue the labels of ``asset_ids`` for ``printer`` and send them in the background."""
-        selection = BatchSelection(asset_ids=asset_ids)  # type: ignore[arg-type]
-        job = self.printing.submit(printer, selection, actor=actor)
-        self.enqueue(job)
-        return job
+        return send_assets(self.printing, self.jobs.submit, printer, asset_ids, actor=actor)
+
+
+#: How a print job is handed to the job system: a job service's or a running job's submit.
+Submit = Callable[[str, JsonValue], Job]
+
+
+def send_assets(
+    printing: PrintService, submit: Submit, printer: str, asset_ids: tuple[int, ...], *, actor: str
+) -> PrintJob:
+    """Queue the labels of ``asset_ids`` for ``printer`` and ``submit`` the ``print`` job
+    that sends them (a job that prints passes its context's submit: see ``JobContext``)."""
+    selection = BatchSelection(asset_ids=asset_ids)  # type: ignore[arg-type]
+    job = printing.submit(printer, selection, actor=actor)
+    _enqueue(printing, submit, job)
+    return job
+
+
+def _enqueue(printing: PrintService, submit: Submit, job: PrintJob) -> Job:
+    try:
+        return submit(KIND, {"print_job": job.id})
+    except RtutilsError as error:
+        printing.not_queued(job.id, f"could not be queued: {error.message}")
+        raise

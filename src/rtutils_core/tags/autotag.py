@@ -55,8 +55,10 @@ class AutoTagReport:
 class AutoTagService:
     """Finds untagged assets of ``catalogs`` and tags them with ``prefix`` (default prefix).
 
-    ``on_tagged`` is called for each asset tagged by this run (to queue its label for
-    printing); a failure there is logged and does not undo the tag. ``concurrency`` assets
+    ``on_tagged`` is called for each asset tagged by this run, with the run's job context
+    (None outside a job), to queue its label for printing through
+    :meth:`~rtutils_core.jobs.JobContext.submit`; a failure there is logged and does not
+    undo the tag. ``concurrency`` assets
     are tagged at once (the backend adapter and the tag store must be thread-safe, as the
     RT adapter and both tag stores are).
     """
@@ -64,7 +66,7 @@ class AutoTagService:
     tags: TagService
     catalogs: tuple[str, ...]
     prefix: str | None = None
-    on_tagged: Callable[[TagIssue], None] | None = None
+    on_tagged: Callable[[TagIssue, JobContext | None], None] | None = None
     concurrency: int = DEFAULT_CONCURRENCY
 
     def untagged(self, catalog: str) -> list[Asset]:
@@ -96,7 +98,7 @@ class AutoTagService:
             tagged=len(new),
             already=sum(isinstance(o, TagIssue) for o in outcomes) - len(new),
             failed=tuple(o for o in outcomes if isinstance(o, int)),
-            queued_labels=sum(self._queue_label(issue) for issue in new),
+            queued_labels=sum(self._queue_label(issue, context) for issue in new),
         )
         if context is not None:
             context.progress(len(found), len(found))
@@ -111,11 +113,11 @@ class AutoTagService:
             log.warning("automatic tag failed", extra={"asset_id": asset.id, "error": error.code})
             return asset.id
 
-    def _queue_label(self, issue: TagIssue) -> int:
+    def _queue_label(self, issue: TagIssue, context: JobContext | None) -> int:
         if self.on_tagged is None:
             return 0
         try:
-            self.on_tagged(issue)
+            self.on_tagged(issue, context)
         except RtutilsError as error:
             log.warning(
                 "label not queued after an automatic tag",

@@ -24,6 +24,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.wrappers import Response
 
+from rtutils_web import services
 from rtutils_web.access.sessions import SessionStore
 from rtutils_web.access.throttle import AuthThrottle
 from rtutils_web.access.tokens import Principal, TokenRegistry
@@ -97,8 +98,7 @@ def sign_out() -> None:
 
 
 def sessions() -> SessionStore:
-    store: SessionStore = current_app.extensions["rtutils"].session_store()
-    return store
+    return services.session_store()
 
 
 def throttle() -> AuthThrottle:

@@ -121,8 +121,9 @@ def run_asset_command(args: argparse.Namespace, importer: IntakeImport) -> int:
         print_dry_run(report, sys.stdout)
         return 1 if report.problems else 0
     result_file = args.result or args.file.with_name(args.file.stem + ".result.csv")
-    results = importer.run(rows, ProgressBar(sys.stderr), actor=_actor())
+    # Opened first: a result file that cannot be written stops the import before its rows.
     with result_file.open("w", encoding="utf-8", newline="") as out:
+        results = importer.run(rows, ProgressBar(sys.stderr), actor=_actor())
         out.writelines(iter_results_csv(results))
     states = [r.state for r in results]
     print(

@@ -21,7 +21,7 @@ def first_start(container: Container, log: Any) -> None:
     """On a tag store that never handed out a tag, sync the sequences with RT (logged)."""
     if container.settings().is_demo:
         return
-    reports = sync_if_empty(container.tag_service(), container.tag_store())
+    reports = sync_if_empty(container.tag_service(), container.tags.tag_store())
     for report in reports:
         log.info(
             "tags_synced_on_first_start",
@@ -36,7 +36,7 @@ def start_inside_worker(container: Container, log: Any) -> JobWorker | None:
     settings = container.settings()
     if settings.jobs_worker != "inside":
         return None
-    worker = JobWorker(container.job_service(), container.job_queue())
+    worker = JobWorker(container.jobs.job_service(), container.jobs.job_queue())
     worker.start()
     log.info("job_worker_started", worker=worker.name, queue=settings.jobs_queue)
     resume_printing(container, log)
@@ -47,7 +47,7 @@ def run_worker_command(container: Container, log: Any) -> int:
     """``request-tracker-utils worker``: run jobs until SIGTERM or SIGINT."""
     log.info("job_worker_starting", queue=container.settings().jobs_queue)
     resume_printing(container, log)
-    run_worker(container.job_service(), container.job_queue())
+    run_worker(container.jobs.job_service(), container.jobs.job_queue())
     log.info("job_worker_stopped")
     return 0
 
@@ -57,5 +57,5 @@ def resume_printing(container: Container, log: Any) -> None:
     system sent them); only where a worker runs, and only with printers."""
     if not container.settings().printers:
         return
-    for job in container.print_sender().resume():
+    for job in container.jobs.print_sender().resume():
         log.info("print_job_resumed", job_id=job.id, print_job=job.params.get("print_job"))

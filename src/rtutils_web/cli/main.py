@@ -6,8 +6,8 @@ import argparse
 import os
 import secrets
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_web.cli.db import add_db_commands, run_db_command
@@ -23,6 +23,9 @@ from rtutils_web.cli.serve import DEMO_TOKEN_NAME, hand_out_demo_token, serve
 from rtutils_web.cli.students import add_student_commands, run_student_command
 from rtutils_web.cli.tags import add_tag_commands, run_tag_command
 from rtutils_web.settings import VARIABLES, Settings
+
+if TYPE_CHECKING:
+    from rtutils_web.container import Container
 
 
 def _epilog() -> str:
@@ -88,6 +91,8 @@ PRIVATE_UMASK = 0o077
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the command of ``argv``; its exit status. Every failure is a message on standard
+    error and a status other than 0 (2: settings or start-up, else the command's own)."""
     args = build_parser().parse_args(argv)
     os.umask(PRIVATE_UMASK)
     raw_env = os.environ if environ is None else environ
@@ -105,42 +110,42 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     log = get_logger("rtutils.cli")
     if args.command == "db":
         return run_db_command(args, settings)
+    event, what = FAILURES.get(args.command, ("startup_failed", "cannot start"))
+    try:
+        return _run(args, settings, raw_env, log)
+    except RtutilsError as error:
+        log.error(event, error_code=error.code, error=error.message)
+        what = "configuration error" if isinstance(error, ConfigError) else what
+        print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
+    except OSError as error:  # a file the command was asked to read or write
+        log.error(event, error_code="os_error", error=error.strerror)
+        print(f"request-tracker-utils: {what}: {error.filename}: {error.strerror}", file=sys.stderr)
+    return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings, raw_env: Mapping[str, str], log: Any) -> int:
+    from rtutils_web.container import build_container, check_start_up
+
+    container = build_container(settings)
+    if not settings.is_demo:
+        container.backend().ping()
+    command = COMMANDS.get(args.command)
+    if command is not None:  # what the command needs is built when it asks: no web app
+        return command(args, container, log)
+    if args.command == "worker":
+        check_start_up(container)
+        first_start(container, log)
+        return run_worker_command(container, log)
 
     from rtutils_web.app import create_app
-    from rtutils_web.container import build_container
 
-    try:
-        container = build_container(settings)
-        app = create_app(container=container)
-        if not settings.is_demo:
-            container.backend().ping()
-    except RtutilsError as error:
-        log.error("startup_failed", error_code=error.code, error=error.message)
-        what = "configuration error" if isinstance(error, ConfigError) else "cannot start"
-        print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
-        return 2
-
+    app = create_app(container=container)
     if args.command == "check-config":
         print(f"configuration ok: backend={settings.backend}")
         return 0
-    if args.command == "tags":
-        return run_tag_command(args, container.tag_service())
-    if args.command == "google":
-        return _run_google(args, container, log)
-    if args.command == "students":
-        return _run_students(args, container, log)
-    try:
-        first_start(container, log)
-    except RtutilsError as error:
-        log.error("startup_failed", error_code=error.code, error=error.message)
-        print(f"request-tracker-utils: cannot start: {error.message}", file=sys.stderr)
-        return 2
-    if args.command == "worker":
-        return run_worker_command(container, log)
-    if args.command == "assets":
-        return _run_assets(args, container, log)
+    first_start(container, log)
     if settings.is_demo and not raw_env.get("RTUTILS_API_TOKENS", "").strip():
-        hand_out_demo_token(settings, container.working_dir(), log)
+        hand_out_demo_token(settings, container.base.working_dir(), log)
     worker = start_inside_worker(container, log)
     try:
         return serve(settings, app)
@@ -149,30 +154,35 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             worker.stop()
 
 
-def _run_google(args: argparse.Namespace, container: Any, log: Any) -> int:
-    try:
-        return run_google_command(
-            args, container.chrome_sync_service(), log, jobs=container.job_service()
-        )
-    except RtutilsError as error:
-        log.error("google_sync_failed", error_code=error.code, error=error.message)
-        what = "configuration error" if isinstance(error, ConfigError) else "google sync failed"
-        print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
-        return 2
+def _tags(args: argparse.Namespace, container: Container, log: Any) -> int:
+    return run_tag_command(args, container.tag_service())
 
 
-def _run_assets(args: argparse.Namespace, container: Any, log: Any) -> int:
-    try:
-        return run_asset_command(args, container.intake_import())
-    except RtutilsError as error:
-        log.error("asset_import_failed", error_code=error.code, error=error.message)
-        print(f"request-tracker-utils: import failed: {error.message}", file=sys.stderr)
+def _google(args: argparse.Namespace, container: Container, log: Any) -> int:
+    sync = container.google.chrome_sync_service()
+    return run_google_command(args, sync, log, jobs=container.jobs.job_service())
 
 
-def _run_students(args: argparse.Namespace, container: Any, log: Any) -> int:
-    try:
-        return run_student_command(args, container)
-    except RtutilsError as error:
-        log.error("students_failed", error_code=error.code, error=error.message)
-        print(f"request-tracker-utils: students: {error.message}", file=sys.stderr)
-        return 2
+def _students(args: argparse.Namespace, container: Container, log: Any) -> int:
+    return run_student_command(args, container)
+
+
+def _assets(args: argparse.Namespace, container: Container, log: Any) -> int:
+    first_start(container, log)  # the import issues tags
+    return run_asset_command(args, container.imports.intake_import())
+
+
+#: The commands that need some services and no web app, by name.
+COMMANDS: dict[str, Callable[[argparse.Namespace, Container, Any], int]] = {
+    "tags": _tags,
+    "google": _google,
+    "students": _students,
+    "assets": _assets,
+}
+#: A command's failure: the log event, and what the message on standard error calls it.
+FAILURES = {
+    "tags": ("tags_failed", "tags"),
+    "google": ("google_sync_failed", "google sync failed"),
+    "students": ("students_failed", "students"),
+    "assets": ("asset_import_failed", "import failed"),
+}

@@ -76,7 +76,7 @@ def run_student_command(args: argparse.Namespace, container: Any, out: TextIO = 
     if args.students_command == "sync-fields":
         return _sync_fields(args, container, out)
     text = read_roster_file(args.file)
-    report = container.roster_service().import_roster(
+    report = container.students.roster_service().import_roster(
         text, dry_run=args.dry_run, remove_missing=args.remove_missing
     )
     print_import_report(report, out)
@@ -88,7 +88,7 @@ def _sync_fields(args: argparse.Namespace, container: Any, out: TextIO) -> int:
     year = args.year or school_year_of(
         datetime.now(UTC).date(), settings.campaign_options.year_starts_month
     )
-    report = container.user_field_sync().run(year, dry_run=args.dry_run)
+    report = container.students.user_field_sync().run(year, dry_run=args.dry_run)
     mode = "dry run" if report.dry_run else "sync"
     counts = ", ".join(f"{k} {v}" for k, v in report.summary().items())
     print(f"user fields {mode} for school year {year}: {counts}", file=out)

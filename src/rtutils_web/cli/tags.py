@@ -95,8 +95,10 @@ def _describe(report: SyncReport, fmt: TagFormat) -> str:
     return text
 
 
-def run_tag_command(args: argparse.Namespace, tags: TagService, out: TextIO = sys.stdout) -> int:
-    """Run one ``tags`` sub-command; errors print their message and return 1."""
+def run_tag_command(args: argparse.Namespace, tags: TagService, out: TextIO | None = None) -> int:
+    """Run one ``tags`` sub-command (output to ``out``, default standard output); errors
+    print their message and return 1."""
+    out = out or sys.stdout
     who = {"actor": _actor(), "request_id": f"cli-{uuid.uuid4().hex[:12]}"}
     try:
         if args.tags_command == "sync":

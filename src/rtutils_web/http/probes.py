@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
 from rtutils_core.errors import RtutilsError
+from rtutils_web import services
 from rtutils_web.access.auth import public
 
 bp = Blueprint("health", __name__)
@@ -21,10 +22,9 @@ def healthz() -> Response:
 @public
 def readyz() -> tuple[Response, int]:
     """The backend is reachable with our credentials."""
-    container = current_app.extensions["rtutils"]
-    settings = container.settings()
+    settings = services.settings()
     try:
-        container.backend().ping()
+        services.backend().ping()
     except RtutilsError as error:
         return jsonify(status="unavailable", backend=settings.backend, reason=error.code), 503
     return jsonify(status="ready", backend=settings.backend), 200

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import structlog
 from flask import Flask, Response, g, request
 
+from rtutils_web import services
 from rtutils_web.logs import get_logger
 
 log = get_logger("rtutils.http")
@@ -47,7 +48,7 @@ def install_request_context(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.client_request_id = incoming if _REQUEST_ID.match(incoming) else None
         g.started = time.perf_counter()
-        g.rt_usage = app.extensions["rtutils"].rt_metering()
+        g.rt_usage = services.rt_metering()
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=g.request_id)
         if g.client_request_id:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from rtutils_core.errors import InvalidInput
-from rtutils_core.imports.jobs import ImportJobs
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
@@ -15,12 +14,6 @@ from rtutils_web.imports.schema import ImportDryRunJson, ImportJson
 from rtutils_web.imports.upload import uploaded_csv
 
 bp = Blueprint("api_imports", __name__, url_prefix="/api/v1")
-
-
-def imports() -> ImportJobs:
-    """The import service of the current app."""
-    service: ImportJobs = services.container().import_jobs()
-    return service
 
 
 def _flag(name: str) -> bool:
@@ -33,7 +26,7 @@ def _flag(name: str) -> bool:
 def import_json(job_id: str) -> ImportJson:
     """The import ``job_id`` as the API and the desk page show it."""
     url = url_for("api_imports.result_csv", job_id=job_id)
-    return ImportJson.of(imports().status(job_id), url)
+    return ImportJson.of(services.imports().status(job_id), url)
 
 
 @bp.post("/imports")
@@ -43,8 +36,8 @@ def submit() -> tuple[Response, int]:
     """``dry_run=true``: every problem by row, nothing changed; else 202 and the job."""
     text = uploaded_csv()
     if _flag("dry_run"):
-        return jsonify(to_json(ImportDryRunJson.of(imports().dry_run(text)))), 200
-    job = imports().submit(text, actor=services.actor())
+        return jsonify(to_json(ImportDryRunJson.of(services.imports().dry_run(text)))), 200
+    job = services.imports().submit(text, actor=services.actor())
     response = jsonify(to_json(import_json(job.id)))
     response.headers["Location"] = url_for("api_imports.status", job_id=job.id)
     return response, 202
@@ -61,7 +54,7 @@ def status(job_id: str) -> Response:
 @requires("operator")
 def result_csv(job_id: str) -> Response:
     """The result file (row, asset id, tag, internal name, state, error) once it ended."""
-    response = Response(imports().result_csv(job_id), mimetype="text/csv")
+    response = Response(services.imports().result_csv(job_id), mimetype="text/csv")
     response.headers["Content-Disposition"] = content_disposition(
         "attachment", f"import-{job_id}.csv"
     )

@@ -13,7 +13,7 @@ from rtutils_core.imports.jobs import KIND
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.errors import status_for
-from rtutils_web.imports.api import import_json, imports
+from rtutils_web.imports.api import import_json
 from rtutils_web.imports.upload import uploaded_csv
 
 bp = Blueprint("pages_imports", __name__)
@@ -21,7 +21,7 @@ RECENT = 10
 
 
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
-    recent = services.container().job_service().list(kind=KIND, limit=RECENT)
+    recent = services.jobs().list(kind=KIND, limit=RECENT)
     values = {"report": None, "error": "", "recent": recent, **context}
     return render_template("imports/import.html", **values), status
 
@@ -40,9 +40,9 @@ def check_or_start() -> Response | tuple[str, int]:
     try:
         text = uploaded_csv()
         if request.form.get("action") == "import":
-            job = imports().submit(text, actor=services.actor())
+            job = services.imports().submit(text, actor=services.actor())
             return redirect(url_for("pages_imports.progress", job_id=job.id), 303)
-        return _page(report=imports().dry_run(text))
+        return _page(report=services.imports().dry_run(text))
     except RtutilsError as error:
         return _page(status_for(error), error=error.message)
     except HTTPException as error:

@@ -20,7 +20,7 @@ bp = Blueprint("api_jobs", __name__, url_prefix="/api/v1")
 @requires("operator")
 def job(job_id: str) -> Response:
     """The job's state, progress, result and error (404 ``job_not_found`` if none)."""
-    return jsonify(to_json(JobJson.of(services.container().job_service().get(job_id))))
+    return jsonify(to_json(JobJson.of(services.jobs().get(job_id))))
 
 
 @bp.get("/jobs")
@@ -29,11 +29,7 @@ def job(job_id: str) -> Response:
 def jobs() -> Response:
     """Jobs, newest first, filtered by ``kind`` and ``state``, at most ``limit``."""
     wanted = job_filter(request.args)
-    found = (
-        services.container()
-        .job_service()
-        .list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
-    )
+    found = services.jobs().list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
     return jsonify(to_json(JobListJson.of(found)))
 
 
@@ -49,9 +45,8 @@ def start_google_sync() -> tuple[Response, int, dict[str, str]]:
 def queue_google_sync() -> Job:
     """Queue a Google sync run (the API's and the jobs page's): :class:`NotConfigured` (404)
     unless the settings it needs are there, checked before anything is queued."""
-    container = services.container()
     try:
-        container.chrome_sync_service()
+        services.google_sync()  # the settings it needs, checked before queueing
     except ConfigError as error:
         raise NotConfigured(f"the Google sync is off: {error.message}") from None
-    return start_sync(container.job_service())
+    return start_sync(services.jobs())

@@ -27,11 +27,7 @@ def jobs() -> tuple[str, int]:
             "jobs/jobs.html", jobs=[], states=STATES, error=error.message, google=_google()
         )
         return page, 400
-    found = (
-        services.container()
-        .job_service()
-        .list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
-    )
+    found = services.jobs().list(kind=wanted.kind, states=wanted.states, limit=wanted.limit)
     page = render_template(
         "jobs/jobs.html", jobs=found, states=STATES, error=None, google=_google()
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from rtutils_core.returns.export import campaign_csv, history_csv, outstanding_csv
-from rtutils_core.returns.service import ReturnService
 from rtutils_core.students.user_fields_sync import start_user_field_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
@@ -34,13 +33,8 @@ from rtutils_web.students.schema import (
 bp = Blueprint("api_students", __name__, url_prefix="/api/v1")
 
 
-def _returns() -> ReturnService:
-    found: ReturnService = services.container().return_service()
-    return found
-
-
 def _year() -> int:
-    return school_year(request.args, _returns().options.year_starts_month)
+    return school_year(request.args, services.returns().options.year_starts_month)
 
 
 def _csv(text: str, name: str) -> Response:
@@ -56,7 +50,9 @@ def students() -> Response:
     """The campaign's students, filtered by ``grade``, ``state`` and text ``q``."""
     year = _year()
     wanted = student_filter(request.args)
-    found = _returns().students(year, grade=wanted.grade, state=wanted.state, text=wanted.text)
+    found = services.returns().students(
+        year, grade=wanted.grade, state=wanted.state, text=wanted.text
+    )
     answer = StudentListJson(year, [StudentJson.of(x) for x in found], len(found))
     return jsonify(to_json(answer))
 
@@ -67,7 +63,9 @@ def students() -> Response:
 def student(student_id: str) -> Response:
     """A student, the devices held now, the loan log and the manual entries."""
     year = _year()
-    return jsonify(to_json(StudentDetailJson.of(year, _returns().student(year, student_id))))
+    return jsonify(
+        to_json(StudentDetailJson.of(year, services.returns().student(year, student_id)))
+    )
 
 
 @bp.get("/students/<student_id>/history.csv")
@@ -75,7 +73,7 @@ def student(student_id: str) -> Response:
 @takes_query("year")
 def student_history(student_id: str) -> Response:
     """A student's loan log and manual entries as CSV."""
-    history = _returns().student(_year(), student_id)
+    history = services.returns().student(_year(), student_id)
     return _csv(history_csv(history), f"student-{student_id}-history.csv")
 
 
@@ -84,10 +82,8 @@ def student_history(student_id: str) -> Response:
 def import_roster() -> Response:
     """Import a roster file (a dry run unless ``dry_run`` is false)."""
     body = parse_body(json_body(), ImportBody)
-    report = (
-        services.container()
-        .roster_service()
-        .import_roster(body.csv, dry_run=body.dry_run, remove_missing=body.remove_missing)
+    report = services.roster().import_roster(
+        body.csv, dry_run=body.dry_run, remove_missing=body.remove_missing
     )
     return jsonify(to_json(ImportJson.of(report)))
 
@@ -98,12 +94,11 @@ def sync_user_fields() -> tuple[Response, int, dict[str, str]]:
     """Write the roster's ids and graduation years to RT users: 202 with the queued job,
     409 while one is queued or running; a dry run answers 200 with what would change."""
     body = parse_body(json_body(), FieldSyncBody)
-    year = body.school_year(school_year({}, _returns().options.year_starts_month))
-    container = services.container()
+    year = body.school_year(school_year({}, services.returns().options.year_starts_month))
     if body.dry_run:
-        report = container.user_field_sync().run(year, dry_run=True)
+        report = services.user_field_sync().run(year, dry_run=True)
         return jsonify(to_json(FieldSyncReportJson.of(report))), 200, {}
-    job = start_user_field_sync(container.job_service(), year)
+    job = start_user_field_sync(services.jobs(), year)
     location = url_for("api_jobs.job", job_id=job.id)
     return jsonify(to_json(FieldSyncJobJson.of(job, year))), 202, {"Location": location}
 
@@ -113,7 +108,7 @@ def sync_user_fields() -> tuple[Response, int, dict[str, str]]:
 def manual_check_in(student_id: str) -> tuple[Response, int]:
     """Record a manual check-in (no device, lost, paid for) with its reason."""
     body = parse_body(json_body(), ManualBody)
-    event = _returns().check_in_manually(
+    event = services.returns().check_in_manually(
         student_id,
         body.kind,
         body.reason,
@@ -129,7 +124,7 @@ def manual_check_in(student_id: str) -> tuple[Response, int]:
 def undo_manual(student_id: str, manual_id: int) -> tuple[Response, int]:
     """Take a manual check-in back (an entry of its own; nothing is deleted)."""
     body = parse_body(json_body(), UndoBody)
-    event = _returns().undo_manual(
+    event = services.returns().undo_manual(
         student_id,
         manual_id,
         body.reason,
@@ -144,7 +139,7 @@ def undo_manual(student_id: str, manual_id: int) -> tuple[Response, int]:
 @takes_query("year")
 def campaign() -> Response:
     """The campaign's figures per grade and day: counts only."""
-    return jsonify(to_json(CampaignJson.of(_returns().campaign(_year()))))
+    return jsonify(to_json(CampaignJson.of(services.returns().campaign(_year()))))
 
 
 @bp.get("/returns/outstanding.csv")
@@ -153,7 +148,9 @@ def campaign() -> Response:
 def outstanding() -> Response:
     """Every device still out, grade by grade, as CSV."""
     year = _year()
-    return _csv(outstanding_csv(_returns().campaign(year, days=0)), f"outstanding-{year}.csv")
+    return _csv(
+        outstanding_csv(services.returns().campaign(year, days=0)), f"outstanding-{year}.csv"
+    )
 
 
 @bp.get("/returns/campaign.csv")
@@ -162,4 +159,4 @@ def outstanding() -> Response:
 def whole_campaign() -> Response:
     """Every student's state and counts, as CSV."""
     year = _year()
-    return _csv(campaign_csv(_returns().campaign(year, days=0)), f"returns-{year}.csv")
+    return _csv(campaign_csv(services.returns().campaign(year, days=0)), f"returns-{year}.csv")

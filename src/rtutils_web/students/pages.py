@@ -8,7 +8,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.loans.manual_checkins import MANUAL_KINDS
 from rtutils_core.returns import RETURN_STATES
-from rtutils_core.returns.service import ReturnService
 from rtutils_core.students import GRADE_NAMES, STUDENT_ID_RULE, ImportReport
 from rtutils_core.students.user_fields_sync import KIND as USER_FIELDS_KIND, start_user_field_sync
 from rtutils_web import services
@@ -24,13 +23,8 @@ bp = Blueprint("pages_students", __name__)
 MAX_UPLOAD = 1024 * 1024
 
 
-def _returns() -> ReturnService:
-    found: ReturnService = services.container().return_service()
-    return found
-
-
 def _year() -> int:
-    return school_year(request.args, _returns().options.year_starts_month)
+    return school_year(request.args, services.returns().options.year_starts_month)
 
 
 @bp.get("/returns")
@@ -39,7 +33,7 @@ def _year() -> int:
 def dashboard() -> tuple[str, int]:
     """Figures per grade and the chart of returns over the last days."""
     try:
-        campaign = _returns().campaign(_year())
+        campaign = services.returns().campaign(_year())
     except InvalidInput as error:
         return render_template("students/dashboard.html", campaign=None, error=error.message), 400
     chart = returns_chart(campaign.days)
@@ -55,7 +49,9 @@ def student_list() -> tuple[str, int]:
     try:
         year = _year()
         wanted = student_filter(request.args, blank_is_any=True)
-        found = _returns().students(year, grade=wanted.grade, state=wanted.state, text=wanted.text)
+        found = services.returns().students(
+            year, grade=wanted.grade, state=wanted.state, text=wanted.text
+        )
     except InvalidInput as error:
         return render_template("students/list.html", error=error.message, **context), 400
     context["students"] = found
@@ -71,7 +67,7 @@ def student(student_id: str) -> tuple[str, int]:
 
 
 def _student_page(student_id: str, year: int, error: RtutilsError | None = None) -> tuple[str, int]:
-    history = _returns().student(year, student_id)
+    history = services.returns().student(year, student_id)
     page = render_template(
         "students/student.html",
         year=year,
@@ -88,7 +84,7 @@ def _done(student_id: str, error: RtutilsError | None) -> Response | tuple[str, 
         return redirect(url_for("pages_students.student", student_id=student_id))
     if status_for(error) == 404:
         raise error
-    year = school_year({}, _returns().options.year_starts_month)
+    year = school_year({}, services.returns().options.year_starts_month)
     return _student_page(student_id, year, error)
 
 
@@ -99,7 +95,7 @@ def manual_check_in(student_id: str) -> Response | tuple[str, int]:
     device = request.form.get("asset_id", "")
     problem = None
     try:
-        _returns().check_in_manually(
+        services.returns().check_in_manually(
             student_id,
             request.form.get("kind", ""),
             request.form.get("reason", ""),
@@ -118,7 +114,7 @@ def undo_manual(student_id: str, manual_id: int) -> Response | tuple[str, int]:
     """Undo a manual check-in from the student page."""
     problem = None
     try:
-        _returns().undo_manual(
+        services.returns().undo_manual(
             student_id,
             manual_id,
             request.form.get("reason", ""),
@@ -158,14 +154,10 @@ def roster_upload() -> tuple[str, int]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInput("the roster is not UTF-8 text; save it as UTF-8 CSV") from None
-        report = (
-            services.container()
-            .roster_service()
-            .import_roster(
-                text,
-                dry_run=request.form.get("apply") != "yes",
-                remove_missing=request.form.get("remove_missing") == "yes",
-            )
+        report = services.roster().import_roster(
+            text,
+            dry_run=request.form.get("apply") != "yes",
+            remove_missing=request.form.get("remove_missing") == "yes",
         )
     except InvalidInput as error:
         return _roster_page(None, error.message), 400
@@ -176,9 +168,9 @@ def roster_upload() -> tuple[str, int]:
 @requires("admin")
 def start_user_fields_sync() -> Response:
     """Queue the RT user-field sync for this school year, then show its jobs."""
-    year = school_year({}, _returns().options.year_starts_month)
+    year = school_year({}, services.returns().options.year_starts_month)
     try:
-        start_user_field_sync(services.container().job_service(), year)
+        start_user_field_sync(services.jobs(), year)
     except RtutilsError as error:
         flash(error.message, "error")
     return redirect(url_for("pages_jobs.jobs", kind=USER_FIELDS_KIND))

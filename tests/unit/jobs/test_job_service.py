@@ -64,6 +64,23 @@ def test_a_submitted_job_runs_and_keeps_its_result_and_progress(service, queue):
     assert [j.id for j in service.list(states=["succeeded"])] == [job.id]
 
 
+def test_a_running_job_queues_follow_up_jobs_through_its_context(service, queue):
+    def fan_out(ctx: JobContext) -> dict:
+        ids = [ctx.submit("count", {"n": n}).id for n in (1, 2)]
+        return {"queued": ids}
+
+    service.register(JobKind("fan-out", fan_out))
+    parent = service.submit("fan-out")
+    queue.run_pending(service)  # the parent, then the two jobs it queued
+    queued = service.get(parent.id).result["queued"]
+    assert [service.get(i).result for i in queued] == [
+        {"counted": 1, "from": 0},
+        {"counted": 2, "from": 0},
+    ]
+    with pytest.raises(InvalidInput, match="unknown job kind 'nothing'"):
+        JobContext(service.get(parent.id), lambda *_: True, service.submit).submit("nothing")
+
+
 def test_bad_submissions_are_refused_with_a_clear_error(service):
     with pytest.raises(InvalidInput, match="unknown job kind 'nope'; known kinds: count"):
         service.submit("nope")

@@ -9,6 +9,7 @@ from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore
 from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.errors import BackendUnavailable
+from rtutils_core.jobs import JobContext
 from rtutils_core.jobs.service import JobService
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.tags.autotag import AutoTagReport, AutoTagService, sync_if_empty
@@ -95,7 +96,7 @@ def test_labels_of_new_tags_are_queued_and_a_printer_failure_keeps_the_tag(backe
     add(backend, "Laptop B")
     queued: list[TagIssue] = []
 
-    def queue_label(issue: TagIssue) -> None:
+    def queue_label(issue: TagIssue, context: JobContext | None) -> None:
         if issue.tag.number == 2:
             raise BackendUnavailable("the label printer is offline")
         queued.append(issue)

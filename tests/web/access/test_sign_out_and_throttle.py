@@ -34,7 +34,7 @@ def store_app(store_settings):
 
 def close_pool(app) -> None:
     """Close the app's PostgreSQL pool, if it has one (the test's database is dropped)."""
-    pool = app.extensions["rtutils"].store_connections()
+    pool = app.extensions["rtutils"].base.store_connections()
     if pool is not None:
         pool.close()
 
@@ -143,7 +143,7 @@ def test_successful_requests_are_never_throttled(client):
 def test_every_file_of_the_working_dir_is_private(client):
     sign_in(client)
     client.post("/api/v1/assets/3/tag", json={}, headers=bearer("operator"))
-    root = Path(client.application.extensions["rtutils"].working_dir())
+    root = Path(client.application.extensions["rtutils"].base.working_dir())
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     found = list(root.rglob("*"))
     assert any(p.name == "tags.sqlite3" for p in found)

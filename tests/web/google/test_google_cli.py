@@ -23,6 +23,7 @@ from rtutils_core.google import ChromeDevice
 from rtutils_core.google.service import ChromeSyncService
 from rtutils_core.google.sync import ChromeSyncOptions
 from rtutils_web.cli.google import run_google_command
+from rtutils_web.cli.main import main
 
 SCOPE = AssetQuery(catalog=STUDENT_DEVICES)
 
@@ -33,6 +34,15 @@ def test_without_a_key_file_the_sync_stops_naming_the_settings(tmp_path: Path) -
     assert out.returncode == 2
     assert "GOOGLE_SERVICE_ACCOUNT_FILE" in out.stderr
     assert "GOOGLE_ADMIN_SUBJECT" in out.stderr
+
+
+def test_the_sync_builds_no_web_app_and_a_sync_that_cannot_start_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_web_app: None
+) -> None:
+    assert main(["--demo", "google", "sync"], {"WORKING_DIR": str(tmp_path)}) == 2
+    err = capsys.readouterr().err
+    assert "configuration error: the Google sync needs GOOGLE_SERVICE_ACCOUNT_FILE" in err
+    assert "Traceback" not in err
 
 
 def test_a_direction_a_field_cannot_go_stops_start_up(tmp_path: Path) -> None:

@@ -43,8 +43,8 @@ def test_an_admin_starts_the_sync_and_reads_its_progress_on_the_jobs_api(app, cl
     off = client.post("/api/v1/google-sync", headers=admin)
     assert off.status_code == 404
     assert "GOOGLE_SERVICE_ACCOUNT_FILE" in off.get_json()["error"]["message"]
-    container.chrome_sync_service.override(providers.Object(small_sync()))
-    jobs = container.job_service()
+    container.google.chrome_sync_service.override(providers.Object(small_sync()))
+    jobs = container.jobs.job_service()
     jobs.queue = InlineJobQueue()
     assert client.post("/api/v1/google-sync", headers=bearer("operator")).status_code == 403
     started = client.post("/api/v1/google-sync", headers=admin)
@@ -65,8 +65,8 @@ def test_the_jobs_page_has_the_sync_button_for_admins(web_settings, tmp_path):
     google = {"google_service_account_file": tmp_path / "key.json", "google_admin_subject": "a"}
     app = create_app(attrs.evolve(web_settings, **google))
     container = app.extensions["rtutils"]
-    container.chrome_sync_service.override(providers.Object(small_sync()))
-    container.job_service().queue = InlineJobQueue()
+    container.google.chrome_sync_service.override(providers.Object(small_sync()))
+    container.jobs.job_service().queue = InlineJobQueue()
     client = app.test_client()
     sign_in(client, "admin")
     assert "Run the Google sync now" in client.get("/jobs").get_data(as_text=True)
@@ -99,4 +99,4 @@ def test_the_jobs_page_queues_nothing_while_the_sync_is_not_configured(app, clie
     assert answer.headers["Location"] == "/jobs?kind=google-sync"
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "the Google sync is off" in page and "GOOGLE_SERVICE_ACCOUNT_FILE" in page
-    assert app.extensions["rtutils"].job_service().list(kind="google-sync") == []
+    assert app.extensions["rtutils"].jobs.job_service().list(kind="google-sync") == []

@@ -31,7 +31,7 @@ def live_url(tmp_path_factory):
     """The demo app under waitress on a free loopback port, with its job worker running."""
     app = desk_app(tmp_path_factory.mktemp("state"))
     container = app.extensions["rtutils"]
-    worker = JobWorker(container.job_service(), container.job_queue(), tick=0.2)
+    worker = JobWorker(container.jobs.job_service(), container.jobs.job_queue(), tick=0.2)
     worker.start()
     yield from served(app)
     worker.stop()

@@ -8,7 +8,10 @@ import stat
 
 from tests.web.shell.test_cli import run_cli
 
+from rtutils_core.errors import BackendUnavailable
+from rtutils_core.imports.importer import IntakeImport
 from rtutils_web.cli.imports import run_asset_command
+from rtutils_web.cli.main import main
 
 HEADER = "Catalog,Serial Number,Manufacturer,Model,Type,Funding Source"
 ROWS = [
@@ -70,3 +73,31 @@ def test_a_file_without_the_columns_is_refused_naming_them(tmp_path, capsys):
     args.file = tmp_path / "missing.csv"
     assert run_asset_command(args, importer=None) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_an_import_that_fails_exits_2_naming_why_and_builds_no_web_app(
+    tmp_path, capsys, monkeypatch, no_web_app
+):
+    source = tmp_path / "devices.csv"
+    source.write_text("\n".join([HEADER, ROWS[0]]) + "\n", "utf-8")
+
+    def rt_down(*_args, **_kwargs):
+        raise BackendUnavailable("RT answered 503")
+
+    monkeypatch.setattr(IntakeImport, "run", rt_down)
+    assert main(["--demo", "assets", "import", str(source)], env(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert "import failed: RT answered 503" in err and "Traceback" not in err
+
+
+def test_a_result_file_that_cannot_be_written_stops_the_import_before_its_rows(
+    tmp_path, capsys, no_web_app
+):
+    source = tmp_path / "devices.csv"
+    source.write_text("\n".join([HEADER, ROWS[0]]) + "\n", "utf-8")
+    result = tmp_path / "no-such-dir" / "out.csv"
+    argv = ["--demo", "assets", "import", str(source), "--result", str(result)]
+    assert main(argv, env(tmp_path)) == 2
+    out, err = capsys.readouterr()
+    assert f"{result}: No such file or directory" in err and "Traceback" not in err
+    assert "created" not in out  # no row was imported

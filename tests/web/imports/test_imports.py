@@ -28,7 +28,7 @@ OPERATOR = bearer("operator")
 
 def run_jobs(app) -> None:
     """What a worker would do: run every queued job."""
-    jobs = app.extensions["rtutils"].job_service()
+    jobs = app.extensions["rtutils"].jobs.job_service()
     for job in jobs.list(states=["queued"]):
         jobs.run(job.id, "test-worker")
 
@@ -47,7 +47,7 @@ def test_dry_run_names_the_bad_rows_and_changes_nothing(app, client):
     assert report["bad_rows"] == [3, 5]
     assert [(p["row"], p["field"]) for p in report["problems"]] == [(3, "model"), (5, "serial")]
     assert "belongs to asset" in report["problems"][1]["message"]
-    assert app.extensions["rtutils"].job_service().list() == []
+    assert app.extensions["rtutils"].jobs.job_service().list() == []
 
 
 def test_an_upload_becomes_a_job_whose_progress_and_result_file_match_the_backend(app, client):

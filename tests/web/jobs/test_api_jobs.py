@@ -10,7 +10,7 @@ from rtutils_core.jobs import JobKind
 
 def run_a_job(app, kind: str = "count", fails: bool = False) -> str:
     """Submit and run one job in this thread (the worker's part, without a worker)."""
-    jobs = app.extensions["rtutils"].job_service()
+    jobs = app.extensions["rtutils"].jobs.job_service()
 
     def count(ctx):
         ctx.progress(3, 3)

@@ -131,7 +131,7 @@ def test_ten_devices_out_to_two_students_and_back_two_damaged(
         assert "repair ticket #" in back[2]["detail"] and "repair ticket #" in back[7]["detail"]
 
         assert in_rt(rt_backend, ids) == {i: (None, "allocated") for i in ids}
-        events = app.extensions["rtutils"].loan_service().events()
+        events = app.extensions["rtutils"].loans.loan_service().events()
         assert len(events) == 20
         tickets = {e.asset_id: e.ticket_id for e in events if e.ticket_id}
         assert set(tickets) == set(damaged)
@@ -164,5 +164,5 @@ def test_a_burst_of_thirty_scans_is_processed_completely_and_in_order(page, tmp_
         shot(page, "loans-03-burst")
         assert [r["scan"] for r in rows[1:]] == tags
         assert [r["state"] for r in rows] == ["done"] * 31
-        events = app.extensions["rtutils"].loan_service().events()
+        events = app.extensions["rtutils"].loans.loan_service().events()
         assert [e.tag for e in events] == tags

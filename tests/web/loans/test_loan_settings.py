@@ -68,7 +68,7 @@ def test_equal_statuses_stop_start_up(tmp_path):
 
 def test_the_container_builds_the_loan_desk_with_a_private_log(tmp_path):
     container = build_container(demo(tmp_path))
-    service = container.loan_service()
+    service = container.loans.loan_service()
     assert isinstance(service.log, SqliteLoanLog)
     assert stat.S_IMODE(os.stat(service.log.path).st_mode) == 0o600
     assert service.log.path.parent == tmp_path / "state"

@@ -37,16 +37,16 @@ def make_app(tmp_path, port: int):
     app = create_app(settings)
     container = app.extensions["rtutils"]
     # Short timeouts, so that a printer that is off fails the job quickly.
-    for printer in container.printers().values():
+    for printer in container.printing.printers().values():
         printer.connect_timeout = printer.send_timeout = 2.0
     # The worker's part runs in the test's thread (see wait); one test runs a real worker.
-    container.job_service().queue = InlineJobQueue()
+    container.jobs.job_service().queue = InlineJobQueue()
     return app
 
 
 def wait(app) -> None:
     """Run the background jobs submitted so far, as a worker would."""
-    jobs = app.extensions["rtutils"].job_service()
+    jobs = app.extensions["rtutils"].jobs.job_service()
     jobs.queue.run_pending(jobs)
 
 
@@ -100,7 +100,7 @@ def test_a_printers_state_says_whether_it_can_print_now(tmp_path):
 def test_a_print_job_is_accepted_then_sent_in_the_background_by_a_job_worker(tmp_path):
     with StandInQL() as ql:
         app = make_app(tmp_path, ql.port)
-        jobs = app.extensions["rtutils"].job_service()
+        jobs = app.extensions["rtutils"].jobs.job_service()
         jobs.queue = HueyJobQueue(sqlite_huey(tmp_path))
         worker = JobWorker(jobs, jobs.queue, threads=1, tick=0.2)
         worker.start()

@@ -37,7 +37,7 @@ def test_automatic_tags_send_their_labels_to_the_autotag_printer(tmp_path):
         backend = container.backend()
         backend.add_catalog(WATCHED, ["Serial Number", "Model", "Type"])
         new = [backend.add_asset(AssetDraft(name=n, catalog=WATCHED)) for n in ("A", "B")]
-        jobs = container.job_service()
+        jobs = container.jobs.job_service()
         jobs.queue = InlineJobQueue()
         run = jobs.submit("autotag")
         jobs.queue.run_pending(jobs)  # the autotag job, then the print jobs it queued
@@ -47,7 +47,7 @@ def test_automatic_tags_send_their_labels_to_the_autotag_printer(tmp_path):
     sent = jobs.list(kind="print")
     assert [job.state for job in sent] == ["succeeded", "succeeded"]
     assert sorted(printed_tags(ql.jobs, tmp_path)) == sorted(tags)
-    printed = [container.print_service().get(job.params["print_job"]) for job in sent]
+    printed = [container.printing.print_service().get(job.params["print_job"]) for job in sent]
     assert {(p.printer, p.actor, p.state) for p in printed} == {("desk", "autotag", "sent")}
 
 

@@ -47,7 +47,9 @@ def printing_desk(tmp_path):
         )
         app = create_app(settings)
         container = app.extensions["rtutils"]
-        worker = JobWorker(container.job_service(), container.job_queue(), threads=1, tick=0.2)
+        worker = JobWorker(
+            container.jobs.job_service(), container.jobs.job_queue(), threads=1, tick=0.2
+        )
         worker.start()
         server = served(app)
         try:

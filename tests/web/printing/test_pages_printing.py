@@ -70,7 +70,7 @@ def test_a_batch_goes_to_the_printer_and_a_failed_one_is_retried_from_the_job_pa
 
 def test_a_job_page_reloads_itself_while_the_job_is_waiting(tmp_path):
     app, desk = desk_for(tmp_path, free_port())
-    service = app.extensions["rtutils"].print_service()
+    service = app.extensions["rtutils"].printing.print_service()
     job = service.submit("desk", BatchSelection(tags=["W12-00004"]))
     page = desk.get(f"/printing/jobs/{job.id}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="2">' in page

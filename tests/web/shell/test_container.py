@@ -43,7 +43,7 @@ def test_an_override_before_first_use_reaches_every_service(tmp_path):
 def test_shared_stores_with_a_local_job_queue_are_warned_of_at_start_up(tmp_path, settings, warned):
     container = build_container(Settings(backend="demo", working_dir=tmp_path, **settings))
     with capture_logs() as logs:
-        container.job_queue()  # what the server's and the worker's start-up build
+        container.jobs.job_queue()  # what the server's and the worker's start-up build
     found = [entry for entry in logs if entry["event"] == "jobs_queue_local"]
     assert bool(found) is warned
     if warned:
@@ -51,3 +51,26 @@ def test_shared_stores_with_a_local_job_queue_are_warned_of_at_start_up(tmp_path
             "warning",
             True,
         )
+
+
+def test_the_job_service_gets_every_kind_and_builds_no_printer_until_a_print_job_runs(tmp_path):
+    container = build_container(Settings(backend="demo", working_dir=tmp_path))
+
+    def no_printers() -> None:
+        raise AssertionError("the printers were built")
+
+    container.printing.printers.override(providers.Callable(no_printers))
+    jobs = container.jobs.job_service()
+    assert sorted(jobs.kinds) == [
+        "autotag",
+        "google-sync",
+        "import",
+        "print",
+        "student-user-fields",
+    ]
+    container.printing.printers.reset_override()
+    assert container.jobs.print_sender().jobs is jobs
+    assert container.jobs.import_jobs().jobs is jobs
+    # One root of sub-containers: no provider hands out the container itself.
+    assert not any(isinstance(p, providers.Self) for p in container.traverse())
+    assert container.tag_service() is container.tags.tag_service()

@@ -93,25 +93,25 @@ def test_db_copy_needs_a_store_url(tmp_path, capsys):
 def test_the_container_keeps_tags_in_postgres_when_store_url_is_set(tmp_path, pg_url):
     settings = Settings.from_env(env(tmp_path, STORE_URL=pg_url))
     container = build_container(settings)
-    store = container.tag_store()
+    store = container.tags.tag_store()
     assert isinstance(store, PostgresTagStore)
     issued = container.tag_service().issue_tag(17, actor="desk", request_id="r")
     assert store.events(EventQuery(limit=1))[0].tag == str(issued.tag)
     assert not (tmp_path / "tags.sqlite3").exists()
     store.close()
-    sqlite = build_container(Settings.from_env(env(tmp_path))).tag_store()
+    sqlite = build_container(Settings.from_env(env(tmp_path))).tags.tag_store()
     assert isinstance(sqlite, SqliteTagStore)
 
 
 def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url):
     container = build_container(Settings.from_env(env(tmp_path, STORE_URL=pg_url)))
     stores = {
-        "tags": container.tag_store(),
-        "loans": container.loan_log(),
-        "jobs": container.job_store(),
-        "print_jobs": container.print_job_store(),
-        "intake": container.intake_store(),
-        "sessions": container.session_store(),
+        "tags": container.tags.tag_store(),
+        "loans": container.loans.loan_log(),
+        "jobs": container.jobs.job_store(),
+        "print_jobs": container.printing.print_job_store(),
+        "intake": container.intake.intake_store(),
+        "sessions": container.base.session_store(),
     }
     assert {type(s).__name__ for s in stores.values()} == {
         "PostgresTagStore",
@@ -122,10 +122,10 @@ def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url)
         "PostgresSessionStore",
     }
     assert len({id(s._db) for s in stores.values()}) == 1  # one pool for all
-    assert all(s._db is container.store_connections() for s in stores.values())
+    assert all(s._db is container.base.store_connections() for s in stores.values())
     for name in ("tags", "loans", "jobs", "print-jobs", "intake", "sessions"):
         assert not (tmp_path / f"{name}.sqlite3").exists()
-    container.store_connections().close()
+    container.base.store_connections().close()
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ from tests.conftest import ROOT
 import rtutils_web
 from rtutils_web.features import FEATURES
 
-SHARED = {"http", "access", "cli"}
+#: Shared folders of the shell (plumbing, sign-in, the command, the per-feature containers).
+SHARED = {"http", "access", "cli", "containers"}
 
 
 def _feature_folders() -> list[str]:

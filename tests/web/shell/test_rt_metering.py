@@ -47,7 +47,7 @@ def prefix(rt_server) -> str:
 def rt_client(log_lines, rt_server, prefix, tmp_path):
     settings = rt_settings(tmp_path, rt_server.url, rt_server.token.reveal(), prefix)
     app = create_app(settings)
-    warm_up = app.extensions["rtutils"].metadata_warm_up()
+    warm_up = app.extensions["rtutils"].base.metadata_warm_up()
     warm_up.join(timeout=120)
     assert not warm_up.is_alive()
     return app.test_client()
@@ -87,11 +87,11 @@ def test_every_request_that_reached_rt_carries_its_count_and_time(log_lines, rt_
 def test_a_failed_warm_up_is_logged_and_the_service_starts_anyway(log_lines, tmp_path):
     dead_rt = f"http://127.0.0.1:{free_port()}"
     app = create_app(rt_settings(tmp_path, dead_rt, "1-2-" + "0" * 32))
-    app.extensions["rtutils"].metadata_warm_up().join(timeout=60)
+    app.extensions["rtutils"].base.metadata_warm_up().join(timeout=60)
     (failed,) = log_lines("rt_metadata_warm_up_failed")
     assert failed["level"] == "warning" and failed["error_code"] == "backend_unavailable"
     assert app.test_client().get("/healthz").status_code == 200
 
 
 def test_the_demo_backend_needs_no_warm_up(app):
-    assert app.extensions["rtutils"].metadata_warm_up() is None
+    assert app.extensions["rtutils"].base.metadata_warm_up() is None

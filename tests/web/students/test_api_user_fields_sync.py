@@ -27,7 +27,7 @@ def test_roles_dry_run_job_and_conflict(app, client, log_lines):
     again = client.post(PATH, json={"year": 2027, "dry_run": True}, headers=admin).get_json()
     assert len(again["changes"]) == 9  # the dry run wrote nothing
 
-    jobs = app.extensions["rtutils"].job_service()
+    jobs = app.extensions["rtutils"].jobs.job_service()
     jobs.queue = InlineJobQueue()
     queued = client.post(PATH, json={"year": 2027}, headers=admin)
     job = queued.get_json()

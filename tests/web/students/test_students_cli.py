@@ -6,6 +6,8 @@ from pathlib import Path
 
 from tests.web.shell.test_cli import run_cli
 
+from rtutils_web.cli.main import main
+
 ROSTER = "Number,Given,Family,Gr,Login\nS1,Ana,Li,7,\nS2,Bo,Lu,13,\nS3,Cy,Lo,8,\n"
 
 
@@ -45,3 +47,12 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
     out = run_cli("students", "import", str(tmp_path / "nope.csv"), env=env)
     assert out.returncode == 2
     assert "nope.csv" in out.stderr and "No such file" in out.stderr
+
+
+def test_a_students_command_builds_no_web_app_and_a_failure_exits_2(
+    tmp_path: Path, capsys, no_web_app
+) -> None:
+    env = {"WORKING_DIR": str(tmp_path)}
+    assert main(["--demo", "students", "import", str(tmp_path / "nope.csv")], env) == 2
+    err = capsys.readouterr().err
+    assert "students: cannot read" in err and "nope.csv" in err and "Traceback" not in err

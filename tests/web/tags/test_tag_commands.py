@@ -16,7 +16,7 @@ from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_core.assets import AssetDraft
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.tags.service import TagService
-from rtutils_web.cli.main import build_parser
+from rtutils_web.cli.main import build_parser, main
 from rtutils_web.cli.tags import run_tag_command
 
 
@@ -103,3 +103,16 @@ def test_the_command_keeps_state_in_the_working_dir(tmp_path):
     refused = cli("set-next", "3", working_dir=tmp_path)
     assert refused.returncode == 1
     assert "W12-00016" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_tag_command_builds_no_web_app_and_a_store_that_cannot_open_exits_2(
+    tmp_path, capsys, no_web_app
+):
+    assert main(["--demo", "tags", "preview"], {"WORKING_DIR": str(tmp_path)}) == 0
+    assert capsys.readouterr().out == "W12-00017\n"
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    env = {"WORKING_DIR": str(blocked / "state")}
+    assert main(["--demo", "tags", "preview"], env) == 2
+    err = capsys.readouterr().err
+    assert "configuration error: WORKING_DIR" in err and "Traceback" not in err

@@ -1,0 +1,85 @@
+"""What every feature shares: the settings, the state directory, the backend, the stores'
+database, the desk's sessions and the RT warm-up."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from dependency_injector import containers, providers
+
+from rtutils_adapters.memory import load_demo_backend
+from rtutils_adapters.postgres.connection import Connections
+from rtutils_adapters.rt import RTRestBackend, meter
+from rtutils_adapters.stores import open_session_store, store_connections
+from rtutils_core.assets.ports import AssetBackend
+from rtutils_core.errors import ConfigError
+from rtutils_web.rt_warm_up import start_metadata_warm_up
+from rtutils_web.settings import Settings
+
+
+def _working_dir(settings: Settings) -> Path:
+    """The state directory; the demo gets a fresh one so its state matches its fresh data."""
+    if settings.working_dir is None:
+        demo_dir = tempfile.mkdtemp(prefix="rtutils-demo-")
+        # Demo state lives as long as the process: its data is fresh at every start anyway.
+        atexit.register(shutil.rmtree, demo_dir, ignore_errors=True)
+        return Path(demo_dir)
+    path = settings.working_dir
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"WORKING_DIR {str(path)!r} is not a writable directory ({exc.strerror})"
+        ) from None
+    return path
+
+
+def _store_connections(settings: Settings) -> Connections | None:
+    """One PostgreSQL pool for every store of this process (None: SQLite in WORKING_DIR),
+    with a connection for each web server thread and for the job worker's threads (two and
+    a ticker, when it runs inside), so that none waits for a connection."""
+    return store_connections(
+        settings.store_url,
+        password=settings.store_password.reveal(),
+        pool_size=settings.threads + 4,
+    )
+
+
+def _rt_backend(settings: Settings) -> AssetBackend:
+    return RTRestBackend(
+        settings.rt_url,
+        settings.rt_token,
+        api_url=settings.api_url,
+        connect_timeout=settings.rt_connect_timeout,
+        read_timeout=settings.rt_read_timeout,
+        cache_seconds=settings.rt_cache_seconds,
+        pool_size=settings.threads,
+        sessions=settings.rt_sessions == "on",
+    )
+
+
+class Base(containers.DeclarativeContainer):
+    """The settings and the adapters every feature shares."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    working_dir = providers.ThreadSafeSingleton(_working_dir, settings)
+    backend = providers.Selector(
+        settings.provided.backend,
+        demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url_shown),
+        rt=providers.ThreadSafeSingleton(_rt_backend, settings),
+    )
+    #: PostgreSQL's pool when STORE_URL is set, shared by every store; else None (SQLite).
+    store_connections = providers.ThreadSafeSingleton(_store_connections, settings)
+    session_store = providers.ThreadSafeSingleton(
+        open_session_store, store_connections, working_dir
+    )
+    #: The app calls this once at start: the warm-up thread (``None`` without RT).
+    metadata_warm_up = providers.ThreadSafeSingleton(start_metadata_warm_up, backend)
+    #: Called at the start of each operation: meters its RT requests (an ``RTUsage``).
+    rt_metering = providers.Callable(meter.start)

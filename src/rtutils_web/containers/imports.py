@@ -1,0 +1,26 @@
+"""CSV imports of new devices: the importer, its files and the ``import`` job kind
+(submitting imports is the jobs container's :class:`~rtutils_core.imports.jobs.ImportJobs`)."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from rtutils_adapters.sqlite.import_files import ImportFileFolder
+from rtutils_core.imports.importer import IntakeImport
+from rtutils_core.imports.jobs import ImportRunner
+
+
+class Imports(containers.DeclarativeContainer):
+    base = providers.DependenciesContainer()
+    intake = providers.DependenciesContainer()
+
+    intake_import = providers.ThreadSafeSingleton(
+        IntakeImport,
+        service=intake.intake_service,
+        concurrency=base.settings.provided.import_concurrency,
+    )
+    import_files = providers.ThreadSafeSingleton(ImportFileFolder.in_dir, base.working_dir)
+    import_runner = providers.ThreadSafeSingleton(
+        ImportRunner, importer=intake_import, files=import_files
+    )
+    job_kind = import_runner.provided.job_kind.call()

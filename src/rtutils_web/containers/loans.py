@@ -1,0 +1,22 @@
+"""The loan desk: check-outs and check-ins, and the log of them."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from rtutils_adapters.stores import open_loan_log
+from rtutils_core.loans.service import LoanService
+
+
+class Loans(containers.DeclarativeContainer):
+    base = providers.DependenciesContainer()
+
+    loan_log = providers.ThreadSafeSingleton(
+        open_loan_log, base.store_connections, base.working_dir
+    )
+    loan_service = providers.ThreadSafeSingleton(
+        LoanService,
+        backend=base.backend,
+        loan_log=loan_log,
+        options=base.settings.provided.loan_options,
+    )
