@@ -86,7 +86,7 @@ class PrintSender:
 
     def print_assets(self, printer: str, asset_ids: tuple[int, ...], *, actor: str) -> PrintJob:
         """Queue the labels of ``asset_ids`` for ``printer`` and send them in the background."""
-        selection = BatchSelection(asset_ids=asset_ids)  # type: ignore[arg-type]
+        selection = BatchSelection(asset_ids=asset_ids)
         job = self.printing.submit(printer, selection, actor=actor)
         self.enqueue(job)
         return job

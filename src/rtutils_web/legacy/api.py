@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.tags.webhooks import SECRET_HEADER, SIGNATURE_HEADER, asset_created, is_authentic
