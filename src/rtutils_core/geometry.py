@@ -137,6 +137,11 @@ def strings(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
+def whole_numbers(items: Iterable[int]) -> tuple[int, ...]:
+    """A tuple of ``items``: a typed converter for attrs fields."""
+    return tuple(items)
+
+
 @frozen
 class LabelLayout:
     """One label, every element positioned, ready for any renderer.

@@ -106,6 +106,10 @@ def log_lines(web_settings):
 # own context (cookies, storage) per test, e.g. tests/web/loans/test_browser_desk.py's ``page``.
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: How long a browser test waits for a condition (an element, a state, a page) before it
+#: fails. Playwright's 5 s default is a duration a busy 2-core machine can exceed; this is
+#: only the bound that turns a hang into a failure, so it is generous.
+BROWSER_WAIT_MS = 120_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -122,8 +126,9 @@ def browser():
     """Debian's Chromium under playwright, started on first use, once per session."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is not installed at /usr/bin/chromium (scripts/setup.sh)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

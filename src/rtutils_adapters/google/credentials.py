@@ -67,8 +67,10 @@ def service_account_credentials(
     if token_url:
         info["token_uri"] = token_url
     info.setdefault("token_uri", "https://oauth2.googleapis.com/token")
+    # google-auth ships py.typed but leaves this constructor unannotated.
+    read_info = service_account.Credentials.from_service_account_info
     try:
-        return service_account.Credentials.from_service_account_info(
+        credentials: service_account.Credentials = read_info(  # type: ignore[no-untyped-call]
             info, scopes=[CHROMEOS_SCOPE], subject=subject.strip()
         )
     except (ValueError, google_exceptions.GoogleAuthError):
@@ -77,3 +79,4 @@ def service_account_credentials(
             f"{KEY_FILE_SETTING}: the private key in {str(key_file)!r} cannot be loaded"
             " (not a PEM-encoded RSA key)"
         ) from None
+    return credentials

@@ -89,7 +89,8 @@ class GoogleAdminDirectory:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        self._session = AuthorizedSession(credentials)
+        # google-auth's AuthorizedSession is unannotated (a requests.Session underneath).
+        self._session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
         adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
@@ -109,13 +110,15 @@ class GoogleAdminDirectory:
         return cls(credentials, customer_id, **options)
 
     def close(self) -> None:
-        self._session.close()
+        self._session.close()  # type: ignore[no-untyped-call]  # google-auth: unannotated
 
     def _request(
         self, method: str, url: str, device_id: str | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         try:
-            response = self._session.request(method, url, timeout=self._timeout, **kwargs)
+            response = self._session.request(  # type: ignore[no-untyped-call]  # as above
+                method, url, timeout=self._timeout, **kwargs
+            )
         except google_exceptions.RefreshError as error:
             reason = str(error.args[0] if error.args else error)[:200]
             raise BackendAuthFailed(

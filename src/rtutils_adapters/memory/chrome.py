@@ -5,8 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 
-import attrs
-
 from rtutils_core.errors import DeviceNotFound, InvalidInput
 from rtutils_core.google import AnnotationChanges, ChromeDevice
 
@@ -66,6 +64,6 @@ class MemoryChromeDirectory:
     def update_annotations(self, device_id: str, changes: AnnotationChanges) -> ChromeDevice:
         with self._lock:
             self._count("update_annotations")
-            device = attrs.evolve(self._find(device_id), **changes.as_dict())
+            device = changes.applied_to(self._find(device_id))
             self._devices[device_id] = device
             return device

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from rtutils_core.assets import Asset, AssetPage, TicketDraft, User
+from rtutils_core.assets import Asset, AssetPage, Catalog, TicketDraft, User
 from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
@@ -44,7 +44,7 @@ class MemoryLoanMethods:
     _tickets: dict[int, TicketDraft]
     _ticket_ids: itertools.count[int]
     _versions: itertools.count[int]
-    _catalogs: dict[str, object]
+    _catalogs: dict[str, Catalog]
     _users: dict[str, User]
     calls: dict[str, int]
 
@@ -76,15 +76,14 @@ class MemoryLoanMethods:
             if person is not None and self._users.get(person.name) != person:
                 raise InvalidInput(f"{person.name!r} is not a user in RT")
             name = person.name if person else None
-            updates: dict[str, object] = (
-                {"owner": name} if role == "Owner" else {"held_by": (name,) if name else ()}
-            )
+            if role == "Owner":
+                changed = attrs.evolve(current, owner=name)
+            else:
+                changed = attrs.evolve(current, held_by=(name,) if name else ())
             # RT writes the role even when its lifecycle refuses the status.
             if status == current.status or status in TRANSITIONS.get(current.status, ()):
-                updates["status"] = status
-            self._assets[asset_id] = attrs.evolve(
-                current, **updates, version=str(next(self._versions))
-            )
+                changed = attrs.evolve(changed, status=status)
+            self._assets[asset_id] = attrs.evolve(changed, version=str(next(self._versions)))
 
     def open_ticket(self, draft: TicketDraft) -> int:
         with self._lock:

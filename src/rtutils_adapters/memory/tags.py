@@ -68,8 +68,16 @@ class MemoryTagStore(TagLedger):
         if number is None:
             return None
         held = self._numbers[(prefix, number)]
-        state = "assigned" if held.state == "assigned" else "reserved"
-        return Reservation(prefix, number, held.tag, asset_id, False, held.reserved_by, state)
+        assigned = held.state == "assigned"
+        return Reservation(
+            prefix,
+            number,
+            held.tag,
+            asset_id,
+            False,
+            held.reserved_by,
+            "assigned" if assigned else "reserved",
+        )
 
     def holder(self, prefix: str, number: int) -> tuple[str | None, int | None]:
         held = self._numbers.get((prefix, number))

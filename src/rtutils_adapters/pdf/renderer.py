@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterable
-from typing import BinaryIO
+from typing import IO
 
 import pypdfium2
 
@@ -56,7 +56,7 @@ class PdfLabelRenderer:
     def __init__(self, fonts: FontSet | None = None) -> None:
         self.fonts = fonts or FontSet.embedded()
 
-    def render_pdf(self, layouts: Iterable[LabelLayout], out: BinaryIO) -> int:
+    def render_pdf(self, layouts: Iterable[LabelLayout], out: IO[bytes]) -> int:
         writer = PdfWriter(out)
         for layout in layouts:
             content = _PageDrawing(layout, writer, self.fonts).draw()

@@ -58,12 +58,13 @@ def qr_runs(data: str) -> list[tuple[int, int, int]]:
 def code128_bars(data: str) -> tuple[tuple[int, int], ...]:
     """The bars of the Code 128 symbol of exactly ``data``: ``(start, width)`` in modules."""
     symbol = Code128(data, quiet=0)
-    if symbol.validate() != data or not data:
+    # types-reportlab leaves Code128's validate, encode and decompose unannotated.
+    if symbol.validate() != data or not data:  # type: ignore[no-untyped-call]
         raise InvalidInput(f"{data!r} cannot be a Code 128 barcode: use printable ASCII only")
-    symbol.encode()
+    symbol.encode()  # type: ignore[no-untyped-call]
     bars = []
     position = 0
-    for part in symbol.decompose():
+    for part in symbol.decompose():  # type: ignore[no-untyped-call]
         # reportlab writes bars as capitals and spaces as small letters, 'a'/'A' = 1 module.
         width = ord(part.lower()) - ord("a") + 1
         if part.isupper():

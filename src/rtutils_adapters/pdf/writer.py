@@ -10,7 +10,7 @@ fonts' size). Fonts are subset and embedded at the end with reportlab's TrueType
 from __future__ import annotations
 
 import zlib
-from typing import BinaryIO
+from typing import IO
 
 from reportlab.pdfbase.ttfonts import makeToUnicodeCMap
 
@@ -34,7 +34,7 @@ class _FontUse:
 class PdfWriter:
     """Writes a PDF to ``out``: call :meth:`add_page` for each page, then :meth:`close`."""
 
-    def __init__(self, out: BinaryIO, *, compress: bool = True) -> None:
+    def __init__(self, out: IO[bytes], *, compress: bool = True) -> None:
         self._out = out
         self._compress = compress
         self._position = 0

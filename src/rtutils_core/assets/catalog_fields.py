@@ -7,6 +7,7 @@ from typing import Literal
 from attrs import field, frozen
 
 from rtutils_core.errors import InvalidField
+from rtutils_core.geometry import strings
 
 #: ``select``: only the listed choices; ``combobox``: the choices are suggestions, any text
 #: goes; ``freeform``: any text; ``other``: dates, files, ... (not written by intake).
@@ -19,7 +20,7 @@ class CatalogField:
 
     name: str
     kind: FieldKind = "freeform"
-    choices: tuple[str, ...] = field(default=(), converter=tuple)
+    choices: tuple[str, ...] = field(default=(), converter=strings)
     #: Whether the field takes several values (RT's MaxValues other than 1).
     is_multiple: bool = False
 

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Mapping
 from attrs import field, frozen
 
 from rtutils_core.errors import InvalidInput
+from rtutils_core.geometry import strings
 
 #: RT 5's default asset lifecycle.
 ASSET_STATUSES = ("new", "allocated", "in-use", "recycled", "stolen", "deleted")
@@ -22,6 +23,10 @@ MAX_QUERY_NAMES = 100
 
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return dict(value or {})
+
+
+def _asset_tuple(items: Iterable[Asset]) -> tuple[Asset, ...]:
+    return tuple(items)
 
 
 def _id_tuple(value: Iterable[int] | None) -> tuple[int, ...] | None:
@@ -55,8 +60,8 @@ class Asset:
     catalog: str
     status: str = "new"
     owner: str | None = None
-    held_by: tuple[str, ...] = field(default=(), converter=tuple)
-    contacts: tuple[str, ...] = field(default=(), converter=tuple)
+    held_by: tuple[str, ...] = field(default=(), converter=strings)
+    contacts: tuple[str, ...] = field(default=(), converter=strings)
     description: str = ""
     custom_fields: Mapping[str, str] = field(factory=dict, converter=_frozen_mapping, hash=False)
     version: str | None = field(default=None, eq=False)
@@ -123,6 +128,10 @@ def check_custom_field_names(names: Iterable[str], applied: Collection[str], sco
         )
 
 
+#: The fields of an :class:`AssetQuery` that hold one text each.
+TEXT_FIELDS = ("catalog", "status", "name", "name_prefix", "owner", "held_by")
+
+
 @frozen
 class AssetQuery:
     """A search. Every given condition must hold (AND). Empty query means all assets.
@@ -162,6 +171,25 @@ class AssetQuery:
                 f"asset ids are whole numbers of 1 or more, not {', '.join(map(repr, bad))}"
             )
 
+    @classmethod
+    def of_texts(
+        cls, texts: Mapping[str, str | None], custom_fields: Mapping[str, str] | None = None
+    ) -> AssetQuery:
+        """A search by the one-text fields named in ``texts`` (:data:`TEXT_FIELDS`), as a
+        form or a URL gives them; :class:`InvalidInput` names a key that is none of them."""
+        unknown = sorted(set(texts) - set(TEXT_FIELDS))
+        if unknown:
+            raise InvalidInput(f"no search field {', '.join(map(repr, unknown))}")
+        return cls(
+            catalog=texts.get("catalog"),
+            status=texts.get("status"),
+            name=texts.get("name"),
+            name_prefix=texts.get("name_prefix"),
+            owner=texts.get("owner"),
+            held_by=texts.get("held_by"),
+            custom_fields=custom_fields,
+        )
+
     def matches(self, asset: Asset) -> bool:
         """Whether ``asset`` satisfies this query (used to verify backend answers)."""
         checks = (
@@ -182,7 +210,7 @@ class AssetQuery:
 class AssetPage:
     """One page of a search result."""
 
-    items: tuple[Asset, ...] = field(converter=tuple)
+    items: tuple[Asset, ...] = field(converter=_asset_tuple)
     page: int
     per_page: int
     total: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from rtutils_core.errors import InvalidInput
 
@@ -92,6 +92,16 @@ class AnnotationChanges:
     def is_empty(self) -> bool:
         return not self.as_dict()
 
+    def applied_to(self, device: ChromeDevice) -> ChromeDevice:
+        """``device`` as these changes leave it."""
+        return evolve(
+            device,
+            annotated_asset_id=_or(self.annotated_asset_id, device.annotated_asset_id),
+            annotated_user=_or(self.annotated_user, device.annotated_user),
+            annotated_location=_or(self.annotated_location, device.annotated_location),
+            notes=_or(self.notes, device.notes),
+        )
+
     def as_dict(self) -> dict[str, str]:
         """The fields to set, by their :class:`ChromeDevice` attribute names."""
         values = {
@@ -101,3 +111,7 @@ class AnnotationChanges:
             "notes": self.notes,
         }
         return {k: v for k, v in values.items() if v is not None}
+
+
+def _or(new: str | None, old: str) -> str:
+    return old if new is None else new

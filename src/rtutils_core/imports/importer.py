@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from attrs import define, field, frozen
 
 from rtutils_core.assets import Asset, AssetQuery
+from rtutils_core.bounded import run_bounded
 from rtutils_core.errors import InvalidField, InvalidInput, RtutilsError
 from rtutils_core.imports.csv_files import CsvRow, RowProblem, RowResult, RowState
 from rtutils_core.intake import DeviceIntake
@@ -153,18 +155,13 @@ class IntakeImport:
         for result in results.values():
             tally.add(result, report=False)
         tally.report()
+        # A cancelled job raises from ``progress`` (in ``tally.add``): the rows under way
+        # finish as the pool closes, and no row starts after the cancellation.
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="intake") as pool:
-            futures = [pool.submit(self._one, row, actor, request_id) for row in todo]
-            try:
-                for future in as_completed(futures):
-                    result = future.result()
-                    results[result.row] = result
-                    tally.add(result)
-            except BaseException:
-                # A cancelled job (raised by ``progress``) stops here: the rows under way
-                # finish, the rows not started are not started.
-                pool.shutdown(cancel_futures=True)
-                raise
+            work = partial(self._one, actor=actor, request_id=request_id)
+            for result in run_bounded(pool, work, todo, self.concurrency):
+                results[result.row] = result
+                tally.add(result)
         return [results[n] for n in sorted(results)]
 
     def _one(self, row: CsvRow, actor: str, request_id: str) -> RowResult:

@@ -14,7 +14,7 @@ from attrs import field, frozen
 
 from rtutils_core.assets import Asset, AssetQuery
 from rtutils_core.errors import BatchMissing, BatchRefused, BatchTooLarge, InvalidInput
-from rtutils_core.geometry import strings
+from rtutils_core.geometry import strings, whole_numbers
 
 #: The ways a batch names its assets, as the API spells them.
 SELECTORS = ("tags", "asset_ids", "query")
@@ -42,8 +42,8 @@ def _assets(items: Iterable[Asset]) -> tuple[Asset, ...]:
 class BatchSelection:
     """Which assets a batch prints: exactly one of tags, asset ids or a query."""
 
-    tags: tuple[str, ...] = field(default=(), converter=tuple)
-    asset_ids: tuple[int, ...] = field(default=(), converter=tuple)
+    tags: tuple[str, ...] = field(default=(), converter=strings)
+    asset_ids: tuple[int, ...] = field(default=(), converter=whole_numbers)
     query: AssetQuery | None = None
 
     @classmethod
@@ -60,7 +60,7 @@ class BatchSelection:
         check_one_selector(given)
         if query is None and not (tags or asset_ids):
             raise InvalidInput(f"'{given[0]}' is empty; list at least one")
-        return cls(tags or (), asset_ids or (), query)  # type: ignore[arg-type]  # converter
+        return cls(tags or (), asset_ids or (), query)
 
     def check(self) -> None:
         """Refuse a selection with no selector or with more than one."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import IO, Protocol, runtime_checkable
 
 from rtutils_core.geometry import LabelLayout
 
@@ -33,7 +33,7 @@ class LabelMetrics(Protocol):
 class LabelRenderer(Protocol):
     """Turns positioned label layouts (mm) into printable output."""
 
-    def render_pdf(self, layouts: Iterable[LabelLayout], out: BinaryIO) -> int:
+    def render_pdf(self, layouts: Iterable[LabelLayout], out: IO[bytes]) -> int:
         """Write one PDF page per layout to ``out``, streaming; return the page count.
 
         ``layouts`` is consumed lazily: a generator of thousands of layouts is drawn page by

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from typing import BinaryIO
+from typing import IO
 
 from attrs import define, field
 
@@ -172,7 +172,7 @@ class LabelService:
     def render_batch(
         self,
         plan: BatchPlan,
-        out: BinaryIO,
+        out: IO[bytes],
         template: str | None = None,
         on_problems: Callable[[Asset, Sequence[str]], None] | None = None,
     ) -> int:

@@ -94,7 +94,7 @@ def send_assets(
 ) -> PrintJob:
     """Queue the labels of ``asset_ids`` for ``printer`` and ``submit`` the ``print`` job
     that sends them (a job that prints passes its context's submit: see ``JobContext``)."""
-    selection = BatchSelection(asset_ids=asset_ids)  # type: ignore[arg-type]
+    selection = BatchSelection(asset_ids=asset_ids)
     job = printing.submit(printer, selection, actor=actor)
     _enqueue(printing, submit, job)
     return job

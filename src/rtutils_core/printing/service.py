@@ -200,8 +200,7 @@ class PrintService:
         ids = tuple(dict.fromkeys(item.asset_id for _, item in job.remaining()))
         if not ids:
             return {}
-        # BatchSelection's fields convert with plain ``tuple``, which mypy cannot type.
-        selection = BatchSelection(asset_ids=ids)  # type: ignore[arg-type]
+        selection = BatchSelection(asset_ids=ids)
         plan = self.labels.plan_batch(selection, len(ids), job.template)
         problems = (*plan.missing, *plan.refused)
         if problems:

@@ -15,8 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from attrs import define, frozen
 
 from rtutils_core.assets import Asset, AssetQuery
+from rtutils_core.bounded import run_bounded
 from rtutils_core.errors import RtutilsError
-from rtutils_core.jobs import JobCancelled, JobContext, JobKind, JsonValue
+from rtutils_core.jobs import JobContext, JobKind, JsonValue
 from rtutils_core.tags.ports import TagStore
 from rtutils_core.tags.reports import SyncReport, TagIssue
 from rtutils_core.tags.service import TagService
@@ -82,22 +83,21 @@ class AutoTagService:
         """One pass over the watched catalogs; logs and returns found, tagged and failed."""
         found = [asset for catalog in self.catalogs for asset in self.untagged(catalog)]
         outcomes: list[TagIssue | int] = []
-        with ThreadPoolExecutor(max(1, self.concurrency), "autotag") as pool:
-            issues = pool.map(lambda asset: self._issue(asset, request_id), found)
-            try:
-                for done, outcome in enumerate(issues):
-                    if context is not None:
-                        context.progress(done, len(found))
-                    outcomes.append(outcome)
-            except JobCancelled:
-                pool.shutdown(cancel_futures=True)  # the tags under way still finish
-                raise
+        # A cancelled job raises from ``context.progress``: the tags under way still finish
+        # as the pool closes, and no asset starts after the cancellation.
+        limit = max(1, self.concurrency)
+        with ThreadPoolExecutor(limit, "autotag") as pool:
+            issues = run_bounded(pool, lambda asset: self._issue(asset, request_id), found, limit)
+            for done, outcome in enumerate(issues):
+                if context is not None:
+                    context.progress(done, len(found))
+                outcomes.append(outcome)
         new = [o for o in outcomes if isinstance(o, TagIssue) and o.status == "assigned"]
         report = AutoTagReport(
             found=len(found),
             tagged=len(new),
             already=sum(isinstance(o, TagIssue) for o in outcomes) - len(new),
-            failed=tuple(o for o in outcomes if isinstance(o, int)),
+            failed=tuple(sorted(o for o in outcomes if isinstance(o, int))),
             queued_labels=sum(self._queue_label(issue, context) for issue in new),
         )
         if context is not None:

@@ -81,9 +81,12 @@ class TokenRegistry:
         return self._by_name.get(name)
 
     @staticmethod
-    def fingerprint(entry: ApiToken, key: str) -> str:
-        """A keyed fingerprint of ``entry`` for the session cookie: changes if the token does."""
-        return hmac.new(key.encode("utf-8"), entry.digest.encode(), hashlib.sha256).hexdigest()[:32]
+    def fingerprint(entry: ApiToken, key: str | bytes) -> str:
+        """A keyed fingerprint of ``entry`` for the session cookie: changes if the token does.
+
+        ``key`` is Flask's secret key, which may be text or bytes."""
+        secret = key.encode("utf-8") if isinstance(key, str) else key
+        return hmac.new(secret, entry.digest.encode(), hashlib.sha256).hexdigest()[:32]
 
     @classmethod
     def parse(cls, raw: str) -> TokenRegistry:

@@ -107,4 +107,4 @@ def search_query(args: Mapping[str, str]) -> AssetQuery:
         else:
             known = ", ".join((*SEARCH_FIELDS, *PAGING, "cf.<Field Name>"))
             raise InvalidInput(f"unknown search parameter {key!r}; known: {known}")
-    return AssetQuery(**fields, custom_fields=custom)
+    return AssetQuery.of_texts(fields, custom)

@@ -22,7 +22,7 @@ def form_query(form: Mapping[str, str]) -> AssetQuery:
     """The search of a batch form: catalog, status, name prefix and the Type field."""
     fields = {k: form.get(k, "").strip() or None for k in SEARCH_FIELDS}
     kind = form.get("type", "").strip()
-    return AssetQuery(**fields, custom_fields={"Type": kind} if kind else {})
+    return AssetQuery.of_texts(fields, {"Type": kind} if kind else {})
 
 
 def form_selection(form: Mapping[str, str]) -> BatchSelection:

@@ -83,4 +83,4 @@ def job_filter(args: Mapping[str, str], *, blank_state: bool = False) -> JobFilt
     if not 1 <= limit <= MAX_JOBS:
         raise InvalidInput(f"limit must be between 1 and {MAX_JOBS}, not {limit}")
     kind = (args.get("kind") or "").strip() or None
-    return JobFilter(kind, (state,) if state else None, limit)  # type: ignore[arg-type]
+    return JobFilter(kind, (state,) if state else None, limit)

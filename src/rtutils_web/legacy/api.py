@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.tags.webhooks import (

@@ -59,7 +59,7 @@ def returns_chart(days: Sequence[DayCount]) -> Chart:
     labels: list[Label] = []
     for n, day in enumerate(dates):
         x = LEFT + n * slot + slot * 0.15
-        base = HEIGHT - BOTTOM
+        base: float = HEIGHT - BOTTOM
         for d in sorted((d for d in days if d.day == day), key=lambda d: grade_rank(d.grade)):
             if not d.returns:
                 continue

@@ -3,7 +3,8 @@ the roster upload. Names show on pages for operators; logs carry ids only."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.loans.manual_checkins import MANUAL_KINDS
@@ -45,7 +46,11 @@ def dashboard() -> tuple[str, int]:
 @takes_query("year", "grade", "state", "q")
 def student_list() -> tuple[str, int]:
     """The campaign's students, filtered by grade, state and text."""
-    context = {"grades": list(GRADE_NAMES), "states": RETURN_STATES, "students": []}
+    context: dict[str, object] = {
+        "grades": list(GRADE_NAMES),
+        "states": RETURN_STATES,
+        "students": [],
+    }
     try:
         year = _year()
         wanted = student_filter(request.args, blank_is_any=True)

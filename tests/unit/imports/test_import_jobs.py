@@ -180,14 +180,22 @@ def test_other_jobs_are_no_imports_and_a_vanished_file_fails_the_job(setup, tmp_
 
 
 def test_an_import_stopped_by_its_progress_report_starts_no_more_rows(setup):
+    """Whatever the machine's load: a row starts only after the report of an earlier one, so
+    beyond the rows reported when the job stops, at most ``concurrency - 1`` were under way
+    (and finish); none starts after."""
     world, imports, _ = setup
+    concurrency = imports.importer.concurrency
+    stopped_at = []
 
     def cancel_at_20(progress):
         if progress.done >= 20:
+            stopped_at.append(progress)
             raise JobCancelled("job 1 was cancelled")
 
     with pytest.raises(JobCancelled):
         imports.importer.run(read_rows(FILE.splitlines()), cancel_at_20)
     created = world.backend.calls["create_asset"] - 1
-    # The 10 bad rows count as done from the start; the rows under way (8) still finish.
-    assert 10 <= created <= 20 + 8
+    (stop,) = stopped_at
+    # The 10 bad rows count as done from the start, so 10 were created when it stopped.
+    assert (stop.done, stop.created) == (20, 10)
+    assert stop.created <= created <= stop.created + concurrency - 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 
 import attrs
 import pytest
@@ -335,30 +334,40 @@ def test_a_device_may_keep_the_tag_it_carries_already():
         service.receive(device("5CD3005", tag=handed), "k5")
 
 
-class SlowCreates(MemoryBackend):
-    """Takes its time over each create, so that overlapping requests really overlap."""
+class HeldCreates(MemoryBackend):
+    """Holds a create until ``release`` is set, so that racing requests meet it under way."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.release = threading.Event()
 
     def create_asset(self, draft: AssetDraft) -> Asset:
-        time.sleep(0.2)
+        # A condition, not a duration; the bound only turns a hang into a failure.
+        assert self.release.wait(timeout=300), "the racing requests never got their answer"
         return super().create_asset(draft)
 
 
 def test_requests_racing_under_one_key_create_one_asset():
-    backend = SlowCreates("http://rt.invalid")
+    backend = HeldCreates("http://rt.invalid")
     template = memory_backend()
     for catalog in template.list_catalogs():
         backend.add_catalog(catalog.name, template.catalog_custom_fields(catalog.name))
     world = memory_world(backend)
     service = world.service()
     outcomes: list[object] = []
+    lock = threading.Lock()
     start = threading.Barrier(6)
 
     def submit() -> None:
         start.wait()
         try:
-            outcomes.append(service.receive(device("5CD4001"), "double-click"))
+            outcome: object = service.receive(device("5CD4001"), "double-click")
         except SubmissionInProgress as error:
-            outcomes.append(error)
+            outcome = error
+        with lock:
+            outcomes.append(outcome)
+            if sum(isinstance(o, SubmissionInProgress) for o in outcomes) == 5:
+                backend.release.set()  # every other request has met the one under way
 
     threads = [threading.Thread(target=submit) for _ in range(6)]
     for t in threads:
@@ -366,7 +375,7 @@ def test_requests_racing_under_one_key_create_one_asset():
     for t in threads:
         t.join()
     made = [o for o in outcomes if not isinstance(o, SubmissionInProgress)]
-    assert len(made) >= 1 and len({o.asset.id for o in made}) == 1
+    assert len(made) == 1 and len(outcomes) == 6
     assert len(with_serial(world.backend, "5CD4001")) == 1
     assert backend.calls["create_asset"] == 1
     again = service.receive(device("5CD4001"), "double-click")

@@ -9,7 +9,7 @@ from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore
 from rtutils_adapters.memory.tags import MemoryTagStore
 from rtutils_core.assets import AssetDraft, AssetQuery
 from rtutils_core.errors import BackendUnavailable
-from rtutils_core.jobs import JobContext
+from rtutils_core.jobs import JobCancelled, JobContext
 from rtutils_core.jobs.service import JobService
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.tags.autotag import AutoTagReport, AutoTagService, sync_if_empty
@@ -129,3 +129,25 @@ def test_first_start_on_an_empty_store_syncs_with_the_backend(backend):
     assert (w12.prefix, w12.next_after) == ("W12-", 1001)
     assert store.peek_next("W12-") == 1001
     assert sync_if_empty(tags, store) == ()  # the store has a history now
+
+
+class CancelledAfter:
+    """A job context whose progress report stops the job once ``after`` assets are done."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+
+    def progress(self, done, total, checkpoint=None):
+        if done >= self.after:
+            raise JobCancelled("job 1 was cancelled")
+
+
+def test_a_cancelled_run_starts_no_more_assets_whatever_the_load(backend):
+    for i in range(40):
+        add(backend, f"Laptop {i}")
+    service = autotag(backend, concurrency=4)
+    with pytest.raises(JobCancelled):
+        service.run(CancelledAfter(5))
+    tagged = [n for n in names(backend, "Watched").values() if n.startswith("W12-")]
+    # Five reported, the sixth's report raised; at most three more were under way.
+    assert 6 <= len(tagged) <= 6 + 3

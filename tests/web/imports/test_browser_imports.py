@@ -67,7 +67,7 @@ def test_check_import_and_follow_the_progress_across_a_reload(page, live_url, tm
     progress_url = page.url
     page.reload()  # the job is found again by its address
     assert page.url == progress_url
-    page.wait_for_selector('[data-state="succeeded"]', timeout=60_000)  # it reloads itself
+    page.wait_for_selector('[data-state="succeeded"]')  # it reloads itself
     assert page.get_attribute("progress", "value") == str(ROWS)
     assert "39 created, 0 imported before, 1 failed" in page.inner_text(".job-state")
     shot(page, "import-02-done")

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.intake_world import formats_for
 from tests.rt_harness import STUDENT_DEVICES
-from tests.web.conftest import SECRET_KEY, TOKEN_SETTING
+from tests.web.conftest import BROWSER_WAIT_MS, SECRET_KEY, TOKEN_SETTING
 from tests.web.loans.test_browser_desk import served, shot, sign_in
 
 from rtutils_core.assets import AssetQuery
@@ -53,6 +53,7 @@ def desk_on_rt(rt_server, tmp_path_factory):
 def page(browser):  # the session's browser (tests/web/conftest.py)
     """A page whose failures fail the test, except the one 409 this scenario asks for."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_WAIT_MS)
     page = context.new_page()
     errors: list[str] = []
 
@@ -77,7 +78,7 @@ def choose_common_fields(page) -> None:
     page.select_option("#catalog", STUDENT_DEVICES)
     # The field controls are built from the catalog's fields as RT describes them.
     choice = page.locator("select#manufacturer option[value=Lenovo]")
-    expect(choice).to_be_attached(timeout=60_000)
+    expect(choice).to_be_attached()
     for name, value in CHOSEN.items():
         page.select_option(f"#{name}", value)
     page.fill("#model", MODEL)
@@ -127,14 +128,14 @@ def test_fifty_scans_become_fifty_assets_and_a_second_scan_creates_nothing(
     # A reload keeps the table (this tab's) and the common fields (this browser's).
     page.reload()
     expect(page.locator("#devices tr.state-created")).to_have_count(SCANS)
-    expect(page.locator("#manufacturer")).to_have_value("Lenovo", timeout=60_000)
+    expect(page.locator("#manufacturer")).to_have_value("Lenovo")
     expect(page.locator("#model")).to_have_value(MODEL)
 
     # The same serial again: the row names the asset that has it, and nothing is created.
     first = by_serial[serials[0]]
     scan_all(page, [serials[0]])
     exists = page.locator("#devices tr.state-exists")
-    expect(exists).to_have_count(1, timeout=60_000)
+    expect(exists).to_have_count(1)
     link = exists.get_by_role("link")
     expect(link).to_have_text(f"asset {first.id} ({first.name})")
     assert link.get_attribute("href") == f"/assets/{first.id}"

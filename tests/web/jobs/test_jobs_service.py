@@ -20,7 +20,13 @@ pytestmark = pytest.mark.slow
 
 
 def service_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "LOG_FORMAT": "json"}
+    # Unbuffered, so that a log line is read when it is written, not when the process ends.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "LOG_FORMAT": "json",
+        "PYTHONUNBUFFERED": "1",
+    }
     env.update(
         RTUTILS_BACKEND="demo",
         RTUTILS_API_TOKENS=TOKEN_SETTING,
@@ -76,17 +82,23 @@ def test_the_served_demo_tags_new_assets_automatically_with_its_inside_worker(tm
     assert '"event": "job_worker_started"' in output
 
 
+def is_worker_started(line: str) -> bool:
+    entry = json.loads(line) if line.startswith("{") else {}
+    return entry.get("logger") == "rtutils.jobs" and entry.get("message") == "job worker started"
+
+
 def test_the_worker_command_runs_until_sigterm(tmp_path):
     env = service_env(tmp_path, JOBS_WORKER="separate")
     proc = start_cli("worker", env)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
-    deadline = time.monotonic() + 60
-    while not any("job_worker_starting" in line for line in lines):
+    # The worker handles signals before it starts its consumer and logs that it started:
+    # that line, not a pause, says SIGTERM is handled from here on.
+    deadline = time.monotonic() + 120
+    while not any(is_worker_started(line) for line in lines):
         assert proc.poll() is None and time.monotonic() < deadline, "".join(lines)[-3000:]
         time.sleep(0.2)
-    time.sleep(1)  # its consumer and ticker are up; signals are handled from here on
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0, "".join(lines)[-3000:]
     reader.join(5)

@@ -16,7 +16,14 @@ from tests.conftest import ROOT, free_port
 
 # The session's Chromium (fixture ``browser``) and its settings are in tests/web/conftest.py;
 # CHROMIUM and CHROMIUM_ARGS stay importable from here for modules that did so before.
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, SECRET_KEY, TOKEN_SETTING, TOKENS  # noqa: F401
+from tests.web.conftest import (  # noqa: F401
+    BROWSER_WAIT_MS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SECRET_KEY,
+    TOKEN_SETTING,
+    TOKENS,
+)
 
 from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
@@ -61,6 +68,7 @@ def live_url(tmp_path_factory):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_WAIT_MS)
     page = context.new_page()
     errors: list[str] = []
 
@@ -90,7 +98,7 @@ def wait_for_focus(page, element_id: str) -> None:
     """Autofocus lands once the page is rendered; a person (or scanner) is never faster."""
     # A locator assertion, not wait_for_function: the page's Content Security Policy forbids
     # the string evaluation that wait_for_function falls back to when it has to poll.
-    expect(page.locator(f"#{element_id}")).to_be_focused(timeout=5000)
+    expect(page.locator(f"#{element_id}")).to_be_focused()
 
 
 def sign_in(page, live_url: str, role: str = "operator") -> None:

@@ -114,10 +114,12 @@ def test_a_print_job_is_accepted_then_sent_in_the_background_by_a_job_worker(tmp
             assert job["state"] in ("queued", "sending", "sent")
             assert (job["printer"], job["template"], job["total"]) == ("desk", "large", 3)
             assert answer.headers["Location"] == f"/api/v1/print-jobs/{job['id']}"
-            deadline = time.monotonic() + 10
+            # Until the job ends (sent or failed), however busy the machine; the bound only
+            # turns a hang into a failure.
+            deadline = time.monotonic() + 300
             while (done := client.get(answer.headers["Location"], headers=OPERATOR).get_json())[
                 "state"
-            ] != "sent" and time.monotonic() < deadline:
+            ] in ("queued", "sending") and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
             worker.stop()

@@ -66,7 +66,7 @@ def test_the_batch_page_sends_to_the_printer_and_shows_the_progress(printing_des
     page.fill("#tags", "W12-00002\nW12-00003")
     page.click("form:has(#tags) [data-print-form]")
     status = page.locator("form:has(#tags) [data-print-status]")
-    status.locator("text=Sent: 2 of 2 labels printed.").wait_for(timeout=15000)
+    status.locator("text=Sent: 2 of 2 labels printed.").wait_for()
     shot(page, "printing-01-batch-sent")
     assert page.url == f"{live_url}/labels/batch"  # stayed on the page: the script sent it
     assert printed_tags(ql.jobs, tmp_path) == ["W12-00002", "W12-00003"]
@@ -95,7 +95,7 @@ def test_intake_prints_each_label_after_its_scan(printing_desk, page, tmp_path):
         page.keyboard.type(serial)
         page.keyboard.press("Enter")
     # Each row shows its own print job's state until the label is sent.
-    expect(page.locator("#devices tr[data-label=sent]")).to_have_count(3, timeout=8000)
+    expect(page.locator("#devices tr[data-label=sent]")).to_have_count(3)
     expect(page.locator("#devices tr").first).to_contain_text("created, label sent")
     shot(page, "printing-02-intake-each-scan")
     assert len(sent) == 3
