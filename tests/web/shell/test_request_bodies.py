@@ -93,6 +93,18 @@ def test_a_body_class_states_what_its_parser_refuses():
     assert body_schema(BatchBody)["properties"]["query"] == body_schema(QueryBody)
 
 
+def test_a_default_the_document_states_is_the_one_the_parser_fills_in():
+    stated = 0
+    for cls in _body_classes():
+        for field in attrs.fields(cls):
+            schema = body_schema(cls)["properties"][field.name]
+            if "default" in schema:
+                stated += 1
+                assert schema["default"] == field.default, f"{cls.__name__}.{field.name}"
+    # force (2), dry_run (2), allow_missing, copies, remove_missing, condition, ticket
+    assert stated == 9
+
+
 @pytest.mark.parametrize(
     ("cls", "raw", "field", "words"),
     [
