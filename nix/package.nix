@@ -8,6 +8,7 @@
   wheel,
   attrs,
   cattrs,
+  jsonschema,
   flask,
   requests,
   reportlab,
@@ -52,6 +53,7 @@ let
   runtimeDependencies = [
     attrs
     cattrs
+    jsonschema
     flask
     requests
     reportlab

@@ -32,6 +32,7 @@ let
   pythonPackageNames = [
     "attrs"
     "cattrs"
+    "jsonschema"
     "flask"
     "requests"
     "reportlab"

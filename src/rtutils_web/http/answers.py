@@ -1,19 +1,24 @@
-"""What the API answers: attrs classes whose fields carry their OpenAPI schema.
+"""What the API answers and takes in: attrs classes whose fields carry their OpenAPI schema.
 
 Each answer type lists its fields once. :func:`to_json` turns a value into the JSON body
 through a cattrs converter, and :func:`object_schema` turns the same class into its schema
-in the OpenAPI document, so the two cannot drift apart.
+in the OpenAPI document, so the two cannot drift apart. A request body's class is declared
+the same way: :func:`body_schema` is its schema in the document, and
+:func:`rtutils_web.http.bodies.parse_body` checks a body against that same schema.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
+
+if TYPE_CHECKING:
+    from rtutils_web.http.openapi import ApiFacts
 
 _SCHEMA = "openapi"
 _WITHHOLDABLE = "withholdable"
@@ -28,11 +33,25 @@ class _Withheld:
 
 #: Leaves a :func:`withholdable_prop` field out of the JSON.
 WITHHELD: Any = _Withheld()
+_CONFIGURED = "openapi_configured"
 
 
-def prop(schema: dict[str, Any]) -> Any:
-    """An attrs field whose OpenAPI schema is ``schema`` (use it for every answer field)."""
-    return attrs.field(metadata={_SCHEMA: schema})
+def prop(
+    schema: dict[str, Any],
+    *,
+    default: Any = attrs.NOTHING,
+    configured: Callable[[ApiFacts], dict[str, Any]] | None = None,
+) -> Any:
+    """An attrs field whose OpenAPI schema is ``schema`` (use it for every field).
+
+    For a request body: a field without ``default`` is required; ``configured`` adds what
+    the schema states of this service's configuration (prefixes, templates, the batch limit),
+    which the service checks itself with the same settings.
+    """
+    metadata: dict[str, Any] = {_SCHEMA: schema}
+    if configured is not None:
+        metadata[_CONFIGURED] = configured
+    return attrs.field(default=default, metadata=metadata)
 
 
 def withholdable_prop(schema: dict[str, Any]) -> Any:
@@ -51,6 +70,31 @@ def object_schema(cls: type) -> dict[str, Any]:
         "type": "object",
         "required": [f.name for f in fields if not f.metadata.get(_WITHHOLDABLE)],
         "properties": {f.name: f.metadata[_SCHEMA] for f in fields},
+    }
+
+
+def body_schema(cls: type, facts: ApiFacts | None = None) -> dict[str, Any]:
+    """The schema of a request body class: unknown fields refused (as the parser does), the
+    fields without a default required, and the class's ``SCHEMA`` (keywords of the body as a
+    whole: description, oneOf, example) added.
+
+    Without ``facts``, the schema of what the parser checks; with them, the schema the
+    document states, its fields' ``configured`` parts included.
+    """
+    properties = {}
+    for f in attrs.fields(cls):
+        schema = f.metadata[_SCHEMA]
+        configured = f.metadata.get(_CONFIGURED)
+        if facts is not None and configured is not None:
+            schema = {**schema, **configured(facts)}
+        properties[f.name] = schema
+    required = [f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING]
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        **({"required": required} if required else {}),
+        "properties": properties,
+        **getattr(cls, "SCHEMA", {}),
     }
 
 

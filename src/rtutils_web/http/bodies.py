@@ -2,18 +2,24 @@
 
 Request bodies are structured with a private cattrs converter that is strict about types
 (``"5"`` is not a number, ``"false"`` is not a boolean) and refuses unknown keys, so a typo
-in a field name is an error rather than a silently ignored option.
+in a field name is an error rather than a silently ignored option. Then the body is checked
+against its class's schema (:func:`rtutils_web.http.answers.body_schema`, the one the OpenAPI
+document states), so every length, range, choice and pattern the document names is enforced.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
 from typing import Any, TypeVar
 
 import cattrs
 from flask import request
+from jsonschema import Draft202012Validator, ValidationError
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidField, InvalidInput
+from rtutils_web.http.answers import body_schema
 
 T = TypeVar("T")
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,18}$")
@@ -96,11 +102,68 @@ for _kind in (str, int, bool):
 
 
 def parse_body(raw: Any, cls: type[T]) -> T:
-    """Structure a JSON body into ``cls``; every problem is named in one InvalidInput."""
+    """Structure a JSON body into ``cls`` and check it against the class's schema.
+
+    A wrong type or an unknown key is one InvalidInput naming every problem; a value outside
+    what the schema allows is an InvalidField naming the first such field.
+    """
     if not isinstance(raw, dict):
         raise InvalidInput("the request body must be a JSON object")
     try:
-        return _converter.structure(raw, cls)
+        body = _converter.structure(raw, cls)
     except cattrs.ClassValidationError as exc:
         problems = "; ".join(cattrs.transform_error(exc, path="body"))
         raise InvalidInput(f"invalid request body: {problems}") from None
+    checked: type = cls  # the class as the validator cache's key
+    error = min(_validator(checked).iter_errors(raw), key=_error_order, default=None)
+    if error is not None:
+        _refuse(error)
+    return body
+
+
+@cache
+def _validator(cls: type) -> Draft202012Validator:
+    return Draft202012Validator(body_schema(cls))
+
+
+def _error_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(str(part) for part in error.absolute_path)
+
+
+def _refuse(error: ValidationError) -> None:
+    """Raise the error of the first rule a body breaks, naming its field (never its value)."""
+    path = "body" + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
+    )
+    message = f"invalid request body: {path} {_broken_rule(error)}"
+    if not error.absolute_path:
+        raise InvalidInput(message)
+    raise InvalidField(str(error.absolute_path[0]), message)
+
+
+def _broken_rule(error: ValidationError) -> str:
+    keyword, limit = str(error.validator), error.validator_value
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if keyword in ("minimum", "maximum") and {"minimum", "maximum"} <= schema.keys():
+        return f"must be between {schema['minimum']} and {schema['maximum']}"
+    if keyword in ("minLength", "minItems") and limit == 1:
+        return "must not be empty"
+    if keyword == "enum":
+        return "must be one of " + ", ".join(_shown(choice) for choice in limit)
+    if keyword == "type":
+        kinds = limit if isinstance(limit, list) else [limit]
+        return "must be of type " + " or ".join(kinds)
+    phrases = {
+        "minLength": f"must be at least {limit} characters long",
+        "maxLength": f"must be at most {limit} characters long",
+        "minimum": f"must be at least {limit}",
+        "maximum": f"must be at most {limit}",
+        "minItems": f"must hold at least {limit} items",
+        "maxItems": f"must hold at most {limit} items",
+        "pattern": f"must match the pattern {limit!r}",
+    }
+    return phrases.get(keyword, f"breaks the rule {keyword!r}: {limit!r}")
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)

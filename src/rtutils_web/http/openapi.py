@@ -8,6 +8,7 @@ from typing import Any
 from attrs import frozen
 
 from rtutils_core.tags import TagFormat, TagFormats
+from rtutils_web.http.answers import body_schema, prop
 from rtutils_web.http.bodies import MAX_WHOLE
 
 
@@ -45,6 +46,39 @@ def tag_pattern(formats: tuple[TagFormat, ...]) -> str:
         return f"{prefix}(?:{numbers})"
 
     return "^(?:" + "|".join(one(f) for f in formats) + ")$"
+
+
+# -- body fields whose schema states the configuration (the service checks them with it) ----
+
+
+def prefix_choice(facts: ApiFacts) -> dict[str, Any]:
+    """A prefix of the configured tag formats, or null for the default."""
+    return {"enum": [*facts.prefixes, None]}
+
+
+def template_choice(facts: ApiFacts) -> dict[str, Any]:
+    """A configured label template, or null for the default."""
+    return {"enum": [*facts.templates, None]}
+
+
+def _tag_batch(facts: ApiFacts) -> dict[str, Any]:
+    return {"maxItems": facts.max_batch, "items": {"type": "string", "pattern": facts.pattern}}
+
+
+def _id_batch(facts: ApiFacts) -> dict[str, Any]:
+    return {"maxItems": facts.max_batch}
+
+
+def tags_field() -> Any:
+    """A body's optional list of tags: at most MAX_BATCH (413 beyond), each of a format."""
+    schema = {"type": "array", "minItems": 1, "items": {"type": "string"}}
+    return prop(schema, default=None, configured=_tag_batch)
+
+
+def asset_ids_field() -> Any:
+    """A body's optional list of asset ids: at most MAX_BATCH (413 beyond)."""
+    ids = {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE}
+    return prop({"type": "array", "minItems": 1, "items": ids}, default=None, configured=_id_batch)
 
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -99,8 +133,14 @@ def json_ok(schema: str, status: int = 200, description: str = "OK") -> dict[str
     }
 
 
-def json_request(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": {"application/json": {"schema": schema}}}
+def json_request(
+    body: type, facts: ApiFacts, *, required: bool = True, example: Any = None
+) -> dict[str, Any]:
+    """A JSON request body: the schema of the ``body`` class, the one its parsing checks."""
+    content: dict[str, Any] = {"schema": body_schema(body, facts)}
+    if example is not None:
+        content["example"] = example
+    return {"required": required, "content": {"application/json": content}}
 
 
 def operation(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rtutils_web.http.openapi import ApiFacts, json_ok, json_request, operation
-from rtutils_web.intake.schema import device_request
+from rtutils_web.intake.schema import DeviceBody
 
 _KEY = {
     "name": "Idempotency-Key",
@@ -41,12 +41,6 @@ _RECEIVE = (
 )
 
 
-def _device_body(facts: ApiFacts) -> dict[str, Any]:
-    body = json_request(device_request(facts.prefixes))
-    body["content"]["application/json"]["example"] = _EXAMPLE
-    return body
-
-
 def intake_paths(facts: ApiFacts) -> dict[str, Any]:
     """``POST /api/v1/assets`` and ``/api/v1/catalogs``."""
     created = json_ok("Received", 201, "Created")
@@ -61,7 +55,7 @@ def intake_paths(facts: ApiFacts) -> dict[str, Any]:
                 {**created, **replayed},
                 errors=(400, 401, 403, 409, 413, 415, 422, 502, 503, 504),
                 description=_RECEIVE,
-                body=_device_body(facts),
+                body=json_request(DeviceBody, facts, example=_EXAMPLE),
             )
         },
         "/api/v1/catalogs": {

@@ -11,61 +11,57 @@ from rtutils_core.assets import Asset, Catalog
 from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.intake import MAX_INTERNAL_NAME_LENGTH, MAX_SERIAL_LENGTH, DeviceIntake, Received
 from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.openapi import prefix_choice
 
 _STRING = {"type": "string"}
 
 # -- request bodies -------------------------------------------------------------------
 
 
+_TEXT = {"type": "string", "minLength": 1}
+
+
 @frozen
 class DeviceBody:
-    """One device: the common fields the desk picked, and the scanned serial."""
+    """One device: the common fields the desk picked, and the scanned serial.
 
-    catalog: str
-    serial: str
-    manufacturer: str
-    model: str
-    type: str
-    funding_source: str
-    internal_name: str | None = None
-    prefix: str | None = None
+    The serial's rules and a Select field's choices are the service's checks (400
+    ``invalid_field``); the schema states the lengths, which this body's parsing checks.
+    """
+
+    catalog: str = prop({**_TEXT, "description": "a name from GET /api/v1/catalogs"})
+    serial: str = prop(
+        {
+            **_TEXT,
+            "maxLength": MAX_SERIAL_LENGTH,
+            "description": "no inner spaces or control characters; the blanks around it"
+            " are removed",
+        }
+    )
+    manufacturer: str = prop({**_TEXT, "description": "a choice of the Select field"})
+    model: str = prop(_TEXT)
+    type: str = prop(_TEXT)
+    funding_source: str = prop(_TEXT)
+    internal_name: str | None = prop(
+        {
+            "type": ["string", "null"],
+            "maxLength": MAX_INTERNAL_NAME_LENGTH,
+            "description": "default: a free 'Adjective Animal' name",
+        },
+        default=None,
+    )
+    prefix: str | None = prop(
+        {
+            "type": ["string", "null"],
+            "description": "default: the catalog's prefix (PREFIX_BY_CATALOG), else PREFIX",
+        },
+        default=None,
+        configured=prefix_choice,
+    )
 
     def to_device(self) -> DeviceIntake:
         # The same names as the core's input; a tag of its own is for CSV files only.
         return DeviceIntake(**attrs.asdict(self))
-
-
-def device_request(prefixes: tuple[str, ...]) -> dict[str, Any]:
-    """The OpenAPI schema of :class:`DeviceBody` (its checks are the service's)."""
-    required_text = {"type": "string", "minLength": 1}
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["catalog", "serial", "manufacturer", "model", "type", "funding_source"],
-        "properties": {
-            "catalog": {**required_text, "description": "a name from GET /api/v1/catalogs"},
-            "serial": {
-                **required_text,
-                "maxLength": MAX_SERIAL_LENGTH,
-                "description": "no inner spaces or control characters; the blanks around it"
-                " are removed",
-            },
-            "manufacturer": {**required_text, "description": "a choice of the Select field"},
-            "model": required_text,
-            "type": required_text,
-            "funding_source": required_text,
-            "internal_name": {
-                "type": ["string", "null"],
-                "maxLength": MAX_INTERNAL_NAME_LENGTH,
-                "description": "default: a free 'Adjective Animal' name",
-            },
-            "prefix": {
-                "type": ["string", "null"],
-                "enum": [*prefixes, None],
-                "description": "default: the catalog's prefix (PREFIX_BY_CATALOG), else PREFIX",
-            },
-        },
-    }
 
 
 # -- answers --------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_web.http.bodies import MAX_WHOLE
 from rtutils_web.http.openapi import ApiFacts, json_request, operation, query_param, tag_param
+from rtutils_web.labels.schema import BatchBody
 
 _READ_ERRORS = (400, 401, 403, 404, 502, 503, 504)
 
@@ -22,51 +22,6 @@ def _document(media_type: str, description: str) -> dict[str, Any]:
             },
             "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
         }
-    }
-
-
-def _batch_request(pattern: str, templates: list[str], max_batch: int) -> dict[str, Any]:
-    nullable = {"type": ["string", "null"]}
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "description": "Exactly one of tags, asset_ids or query.",
-        "oneOf": [{"required": ["tags"]}, {"required": ["asset_ids"]}, {"required": ["query"]}],
-        "properties": {
-            "tags": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": max_batch,
-                "items": {"type": "string", "pattern": pattern},
-            },
-            "asset_ids": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": max_batch,
-                "items": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE},
-            },
-            "query": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "catalog": nullable,
-                    "status": nullable,
-                    "name_prefix": nullable,
-                    "owner": nullable,
-                    "held_by": nullable,
-                    "custom_fields": {
-                        "type": ["object", "null"],
-                        "additionalProperties": {"type": "string"},
-                    },
-                },
-            },
-            "template": {"type": ["string", "null"], "enum": [*templates, None]},
-            "allow_missing": {
-                "type": "boolean",
-                "default": False,
-                "description": "print what was found; list the rest in X-Labels-Missing",
-            },
-        },
     }
 
 
@@ -119,7 +74,7 @@ def label_paths(facts: ApiFacts) -> dict[str, Any]:
                     " search's custom field names are checked against the catalogs: a name"
                     " applied to no catalog is 400."
                 ),
-                body=json_request(_batch_request(pattern, templates, max_batch)),
+                body=json_request(BatchBody, facts),
             )
         },
     }

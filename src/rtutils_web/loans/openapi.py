@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_core.loans import CONDITIONS
-from rtutils_core.loans.service import MAX_NOTE
 from rtutils_web.http.bodies import MAX_WHOLE
 from rtutils_web.http.openapi import (
     ApiFacts,
@@ -16,6 +14,7 @@ from rtutils_web.http.openapi import (
     operation,
     query_param,
 )
+from rtutils_web.loans.schema import CheckInBody, CheckOutBody
 
 _TAG = "loans"
 _PERSON = {
@@ -44,50 +43,12 @@ _PAGING = [
     query_param("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}),
 ]
 
-_CHECK_OUT = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["person"],
-    "properties": {
-        "person": {
-            "type": "string",
-            "pattern": "\\S",
-            "description": "RT login name or e-mail address",
-        },
-        "due": {"type": ["string", "null"], "format": "date"},
-        "force": {
-            "type": "boolean",
-            "default": False,
-            "description": "take it from its holder (admin only; logged as forced)",
-        },
-    },
-}
-
-_CHECK_IN = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "condition": {"type": "string", "enum": list(CONDITIONS), "default": "ok"},
-        "damages": {
-            "type": ["array", "null"],
-            "items": {"type": "string"},
-            "description": "names from the DAMAGES setting (condition damaged)",
-        },
-        "note": {"type": "string", "maxLength": MAX_NOTE},
-        "ticket": {
-            "type": "boolean",
-            "default": True,
-            "description": "open a repair ticket for damage or a note",
-        },
-    },
-}
-
 
 def _csv_ok(description: str) -> dict[str, Any]:
     return {"200": {"description": description, "content": csv_content()}}
 
 
-def _writes() -> dict[str, Any]:
+def _writes(facts: ApiFacts) -> dict[str, Any]:
     return {
         "/api/v1/assets/{id}/check-out": {
             "post": operation(
@@ -103,7 +64,7 @@ def _writes() -> dict[str, Any]:
                     " is created); a device someone else holds is 409 `held_by_another`"
                     " naming them in `holders`."
                 ),
-                body=json_request(_CHECK_OUT),
+                body=json_request(CheckOutBody, facts),
             )
         },
         "/api/v1/assets/{id}/check-in": {
@@ -120,7 +81,7 @@ def _writes() -> dict[str, Any]:
                     " that fails leaves the check-in standing: `ticket_error` says why; open"
                     " it again with POST /api/v1/loans/{id}/ticket."
                 ),
-                body=json_request(_CHECK_IN, required=False),
+                body=json_request(CheckInBody, facts, required=False),
             )
         },
         "/api/v1/loans/{id}/ticket": {
@@ -204,4 +165,4 @@ def _reads() -> dict[str, Any]:
 
 def loan_paths(facts: ApiFacts) -> dict[str, Any]:
     """The check-out and check-in operations, people, and the loan log."""
-    return {**_writes(), **_reads()}
+    return {**_writes(facts), **_reads()}

@@ -14,6 +14,7 @@ from attrs import frozen
 from rtutils_core.assets import Asset, User
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions, check_due
+from rtutils_core.loans.service import MAX_NOTE
 from rtutils_web.http.answers import object_schema, prop
 
 _STRING = {"type": "string"}
@@ -27,17 +28,42 @@ _NAMES_SHOWN = prop({"type": "boolean", "description": "false for a viewer: coun
 
 @frozen
 class CheckOutBody:
-    person: str
-    due: str | None = None
-    force: bool = False
+    person: str = prop(
+        {"type": "string", "pattern": "\\S", "description": "RT login name or e-mail address"}
+    )
+    due: str | None = prop({"type": ["string", "null"], "format": "date"}, default=None)
+    force: bool = prop(
+        {
+            "type": "boolean",
+            "default": False,
+            "description": "take it from its holder (admin only; logged as forced)",
+        },
+        default=False,
+    )
 
 
 @frozen
 class CheckInBody:
-    condition: str = "ok"
-    damages: list[str] | None = None
-    note: str = ""
-    ticket: bool = True
+    condition: str = prop(
+        {"type": "string", "enum": list(CONDITIONS), "default": "ok"}, default="ok"
+    )
+    damages: list[str] | None = prop(
+        {
+            "type": ["array", "null"],
+            "items": _STRING,
+            "description": "names from the DAMAGES setting (condition damaged)",
+        },
+        default=None,
+    )
+    note: str = prop({"type": "string", "maxLength": MAX_NOTE}, default="")
+    ticket: bool = prop(
+        {
+            "type": "boolean",
+            "default": True,
+            "description": "open a repair ticket for damage or a note",
+        },
+        default=True,
+    )
 
 
 def due_date(text: str | None, today: date) -> date | None:

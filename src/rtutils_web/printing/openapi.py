@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_core.printing.print_jobs import MAX_COPIES
-from rtutils_web.http.bodies import MAX_WHOLE
 from rtutils_web.http.openapi import ApiFacts, json_accepted, json_ok, json_request, operation
+from rtutils_web.printing.schema import PrintBody
 
 _JOB_ID = {
     "name": "job_id",
@@ -14,37 +13,6 @@ _JOB_ID = {
     "required": True,
     "schema": {"type": "string", "minLength": 1},
 }
-
-
-def _print_request(facts: ApiFacts) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "description": "A printer and exactly one of tags or asset_ids.",
-        "required": ["printer"],
-        "oneOf": [{"required": ["tags"]}, {"required": ["asset_ids"]}],
-        "properties": {
-            "printer": {"type": "string", "description": "a name from GET /api/v1/printers"},
-            "tags": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": facts.max_batch,
-                "items": {"type": "string", "pattern": facts.pattern},
-            },
-            "asset_ids": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": facts.max_batch,
-                "items": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE},
-            },
-            "template": {
-                "type": ["string", "null"],
-                "enum": [*facts.templates, None],
-                "description": "default and only choice: the template of the printer's stock",
-            },
-            "copies": {"type": "integer", "minimum": 1, "maximum": MAX_COPIES, "default": 1},
-        },
-    }
 
 
 def _accepted() -> dict[str, Any]:
@@ -92,7 +60,7 @@ def printing_paths(facts: ApiFacts) -> dict[str, Any]:
                     " found, and assets without a tag, are listed in `skipped`; if nothing"
                     " can be printed the answer is 400. An unknown printer is 404."
                 ),
-                body=json_request(_print_request(facts)),
+                body=json_request(PrintBody, facts),
             )
         },
         "/api/v1/print-jobs/{job_id}": {

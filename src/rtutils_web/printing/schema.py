@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
 from rtutils_core.printing.print_jobs import JOB_STATES, MAX_COPIES, PrintJob
 from rtutils_core.printing.printers import KINDS, MEDIA_NAMES, PrinterConfig
 from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.openapi import asset_ids_field, tags_field, template_choice
 
 _STRING = {"type": "string"}
 
@@ -18,11 +19,28 @@ _STRING = {"type": "string"}
 
 @frozen
 class PrintBody:
-    printer: str
-    tags: list[str] | None = None
-    asset_ids: list[int] | None = None
-    template: str | None = None
-    copies: int = 1
+    """A printer and one selector; the printer, its template, the tags' form and the batch
+    limit (413) are checked by the service with the settings the document states."""
+
+    SCHEMA: ClassVar[dict[str, Any]] = {
+        "description": "A printer and exactly one of tags or asset_ids.",
+        "oneOf": [{"required": ["tags"]}, {"required": ["asset_ids"]}],
+    }
+
+    printer: str = prop({"type": "string", "description": "a name from GET /api/v1/printers"})
+    tags: list[str] | None = tags_field()
+    asset_ids: list[int] | None = asset_ids_field()
+    template: str | None = prop(
+        {
+            "type": ["string", "null"],
+            "description": "default and only choice: the template of the printer's stock",
+        },
+        default=None,
+        configured=template_choice,
+    )
+    copies: int = prop(
+        {"type": "integer", "minimum": 1, "maximum": MAX_COPIES, "default": 1}, default=1
+    )
 
 
 # -- answers --------------------------------------------------------------------------

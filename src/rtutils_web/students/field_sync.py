@@ -6,11 +6,10 @@ Student ids, RT user ids and the written values only: no names.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
-from rtutils_core.errors import InvalidInput
 from rtutils_core.jobs import Job
 from rtutils_core.returns import FIRST_YEAR, LAST_YEAR
 from rtutils_core.students.user_fields import UserFieldChange, UserFieldReport
@@ -24,32 +23,22 @@ _VALUES = {"type": "object", "additionalProperties": {"type": "string"}}
 class FieldSyncBody:
     """Which school year to sync (default: this one), and whether only to look."""
 
-    year: int | None = None
-    dry_run: bool = False
+    SCHEMA: ClassVar[dict[str, Any]] = {"example": {"dry_run": True}}
 
-    def school_year(self, this_year: int) -> int:
-        """The year asked for, else ``this_year``; :class:`InvalidInput` outside the range."""
-        if self.year is None:
-            return this_year
-        if not FIRST_YEAR <= self.year <= LAST_YEAR:
-            raise InvalidInput(f"year must be from {FIRST_YEAR} to {LAST_YEAR}, not {self.year}")
-        return self.year
-
-
-FIELD_SYNC_BODY = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "year": {
+    year: int | None = prop(
+        {
             "type": ["integer", "null"],
             "minimum": FIRST_YEAR,
             "maximum": LAST_YEAR,
             "description": "the school year, named by the year it ends in (null: this one)",
         },
-        "dry_run": {"type": "boolean", "default": False},
-    },
-    "example": {"dry_run": True},
-}
+        default=None,
+    )
+    dry_run: bool = prop({"type": "boolean", "default": False}, default=False)
+
+    def school_year(self, this_year: int) -> int:
+        """The year asked for (its range checked by the body's schema), else ``this_year``."""
+        return this_year if self.year is None else self.year
 
 
 @frozen

@@ -16,8 +16,8 @@ from rtutils_web.http.openapi import (
     operation,
     query_param,
 )
-from rtutils_web.students.field_sync import FIELD_SYNC_BODY
-from rtutils_web.students.schema import IMPORT_BODY, MANUAL_BODY, UNDO_BODY
+from rtutils_web.students.field_sync import FieldSyncBody
+from rtutils_web.students.schema import ImportBody, ManualBody, UndoBody
 
 TAG = "students"
 _YEAR = query_param(
@@ -67,7 +67,7 @@ def student_paths(facts: ApiFacts) -> dict[str, Any]:
                 [],
                 json_ok("RosterImport"),
                 errors=(400, 401, 403, 413, 415),
-                body=json_request(IMPORT_BODY),
+                body=json_request(ImportBody, facts),
             ),
         },
         "/api/v1/students/{student_id}": {
@@ -102,7 +102,7 @@ def student_paths(facts: ApiFacts) -> dict[str, Any]:
                     " whose write failed. 409 while a run is queued or running. With"
                     " `dry_run` it answers 200 with every change it would make, by student id."
                 ),
-                body=json_request(FIELD_SYNC_BODY, required=False),
+                body=json_request(FieldSyncBody, facts, required=False),
             )
         },
         "/api/v1/students/{student_id}/manual-checkins": {
@@ -113,7 +113,7 @@ def student_paths(facts: ApiFacts) -> dict[str, Any]:
                 [_STUDENT],
                 json_ok("ManualCheckIn", 201, "Recorded"),
                 errors=(400, 401, 403, 404, 409, 413, 415),
-                body=json_request(MANUAL_BODY),
+                body=json_request(ManualBody, facts),
             )
         },
         "/api/v1/students/{student_id}/manual-checkins/{manual_id}/undo": {
@@ -124,7 +124,7 @@ def student_paths(facts: ApiFacts) -> dict[str, Any]:
                 [_STUDENT, {**id_param("manual_id"), "example": 1}],
                 json_ok("ManualCheckIn", 201, "Recorded"),
                 errors=(400, 401, 403, 404, 409, 413, 415),
-                body=json_request(UNDO_BODY),
+                body=json_request(UndoBody, facts),
             )
         },
         "/api/v1/returns": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -42,58 +42,37 @@ def _list(name: str) -> dict[str, Any]:
 # -- bodies ------------------------------------------------------------------------------
 
 
+_REASON = {"type": "string", "minLength": 1, "maxLength": MAX_REASON}
+
+
 @frozen
 class ImportBody:
     """A roster file to import: the CSV text, a dry run by default."""
 
-    csv: str
-    dry_run: bool = True
-    remove_missing: bool = False
+    SCHEMA: ClassVar[dict[str, Any]] = {
+        "example": {"csv": "student_id,first_name,last_name,grade,rt_user\n100201,Ada,Ng,5,\n"}
+    }
+
+    csv: str = prop({"type": "string", "description": "the roster file (CSV with a header line)"})
+    dry_run: bool = prop({"type": "boolean", "default": True}, default=True)
+    remove_missing: bool = prop({"type": "boolean", "default": False}, default=False)
 
 
 @frozen
 class ManualBody:
     """A manual check-in: why nothing comes back, the reason, the device if one is meant."""
 
-    kind: str
-    reason: str
-    asset_id: int | None = None
+    kind: str = prop({"type": "string", "enum": list(MANUAL_KINDS)})
+    reason: str = prop(_REASON)
+    asset_id: int | None = prop({"type": ["integer", "null"], "minimum": 1}, default=None)
 
 
 @frozen
 class UndoBody:
     """Why a manual check-in is taken back."""
 
-    reason: str
+    reason: str = prop(_REASON)
 
-
-IMPORT_BODY = {
-    "type": "object",
-    "required": ["csv"],
-    "additionalProperties": False,
-    "properties": {
-        "csv": {"type": "string", "description": "the roster file (CSV with a header line)"},
-        "dry_run": {"type": "boolean", "default": True},
-        "remove_missing": {"type": "boolean", "default": False},
-    },
-    "example": {"csv": "student_id,first_name,last_name,grade,rt_user\n100201,Ada,Ng,5,\n"},
-}
-MANUAL_BODY = {
-    "type": "object",
-    "required": ["kind", "reason"],
-    "additionalProperties": False,
-    "properties": {
-        "kind": {"type": "string", "enum": list(MANUAL_KINDS)},
-        "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON},
-        "asset_id": {"type": ["integer", "null"], "minimum": 1},
-    },
-}
-UNDO_BODY = {
-    "type": "object",
-    "required": ["reason"],
-    "additionalProperties": False,
-    "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON}},
-}
 
 # -- answers -----------------------------------------------------------------------------
 

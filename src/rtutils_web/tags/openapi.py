@@ -14,6 +14,7 @@ from rtutils_web.http.openapi import (
     operation,
     query_param,
 )
+from rtutils_web.tags.schema import IssueTagBody, SequenceBody
 
 _CHANGE_ERRORS = (400, 401, 403, 409, 415, 502, 503, 504)
 
@@ -38,7 +39,7 @@ def tag_paths(facts: ApiFacts) -> dict[str, Any]:
                     " back with status `already-tagged`. After a failure the number stays"
                     " reserved for this asset and a retry finishes with the same tag."
                 ),
-                body=json_request(_prefix_body(prefixes), required=False),
+                body=json_request(IssueTagBody, facts, required=False),
             )
         },
         "/api/v1/tags/sequence": {
@@ -53,7 +54,7 @@ def tag_paths(facts: ApiFacts) -> dict[str, Any]:
                     "Refused with 409 at or below the highest tag issued or present in the"
                     " backend unless `force`; every change is in the tag event log."
                 ),
-                body=json_request(_sequence_body(prefixes, facts.max_number)),
+                body=json_request(SequenceBody, facts),
             )
         },
         "/api/v1/tags/next": {
@@ -87,26 +88,6 @@ def tag_paths(facts: ApiFacts) -> dict[str, Any]:
             )
         },
     }
-
-
-def _prefix_body(prefixes: list[str]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "prefix": {"type": ["string", "null"], "enum": [*prefixes, None]},
-        },
-    }
-
-
-def _sequence_body(prefixes: list[str], max_number: int) -> dict[str, Any]:
-    body = _prefix_body(prefixes)
-    body["required"] = ["next"]
-    body["properties"] |= {
-        "next": {"type": "integer", "minimum": 1, "maximum": max_number},
-        "force": {"type": "boolean", "default": False},
-    }
-    return body
 
 
 def _event_params(pattern: str) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from rtutils_core.tags.export import CSV_COLUMNS
 from rtutils_core.tags.ports import TagEvent
 from rtutils_web.http.answers import object_schema, prop
 from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.openapi import ApiFacts, prefix_choice
 
 MAX_EVENTS = 1000
 EVENT_FILTERS = ("tag", "asset_id", "since", "until", "limit")
@@ -31,16 +32,25 @@ _STRING = {"type": "string"}
 # -- request bodies -------------------------------------------------------------------
 
 
+def _prefix() -> Any:
+    """The prefix of a body (default: the default format's); the service checks it is one."""
+    return prop({"type": ["string", "null"]}, default=None, configured=prefix_choice)
+
+
+def _numbers(facts: ApiFacts) -> dict[str, Any]:
+    return {"maximum": facts.max_number}
+
+
 @frozen
 class IssueTagBody:
-    prefix: str | None = None
+    prefix: str | None = _prefix()
 
 
 @frozen
 class SequenceBody:
-    next: int
-    prefix: str | None = None
-    force: bool = False
+    next: int = prop({"type": "integer", "minimum": 1}, configured=_numbers)
+    prefix: str | None = _prefix()
+    force: bool = prop({"type": "boolean", "default": False}, default=False)
 
 
 # -- answers --------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_an_asset_without_a_tag_cannot_get_a_label_in_a_strict_batch(client):
         ({}, "exactly one of"),
         ({"tags": ["W12-00001"], "asset_ids": [1]}, "exactly one of"),
         ({"tags": ["W12-00001"], "query": None}, "exactly one of"),
-        ({"tags": []}, "'tags' is empty"),
+        ({"tags": []}, "body.tags must not be empty"),
         ({"tags": ["W12-00001", "hello"]}, "not tags: 'hello'"),
         ({"asset_ids": ["1"]}, "expected int @ body.asset_ids[0]"),
         ({"tags": ["W12-00001"], "colour": "red"}, "extra fields found (colour)"),

@@ -16,7 +16,8 @@ def test_roles_dry_run_job_and_conflict(app, client, log_lines):
     assert client.post(PATH, json={}, headers=bearer("operator")).status_code == 403
     admin = bearer("admin")
     bad = client.post(PATH, json={"year": 1900}, headers=admin)
-    assert bad.status_code == 400 and "year must be from" in bad.get_json()["error"]["message"]
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "year"
+    assert "body.year must be between 2000 and 2100" in bad.get_json()["error"]["message"]
 
     dry = client.post(PATH, json={"year": 2027, "dry_run": True}, headers=admin)
     report = dry.get_json()

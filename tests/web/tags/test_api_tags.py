@@ -194,7 +194,7 @@ def test_going_back_below_an_existing_tag_needs_force(client):
     [
         ({}, "required field missing @ body.next"),
         ({"next": "500"}, "expected int"),
-        ({"next": 0}, "outside 1..99999"),
+        ({"next": 0}, "body.next must be at least 1"),
         ({"next": 100000}, "outside 1..99999"),
         ({"next": 5, "force": "yes"}, "expected bool"),
         ({"next": 5, "prefix": "NOPE-"}, "not configured"),
