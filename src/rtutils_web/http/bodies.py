@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import cattrs
 from flask import request
@@ -142,7 +142,7 @@ def _refuse(error: ValidationError) -> None:
 
 
 def _broken_rule(error: ValidationError) -> str:
-    keyword, limit = str(error.validator), error.validator_value
+    keyword, limit = str(error.validator), cast(Any, error.validator_value)
     schema = error.schema if isinstance(error.schema, dict) else {}
     if keyword in ("minimum", "maximum") and {"minimum", "maximum"} <= schema.keys():
         return f"must be between {schema['minimum']} and {schema['maximum']}"
@@ -152,7 +152,7 @@ def _broken_rule(error: ValidationError) -> str:
         return "must be one of " + ", ".join(_shown(choice) for choice in limit)
     if keyword == "type":
         kinds = limit if isinstance(limit, list) else [limit]
-        return "must be of type " + " or ".join(kinds)
+        return "must be of type " + " or ".join(str(kind) for kind in kinds)
     phrases = {
         "minLength": f"must be at least {limit} characters long",
         "maxLength": f"must be at most {limit} characters long",
