@@ -10,6 +10,7 @@ from rtutils_core.labels.service import LabelService
 from rtutils_core.loans.service import LoanService
 from rtutils_core.printing.sender import PrintSender
 from rtutils_core.printing.service import PrintService
+from rtutils_core.scans.service import ScanService
 from rtutils_core.tags.service import TagService
 from rtutils_web.container import Container
 from rtutils_web.settings import Settings
@@ -67,3 +68,8 @@ def intake() -> IntakeService:
 def loans() -> LoanService:
     service: LoanService = container().loan_service()
     return service
+
+
+def scans() -> ScanService:
+    """What a scan or the search box names; a view over the asset, loan and roster services."""
+    return ScanService(assets(), loans(), container().roster())

@@ -16,7 +16,14 @@ from tests.conftest import ROOT, free_port
 
 # The session's Chromium (fixture ``browser``) and its settings are in tests/web/conftest.py;
 # CHROMIUM and CHROMIUM_ARGS stay importable from here for modules that did so before.
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, SECRET_KEY, TOKEN_SETTING, TOKENS  # noqa: F401
+from tests.web.conftest import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SECRET_KEY,
+    TOKEN_SETTING,
+    TOKENS,
+    watched_page,
+)
 
 from rtutils_web.app import create_app
 from rtutils_web.settings import Settings
@@ -60,25 +67,11 @@ def live_url(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        # A page answered 400/404 on purpose is reported as a failed load; its parts are not.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    def on_response(response) -> None:
-        if response.status >= 400 and response.request.resource_type != "document":
-            errors.append(f"{response.status} for {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"the browser reported errors (CSP violations, missing files): {errors}"
+    yield from watched_page(
+        browser,
+        {"width": 1280, "height": 900},
+        lambda response: response.request.resource_type == "document",
+    )
 
 
 def shot(page, name: str) -> None:
