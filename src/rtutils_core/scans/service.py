@@ -9,6 +9,7 @@ case: a tag is read without RT, a student id from the roster, the rest by exact 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterator
 
 from rtutils_core.assets import Asset, AssetQuery
@@ -187,7 +188,7 @@ def _checked(text: str) -> str:
     wanted = text.strip()
     if not wanted:
         raise InvalidInput("scan or type something to look for")
-    if len(wanted) > MAX_SCAN or any(ord(c) < 32 for c in wanted):
+    if len(wanted) > MAX_SCAN or any(unicodedata.category(c) == "Cc" for c in wanted):
         raise InvalidInput(
             f"a scan is at most {MAX_SCAN} printable characters; {wanted[:40]!r} is not one"
         )

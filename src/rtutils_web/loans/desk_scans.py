@@ -14,7 +14,13 @@ from typing import Any
 from flask import Response, jsonify
 
 from rtutils_core.assets import Asset, User
-from rtutils_core.errors import AlreadyCheckedIn, HeldByAnother, PersonNotFound, RtutilsError
+from rtutils_core.errors import (
+    AlreadyCheckedIn,
+    HeldByAnother,
+    InvalidInput,
+    PersonNotFound,
+    RtutilsError,
+)
 from rtutils_core.scans import Found
 from rtutils_core.scans.service import ScanService
 from rtutils_web import services
@@ -29,7 +35,10 @@ def scans() -> ScanService:
 
 def person_of(text: str) -> User:
     """The RT user a person's text names: login, e-mail or a roster student id."""
-    found = scans().identify(text, person_first=True)
+    try:
+        found = scans().identify(text, person_first=True)
+    except InvalidInput:
+        return services.loans().find_person(text)  # not a scan: RT's answer, as before
     if found.user is not None:
         return found.user
     if found.is_device and found.asset is not None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
@@ -24,11 +24,21 @@ bp = Blueprint("pages_loans", __name__)
 actions.quiet_errors(bp, desk_scans.desk_words)
 
 
+def rt_ticket_url(ticket_id: int) -> str:
+    """The repair ticket's page in RT."""
+    return f"{services.settings().rt_url_shown.rstrip('/')}/Ticket/Display.html?id={ticket_id}"
+
+
+@bp.app_context_processor
+def _loan_context() -> dict[str, Any]:
+    # For the asset page's history (another feature's page) and the desk pages.
+    return {"rt_ticket_url": rt_ticket_url}
+
+
 def _desk(template: str) -> str:
     options = services.loans().options
-    rt_ticket = services.settings().rt_url_shown.rstrip("/") + "/Ticket/Display.html?id=0"
     return render_template(
-        template, damages=options.damages, role=options.role, rt_ticket=rt_ticket
+        template, damages=options.damages, role=options.role, rt_ticket=rt_ticket_url(0)
     )
 
 
@@ -108,3 +118,44 @@ def check_in_all() -> Response:
     if not isinstance(raw, dict) or not isinstance(raw.get("person"), str):
         raise InvalidInput("send the person as 'person'")
     return jsonify(to_json(actions.check_in_all(raw["person"])))
+
+
+# -- the asset page's forms (no script): check one device out or in, then back to its page --
+
+
+def _back_to_asset(asset_id: int) -> Response:
+    return redirect(url_for("pages.asset", asset_id=asset_id))
+
+
+@bp.post("/desk/assets/<int:asset_id>/check-out")
+@requires("operator")
+def asset_check_out(asset_id: int) -> Response:
+    """The asset page's *Check out*: to a login, e-mail or student id."""
+    try:
+        done = actions.check_out(asset_id, {"person": request.form.get("person", "")})
+    except RtutilsError as error:
+        flash(f"Not checked out: {desk_scans.desk_words(error)}", "error")
+        return _back_to_asset(asset_id)
+    person = done.person.real_name or done.person.name
+    if done.changed:
+        flash(f"Checked out to {person} ({done.person.name}).", "ok")
+    else:
+        flash(f"Already checked out to {person}; nothing changed.", "ok")
+    return _back_to_asset(asset_id)
+
+
+@bp.post("/desk/assets/<int:asset_id>/check-in")
+@requires("operator")
+def asset_check_in(asset_id: int) -> Response:
+    """The asset page's *Check in*, with its condition, damages and note."""
+    damages = request.form.getlist("damages")
+    condition = "damaged" if damages else request.form.get("condition", "ok")
+    body = {"condition": condition, "damages": damages, "note": request.form.get("note", "")}
+    try:
+        done = actions.check_in(asset_id, body)
+    except RtutilsError as error:
+        flash(f"Not checked in: {desk_scans.desk_words(error)}", "error")
+        return _back_to_asset(asset_id)
+    ticket = f"; repair ticket #{done.ticket_id}" if done.ticket_id else ""
+    flash(f"Checked in from {', '.join(done.holders)} ({condition}){ticket}.", "ok")
+    return _back_to_asset(asset_id)

@@ -11,6 +11,7 @@
  *   window.rtutilsScan.tone(kind)
  *       A short sound per outcome: "done", "already", "switch" or "refused".
  *
+ * The top bar's Menu button opens the menu on a narrow screen.
  * Elements with [data-local-time] (an ISO instant) are shown in the browser's time zone and
  * date format; [data-local-date] (YYYY-MM-DD) in its date format.
  */
@@ -116,8 +117,23 @@
     });
   }
 
+  // The top bar's menu on a narrow screen: a button opens and closes it.
+  function menu() {
+    const toggle = document.querySelector(".menu-toggle");
+    const nav = document.getElementById("main-menu");
+    if (!toggle || !nav) {
+      return;
+    }
+    toggle.addEventListener("click", function () {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    });
+  }
+
   window.rtutilsScan = { keep: keep, tone: tone, localTimes: localTimes };
   document.addEventListener("DOMContentLoaded", function () {
     localTimes(document);
+    menu();
   });
 })();
