@@ -137,11 +137,11 @@
     shown.replaceChildren();
     if (!current) {
       shown.dataset.person = "";
-      shown.appendChild(element("p", desk.dataset.mode === "check-out" ? "No person yet: scan a card." : "Nobody yet.", "who"));
+      shown.appendChild(element("p", desk.dataset.mode === "check-out" ? "No person yet: scan a card." : "Nobody yet.", "person-name"));
       return;
     }
     shown.dataset.person = current.name;
-    shown.appendChild(element("p", current.label, "who"));
+    shown.appendChild(element("p", current.label, "person-name"));
     if (found) {
       const held = found.assets || [];
       shown.appendChild(element("p", held.length ? "Holds " + held.length + " device(s):" : "Holds no device.", "muted"));
