@@ -13,7 +13,8 @@
  *
  * The top bar's Menu button opens the menu on a narrow screen.
  * Elements with [data-local-time] (an ISO instant) are shown in the browser's time zone and
- * date format; [data-local-date] (YYYY-MM-DD) in its date format.
+ * date format; [data-local-date] (YYYY-MM-DD) in its date format, [data-local-day] as a
+ * day and month. A form with [data-confirm] asks that question before it is sent.
  */
 (function () {
   "use strict";
@@ -109,11 +110,14 @@
         element.title = element.dataset.localTime;
       }
     });
-    (root || document).querySelectorAll("[data-local-date]").forEach(function (element) {
-      const parts = element.dataset.localDate.split("-").map(Number);
-      if (parts.length === 3) {
-        element.textContent = new Date(parts[0], parts[1] - 1, parts[2]).toLocaleDateString();
-      }
+    const days = { "data-local-date": undefined, "data-local-day": { month: "numeric", day: "numeric" } };
+    Object.keys(days).forEach(function (attribute) {
+      (root || document).querySelectorAll("[" + attribute + "]").forEach(function (element) {
+        const parts = element.getAttribute(attribute).split("-").map(Number);
+        if (parts.length === 3) {
+          element.textContent = new Date(parts[0], parts[1] - 1, parts[2]).toLocaleDateString(undefined, days[attribute]);
+        }
+      });
     });
   }
 
@@ -131,9 +135,22 @@
     });
   }
 
+  // What cannot be undone is asked first: <form data-confirm="question">.
+  document.addEventListener("submit", function (event) {
+    const question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
   window.rtutilsScan = { keep: keep, tone: tone, localTimes: localTimes };
   document.addEventListener("DOMContentLoaded", function () {
     localTimes(document);
     menu();
+    // A page's own scan field: <input data-scan-field>.
+    const field = document.querySelector("input[data-scan-field]");
+    if (field) {
+      keep(field);
+    }
   });
 })();

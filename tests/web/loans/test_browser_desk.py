@@ -187,6 +187,9 @@ def test_an_admin_moves_a_sequence(page, live_url):
     sign_in(page, live_url, "admin")
     page.get_by_role("link", name="Sequences").click()
     page.fill("#next", "250")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Set").click()
     assert "now W12-00250" in page.get_by_role("status").inner_text()
+    assert asked and asked[0].startswith("Move the sequence?")
     shot(page, "desk-11-sequences")
