@@ -143,19 +143,20 @@
     shown.dataset.person = current.name;
     shown.appendChild(element("p", current.label, "person-name"));
     if (found) {
-      const held = found.assets || [];
-      shown.appendChild(element("p", held.length ? "Holds " + held.length + " device(s):" : "Holds no device.", "muted"));
-      if (held.length) {
-        const list = element("ul", undefined, "held");
-        held.forEach(function (a) {
-          const item = element("li");
-          const to = element("a", a.name);
-          to.href = desk.dataset.asset.replace(/0$/, String(a.id));
-          item.appendChild(to);
-          list.appendChild(item);
-        });
-        shown.appendChild(list);
-      }
+      current.held = (found.assets || []).slice();
+    }
+    const held = current.held || [];
+    shown.appendChild(element("p", held.length ? "Holds " + held.length + " device(s):" : "Holds no device.", "muted"));
+    if (held.length) {
+      const list = element("ul", undefined, "held");
+      held.forEach(function (a) {
+        const item = element("li");
+        const to = element("a", a.name);
+        to.href = desk.dataset.asset.replace(/0$/, String(a.id));
+        item.appendChild(to);
+        list.appendChild(item);
+      });
+      shown.appendChild(list);
     }
   }
 
@@ -342,6 +343,8 @@
         if (!done.changed) {
           return { state: "already", text: done.asset.name + " is already with " + current.label };
         }
+        current.held = (current.held || []).concat([done.asset]);
+        showPerson(null);
         return { state: "done", text: done.asset.name + " checked out to " + current.label };
       });
     }
