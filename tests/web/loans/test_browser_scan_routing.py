@@ -133,3 +133,17 @@ def test_a_student_card_checks_out_and_in(page, desk, screen):
     rows = processed(page, 2)
     assert rows[1]["state"] == "done", rows
     assert holders(app, device) == {device: ()}
+
+
+def test_marking_a_damage_from_the_keyboard_takes_one_chord(page, desk, screen):
+    url, app = desk
+    device = {"laptop": "W12-00012", "phone": "W12-00004"}[screen]
+    desk_at(page, url, "/desk/check-in", "scan")
+    page.keyboard.press("Alt+2")  # the second damage: missing charger
+    expect(page.locator("#marks")).to_contain_text("damaged: missing charger")
+    wait_for_focus(page, "scan")
+    wedge(page, device)
+    rows = processed(page, 1)
+    assert rows[0]["state"] == "done", rows
+    back = [e for e in loan_events(app, device) if e.action == "check-in"][-1]
+    assert (back.condition, back.damages) == ("damaged", ("missing charger",))
