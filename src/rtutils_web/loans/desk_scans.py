@@ -9,6 +9,7 @@ one. Messages are in the desk's words (no API field names).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response, jsonify
@@ -67,7 +68,7 @@ def nothing_answer(found: Found) -> Response:
     unknown person, so the desk forgets the current person (``clears_person``)."""
     message = found.reason
     if not found.is_tag_shaped:
-        message += "; the desk forgot the current person: scan the person again"
+        message += "; if a person was being served, the desk forgot them: scan their card again"
     return error_response(404, "nothing_found", message, {"clears_person": not found.is_tag_shaped})
 
 
@@ -84,12 +85,16 @@ def device_answer(answer: Any) -> Response:
     return jsonify({"kind": "device", **to_json(answer)})
 
 
+#: The core's "asset 3 (W12-00003) is ..." messages: the device's name.
+_NAMED = re.compile(r"^asset \d+ \((?P<name>.*)\) is ")
+
+
 def desk_words(error: RtutilsError) -> str:
-    """The core's message as the desk says it."""
+    """The core's message as the desk says it (no ``force``, no status names)."""
+    named = _NAMED.match(error.message)
+    name = named.group("name") if named else "the device"
     if isinstance(error, HeldByAnother):
-        name = error.message.split("(", 1)[-1].split(")", 1)[0]
         return f"{name} is with {', '.join(error.holders)}: check it in first"
     if isinstance(error, AlreadyCheckedIn):
-        name = error.message.split("(", 1)[-1].split(")", 1)[0]
         return f"{name} was already checked in"
     return error.message

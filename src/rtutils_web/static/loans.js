@@ -153,6 +153,8 @@
         const item = element("li");
         const to = element("a", a.name);
         to.href = desk.dataset.asset.replace(/0$/, String(a.id));
+        to.target = "_blank"; // the desk and its queue stay open
+        to.rel = "noopener";
         item.appendChild(to);
         list.appendChild(item);
       });

@@ -74,7 +74,7 @@ def test_a_forgotten_escape_never_gives_a_device_to_the_previous_student(page, d
     wedge(page, third)
     rows = processed(page, 6)
     assert [r["state"] for r in rows[4:]] == ["refused", "refused"], rows
-    assert "forgot the current person" in rows[4]["detail"]
+    assert "the desk forgot them" in rows[4]["detail"]
     assert "scan the person first" in rows[5]["detail"]
     expect(page.locator("#current-person")).not_to_contain_text("Jose Garcia")
     assert holders(app, first, second, third) == {
