@@ -222,7 +222,12 @@
 
   function show(row) {
     const cells = row.tr.children;
-    cells[2].textContent = row.tag || "";
+    cells[2].replaceChildren();
+    if (row.tag && row.assetId) {  // the new asset's page, a click away
+      cells[2].append(element("a", { href: data.assetUrl.replace(/0$/, String(row.assetId)) }, row.tag));
+    } else {
+      cells[2].textContent = row.tag || "";
+    }
     cells[3].textContent = row.internalName || "";
     cells[4].textContent = row.state + labelText(row.label);
     row.tr.className = "state-" + row.state.replace(/\W+/g, "-");
