@@ -189,7 +189,6 @@ def _checked(text: str) -> str:
     if not wanted:
         raise InvalidInput("scan or type something to look for")
     if len(wanted) > MAX_SCAN or any(unicodedata.category(c) == "Cc" for c in wanted):
-        raise InvalidInput(
-            f"a scan is at most {MAX_SCAN} printable characters; {wanted[:40]!r} is not one"
-        )
+        # Not quoted: a search text may be a student's name, and errors are logged.
+        raise InvalidInput(f"a scan is at most {MAX_SCAN} printable characters, without controls")
     return wanted

@@ -46,7 +46,7 @@ def home() -> tuple[str, int]:
 @takes_query("tag")
 def lookup() -> tuple[str, int] | Response:
     """Find the device (tag, serial, internal name, Name) a scan names and show it; a person
-    or student id goes to the search page, which shows what the caller's role may see."""
+    or student id goes to the search page for operators; below that role it is no device."""
     tag = request.args.get("tag", "").strip()
     if not tag:
         return _home(error="Scan or type a tag first.", status=400)
@@ -54,9 +54,11 @@ def lookup() -> tuple[str, int] | Response:
         found = services.scans().identify(tag)
         if found.asset is not None:
             return redirect(url_for("pages.asset", asset_id=found.asset.id))
-        if found.is_person:
+        principal = current_principal()
+        if found.is_person and principal is not None and principal.may("operator"):
             return redirect(url_for("pages_search.results", q=tag))
-        services.assets().by_tag(tag)  # the reason a mistyped tag is not one
+        # The reason a mistyped tag is not one; below operator a person is told no more.
+        services.assets().by_tag(tag)
     except InvalidInput as error:
         return _home(error.message, 400)
     except NotFound as error:

@@ -63,3 +63,13 @@ def test_the_asset_page_hides_holders_from_a_viewer(client):
     sign_in(client, "viewer")
     page = client.get("/assets/16").get_data(as_text=True)
     assert "zoe.muller" not in page and "Check out" not in page
+
+
+def test_a_viewer_s_look_up_does_not_tell_a_person_from_nothing(client):
+    from tests.web.conftest import sign_in
+
+    sign_in(client, "viewer")
+    person = client.get("/lookup?tag=100108")
+    nothing = client.get("/lookup?tag=100199")
+    assert person.status_code == nothing.status_code == 400
+    assert "is not a tag of the form" in person.get_data(as_text=True)
