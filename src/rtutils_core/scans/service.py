@@ -121,7 +121,13 @@ class ScanService:
             ("internal name", AssetQuery(custom_fields={self.fields.internal_name: text})),
         )
         for how, query in queries:
-            found = self.assets.search(query, per_page=2).items
+            try:
+                found = self.assets.search(query, per_page=2).items
+            except InvalidInput:
+                # An installation without this custom field: nothing is found by it.
+                if not query.custom_fields:
+                    raise
+                continue
             if len(found) > 1:
                 raise InvalidInput(f"more than one device has the {how} {text!r}; scan its tag")
             if found:
@@ -152,7 +158,13 @@ class ScanService:
             ("internal name", AssetQuery(custom_fields={self.fields.internal_name: text})),
         )
         for how, query in queries:
-            for asset in self.assets.search(query, per_page=MAX_MATCHES).items:
+            try:
+                matches = self.assets.search(query, per_page=MAX_MATCHES).items
+            except InvalidInput:
+                if not query.custom_fields:
+                    raise
+                continue  # an installation without this custom field
+            for asset in matches:
                 found.setdefault(asset.id, (how, asset))
         return tuple(sorted(found.values(), key=lambda m: m[1].id))[:MAX_MATCHES]
 

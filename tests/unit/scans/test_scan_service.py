@@ -80,3 +80,21 @@ def test_the_search_lists_devices_by_name_start_and_people_only_when_asked(scans
     assert scans.search("100108", with_people=False).people == ()
     by_id = scans.search("100108", with_people=True).people
     assert [(p.how, p.user.name) for p in by_id] == [("student id", "sofia.rossi")]
+
+
+def test_an_installation_without_serial_or_internal_name_fields_still_tells_scans_apart():
+    from rtutils_adapters.memory import MemoryBackend
+    from rtutils_core.assets import AssetDraft
+
+    backend = MemoryBackend()
+    backend.add_catalog("Laptops")  # no custom fields at all
+    backend.add_user("ana")
+    backend.add_asset(AssetDraft("W12-00001", "Laptops"))
+    scans = ScanService(
+        AssetService(backend, TagFormats(TagFormat("W12-", 5))),
+        LoanService(backend, MemoryLoanLog()),
+        MemoryRoster(),
+    )
+    assert scans.identify("john.doe").kind == "nothing"
+    assert scans.identify("ana").kind == "person"
+    assert scans.search("W12", with_people=False).devices[0][1].name == "W12-00001"
