@@ -57,7 +57,8 @@
     document.addEventListener("click", function (event) {
       const control = event.target.closest("button, input[type=checkbox], input[type=radio], select, label.check");
       // detail 0 is a keyboard's click (Space, Enter): a keyboard user keeps the focus.
-      if (!control || event.detail === 0 || control.tagName === "SELECT") {
+      // The top bar (menu, search, sign-out) keeps its focus.
+      if (!control || event.detail === 0 || control.tagName === "SELECT" || control.closest("header")) {
         return;
       }
       const target = others.includes(document.activeElement) ? document.activeElement : field;
