@@ -452,7 +452,9 @@
       enqueue(addRow(text, marks), async function (row) {
         const done = await send("POST", desk.dataset.send, body);
         if (done.kind === "person") {
-          const result = switched(done, "person");
+          // At check-in a card only shows what its holder has: nothing goes to anyone.
+          becomes(done);
+          const result = { state: "done", text: current.label + " holds " + done.assets.length + " device(s)" };
           if (done.assets.length) {
             checkInAllButton(row, done.person.name, current.label);
           }
