@@ -32,12 +32,13 @@ def test_the_list_filters_and_the_student_page_records_and_undoes(desk):
     )
     assert done.status_code == 302
     page = desk.get("/students/100104").get_data(as_text=True)
-    assert 'id="state">returned' in page
+    assert 'id="state">returned' in page and "Recorded a manual check-in (lost)." in page
     manual_id = re.search(r"/students/100104/manual/(\d+)/undo", page).group(1)
     desk.post(
         f"/students/100104/manual/{manual_id}/undo", data={"reason": "found", "csrf_token": token}
     )
-    assert 'id="state">outstanding' in desk.get("/students/100104").get_data(as_text=True)
+    page = desk.get("/students/100104").get_data(as_text=True)
+    assert 'id="state">outstanding' in page and "Undid the manual check-in." in page
     refused = desk.post(
         "/students/100104/manual", data={"kind": "lost", "reason": " ", "csrf_token": token}
     )
