@@ -16,7 +16,19 @@ TEST_APT_PACKAGES=(
   postgresql-15
   cups cups-client printer-driver-cups-pdf
   redis-server
+  npm
 )
+
+# axe-core, the accessibility checker the browser tests inject into each page
+# (tests/web/shell/test_browser_pages.py), from the npm registry into the venv: not committed.
+AXE_VERSION=4.14.1
+
+ensure_axe() {
+  local dir="$VENV/test-support"
+  [ -f "$dir/node_modules/axe-core/axe.min.js" ] && return 0
+  say "installing axe-core $AXE_VERSION into $dir"
+  npm install --silent --no-audit --no-fund --prefix "$dir" "axe-core@$AXE_VERSION" >/dev/null
+}
 
 apt_install() {
   local missing=()

@@ -12,6 +12,7 @@ from rtutils_web import (
     legacy,
     loans,
     printing,
+    search,
     students,
     tags,
 )
@@ -28,4 +29,5 @@ FEATURES: tuple[Feature, ...] = (
     imports.FEATURE,
     students.FEATURE,
     loans.FEATURE,
+    search.FEATURE,
 )

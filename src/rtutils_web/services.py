@@ -19,6 +19,7 @@ from rtutils_core.loans.service import LoanService
 from rtutils_core.printing.sender import PrintSender
 from rtutils_core.printing.service import PrintService
 from rtutils_core.returns.service import ReturnService
+from rtutils_core.scans.service import ScanService
 from rtutils_core.students.service import RosterService
 from rtutils_core.students.user_fields_sync import UserFieldSync
 from rtutils_core.tags.service import TagService
@@ -127,3 +128,8 @@ def rt_metering() -> RTUsage:
     """Meters the RT requests of the request starting now."""
     usage: RTUsage = _container().base.rt_metering()
     return usage
+
+
+def scans() -> ScanService:
+    """What a scan or the search box names; a view over the asset, loan and roster services."""
+    return ScanService(assets(), loans(), _container().students.roster())

@@ -133,3 +133,29 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def watched_page(browser, viewport: dict[str, int], expected=lambda response: False):
+    """A page of ``viewport`` size whose console errors, page errors and failed requests fail
+    the test when it ends (a generator for a fixture); ``expected(response)`` says which
+    failed answers the test asks for. A page answered 400/404 on purpose is reported as a
+    failed load; its parts are not."""
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not expected(response):
+            errors.append(f"{response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"the browser reported errors (CSP violations, missing files): {errors}"

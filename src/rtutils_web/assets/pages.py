@@ -7,7 +7,10 @@ from werkzeug.wrappers import Response
 
 from rtutils_core.assets import Asset, AssetQuery
 from rtutils_core.errors import InvalidInput, NotFound
+from rtutils_core.loans import LoanFilter
+from rtutils_core.tags.event_query import EventQuery
 from rtutils_web import services
+from rtutils_web.access.auth import current_principal
 from rtutils_web.access.people import people_shown
 from rtutils_web.assets.schema import AssetJson
 from rtutils_web.http.bodies import whole_number
@@ -43,17 +46,25 @@ def home() -> tuple[str, int]:
 @bp.get("/lookup")
 @takes_query("tag")
 def lookup() -> tuple[str, int] | Response:
-    """Find the asset for a scanned or typed tag and show it."""
+    """Find the device (tag, serial, internal name, Name) a scan names and show it; a person
+    or student id goes to the search page for operators; below that role it is no device."""
     tag = request.args.get("tag", "").strip()
     if not tag:
         return _home(error="Scan or type a tag first.", status=400)
     try:
-        asset = services.assets().by_tag(tag)
+        found = services.scans().identify(tag)
+        if found.asset is not None:
+            return redirect(url_for("pages.asset", asset_id=found.asset.id))
+        principal = current_principal()
+        if found.is_person and principal is not None and principal.may("operator"):
+            return redirect(url_for("pages_search.results", q=tag))
+        # The reason a mistyped tag is not one; below operator a person is told no more.
+        services.assets().by_tag(tag)
     except InvalidInput as error:
         return _home(error.message, 400)
     except NotFound as error:
         return _home(error.message, 404)
-    return redirect(url_for("pages.asset", asset_id=asset.id))
+    return _home(found.reason, 404)
 
 
 @bp.get("/assets/<int:asset_id>")
@@ -64,6 +75,8 @@ def asset(asset_id: int) -> str:
     settings = services.settings()
     link = services.assets().url(found.id)
     details = AssetJson.of(found, link, settings.tag_formats, people=people_shown())
+    loans = services.loans()
+    may_see_people = people_shown()
     return render_template(
         "assets/asset.html",
         asset=found,
@@ -71,6 +84,10 @@ def asset(asset_id: int) -> str:
         prefixes=[f.prefix for f in settings.tag_formats.all],
         next_tag=str(services.tags().preview_next()) if not details.tag else "",
         label=_label_choice(found) if details.tag else None,
+        holders=loans.options.holders(found),
+        damages=loans.options.damages,
+        loan_events=loans.events(LoanFilter(asset_id=found.id)) if may_see_people else (),
+        tag_events=services.tags().events(EventQuery(asset_id=found.id, limit=50)),
     )
 
 

@@ -51,7 +51,11 @@ def batch_submit() -> tuple[str, int] | Response:
         plan = plan_batch(selection, template, allow_missing or request.form.get("do") == "check")
     except RtutilsError as error:
         details = error.details() if hasattr(error, "details") else {}
-        return _form(error.message, status_for(error), **details)
+        # The page's words for the API's field: the box on this form.
+        message = error.message.replace(
+            "(allow_missing prints the others)", "(tick “Print the others if some are missing”)"
+        )
+        return _form(message, status_for(error), **details)
     if request.form.get("do") == "check":
         return _form(plan=plan)
     return batch_response(plan, template)

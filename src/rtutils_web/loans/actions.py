@@ -6,18 +6,19 @@ user, loan, ticket), never a student's name: the people at the desk are students
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import Forbidden
 
-from rtutils_core.assets import Asset, AssetQuery
-from rtutils_core.errors import HeldByAnother, InvalidInput, InvalidTag, RtutilsError, TagNotFound
+from rtutils_core.errors import HeldByAnother, InvalidInput, RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import current_principal
 from rtutils_web.http.bodies import parse_body
 from rtutils_web.http.errors import error_response, status_for
+from rtutils_web.loans import desk_scans
 from rtutils_web.loans.schema import (
     CheckInAllItemJson,
     CheckInAllJson,
@@ -43,7 +44,7 @@ def check_out(asset_id: int, raw: Any) -> CheckOutJson:
     loans = services.loans()
     done = loans.check_out(
         asset_id,
-        body.person,
+        desk_scans.person_of(body.person),
         operator=services.actor(),
         request_id=services.request_id(),
         due=due_date(body.due, date.today()),
@@ -97,7 +98,7 @@ def reopen_ticket(loan_id: int) -> LoanEventJson:
 def check_in_all(person: str) -> CheckInAllJson:
     """Check in every device ``person`` holds, condition ok."""
     loans = services.loans()
-    user = loans.find_person(person)
+    user = desk_scans.person_of(person)
     results = loans.check_in_all(user, operator=services.actor(), request_id=services.request_id())
     items = []
     for result in results:
@@ -110,26 +111,10 @@ def check_in_all(person: str) -> CheckInAllJson:
     return CheckInAllJson(PersonJson.of(user), items)
 
 
-def scanned_asset(text: str) -> Asset:
-    """The asset a scan names: its tag, or else its exact Name (devices without a tag yet)."""
-    wanted = text.strip()
-    if not wanted:
-        raise InvalidInput("scan or type a device's tag")
-    try:
-        return services.assets().by_tag(wanted)
-    except (InvalidTag, TagNotFound):
-        pass
-    found = services.assets().search(AssetQuery(names=(wanted,)), per_page=2)
-    if len(found.items) == 1:
-        return found.items[0]
-    if not found.items:
-        raise TagNotFound(f"no asset carries the tag or name {wanted!r}")
-    raise InvalidInput(f"more than one asset is named {wanted!r}; scan its tag")
-
-
-def quiet_errors(bp: Blueprint) -> None:
+def quiet_errors(bp: Blueprint, words: Callable[[RtutilsError], str] | None = None) -> None:
     """Answer the core's errors as the app does, but log their code only: the messages name
-    people (a holder, a person not found), and logs carry ids."""
+    people (a holder, a person not found), and logs carry ids. ``words`` rewords a message
+    (the desk pages speak the desk's words)."""
 
     @bp.errorhandler(RtutilsError)
     def _loan_error(error: RtutilsError) -> Response:
@@ -141,4 +126,5 @@ def quiet_errors(bp: Blueprint) -> None:
             asset_id=(request.view_args or {}).get("asset_id"),
         )
         details = {"holders": list(error.holders)} if isinstance(error, HeldByAnother) else None
-        return error_response(status, error.code, error.message, details)
+        message = words(error) if words else error.message
+        return error_response(status, error.code, message, details)

@@ -9,25 +9,38 @@ scan costs one round trip from the browser.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, whole_number
-from rtutils_web.loans import actions
+from rtutils_web.loans import actions, desk_scans
 
 bp = Blueprint("pages_loans", __name__)
-actions.quiet_errors(bp)
+actions.quiet_errors(bp, desk_scans.desk_words)
+
+
+def rt_ticket_url(ticket_id: int) -> str:
+    """The repair ticket's page in RT."""
+    return f"{services.settings().rt_url_shown.rstrip('/')}/Ticket/Display.html?id={ticket_id}"
+
+
+@bp.app_context_processor
+def _loan_context() -> dict[str, Any]:
+    # For the asset page's history (another feature's page) and the desk pages.
+    return {"rt_ticket_url": rt_ticket_url}
 
 
 def _desk(template: str) -> str:
     options = services.loans().options
-    return render_template(template, damages=options.damages, role=options.role)
+    return render_template(
+        template, damages=options.damages, role=options.role, rt_ticket=rt_ticket_url(0)
+    )
 
 
 @bp.get("/desk/check-out")
@@ -44,28 +57,51 @@ def check_in_page() -> str:
     return _desk("loans/check_in.html")
 
 
-def _scanned(act: Callable[[int, dict[str, Any]], Any]) -> Response:
-    """Find the device the body's ``scan`` names, then ``act`` on it with the rest."""
+def _scan_body() -> tuple[str, dict[str, Any]]:
     raw = json_body()
     if not isinstance(raw, dict) or not isinstance(raw.get("scan"), str):
-        raise InvalidInput("send the scanned tag as 'scan'")
+        raise InvalidInput("send what was scanned as 'scan'")
     body = dict(raw)
-    asset = actions.scanned_asset(body.pop("scan"))
-    return jsonify(to_json(act(asset.id, body)))
+    return body.pop("scan"), body
 
 
 @bp.post("/desk/loans/check-out")
 @requires("operator")
 def check_out() -> Response:
-    """One scan of the check-out page: ``{"scan", "person", "due"?}``."""
-    return _scanned(actions.check_out)
+    """One scan of the check-out page: ``{"scan", "person", "due"?}``.
+
+    The scan may name a device (checked out to ``person``), a person (the desk switches to
+    them) or nothing (a scan not shaped like a tag makes the desk forget the person).
+    """
+    scan, body = _scan_body()
+    person = body.get("person")
+    expected = body.pop("expect", "device")
+    found = desk_scans.scans().identify(scan, person_first=expected == "person" or not person)
+    if found.is_person:
+        return desk_scans.person_answer(found)
+    if found.asset is None:
+        return desk_scans.nothing_answer(found)
+    if not isinstance(person, str) or not person.strip():
+        return desk_scans.no_person_answer(found.asset)
+    return desk_scans.device_answer(actions.check_out(found.asset.id, body))
 
 
 @bp.post("/desk/loans/check-in")
 @requires("operator")
 def check_in() -> Response:
-    """One scan of the check-in page: ``{"scan", "condition", "damages"?, "note"?}``."""
-    return _scanned(actions.check_in)
+    """One scan of the check-in page: ``{"scan", "condition", "damages"?, "note"?}``.
+
+    A person scanned here shows who they are and what they hold (to check in all of it).
+    """
+    scan, body = _scan_body()
+    if body.get("damages") and body.get("condition", "ok") == "ok":
+        body["condition"] = "damaged"  # a damage chosen means damaged
+    found = desk_scans.scans().identify(scan)
+    if found.is_person:
+        return desk_scans.person_answer(found)
+    if found.asset is None:
+        return desk_scans.nothing_answer(found)
+    return desk_scans.device_answer(actions.check_in(found.asset.id, body))
 
 
 @bp.post("/desk/loans/<loan_id>/ticket")
@@ -83,3 +119,44 @@ def check_in_all() -> Response:
     if not isinstance(raw, dict) or not isinstance(raw.get("person"), str):
         raise InvalidInput("send the person as 'person'")
     return jsonify(to_json(actions.check_in_all(raw["person"])))
+
+
+# -- the asset page's forms (no script): check one device out or in, then back to its page --
+
+
+def _back_to_asset(asset_id: int) -> WerkzeugResponse:
+    return redirect(url_for("pages.asset", asset_id=asset_id))
+
+
+@bp.post("/desk/assets/<int:asset_id>/check-out")
+@requires("operator")
+def asset_check_out(asset_id: int) -> WerkzeugResponse:
+    """The asset page's *Check out*: to a login, e-mail or student id."""
+    try:
+        done = actions.check_out(asset_id, {"person": request.form.get("person", "")})
+    except RtutilsError as error:
+        flash(f"Not checked out: {desk_scans.desk_words(error)}", "error")
+        return _back_to_asset(asset_id)
+    person = done.person.real_name or done.person.name
+    if done.changed:
+        flash(f"Checked out to {person} ({done.person.name}).", "ok")
+    else:
+        flash(f"Already checked out to {person}; nothing changed.", "ok")
+    return _back_to_asset(asset_id)
+
+
+@bp.post("/desk/assets/<int:asset_id>/check-in")
+@requires("operator")
+def asset_check_in(asset_id: int) -> WerkzeugResponse:
+    """The asset page's *Check in*, with its condition, damages and note."""
+    damages = request.form.getlist("damages")
+    condition = "damaged" if damages else request.form.get("condition", "ok")
+    body = {"condition": condition, "damages": damages, "note": request.form.get("note", "")}
+    try:
+        done = actions.check_in(asset_id, body)
+    except RtutilsError as error:
+        flash(f"Not checked in: {desk_scans.desk_words(error)}", "error")
+        return _back_to_asset(asset_id)
+    ticket = f"; repair ticket #{done.ticket_id}" if done.ticket_id else ""
+    flash(f"Checked in from {', '.join(done.holders)} ({condition}){ticket}.", "ok")
+    return _back_to_asset(asset_id)

@@ -2,8 +2,10 @@
 //
 // A scan ends with Enter or Tab (a keyboard-wedge scanner sends either). It is taken at once
 // into a queue and the field is free for the next scan; the queue sends one request at a time,
-// in scan order, and each row shows its state: waiting, working, done or refused (with the
-// server's reason). A short tone tells success from failure without looking.
+// in scan order. The server says what the scan was: a device (checked out or in), a person
+// (the desk switches to them, loudly when a device was expected) or nothing (a scan not
+// shaped like a tag may be an unknown card: the desk forgets the current person). The current
+// person lives in the queue, so every device goes to the person scanned before it.
 (function () {
   "use strict";
 
@@ -11,84 +13,87 @@
   if (!desk) {
     return;
   }
+  const scanTools = window.rtutilsScan;
   const csrf = desk.dataset.csrf;
   const rows = document.getElementById("queue");
   const summary = document.getElementById("desk-summary");
   const scanField = document.getElementById("scan");
+  const banner = document.getElementById("desk-banner");
+  const latest = document.getElementById("latest");
+  const shown = document.getElementById("current-person");
   const jobs = [];
-  const counts = { done: 0, refused: 0 };
+  const counts = { done: 0, already: 0, switched: 0, refused: 0 };
+  const STATES = { done: "done", already: "already done", switch: "new person", refused: "refused" };
   let busy = false;
   let scans = 0;
-  let audio = null;
+  let current = null; // the person of the desk: {name, label}
 
-  // -- sound and rows -----------------------------------------------------------------
+  // -- rows, the latest result, the banner --------------------------------------------
 
-  function beep(ok) {
-    try {
-      audio = audio || new AudioContext();
-      const tone = audio.createOscillator();
-      const volume = audio.createGain();
-      tone.frequency.value = ok ? 880 : 220;
-      tone.type = ok ? "sine" : "square";
-      volume.gain.value = 0.08;
-      tone.connect(volume).connect(audio.destination);
-      tone.start();
-      tone.stop(audio.currentTime + (ok ? 0.08 : 0.3));
-    } catch (e) {
-      // No sound on this browser: the colours and words still tell.
+  function element(tag, text, className) {
+    const made = document.createElement(tag);
+    if (text !== undefined) {
+      made.textContent = text;
     }
+    if (className) {
+      made.className = className;
+    }
+    return made;
   }
 
   function cell(tr, text, className) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    if (className) {
-      td.className = className;
-    }
+    const td = element("td", text, className);
     tr.appendChild(td);
     return td;
   }
 
-  function addRow(scanned) {
+  function addRow(scanned, marks) {
     scans += 1;
     const tr = document.createElement("tr");
     tr.dataset.state = "waiting";
     cell(tr, String(scans));
-    cell(tr, scanned, "tag");
+    const what = cell(tr, scanned, "tag");
+    if (marks) {
+      what.appendChild(element("div", marks, "marks"));
+    }
     const row = {
       tr: tr,
+      scanned: scanned,
       state: cell(tr, "waiting", "state"),
       detail: cell(tr, "", "detail"),
       actions: cell(tr, "", "actions"),
     };
-    rows.appendChild(tr);
-    tr.scrollIntoView({ block: "nearest" });
+    rows.prepend(tr); // the newest at the top, next to the scan field
     return row;
   }
 
   function setState(row, state, text) {
     row.tr.dataset.state = state;
-    row.state.textContent = state;
+    row.state.textContent = STATES[state] || state;
     if (text !== undefined) {
       row.detail.textContent = text;
     }
   }
 
   function note(row, text, className) {
-    const line = document.createElement("div");
-    line.textContent = text;
-    if (className) {
-      line.className = className;
-    }
+    const line = element("div", text, className);
     row.detail.appendChild(line);
     return line;
   }
 
+  function link(row, text, href) {
+    const line = element("div");
+    const a = element("a", text);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener";
+    line.appendChild(a);
+    row.detail.appendChild(line);
+  }
+
   function button(row, label, onClick) {
-    const b = document.createElement("button");
+    const b = element("button", label, "secondary");
     b.type = "button";
-    b.className = "secondary";
-    b.textContent = label;
     b.addEventListener("click", function () {
       onClick(b);
     });
@@ -96,14 +101,86 @@
     return b;
   }
 
+  function showLatest(row, state) {
+    latest.dataset.state = state;
+    latest.replaceChildren(element("strong", row.scanned + ": " + (STATES[state] || state)),
+      element("div", row.detail.firstChild ? row.detail.firstChild.textContent : ""));
+  }
+
+  function loud(text, kind) {
+    banner.textContent = text;
+    banner.dataset.kind = kind;
+    banner.hidden = false;
+  }
+
+  function quiet() {
+    banner.hidden = true;
+    banner.textContent = "";
+  }
+
   function showSummary() {
     const waiting = jobs.length + (busy ? 1 : 0);
-    summary.textContent =
-      counts.done + " done, " + counts.refused + " refused, " + waiting + " waiting";
+    summary.textContent = counts.done + " done, " + counts.already + " already done, " +
+      counts.switched + " new person, " + counts.refused + " refused, " + waiting + " waiting";
     desk.dataset.idle = waiting === 0 ? "yes" : "no";
   }
 
+  // -- the current person -------------------------------------------------------------
+
+  function personLabel(found) {
+    const p = found.person;
+    const who = p.real_name || p.name;
+    return who + " (" + (found.student_id ? "student " + found.student_id + ", " : "") + p.name + ")";
+  }
+
+  function showPerson(found) {
+    shown.replaceChildren();
+    if (!current) {
+      shown.dataset.person = "";
+      shown.appendChild(element("p", desk.dataset.mode === "check-out" ? "No person yet: scan a card." : "Nobody yet.", "person-name"));
+      return;
+    }
+    shown.dataset.person = current.name;
+    shown.appendChild(element("p", current.label, "person-name"));
+    if (found) {
+      current.held = (found.assets || []).slice();
+    }
+    const held = current.held || [];
+    shown.appendChild(element("p", held.length ? "Holds " + held.length + " device(s):" : "Holds no device.", "muted"));
+    if (held.length) {
+      const list = element("ul", undefined, "held");
+      held.forEach(function (a) {
+        const item = element("li");
+        const to = element("a", a.name);
+        to.href = desk.dataset.asset.replace(/0$/, String(a.id));
+        to.target = "_blank"; // the desk and its queue stay open
+        to.rel = "noopener";
+        item.appendChild(to);
+        list.appendChild(item);
+      });
+      shown.appendChild(list);
+    }
+  }
+
+  function becomes(found) {
+    current = { name: found.person.name, label: personLabel(found) };
+    showPerson(found);
+  }
+
+  function forget() {
+    current = null;
+    showPerson(null);
+  }
+
   // -- the queue ----------------------------------------------------------------------
+
+  class Refused extends Error {
+    constructor(message, code, details) {
+      super(message);
+      this.code = code;
+      this.details = details || {};
+    }
+  }
 
   async function send(method, url, body) {
     const options = {
@@ -115,7 +192,12 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(url, options);
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (e) {
+      throw new Refused("the service did not answer; scan it again", "network");
+    }
     let data = null;
     try {
       data = await response.json();
@@ -123,13 +205,13 @@
       data = null;
     }
     if (!response.ok) {
-      const reason = data && data.error ? data.error.message : "HTTP " + response.status;
-      throw new Error(reason);
+      const error = data && data.error ? data.error : { message: "the service answered " + response.status };
+      throw new Refused(error.message, error.code, error);
     }
     return data;
   }
 
-  // ``work`` returns the row's text, or throws with the reason it was refused.
+  // ``work`` returns {state, text}, or throws a Refused.
   function enqueue(row, work) {
     jobs.push({ row: row, work: work });
     showSummary();
@@ -143,24 +225,54 @@
     busy = true;
     while (jobs.length) {
       const job = jobs.shift();
-      setState(job.row, "working");
-      try {
-        const text = await job.work(job.row);
-        setState(job.row, "done");
-        if (text) {
-          job.row.detail.prepend(document.createTextNode(text));
-        }
-        counts.done += 1;
-        beep(true);
-      } catch (error) {
-        setState(job.row, "refused", error.message);
-        counts.refused += 1;
-        beep(false);
+      if (!job.row) {
+        job.work();
+        continue;
       }
+      setState(job.row, "working");
+      let outcome;
+      try {
+        outcome = await job.work(job.row);
+      } catch (error) {
+        outcome = refused(error);
+      }
+      setState(job.row, outcome.state);
+      job.row.detail.prepend(document.createTextNode(outcome.text));
+      counts[outcome.state === "switch" ? "switched" : outcome.state] += 1;
+      scanTools.tone(outcome.state);
+      showLatest(job.row, outcome.state);
       showSummary();
     }
     busy = false;
     showSummary();
+  }
+
+  function refused(error) {
+    if (error.code === "already_checked_in") {
+      return { state: "already", text: error.message };
+    }
+    if (error.details.clears_person && current) {
+      forget();
+      loud("Nothing is known as this scan: the desk forgot the person. Scan the next person's card.", "refused");
+    }
+    return { state: "refused", text: error.message };
+  }
+
+  // A person was scanned: the desk switches to them. Where a device was expected (a
+  // forgotten Escape) it says so loudly.
+  function switched(found, expected) {
+    const before = current;
+    becomes(found);
+    const held = found.assets.length;
+    const holds = " holds " + held + " device(s)";
+    if (expected === "device" || (before && before.name !== current.name)) {
+      const was = before ? " (was " + before.label + ")" : "";
+      loud("New person: now " + (desk.dataset.mode === "check-out" ? "checking out to " : "checking in for ") +
+        current.label + was + ".", "switch");
+      return { state: "switch", text: "a person, not a device: now " + current.label + was + ";" + holds };
+    }
+    quiet();
+    return { state: "done", text: current.label + holds };
   }
 
   // A scan ends with Enter, or with Tab when the field holds something (an empty Tab moves on).
@@ -198,7 +310,6 @@
         .finally(function () {
           b.disabled = false;
         });
-      scanField.focus();
     });
   }
 
@@ -208,80 +319,101 @@
     }).join(", ");
   }
 
+  function assetLink(row, asset) {
+    link(row, "asset page of " + asset.name, desk.dataset.asset.replace(/0$/, String(asset.id)));
+  }
+
   // -- check-out ----------------------------------------------------------------------
 
   function checkOutDesk() {
     const personField = document.getElementById("person");
-    const shown = document.getElementById("person-shown");
     const due = document.getElementById("due");
-    let person = "";
+
+    function take(text, expected) {
+      const dueValue = due.value || null;
+      enqueue(addRow(text), async function (row) {
+        const body = { scan: text, person: current ? current.name : null, expect: expected };
+        if (expected === "device") {
+          body.due = dueValue;
+        }
+        const done = await send("POST", desk.dataset.send, body);
+        if (done.kind === "person") {
+          return switched(done, expected);
+        }
+        assetLink(row, done.asset);
+        printButton(row, done.asset.id);
+        if (!done.changed) {
+          return { state: "already", text: done.asset.name + " is already with " + current.label };
+        }
+        current.held = (current.held || []).concat([done.asset]);
+        showPerson(null);
+        return { state: "done", text: done.asset.name + " checked out to " + current.label };
+      });
+    }
 
     onScan(personField, function (text) {
-      person = text;
-      shown.textContent = "Checking out to " + text;
-      const row = addRow(text);
-      enqueue(row, async function () {
-        const url = desk.dataset.people.replace("__person__", encodeURIComponent(text));
-        const found = await send("GET", url);
-        const who = found.person.real_name || found.person.name;
-        shown.textContent = "Checking out to " + who + " (" + found.person.name + ")";
-        return who + " holds " + found.assets.length + " device(s)" +
-          (found.assets.length ? ": " + devices(found.assets) : "");
-      });
+      take(text, "person");
       scanField.focus();
     });
-
     onScan(scanField, function (text) {
-      if (!person) {
-        shown.textContent = "Scan the person first.";
-        beep(false);
-        personField.focus();
-        return;
-      }
-      const to = person;
-      const body = { scan: text, person: to, due: due.value || null };
-      enqueue(addRow(text), async function (row) {
-        const done = await send("POST", desk.dataset.send, body);
-        printButton(row, done.asset.id);
-        return (done.changed ? "checked out to " : "already with ") + done.person.name;
-      });
+      take(text, "device");
     });
 
-    // Escape in the device field: the next person.
-    scanField.addEventListener("keydown", function (event) {
+    // Escape: the next person (in the queue, so the scans before it keep their person).
+    document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
-        person = "";
-        shown.textContent = "No person yet.";
+        jobs.push({ row: null, work: function () { forget(); quiet(); } });
+        pump();
         personField.focus();
       }
     });
+    scanTools.keep(scanField, { others: [personField] });
   }
 
   // -- check-in -----------------------------------------------------------------------
 
+  const damaged = document.getElementById("condition-damaged");
+  const okay = document.getElementById("condition-ok");
+  const noteField = document.getElementById("note");
+  const marksShown = document.getElementById("marks");
+
+  function boxes() {
+    return Array.from(document.querySelectorAll("input[name=damage]"));
+  }
+
+  function marksText() {
+    const ticked = boxes().filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+    if (!damaged.checked && !noteField.value.trim()) {
+      return "";
+    }
+    return (damaged.checked ? "damaged" : "ok") + (ticked.length ? ": " + ticked.join(", ") : "") +
+      (noteField.value.trim() ? "; note: " + noteField.value.trim() : "");
+  }
+
+  function showMarks() {
+    const text = marksText();
+    marksShown.textContent = text ? "The next scan is marked " + text : "The next scan is marked ok";
+    marksShown.dataset.marked = text ? "yes" : "no";
+  }
+
   function report() {
-    const damaged = document.getElementById("condition-damaged");
-    const noteField = document.getElementById("note");
-    const ticked = Array.from(document.querySelectorAll("input[name=damage]:checked"));
+    const ticked = boxes().filter(function (box) { return box.checked; });
     const body = {
-      condition: damaged.checked ? "damaged" : "ok",
-      damages: ticked.map(function (box) {
-        return box.value;
-      }),
+      condition: damaged.checked || ticked.length ? "damaged" : "ok",
+      damages: ticked.map(function (box) { return box.value; }),
       note: noteField.value,
     };
     // The marks go with this one scan: the next device starts as ok again.
-    document.getElementById("condition-ok").checked = true;
-    ticked.forEach(function (box) {
-      box.checked = false;
-    });
+    okay.checked = true;
+    ticked.forEach(function (box) { box.checked = false; });
     noteField.value = "";
+    showMarks();
     return body;
   }
 
   function ticketResult(row, done) {
     if (done.ticket_id) {
-      note(row, "repair ticket #" + done.ticket_id, "ok");
+      link(row, "repair ticket #" + done.ticket_id, desk.dataset.rtTicket.replace(/0$/, String(done.ticket_id)));
     }
     if (!done.ticket_error) {
       return;
@@ -292,28 +424,22 @@
       const url = desk.dataset.ticket.replace("__loan__", String(done.loan.id));
       enqueue(addRow(done.asset.name + " ticket"), async function () {
         const event = await send("POST", url);
-        return "repair ticket #" + event.ticket_id + " opened";
+        return { state: "done", text: "repair ticket #" + event.ticket_id + " opened" };
       });
-      scanField.focus();
     });
   }
 
-  function checkInAllButton(row, holder) {
-    const all = button(row, "Check in all of " + holder, function () {
+  function checkInAllButton(row, holder, label) {
+    const all = button(row, "Check in all of " + label, function () {
       all.disabled = true;
-      enqueue(addRow("all of " + holder), async function () {
+      enqueue(addRow("all of " + label), async function () {
         const done = await send("POST", desk.dataset.all, { person: holder });
-        const failed = done.items.filter(function (i) {
-          return !i.ok;
-        });
+        const failed = done.items.filter(function (i) { return !i.ok; });
         if (failed.length) {
-          throw new Error(failed.map(function (i) {
-            return i.error;
-          }).join("; "));
+          throw new Refused(failed.map(function (i) { return i.error; }).join("; "));
         }
-        return done.items.length + " device(s) checked in";
+        return { state: "done", text: done.items.length + " device(s) checked in from " + label };
       });
-      scanField.focus();
     });
   }
 
@@ -321,18 +447,83 @@
     onScan(scanField, function (text) {
       const body = report();
       body.scan = text;
-      enqueue(addRow(text), async function (row) {
+      const marks = body.condition === "damaged" || body.note ? body.condition +
+        (body.damages.length ? ": " + body.damages.join(", ") : "") + (body.note ? "; note: " + body.note : "") : "";
+      enqueue(addRow(text, marks), async function (row) {
         const done = await send("POST", desk.dataset.send, body);
+        if (done.kind === "person") {
+          // At check-in a card only shows what its holder has: nothing goes to anyone.
+          becomes(done);
+          const result = { state: "done", text: current.label + " holds " + done.assets.length + " device(s)" };
+          if (done.assets.length) {
+            checkInAllButton(row, done.person.name, current.label);
+          }
+          if (marks) {
+            note(row, "the marks (" + marks + ") were not used: mark the device again", "error");
+          }
+          return result;
+        }
         const holder = done.holders.join(", ");
+        current = { name: done.holders[0] || "", label: holder };
+        showPerson({ assets: done.others });
         if (done.others.length) {
           note(row, holder + " still has: " + devices(done.others));
-          checkInAllButton(row, done.holders[0]);
+          checkInAllButton(row, done.holders[0], holder);
         }
         ticketResult(row, done);
+        assetLink(row, done.asset);
         printButton(row, done.asset.id);
-        return "checked in from " + holder + (body.condition === "damaged" ? " (damaged)" : "");
+        return { state: "done", text: done.asset.name + " checked in from " + holder + (marks ? " (" + marks + ")" : "") };
       });
     });
+
+    // Choosing a damage means damaged; ok clears the damages.
+    boxes().forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) {
+          damaged.checked = true;
+        }
+        showMarks();
+      });
+    });
+    okay.addEventListener("change", function () {
+      boxes().forEach(function (box) { box.checked = false; });
+      showMarks();
+    });
+    damaged.addEventListener("change", showMarks);
+    noteField.addEventListener("input", showMarks);
+    noteField.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        scanField.focus();
+      }
+    });
+    // Alt+1..9 ticks a damage, Alt+D damaged, Alt+O ok, Alt+N the note: the focus stays put.
+    document.addEventListener("keydown", function (event) {
+      if (!event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      const key = event.key.toLowerCase();
+      const n = Number(event.code.replace("Digit", ""));
+      if (event.code.startsWith("Digit") && n >= 1 && n <= boxes().length) {
+        const box = boxes()[n - 1];
+        box.checked = !box.checked;
+        box.dispatchEvent(new Event("change"));
+      } else if (key === "d" || event.code === "KeyD") {
+        damaged.checked = true;
+        showMarks();
+      } else if (key === "o" || event.code === "KeyO") {
+        okay.checked = true;
+        okay.dispatchEvent(new Event("change"));
+      } else if (key === "n" || event.code === "KeyN") {
+        noteField.focus();
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+    scanTools.keep(scanField);
+    showMarks();
   }
 
   if (desk.dataset.mode === "check-out") {
@@ -340,5 +531,6 @@
   } else {
     checkInDesk();
   }
+  showPerson(null);
   showSummary();
 })();

@@ -33,6 +33,7 @@ class Label:
     x: float
     y: float
     text: str
+    day: str = ""  # ISO date: the page shows it in the browser's date format
 
 
 @frozen
@@ -68,6 +69,8 @@ def returns_chart(days: Sequence[DayCount]) -> Chart:
             title = f"{day.isoformat()}: grade {d.grade}, {d.returns} returned"
             bars.append(Bar(round(x, 1), round(base, 1), round(slot * 0.7, 1), round(h, 1),
                             colour[d.grade], title))  # fmt: skip
-        labels.append(Label(round(x + slot * 0.35, 1), HEIGHT - 10, day.strftime("%d.%m")))
+        labels.append(
+            Label(round(x + slot * 0.35, 1), HEIGHT - 10, day.strftime("%d.%m"), day.isoformat())
+        )
     total = sum(per_day.values())
     return Chart(WIDTH, HEIGHT, tuple(bars), tuple(labels), tuple(colour.items()), most, total)

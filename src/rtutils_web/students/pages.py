@@ -10,6 +10,7 @@ from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.loans.manual_checkins import MANUAL_KINDS
 from rtutils_core.returns import RETURN_STATES
 from rtutils_core.students import GRADE_NAMES, STUDENT_ID_RULE, ImportReport
+from rtutils_core.students.roster_csv import read_roster
 from rtutils_core.students.user_fields_sync import KIND as USER_FIELDS_KIND, start_user_field_sync
 from rtutils_web import services
 from rtutils_web.access.auth import requires
@@ -110,6 +111,8 @@ def manual_check_in(student_id: str) -> Response | tuple[str, int]:
         )
     except RtutilsError as error:
         problem = error
+    else:
+        flash(f"Recorded a manual check-in ({request.form.get('kind', '')}).", "ok")
     return _done(student_id, problem)
 
 
@@ -128,6 +131,8 @@ def undo_manual(student_id: str, manual_id: int) -> Response | tuple[str, int]:
         )
     except RtutilsError as error:
         problem = error
+    else:
+        flash("Undid the manual check-in.", "ok")
     return _done(student_id, problem)
 
 
@@ -138,35 +143,57 @@ def roster_form() -> str:
     return _roster_page(None, None)
 
 
-def _roster_page(report: ImportReport | None, error: str | None) -> str:
+def _roster_page(
+    report: ImportReport | None,
+    error: str | None,
+    *,
+    names: dict[str, str] | None = None,
+    kept: str = "",
+) -> str:
     return render_template(
-        "students/roster.html", id_rule=STUDENT_ID_RULE, report=report, error=error
+        "students/roster.html",
+        id_rule=STUDENT_ID_RULE,
+        report=report,
+        error=error,
+        names=names or {},
+        kept=kept,
     )
 
 
 @bp.post("/students/roster")
 @requires("admin")
 def roster_upload() -> tuple[str, int]:
-    """Import an uploaded roster file, a dry run unless the box says otherwise."""
-    upload = request.files.get("roster")
+    """Import an uploaded roster file, a dry run unless the box says otherwise; after a dry
+    run the page keeps the file's text, so the real import needs no second upload."""
     try:
-        if upload is None or not upload.filename:
-            raise InvalidInput("choose the roster file (CSV) to upload")
-        raw = upload.read(MAX_UPLOAD + 1)
-        if len(raw) > MAX_UPLOAD:
-            raise InvalidInput("the roster file is larger than 1 MiB")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidInput("the roster is not UTF-8 text; save it as UTF-8 CSV") from None
-        report = services.roster().import_roster(
-            text,
-            dry_run=request.form.get("apply") != "yes",
-            remove_missing=request.form.get("remove_missing") == "yes",
+        text = _roster_text()
+        roster = services.roster()
+        dry_run = request.form.get("apply") != "yes"
+        report = roster.import_roster(
+            text, dry_run=dry_run, remove_missing=request.form.get("remove_missing") == "yes"
         )
+        names = {s.student_id: s.full_name for s in read_roster(text, roster.columns).students}
     except InvalidInput as error:
         return _roster_page(None, error.message), 400
-    return _roster_page(report, None), 200
+    kept = text if dry_run else ""
+    return _roster_page(report, None, names=names, kept=kept), 200
+
+
+def _roster_text() -> str:
+    """The uploaded file's text, or the text a dry run kept in the page."""
+    kept = request.form.get("roster_text")
+    upload = request.files.get("roster")
+    if kept and (upload is None or not upload.filename):
+        return kept
+    if upload is None or not upload.filename:
+        raise InvalidInput("choose the roster file (CSV) to upload")
+    raw: bytes = upload.read(MAX_UPLOAD + 1)
+    if len(raw) > MAX_UPLOAD:
+        raise InvalidInput("the roster file is larger than 1 MiB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("the roster is not UTF-8 text; save it as UTF-8 CSV") from None
 
 
 @bp.post("/students/roster/user-fields-sync")

@@ -87,7 +87,11 @@ def set_sequence() -> tuple[str, int] | Response:
             request_id=services.request_id(),
         )
     except RtutilsError as error:
-        return _sequences_page(error.message, status_for(error))
+        # The page's words for the API's field: the box on this form.
+        message = error.message.replace(
+            "(or force the change)", "(or tick “Even at or below a tag already issued”)"
+        )
+        return _sequences_page(message, status_for(error))
     log.warning(
         "sequence_set",
         prefix=tag.prefix,

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.intake_world import formats_for
 from tests.rt_harness import STUDENT_DEVICES
-from tests.web.conftest import BROWSER_WAIT_MS, SECRET_KEY, TOKEN_SETTING
+from tests.web.conftest import SECRET_KEY, TOKEN_SETTING, watched_page
 from tests.web.loans.test_browser_desk import served, shot, sign_in
 
 from rtutils_core.assets import AssetQuery
@@ -52,26 +52,11 @@ def desk_on_rt(rt_server, tmp_path_factory):
 @pytest.fixture
 def page(browser):  # the session's browser (tests/web/conftest.py)
     """A page whose failures fail the test, except the one 409 this scenario asks for."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(BROWSER_WAIT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-
-    def on_response(response) -> None:
-        expected = response.status == 409 and response.url.endswith("/api/v1/assets")
-        if response.status >= 400 and not expected:
-            errors.append(f"{response.status} for {response.url}")
-
-    def on_console(message) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    page.on("response", on_response)
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"the browser reported errors: {errors}"
+    yield from watched_page(
+        browser,
+        {"width": 1280, "height": 900},
+        lambda response: response.status == 409 and response.url.endswith("/api/v1/assets"),
+    )
 
 
 def choose_common_fields(page) -> None:

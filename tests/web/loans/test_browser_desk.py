@@ -17,12 +17,12 @@ from tests.conftest import ROOT, free_port
 # The session's Chromium (fixture ``browser``) and its settings are in tests/web/conftest.py;
 # CHROMIUM and CHROMIUM_ARGS stay importable from here for modules that did so before.
 from tests.web.conftest import (  # noqa: F401
-    BROWSER_WAIT_MS,
     CHROMIUM,
     CHROMIUM_ARGS,
     SECRET_KEY,
     TOKEN_SETTING,
     TOKENS,
+    watched_page,
 )
 
 from rtutils_web.app import create_app
@@ -67,26 +67,11 @@ def live_url(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(BROWSER_WAIT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        # A page answered 400/404 on purpose is reported as a failed load; its parts are not.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    def on_response(response) -> None:
-        if response.status >= 400 and response.request.resource_type != "document":
-            errors.append(f"{response.status} for {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"the browser reported errors (CSP violations, missing files): {errors}"
+    yield from watched_page(
+        browser,
+        {"width": 1280, "height": 900},
+        lambda response: response.request.resource_type == "document",
+    )
 
 
 def shot(page, name: str) -> None:
@@ -202,6 +187,9 @@ def test_an_admin_moves_a_sequence(page, live_url):
     sign_in(page, live_url, "admin")
     page.get_by_role("link", name="Sequences").click()
     page.fill("#next", "250")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Set").click()
     assert "now W12-00250" in page.get_by_role("status").inner_text()
+    assert asked and asked[0].startswith("Move the sequence?")
     shot(page, "desk-11-sequences")

@@ -50,10 +50,10 @@ def scan(page, text: str, end: str = "Enter") -> None:
 
 
 def rows_of(page) -> list[dict[str, str]]:
-    """Each queue row's scan, state and result."""
+    """Each queue row's scan, state and result, oldest first (the page shows the newest first)."""
     return page.eval_on_selector_all(
         "#queue tr",
-        "trs => trs.map(tr => ({scan: tr.cells[1].textContent,"
+        "trs => trs.reverse().map(tr => ({scan: tr.cells[1].firstChild.textContent,"
         " state: tr.dataset.state, detail: tr.cells[3].textContent}))",
     )
 

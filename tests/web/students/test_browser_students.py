@@ -21,7 +21,7 @@ def test_filter_open_a_student_check_in_by_hand_and_undo(page, live_url):
     before = grade_figure(page, live_url, "8", "outstanding")
     assert page.locator("svg.returns-chart").is_visible()
     shot(page, "students-01-dashboard")
-    page.get_by_role("link", name="Students", exact=True).click()
+    page.locator("main").get_by_role("link", name="Students", exact=True).click()
     page.select_option("#grade", "8")
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("table.students tbody tr")

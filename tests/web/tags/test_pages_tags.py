@@ -76,7 +76,9 @@ def test_going_back_needs_force_on_the_page_too(client):
         "/admin/sequences", data={"csrf_token": token, "prefix": "W12-", "next": "3"}
     )
     assert refused.status_code == 409
-    assert "or force the change" in unescape(refused.get_data(as_text=True))
+    assert "or tick “Even at or below a tag already issued”" in unescape(
+        refused.get_data(as_text=True)
+    )
     forced = client.post(
         "/admin/sequences",
         data={"csrf_token": token, "prefix": "W12-", "next": "3", "force": "yes"},

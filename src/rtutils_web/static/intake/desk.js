@@ -7,7 +7,7 @@
   const COMMON_KEY = "rtutils_intake_common";
   // This tab's devices, so that a reload neither loses a waiting scan nor its key.
   const SESSION_KEY = "rtutils_intake_session";
-  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "label", "retryable"];
+  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "label", "retryable", "printed"];
   const FIELDS = ["manufacturer", "model", "type", "funding_source"];
   // Answers worth sending again under the same key: nothing was decided yet.
   const RETRY_STATUSES = [502, 503, 504];
@@ -136,6 +136,7 @@
   }
 
   function openPdf(tags) {
+    rows.filter((r) => tags.includes(r.tag)).forEach((r) => { r.printed = true; });
     if (tags.length === 1) {
       window.open(data.labelUrl.replace("TAG", encodeURIComponent(tags[0])), "_blank");
       return;
@@ -221,7 +222,12 @@
 
   function show(row) {
     const cells = row.tr.children;
-    cells[2].textContent = row.tag || "";
+    cells[2].replaceChildren();
+    if (row.tag && row.assetId) {  // the new asset's page, a click away
+      cells[2].append(element("a", { href: data.assetUrl.replace(/0$/, String(row.assetId)) }, row.tag));
+    } else {
+      cells[2].textContent = row.tag || "";
+    }
     cells[3].textContent = row.internalName || "";
     cells[4].textContent = row.state + labelText(row.label);
     row.tr.className = "state-" + row.state.replace(/\W+/g, "-");
@@ -351,7 +357,23 @@
     }
   }
 
+  // The latest result beside the scan field, with a tone per outcome.
+  function announce(row, tone) {
+    const latest = $("latest");
+    latest.dataset.state = tone;
+    latest.replaceChildren(element("strong", {}, row.serial + ": " + (row.state === "exists" ? "already in RT" : row.state)),
+      element("div", {}, row.tag ? row.tag + (row.internalName ? " · " + row.internalName : "") : row.error || ""));
+    if (window.rtutilsScan) {
+      window.rtutilsScan.tone(tone);
+    }
+  }
+
   function settle(row, response, body) {
+    settleRow(row, response, body);
+    announce(row, { created: "done", exists: "already" }[row.state] || "refused");
+  }
+
+  function settleRow(row, response, body) {
     if (response && response.ok) {
       row.state = "created";
       row.tag = body.tag;
@@ -415,6 +437,11 @@
       $("scan-problem").textContent = "Wait until every scan is sent before starting a new list.";
       return;
     }
+    const unprinted = rows.filter((r) => r.state === "created" && !r.label && !r.printed).length;
+    if (unprinted && !window.confirm(unprinted + " label(s) of this list were never printed. Start a new list anyway?")) {
+      $("serial").focus();
+      return;
+    }
     rows.length = 0;
     $("devices").replaceChildren();
     updateProgress();
@@ -449,6 +476,9 @@
       event.preventDefault();  // the scans still waiting are kept, but say so first
     }
   });
+  if (window.rtutilsScan) {
+    window.rtutilsScan.keep($("serial"));
+  }
   restoreSession();
   restoreCommon();
 })();
