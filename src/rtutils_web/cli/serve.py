@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 from rtutils_web.settings import Settings
 
@@ -37,8 +38,8 @@ def hand_out_demo_token(settings: Settings, working_dir: Path, log: Any) -> None
     log.warning("demo_token_written", path=str(path), login=login)
 
 
-def serve(settings: Settings, app: object) -> int:
-    import waitress
+def serve(settings: Settings, app: WSGIApplication) -> int:
+    from waitress.server import create_server
 
     from rtutils_web.http.security import MAX_REQUEST_BYTES
     from rtutils_web.logs import get_logger
@@ -46,7 +47,7 @@ def serve(settings: Settings, app: object) -> int:
     log = get_logger("rtutils.cli")
     address = f"{settings.host}:{settings.port}"
     try:
-        server = waitress.create_server(
+        server = create_server(
             app,
             host=settings.host,
             port=settings.port,
