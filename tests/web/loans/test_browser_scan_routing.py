@@ -31,11 +31,11 @@ def page(browser, screen):
 def holders(app, *names: str) -> dict[str, tuple[str, ...]]:
     """Who holds each device (by Name) in the loan role, as the backend has it."""
     container = app.extensions["rtutils"]
-    options = container.loan_service().options
+    options = container.loans.loan_service().options
     found = {}
     for name in names:
         asset = (
-            ScanService(container.asset_service(), container.loan_service(), container.roster())
+            ScanService(container.asset_service(), container.loans.loan_service(), container.students.roster())
             .identify(name)
             .asset
         )
@@ -44,7 +44,7 @@ def holders(app, *names: str) -> dict[str, tuple[str, ...]]:
 
 
 def loan_events(app, *names: str):
-    return [e for e in app.extensions["rtutils"].loan_service().events() if e.tag in names]
+    return [e for e in app.extensions["rtutils"].loans.loan_service().events() if e.tag in names]
 
 
 def test_a_forgotten_escape_never_gives_a_device_to_the_previous_student(page, desk, screen):
