@@ -149,7 +149,11 @@ def test_a_schedule_served_by_two_workers_runs_once_per_interval(tmp_path, queue
     slots = Counter(int(j.created.timestamp() // every) for j in runs)
     assert set(slots.values()) == {1}, f"an interval ran twice: {slots}"
     assert 5 <= len(runs) <= 9
-    assert {j.state for j in runs} == {"succeeded"}
+    # The workers stop whenever SIGTERM comes: a run queued by the last tick before it waits,
+    # durably, for the next worker; every earlier one ran.
+    last = max(j.created for j in runs)
+    assert {j.state for j in runs if j.created < last} == {"succeeded"}
+    assert {j.state for j in runs if j.created == last} <= {"succeeded", "queued"}
 
 
 def test_an_in_process_worker_runs_jobs_and_stops_cleanly(tmp_path, queue_options):

@@ -303,7 +303,9 @@ def test_a_2000_label_batch_streams_in_bounded_memory(tmp_path):
     )
     pages, at_200, at_2000, peak = out.stdout.split()
     assert int(pages) == 2000
-    assert float(peak) < 100, out.stdout  # well under 200 MB, CJK fallback font included
+    # Well under 200 MB, CJK fallback font and the service's imports included; the bound that
+    # says "streamed" is the next one.
+    assert float(peak) < 128, out.stdout
     # Bounded: the last 1,800 labels add next to nothing to what the first 200 needed.
     assert float(at_2000) - float(at_200) < 8, out.stdout
     document = pypdfium2.PdfDocument(str(path))

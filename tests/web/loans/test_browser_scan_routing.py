@@ -35,7 +35,11 @@ def holders(app, *names: str) -> dict[str, tuple[str, ...]]:
     found = {}
     for name in names:
         asset = (
-            ScanService(container.asset_service(), container.loans.loan_service(), container.students.roster())
+            ScanService(
+                container.asset_service(),
+                container.loans.loan_service(),
+                container.students.roster(),
+            )
             .identify(name)
             .asset
         )
