@@ -16,7 +16,6 @@ TEST_APT_PACKAGES=(
   postgresql-15
   cups cups-client printer-driver-cups-pdf
   redis-server
-  npm
 )
 
 # axe-core, the accessibility checker the browser tests inject into each page
@@ -26,6 +25,9 @@ AXE_VERSION=4.14.1
 ensure_axe() {
   local dir="$VENV/test-support"
   [ -f "$dir/node_modules/axe-core/axe.min.js" ] && return 0
+  # npm comes with Node.js where a machine has Node.js already (NodeSource's package carries
+  # its own npm and conflicts with Debian's); elsewhere Debian's npm brings Node.js with it.
+  command -v npm >/dev/null || apt_install npm
   say "installing axe-core $AXE_VERSION into $dir"
   npm install --silent --no-audit --no-fund --prefix "$dir" "axe-core@$AXE_VERSION" >/dev/null
 }
