@@ -18,7 +18,8 @@
   waitress,
   flask-wtf,
   psycopg,
-  psycopg-pool,
+  sqlalchemy,
+  alembic,
   huey,
   redis,
   limits,
@@ -62,7 +63,8 @@ let
     waitress
     flask-wtf
     psycopg
-    psycopg-pool
+    sqlalchemy
+    alembic
     huey
     redis
     limits

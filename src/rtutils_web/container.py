@@ -21,8 +21,8 @@ from rtutils_adapters.pdf import PdfLabelMetrics, PdfLabelRenderer
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.printers import BrotherQLPrinter, CupsPrinter
 from rtutils_adapters.rt import RTRestBackend, meter
-from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.stores import (
+    open_import_files,
     open_intake_store,
     open_job_store,
     open_loan_log,
@@ -317,7 +317,7 @@ class Container(containers.DeclarativeContainer):
     intake_import = providers.ThreadSafeSingleton(
         IntakeImport, service=intake_service, concurrency=settings.provided.import_concurrency
     )
-    import_files = providers.ThreadSafeSingleton(ImportFileFolder.in_dir, working_dir)
+    import_files = providers.ThreadSafeSingleton(open_import_files, store_connections, working_dir)
     import_runner = providers.ThreadSafeSingleton(
         ImportRunner, importer=intake_import, files=import_files
     )
