@@ -19,7 +19,8 @@
   waitress,
   flask-wtf,
   psycopg,
-  psycopg-pool,
+  sqlalchemy,
+  alembic,
   huey,
   redis,
   limits,
@@ -64,7 +65,8 @@ let
     waitress
     flask-wtf
     psycopg
-    psycopg-pool
+    sqlalchemy
+    alembic
     huey
     redis
     limits

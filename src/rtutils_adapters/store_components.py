@@ -1,110 +1,77 @@
-"""The stores besides the tag store, as one list: each one's SQLite file and PostgreSQL
-tables, so that they can be opened, upgraded and copied alike.
+"""The stores besides the tag store, as one list: each one's SQLite class (its file in
+``WORKING_DIR``), its PostgreSQL class and its tables, so that they can be opened, upgraded
+and copied alike.
 
 The tag store has its own copy with more checks (``stores.copy_tag_store``); every other
-store is copied table by table here: rows as the SQLite file holds them, written with
-PostgreSQL's COPY into the empty tables of the component, identity columns continued after
-the copied ids, and checked after the commit by the row count of every table and the
-highest id of every table that has one.
+store is copied table by table here: rows as the SQLite file holds them, written into the
+empty tables of the component in PostgreSQL, identity columns continued after the copied
+ids, and checked after the commit by the row count of every table and the highest id of
+every table that has one.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from attrs import frozen
+from sqlalchemy import Connection, Table, func, insert, select
 
 from rtutils_adapters.postgres import (
-    intake as pg_intake,
-    jobs as pg_jobs,
-    loans as pg_loans,
-    print_jobs as pg_print_jobs,
+    PostgresIntakeStore,
+    PostgresJobStore,
+    PostgresLoanLog,
+    PostgresPrintJobStore,
     roster as pg_roster,
 )
-from rtutils_adapters.postgres.component import PostgresComponent
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.schema_versions import SchemaChange
-from rtutils_adapters.sqlite import intake, jobs, loans, print_jobs, roster
+from rtutils_adapters.sql import intake, jobs, loans, print_jobs, roster
+from rtutils_adapters.sql.database import Database
+from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteLoanLog, SqlitePrintJobStore
+from rtutils_adapters.sqlite.database import SqliteFile
+from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_core.errors import BackendError, ConfigError
 
 
 @frozen
 class Component:
-    """One store: its SQLite file in ``WORKING_DIR`` and its PostgreSQL class and tables."""
+    """One store: its SQLite class (file in ``WORKING_DIR``), PostgreSQL class and tables."""
 
     name: str
-    file_name: str
-    sqlite_version: int
-    open_sqlite: Callable[[Path], Any]  # the SQLite store of a working directory
-    postgres: type[PostgresComponent]
-    tables: dict[str, str]  # table -> columns, in the order a copy fills them
+    sqlite: Any  # the SQLite store class: FILE_NAME, in_dir()
+    postgres: Any  # the PostgreSQL store class, opened on a Connections
+    tables: tuple[Table, ...]  # in the order a copy fills them
     identities: dict[str, str]  # table -> its identity column, if it has one
+
+    @property
+    def file_name(self) -> str:
+        return str(self.sqlite.FILE_NAME)
 
 
 COMPONENTS: tuple[Component, ...] = (
     Component(
         "loans",
-        loans.FILE_NAME,
-        loans.SCHEMA_VERSION,
-        loans.SqliteLoanLog.in_dir,
-        pg_loans.PostgresLoanLog,
-        pg_loans.TABLES,
-        pg_loans.IDENTITIES,
+        SqliteLoanLog,
+        PostgresLoanLog,
+        loans.TABLES,
+        {"loan_events": "id", "manual_checkins": "id"},
     ),
     Component(
-        "intake",
-        intake.FILE_NAME,
-        intake.SCHEMA_VERSION,
-        intake.SqliteIntakeStore.in_dir,
-        pg_intake.PostgresIntakeStore,
-        pg_intake.TABLES,
-        pg_intake.IDENTITIES,
+        "intake", SqliteIntakeStore, PostgresIntakeStore, intake.TABLES, {"submissions": "id"}
     ),
-    Component(
-        "jobs",
-        jobs.FILE_NAME,
-        jobs.SCHEMA_VERSION,
-        jobs.SqliteJobStore.in_dir,
-        pg_jobs.PostgresJobStore,
-        pg_jobs.TABLES,
-        pg_jobs.IDENTITIES,
-    ),
+    Component("jobs", SqliteJobStore, PostgresJobStore, jobs.TABLES, {"jobs": "seq"}),
     Component(
         "print_jobs",
-        print_jobs.FILE_NAME,
-        print_jobs.SCHEMA_VERSION,
-        print_jobs.SqlitePrintJobStore.in_dir,
-        pg_print_jobs.PostgresPrintJobStore,
-        pg_print_jobs.TABLES,
-        pg_print_jobs.IDENTITIES,
+        SqlitePrintJobStore,
+        PostgresPrintJobStore,
+        print_jobs.TABLES,
+        {"print_jobs": "seq"},
     ),
-    Component(
-        "roster",
-        roster.FILE_NAME,
-        roster.SCHEMA_VERSION,
-        roster.SqliteRoster.in_dir,
-        pg_roster.PostgresRoster,
-        pg_roster.TABLES,
-        pg_roster.IDENTITIES,
-    ),
+    Component("roster", SqliteRoster, pg_roster.PostgresRoster, roster.TABLES, {}),
 )
-
-
-def _close(store: Any) -> None:
-    close = getattr(store, "close", None)
-    if close is not None:
-        close()
-
-
-def _file_version(path: Path) -> int:
-    if not path.is_file():
-        return 0
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def upgrade_components(db: Connections | None, working_dir: Path) -> list[SchemaChange]:
@@ -112,12 +79,10 @@ def upgrade_components(db: Connections | None, working_dir: Path) -> list[Schema
     its SQLite file in ``working_dir`` (created if missing). A newer schema is refused."""
     changes = []
     for part in COMPONENTS:
-        if db is not None:
-            changes.append(part.postgres(db).schema_change)
-            continue
-        before = _file_version(Path(working_dir) / part.file_name)
-        _close(part.open_sqlite(Path(working_dir)))
-        changes.append(SchemaChange(part.name, before, part.sqlite_version))
+        store = part.postgres(db) if db is not None else part.sqlite.in_dir(Path(working_dir))
+        changes.append(store.schema_change)
+        if db is None:
+            store.close()
     return changes
 
 
@@ -130,29 +95,24 @@ class ComponentCopy:
     last_ids: dict[str, int]  # the highest id of each table with one, equal on both sides
 
 
-def _read(path: Path, part: Component) -> dict[str, list[Sequence[Any]]]:
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        # One read transaction: the tables agree with each other.
-        db.execute("BEGIN")
-        return {
-            table: db.execute(f"SELECT {columns} FROM {table}").fetchall()  # noqa: S608
-            for table, columns in part.tables.items()
-        }
+def _source(working_dir: Path, part: Component) -> SqliteFile:
+    return SqliteFile(Path(working_dir) / part.file_name, what=f"{part.name} database")
 
 
-def _measure(tx: Any, part: Component) -> tuple[dict[str, int], dict[str, int]]:
-    # Only the fixed table and column names of the components are pasted in.
-    counts = {t: int(tx.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in part.tables}  # noqa: S608
+def _read(db: Database, part: Component) -> dict[str, list[dict[str, Any]]]:
+    # One read transaction: the tables agree with each other.
+    with db.transaction(write=False) as tx:
+        return {t.name: [dict(r._mapping) for r in tx.execute(select(t))] for t in part.tables}
+
+
+def _measure(tx: Connection, part: Component) -> tuple[dict[str, int], dict[str, int]]:
+    counts = {t.name: int(tx.scalar(select(func.count()).select_from(t)) or 0) for t in part.tables}
+    tables = {t.name: t for t in part.tables}
     last = {
-        t: int(tx.execute(f"SELECT COALESCE(MAX({c}), 0) FROM {t}").fetchone()[0])  # noqa: S608
-        for t, c in part.identities.items()
+        name: int(tx.scalar(select(func.coalesce(func.max(tables[name].c[column]), 0))) or 0)
+        for name, column in part.identities.items()
     }
     return counts, last
-
-
-def _measure_sqlite(path: Path, part: Component) -> tuple[dict[str, int], dict[str, int]]:
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        return _measure(db, part)
 
 
 def copy_components(working_dir: Path, db: Connections) -> list[ComponentCopy]:
@@ -165,15 +125,20 @@ def copy_components(working_dir: Path, db: Connections) -> list[ComponentCopy]:
     schema upgrade on opening.
     """
     present = prepare_copy(working_dir, db)
-    rows = {p.name: _read(Path(working_dir) / p.file_name, p) for p in present}
-    with db.transaction(_refused) as tx:
-        tables = [t for p in present for t in p.tables]
+    sources = {p.name: _source(working_dir, p) for p in present}
+    rows = {p.name: _read(sources[p.name], p) for p in present}
+    with db.transaction(refused=_refused) as tx:
+        tables = [t.name for p in present for t in p.tables]
         if tables:
-            tx.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
+            db.lock_tables(tx, tables)
         _refuse_held(tx, present, db.where)
         for part in present:
-            _write(tx, part, rows[part.name])
-    return [_checked(working_dir, db, part) for part in present]
+            _write(db, tx, part, rows[part.name])
+    try:
+        return [_checked(sources[part.name], db, part) for part in present]
+    finally:
+        for source in sources.values():
+            source.close()
 
 
 def _refused(exc: Exception) -> BackendError:
@@ -185,14 +150,14 @@ def prepare_copy(working_dir: Path, db: Connections) -> list[Component]:
     on both sides; refuses (:class:`ConfigError`) if PostgreSQL holds any of their data."""
     present = [p for p in COMPONENTS if (Path(working_dir) / p.file_name).is_file()]
     for part in present:
-        _close(part.open_sqlite(Path(working_dir)))
-        _close(part.postgres(db))
-    with db.transaction(_refused) as tx:
+        part.sqlite.in_dir(Path(working_dir)).close()
+        part.postgres(db)
+    with db.transaction(refused=_refused) as tx:
         _refuse_held(tx, present, db.where)
     return present
 
 
-def _refuse_held(tx: Any, present: Sequence[Component], where: str) -> None:
+def _refuse_held(tx: Connection, present: Sequence[Component], where: str) -> None:
     for part in present:
         held = {t: n for t, n in _measure(tx, part)[0].items() if n}
         if held:
@@ -203,26 +168,22 @@ def _refuse_held(tx: Any, present: Sequence[Component], where: str) -> None:
             )
 
 
-def _write(tx: Any, part: Component, rows: dict[str, list[Sequence[Any]]]) -> None:
-    for table, columns in part.tables.items():
-        # SQLite's ISO times and 0/1 flags are valid COPY input for the PostgreSQL columns.
-        with tx.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows[table]:
-                copy.write_row(row)
-    for table, column in part.identities.items():
-        tx.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"  # noqa: S608
-            f" COALESCE(max({column}), 1), max({column}) IS NOT NULL) FROM {table}"
-        )
+def _write(db: Database, tx: Connection, part: Component, rows: dict[str, list[Any]]) -> None:
+    for table in part.tables:
+        if rows[table.name]:
+            tx.execute(insert(table), rows[table.name])
+    for name, column in part.identities.items():
+        db.continue_identity(tx, name, column)
 
 
-def _checked(working_dir: Path, db: Connections, part: Component) -> ComponentCopy:
-    source = _measure_sqlite(Path(working_dir) / part.file_name, part)
-    with db.transaction() as tx:
+def _checked(source: Database, db: Connections, part: Component) -> ComponentCopy:
+    with source.transaction(write=False) as tx:
+        expected = _measure(tx, part)
+    with db.transaction(write=False) as tx:
         copied = _measure(tx, part)
-    if source != copied:
+    if expected != copied:
         raise BackendError(
             f"the copy of {part.name} in {db.where} does not match {part.file_name}: rows and"
-            f" highest ids {copied} against {source}"
+            f" highest ids {copied} against {expected}"
         )
     return ComponentCopy(part.name, *copied)

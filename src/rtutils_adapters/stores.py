@@ -23,6 +23,7 @@ from rtutils_adapters.postgres import (
     PostgresTagStore,
 )
 from rtutils_adapters.postgres.connection import Connections
+from rtutils_adapters.postgres.import_files import PostgresImportFiles
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.schema_versions import SchemaChange
 from rtutils_adapters.sqlite import (
@@ -33,6 +34,7 @@ from rtutils_adapters.sqlite import (
     SqliteSessionStore,
     SqliteTagStore,
 )
+from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_adapters.sqlite.tags import FILE_NAME
@@ -131,6 +133,16 @@ def open_session_store(
     return PostgresSessionStore(connections)
 
 
+def open_import_files(
+    connections: Connections | None, working_dir: Path
+) -> ImportFileFolder | PostgresImportFiles:
+    """CSV imports' files in PostgreSQL on ``connections`` (any instance's worker can resume
+    any import), else in ``WORKING_DIR/imports``."""
+    if connections is None:
+        return ImportFileFolder.in_dir(working_dir)
+    return PostgresImportFiles(connections)
+
+
 def _checked(store_url: str) -> str:
     if not store_url.startswith(SCHEMES):
         raise ConfigError(
@@ -165,6 +177,7 @@ def upgrade_stores(
         changes += upgrade_components(db, working_dir)
         if db is not None:  # in SQLite, the sessions' file needs no version of its own
             changes.append(PostgresSessionStore(db).schema_change)
+            changes.append(PostgresImportFiles(db).schema_change)
         return changes
     finally:
         if db is not None:

@@ -1,19 +1,19 @@
-"""Connections to PostgreSQL: the pool, session settings, and errors in the core's terms."""
+"""What is PostgreSQL's own: the engine on psycopg 3 (one per process, shared by every
+store), session settings, advisory locks, snapshot reads, and errors in the core's terms."""
 
 from __future__ import annotations
 
-import os
-import threading
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
-import psycopg_pool
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
+from sqlalchemy import Connection, Engine, create_engine, exc as sa_exc, text
 
-from rtutils_core.errors import BackendUnavailable, RtutilsError, TagConflict
+from rtutils_adapters.sql.database import Database
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -21,21 +21,13 @@ DEFAULT_POOL_SIZE = 4
 #: First key of every advisory lock a store takes with two keys (the second names what is
 #: locked); the one-key space, used by the schema upgrade, never overlaps it.
 LOCK_SPACE = 0x7274  # "rt"
+#: Key of the advisory lock held while a schema is checked and upgraded ("rtutils").
+UPGRADE_LOCK = 0x7274_7574_696C73
 
 
 def lock_key(name: str) -> int:
     """A stable 32-bit key for ``name`` (the same in every process and on every machine)."""
     return int.from_bytes(zlib.crc32(name.encode()).to_bytes(4, "big"), "big", signed=True)
-
-
-def lock(tx: psycopg.Connection, name: str) -> None:
-    """Hold the advisory lock of ``name`` until ``tx``'s transaction ends (waits at most
-    ``lock_timeout``). Two names may share a key; that only makes them wait for each other."""
-    tx.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, lock_key(name)))
-
-
-def _tag_conflict(exc: psycopg.Error) -> RtutilsError:
-    return TagConflict(f"the tag database refused a change: {exc}")
 
 
 def describe(conninfo: str) -> str:
@@ -49,12 +41,14 @@ def describe(conninfo: str) -> str:
     return f"the PostgreSQL database {parts.get('dbname') or '(default)'} on {host}{port}"
 
 
-class Connections:
-    """A psycopg pool of autocommit connections, one per process (a pool is not fork-safe).
+class Connections(Database):
+    """PostgreSQL at a libpq URL or key/value string, on one pool per process.
 
-    Every connection runs in UTC and waits at most ``lock_timeout`` seconds for a row lock;
+    Every connection runs in UTC and waits at most ``lock_timeout`` seconds for a lock;
     past that, or when no connection comes within ``connect_timeout``, the operation fails
-    with :class:`BackendUnavailable`, and its transaction is rolled back.
+    with :class:`~rtutils_core.errors.BackendUnavailable`, and its transaction is rolled
+    back. Connections the server ended are replaced before use. ``password`` is kept apart
+    from the URL, so that the URL can be shown and logged.
     """
 
     def __init__(
@@ -66,84 +60,100 @@ class Connections:
         pool_size: int = DEFAULT_POOL_SIZE,
         password: str = "",
     ) -> None:
+        super().__init__(describe(conninfo), lock_timeout)
         self.conninfo = conninfo
-        # Kept apart from the URL, so that the URL can be shown and logged.
         self._login = {"password": password} if password else {}
-        self.where = describe(conninfo)
         self.lock_timeout = lock_timeout
         self.connect_timeout = connect_timeout
         self.pool_size = pool_size
-        self._lock = threading.Lock()
-        self._pool: psycopg_pool.ConnectionPool | None = None
-        self._pid = 0
+        self.connect_wait = connect_timeout
 
-    def _configure(self, db: psycopg.Connection) -> None:
-        db.execute("SET TIME ZONE 'UTC'")
-        db.execute(f"SET lock_timeout = {int(self.lock_timeout * 1000)}")
-
-    def connect(self) -> psycopg.Connection:
-        """One connection of its own, outside the pool (for schema upgrades)."""
+    def _create_engine(self) -> Engine:
         try:
-            db = psycopg.connect(
-                self.conninfo,
-                autocommit=True,
-                connect_timeout=max(1, int(self.connect_timeout)),
-                **self._login,
-            )
-        except psycopg.Error as exc:
+            params: dict[str, Any] = conninfo_to_dict(self.conninfo)
+        except psycopg.ProgrammingError as exc:
             raise self.unusable(exc) from None
-        self._configure(db)
-        return db
+        settings = f"-c TimeZone=UTC -c lock_timeout={int(self.lock_timeout * 1000)}"
+        params["options"] = f"{params.get('options', '')} {settings}".strip()
+        params["connect_timeout"] = max(1, int(self.connect_timeout))
+        return create_engine(
+            "postgresql+psycopg://",
+            connect_args={**params, **self._login},
+            pool_size=self.pool_size,
+            max_overflow=0,
+            pool_timeout=self.connect_timeout,
+            pool_pre_ping=True,
+        )
 
-    def pool(self) -> psycopg_pool.ConnectionPool:
-        with self._lock:
-            if self._pool is None or self._pid != os.getpid():
-                # A pool inherited through fork() shares sockets with the parent: leave it
-                # alone (never close it here) and open a fresh one for this process.
-                self._pool = psycopg_pool.ConnectionPool(
-                    self.conninfo,
-                    kwargs={"autocommit": True, **self._login},
-                    min_size=1,
-                    max_size=self.pool_size,
-                    configure=self._configure,
-                    check=psycopg_pool.ConnectionPool.check_connection,
-                    timeout=self.connect_timeout,
-                    name="rtutils-store",
-                    open=True,
-                )
-                self._pid = os.getpid()
-            return self._pool
+    def _started(self, conn: Connection, write: bool) -> None:
+        if not write:  # one snapshot: the reads of a transaction agree with each other
+            conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
 
-    def close(self) -> None:
-        """Close this process's pool (a later use opens a new one)."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-            if pool is not None and self._pid == os.getpid():
-                pool.close()
+    def lock(self, conn: Connection, name: str) -> None:
+        """Hold the advisory lock of ``name`` until the transaction ends (waits at most
+        ``lock_timeout``). Two names may share a key; that only makes them wait for each
+        other."""
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": LOCK_SPACE, "key": lock_key(name)},
+        )
 
-    def unusable(self, exc: BaseException) -> BackendUnavailable:
-        if isinstance(exc, pg_errors.LockNotAvailable):
-            return BackendUnavailable(
-                f"{self.where} is busy: another writer held what this change needs for more"
-                f" than {self.lock_timeout:g} s; nothing was changed, try again"
+    def lock_tables(self, conn: Connection, tables: Sequence[str]) -> None:
+        # Only the stores' fixed table names are pasted in.
+        conn.execute(text(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE"))
+
+    def continue_identity(self, conn: Connection, table: str, column: str) -> None:
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"  # noqa: S608
+                f" COALESCE(max({column}), 1), max({column}) IS NOT NULL) FROM {table}"
             )
-        if isinstance(exc, psycopg_pool.PoolTimeout):
-            return BackendUnavailable(
-                f"{self.where} cannot be used: no connection within {self.connect_timeout:g} s"
-            )
-        return BackendUnavailable(f"{self.where} cannot be used: {exc}".strip())
+        )
 
-    @contextmanager
-    def transaction(
-        self, refused: Callable[[psycopg.Error], RtutilsError] = _tag_conflict
-    ) -> Iterator[psycopg.Connection]:
-        """One transaction on a pooled connection; errors become the core's: what the
-        schema refuses becomes ``refused(error)`` (a conflict of the store's kind)."""
-        try:
-            with self.pool().connection() as db, db.transaction():
-                yield db
-        except pg_errors.IntegrityError as exc:
-            # The schema caught something the code should have: refuse, change nothing.
-            raise refused(exc) from exc
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            raise self.unusable(exc) from exc
+    def now(self, conn: Connection) -> datetime:
+        moment: datetime = conn.execute(text("SELECT clock_timestamp()")).scalar_one()
+        return moment.astimezone(UTC)
+
+    def is_busy(self, exc: sa_exc.DBAPIError) -> bool:
+        return isinstance(exc.orig, pg_errors.LockNotAvailable)
+
+    # -- the schema -----------------------------------------------------------------------
+
+    def _lock_upgrades(self, conn: Connection) -> None:
+        # Instances starting together on a new database do not race to create its tables.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
+
+    def legacy_version(self, conn: Connection, component: str) -> int:
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS schema_version (component text PRIMARY KEY,"
+                " version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+        )
+        row = conn.execute(
+            text("SELECT version FROM schema_version WHERE component = :c"), {"c": component}
+        ).first()
+        return int(row[0]) if row else 0
+
+    def record_version(self, conn: Connection, component: str, version: int) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO schema_version (component, version) VALUES (:c, :v)"
+                " ON CONFLICT (component) DO UPDATE SET version = excluded.version,"
+                " applied_at = now() WHERE schema_version.version <> excluded.version"
+            ),
+            {"c": component, "v": version},
+        )
+
+
+class OnPostgres:
+    """What a store in PostgreSQL adds to the store written once: ``where`` is a libpq URL
+    (the store then has connections of its own, made with the options of
+    :class:`Connections`) or the :class:`Connections` it shares with other stores."""
+
+    _POOL_OPTIONS = ("lock_timeout", "connect_timeout", "pool_size", "password")
+
+    def __init__(self, where: str | Connections, **options: Any) -> None:
+        pool = {k: options.pop(k) for k in self._POOL_OPTIONS if k in options}
+        database = where if isinstance(where, Connections) else Connections(where, **pool)
+        super().__init__(database, **options)  # type: ignore[call-arg]

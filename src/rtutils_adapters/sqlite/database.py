@@ -1,139 +1,156 @@
-"""One SQLite file shared by threads and processes: connections, transactions, the schema.
+"""What is SQLite's own: a file of ``WORKING_DIR`` (0600), WAL, the busy timeout, and
+``BEGIN IMMEDIATE``, which takes the write lock before a change first reads.
 
-Each thread gets its own connection (and a forked child a fresh one); every change runs in a
-``BEGIN IMMEDIATE`` transaction, which takes the write lock before it reads. The file is
-created readable by its owner only, since what it holds (job parameters and results) may
-name people; SQLite gives its ``-wal`` and ``-shm`` files the same mode.
+SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, so every file
+of a store stays the service's alone. pysqlite would start transactions itself (and not
+for DDL); here every transaction is begun explicitly, as SQLAlchemy's SQLite notes show.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, ClassVar, Self
 
-from rtutils_adapters.sqlite.tables import apply_schema
+from sqlalchemy import Connection, Engine, create_engine, event, exc as sa_exc, text
+
+from rtutils_adapters.sql.database import Database
 from rtutils_core.errors import BackendUnavailable, ConfigError
 
 FILE_MODE = 0o600
+DEFAULT_BUSY_TIMEOUT = 10.0
+_BEGIN = "rtutils_begin"  # the execution option naming how a transaction begins
 
-#: Brings a file's tables up to date inside the write transaction it is given.
-Upgrade = Callable[[sqlite3.Connection], None]
+
+def _is_busy(exc: BaseException) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
-class SqliteDatabase:
-    """A SQLite file in WAL mode with a versioned schema, usable from many threads.
+class SqliteFile(Database):
+    """One SQLite file shared by the threads and processes of this machine.
 
-    ``schema`` is either the file's tables as SQL, kept at ``version`` in ``PRAGMA
-    user_version``, or an :data:`Upgrade` that applies the file's migrations itself.
+    A change (``BEGIN IMMEDIATE``) waits up to ``busy_timeout`` seconds for another writer;
+    a read (``BEGIN DEFERRED``) reads one snapshot and never waits for writers.
     """
 
     def __init__(
-        self,
-        path: Path,
-        schema: str | Upgrade,
-        version: int = 0,
-        *,
-        busy_timeout: float,
-        what: str = "database",
-        integrity: Callable[[sqlite3.IntegrityError], Exception] | None = None,
+        self, path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, what: str = "database"
     ) -> None:
         self.path = Path(path)
-        self.busy_timeout = busy_timeout
-        self.what = what  # how messages name the file: "the tag database ..."
-        self._integrity = integrity
-        self._local = threading.local()
-        self._open_file()
-        self._migrate(schema, version)
-
-    def _open_file(self) -> None:
+        super().__init__(f"the {what} {self.path}", busy_timeout)
         try:
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE))
         except OSError as exc:
-            raise BackendUnavailable(f"the {self.what} {self.path} cannot be used: {exc}") from None
-
-    def connection(self) -> sqlite3.Connection:
-        """This thread's connection (a fresh one after fork: never use the parent's)."""
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():
-            local.inherited = getattr(local, "db", None)  # kept open: closing drops its locks
-            try:
-                local.db = sqlite3.connect(
-                    self.path, timeout=self.busy_timeout, isolation_level=None
-                )
-            except sqlite3.Error as exc:
-                raise self.unusable(exc) from None
-            local.db.execute("PRAGMA synchronous = FULL")
-            local.pid = os.getpid()
-        db: sqlite3.Connection = local.db
-        return db
-
-    def close(self) -> None:
-        """Close this thread's connection."""
-        db = getattr(self._local, "db", None)
-        if db is not None and getattr(self._local, "pid", None) == os.getpid():
-            db.close()
-            del self._local.db, self._local.pid
-
-    def unusable(self, exc: sqlite3.Error) -> BackendUnavailable:
-        """The error to raise for a failure of SQLite itself."""
-        if "locked" in str(exc) or "busy" in str(exc):
-            return BackendUnavailable(
-                f"the {self.what} {self.path} is busy: another writer held it for more than"
-                f" {self.busy_timeout:g} s; nothing was changed, try again"
-            )
-        return BackendUnavailable(f"the {self.what} {self.path} cannot be used: {exc}")
-
-    @contextmanager
-    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
-        """One transaction: IMMEDIATE for changes, DEFERRED for a consistent read."""
-        db = self.connection()
-        try:
-            db.execute(f"BEGIN {mode}")
-        except sqlite3.Error as exc:
-            raise self.unusable(exc) from None
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.IntegrityError) and self._integrity is not None:
-                # The schema caught something the code should have: refuse, change nothing.
-                raise self._integrity(exc) from exc
-            if isinstance(exc, sqlite3.Error):
-                raise self.unusable(exc) from exc
-            raise
-
-    def _migrate(self, schema: str | Upgrade, version: int) -> None:
+            raise BackendUnavailable(f"{self.where} cannot be used: {exc}") from None
         self._enable_wal()
-        with self.transaction() as tx:
-            if callable(schema):
-                schema(tx)
-            else:
-                apply_schema(tx, schema, version, f"the {self.what} {self.path}")
+
+    def _create_engine(self) -> Engine:
+        engine = create_engine(
+            f"sqlite:///{self.path}",
+            connect_args={"timeout": self.wait},
+            pool_size=4,
+            max_overflow=60,
+        )
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
+        return engine
+
+    def _connect(self, engine: Engine, write: bool) -> Connection:
+        mode = "IMMEDIATE" if write else "DEFERRED"
+        return engine.connect().execution_options(**{_BEGIN: mode})
+
+    def is_busy(self, exc: sa_exc.DBAPIError) -> bool:
+        return isinstance(exc.orig, sqlite3.OperationalError) and _is_busy(exc.orig)
+
+    # -- the markers of builds before Alembic ---------------------------------------------
+
+    def legacy_version(self, conn: Connection, component: str) -> int:
+        found = int(conn.execute(text("PRAGMA user_version")).scalar_one())
+        table = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+        ).first()
+        if table is None:
+            return found
+        row = conn.execute(
+            text("SELECT version FROM schema_version WHERE component = :c"), {"c": component}
+        ).first()
+        return max(found, int(row[0]) if row else 0)
+
+    def record_version(self, conn: Connection, component: str, version: int) -> None:
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY,"
+                " version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO schema_version (component, version, applied_at)"
+                " VALUES (:c, :v, datetime('now')) ON CONFLICT (component) DO UPDATE"
+                " SET version = excluded.version, applied_at = excluded.applied_at"
+                " WHERE version <> excluded.version"
+            ),
+            {"c": component, "v": version},
+        )
+        conn.execute(text(f"PRAGMA user_version = {int(version)}"))
 
     def _enable_wal(self) -> None:
         """Readers go on while a writer works. SQLite answers "locked" at once here (no busy
         handler covers the switch), which processes opening a new file together hit; so wait
         here, up to the busy timeout."""
-        db = self.connection()
-        deadline = time.monotonic() + self.busy_timeout
+        deadline = time.monotonic() + self.wait
         while True:
             try:
-                mode = str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+                raw = sqlite3.connect(self.path, timeout=self.wait, isolation_level=None)
+                try:
+                    mode = str(raw.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+                finally:
+                    raw.close()
                 break
             except sqlite3.OperationalError as exc:
-                busy = "locked" in str(exc) or "busy" in str(exc)
-                if not busy or time.monotonic() >= deadline:
-                    raise self.unusable(exc) from None
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise BackendUnavailable(f"{self.where} cannot be used: {exc}") from None
             time.sleep(0.01)
         if mode != "wal":
             raise ConfigError(
-                f"the {self.what} {self.path} cannot use write-ahead logging (journal mode"
-                f" {mode!r}); WORKING_DIR must be on a local file system"
+                f"{self.where} cannot use write-ahead logging (journal mode {mode!r});"
+                " WORKING_DIR must be on a local file system"
             )
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # no implicit BEGIN: _on_begin says it
+    # A committed change survives a power cut, not only a crash of the process.
+    dbapi_connection.execute("PRAGMA synchronous = FULL")
+
+
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(_BEGIN, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class InWorkingDir:
+    """What a store in a SQLite file of ``WORKING_DIR`` adds to the store written once: its
+    file (``FILE_NAME``, named ``WHAT`` in messages) and :meth:`in_dir`.
+
+    A writer waits up to ``busy_timeout`` seconds for another one to finish; past that the
+    change fails with :class:`~rtutils_core.errors.BackendUnavailable`, nothing changed.
+    """
+
+    FILE_NAME: ClassVar[str]
+    WHAT: ClassVar[str]
+
+    def __init__(
+        self, path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, **options: Any
+    ) -> None:
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        database = SqliteFile(self.path, busy_timeout=busy_timeout, what=self.WHAT)
+        super().__init__(database, **options)  # type: ignore[call-arg]
+
+    @classmethod
+    def in_dir(cls, working_dir: Path, **options: Any) -> Self:
+        """The store of a working directory (``WORKING_DIR``)."""
+        return cls(Path(working_dir) / cls.FILE_NAME, **options)

@@ -11,6 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from rtutils_adapters.sqlite.files import private_file
@@ -24,7 +25,8 @@ class ImportFileFolder:
     """An :class:`~rtutils_core.imports.ports.ImportFiles` on a folder of this machine.
 
     Every worker that runs imports must see the folder: with a separate worker process,
-    give it the web service's ``WORKING_DIR``.
+    give it the web service's ``WORKING_DIR``. With ``STORE_URL`` the files are kept in
+    PostgreSQL instead (``rtutils_adapters/postgres/import_files.py``), for every instance.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -76,3 +78,18 @@ class ImportFileFolder:
             return self._path(name, ".result.csv").read_text("utf-8")
         except FileNotFoundError:
             return None
+
+    def forget_before(self, moment: datetime) -> int:
+        """Remove the files (uploads, results, half-written results) last written before
+        ``moment``; how many imports lost their upload."""
+        removed = 0
+        for path in self.folder.iterdir():
+            if not _NAME.fullmatch(path.name.split(".", 1)[0]):
+                continue
+            try:
+                if path.stat().st_mtime < moment.timestamp():
+                    path.unlink()
+                    removed += path.name.endswith(".csv") and not path.name.endswith(".result.csv")
+            except FileNotFoundError:
+                continue  # another process removed it first
+        return removed

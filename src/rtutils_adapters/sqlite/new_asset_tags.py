@@ -1,4 +1,4 @@
-"""The SQLite tag store, able to hold numbers for assets that are about to be created."""
+"""The SQLite tag store, under the name intake knows it by."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from rtutils_adapters.sqlite.tags import SqliteTagStore
 
 
 class SqliteNewAssetTagStore(SqliteTagStore):
-    """:class:`SqliteTagStore` under the name intake knows it by.
-
-    Every tag store binds numbers to new assets
+    """:class:`SqliteTagStore`: every tag store binds numbers to new assets
     (:meth:`~rtutils_core.tags.ledger.TagLedger.bind`); the name stays for code that imports it.
     """

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from attrs import define, frozen
@@ -29,6 +30,8 @@ KIND = "import"
 MAX_ROWS = 5000
 #: Seconds between two progress writes to the job store (the last one is always written).
 REPORT_EVERY = 0.25
+#: How long an import's uploaded file and its result file are kept.
+RETENTION = timedelta(days=30)
 
 
 def csv_text(data: bytes) -> str:
@@ -159,6 +162,9 @@ class ImportJobs:
     files: ImportFiles
     jobs: JobService
     max_rows: int = MAX_ROWS
+    #: How long an import's file and result file are kept.
+    retention: timedelta = RETENTION
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def dry_run(self, text: str) -> DryRun:
         """Check every row of the file; changes nothing."""
@@ -169,6 +175,7 @@ class ImportJobs:
         rows = parse_rows(text, self.max_rows)
         if not rows:
             raise InvalidInput("the file holds no rows below its header")
+        self.files.forget_before(self.now() - self.retention)  # older imports' files
         name = self.files.keep(text)
         return self.jobs.submit(KIND, {"file": name, "rows": len(rows), "actor": actor})
 
@@ -186,5 +193,7 @@ class ImportJobs:
         text = self.files.result(str(params.get("file", ""))) if job.is_finished else None
         if text is None:
             why = f"it failed: {job.error}" if job.state == "failed" else f"it is {job.state}"
+            if job.state == "succeeded":
+                why = f"it was removed {self.retention.days} days after the import"
             raise ImportNotFinished(f"import {job_id} has no result file yet ({why})")
         return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 
@@ -24,3 +25,6 @@ class ImportFiles(Protocol):
 
     def result(self, name: str) -> str | None:
         """The result file's text, or None while there is none."""
+
+    def forget_before(self, moment: datetime) -> int:
+        """Remove the files kept before ``moment`` (with their results); how many."""

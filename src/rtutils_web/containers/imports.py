@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from rtutils_adapters.sqlite.import_files import ImportFileFolder
+from rtutils_adapters.stores import open_import_files
 from rtutils_core.imports.importer import IntakeImport
 from rtutils_core.imports.jobs import ImportRunner
 
@@ -19,7 +19,9 @@ class Imports(containers.DeclarativeContainer):
         service=intake.intake_service,
         concurrency=base.settings.provided.import_concurrency,
     )
-    import_files = providers.ThreadSafeSingleton(ImportFileFolder.in_dir, base.working_dir)
+    import_files = providers.ThreadSafeSingleton(
+        open_import_files, base.store_connections, base.working_dir
+    )
     import_runner = providers.ThreadSafeSingleton(
         ImportRunner, importer=intake_import, files=import_files
     )

@@ -60,8 +60,8 @@ def test_each_store_refuses_a_newer_schema_of_its_own(pg_url, cls):
 def test_upgrade_brings_every_store_up_on_sqlite_and_on_postgres(tmp_path, pg_url):
     for where in (None, pg_url):
         first = upgrade_stores(where, tmp_path)
-        # The sessions have a schema in PostgreSQL only (they are never copied).
-        names = COMPONENTS + (["sessions"] if where else [])
+        # The sessions and the import files have a schema in PostgreSQL only (never copied).
+        names = COMPONENTS + (["sessions", "imports"] if where else [])
         assert [(c.component, c.before, c.after) for c in first] == [
             (name, 0, VERSIONS.get(name, 1)) for name in names
         ]

@@ -9,7 +9,6 @@ import psycopg
 import pytest
 
 from rtutils_adapters.postgres import PostgresTagStore
-from rtutils_adapters.schema_versions import Migration
 from rtutils_adapters.sqlite import SqliteTagStore
 from rtutils_adapters.stores import copy_tag_store, open_tag_store, upgrade_tag_store
 from rtutils_core.errors import BackendUnavailable, ConfigError, SchemaTooNew
@@ -18,7 +17,19 @@ from rtutils_core.tags.event_query import EventQuery
 
 W12 = TagFormat("W12-", 5)
 WHO = {"actor": "desk:ann", "request_id": "req-1"}
-EXTRA = Migration(2, ("CREATE TABLE extra (x INTEGER)",))
+EXTRA = ("CREATE TABLE extra (x INTEGER)",)
+
+
+def later_revision(folder, statements):
+    """A folder holding revision 2 of the tag schema, as a later release would ship it."""
+    folder.mkdir(exist_ok=True)
+    (folder / "tags_0002.py").write_text(
+        "from alembic import op\n"
+        "revision = 'tags_0002'\ndown_revision = 'tags_0001'\n"
+        "branch_labels = None\ndepends_on = None\n"
+        "def upgrade():\n" + "".join(f"    op.execute({statement!r})\n" for statement in statements)
+    )
+    return folder
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -33,10 +44,11 @@ def open_store(request, kind, tmp_path):
     where = tmp_path / "tags.sqlite3" if kind == "sqlite" else request.getfixturevalue("pg_url")
     base = SqliteTagStore if kind == "sqlite" else PostgresTagStore
 
-    def open_(migrations=None):
+    def open_(statements=None):
         cls = base
-        if migrations is not None:
-            cls = type("Later", (base,), {"MIGRATIONS": base.MIGRATIONS + migrations})
+        if statements is not None:
+            folder = later_revision(tmp_path / f"later{len(opened)}", statements)
+            cls = type("Later", (base,), {"MIGRATIONS": base.MIGRATIONS.with_location(folder)})
         opened.append(cls(where))
         return opened[-1]
 
@@ -58,14 +70,14 @@ def test_a_new_store_is_created_at_the_latest_version_and_reopens_unchanged(open
 
 def test_a_newer_migration_is_applied_at_open_and_keeps_the_data(open_store):
     open_store().reserve(W12, 7, **WHO)
-    later = open_store((EXTRA,))
+    later = open_store(EXTRA)
     assert (later.schema_change.before, later.schema_change.after) == (1, 2)
     assert later.reservation_for("W12-", 7).number == 1
     assert later.counts()["tags"] == 1
 
 
 def test_a_store_refuses_a_schema_newer_than_it_knows(open_store):
-    open_store((EXTRA,))
+    open_store(EXTRA)
     with pytest.raises(SchemaTooNew, match="schema of .* is version 2.* knows up to version 1"):
         open_store()
     assert issubclass(SchemaTooNew, ConfigError)
@@ -73,10 +85,9 @@ def test_a_store_refuses_a_schema_newer_than_it_knows(open_store):
 
 def test_a_failing_migration_changes_nothing(open_store):
     open_store().reserve(W12, 7, **WHO)
-    broken = Migration(2, ("CREATE TABLE extra (x INTEGER)", "THIS IS NOT SQL"))
     with pytest.raises(BackendUnavailable):
-        open_store((broken,))
-    again = open_store((EXTRA,))  # "extra" was rolled back, so it can be created now
+        open_store(("CREATE TABLE extra (x INTEGER)", "THIS IS NOT SQL"))
+    again = open_store(EXTRA)  # "extra" was rolled back, so it can be created now
     assert (again.schema_change.before, again.schema_change.after) == (1, 2)
 
 

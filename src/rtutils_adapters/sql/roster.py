@@ -1,0 +1,71 @@
+"""The student roster, written once for SQLite and PostgreSQL (it names students)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Column, MetaData, Table, Text, delete, insert, select
+
+from rtutils_adapters.sql.migrations import Migrations
+from rtutils_adapters.sql.store import SqlStore
+from rtutils_adapters.sql.types import Number
+from rtutils_core.errors import BackendUnavailable, RtutilsError, StudentNotFound
+from rtutils_core.students import Student
+
+COMPONENT = "roster"
+metadata = MetaData()
+students = Table(
+    "students",
+    metadata,
+    Column("student_id", Text, primary_key=True),
+    *(Column(name, Text) for name in ("first_name", "last_name", "grade", "rt_user")),
+    Column("user_id", Number),
+    Column("user_name", Text),
+)
+#: The tables of the roster, in the order a copy fills them.
+TABLES = (students,)
+
+
+def _refused(exc: Exception) -> RtutilsError:
+    return BackendUnavailable(f"the roster refused a change: {exc}; nothing was changed")
+
+
+def _row(s: Student) -> dict[str, object]:
+    return {
+        "student_id": s.student_id,
+        "first_name": s.first_name,
+        "last_name": s.last_name,
+        "grade": s.grade,
+        "rt_user": s.rt_user,
+        "user_id": s.user_id,
+        "user_name": s.user_name,
+    }
+
+
+class SqlRoster(SqlStore):
+    """The :class:`~rtutils_core.students.ports.Roster` in a :class:`Database`."""
+
+    COMPONENT = COMPONENT
+    MIGRATIONS = Migrations(COMPONENT)
+
+    def students(self) -> Sequence[Student]:
+        with self._db.transaction(write=False) as tx:
+            rows = tx.execute(select(students).order_by(students.c.student_id))
+            return [Student(*row) for row in rows]
+
+    def get(self, student_id: str) -> Student:
+        with self._db.transaction(write=False) as tx:
+            row = tx.execute(select(students).where(students.c.student_id == student_id)).first()
+        if row is None:
+            raise StudentNotFound(f"there is no student {student_id!r}")
+        return Student(*row)
+
+    def apply(self, upserts: Sequence[Student], removals: Sequence[str] = ()) -> None:
+        """Add or replace ``upserts`` and remove ``removals``, in one transaction."""
+        ids = [s.student_id for s in upserts] + list(removals)
+        with self._db.transaction(refused=_refused) as tx:
+            self._db.lock_tables(tx, [students.name])
+            if ids:
+                tx.execute(delete(students).where(students.c.student_id.in_(ids)))
+            if upserts:
+                tx.execute(insert(students), [_row(s) for s in upserts])
