@@ -14,6 +14,11 @@ from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy import Connection, Engine, create_engine, exc as sa_exc, text
 
 from rtutils_adapters.sql.database import Database
+from rtutils_adapters.sql.prepared import Prepared
+
+# Run in every transaction of a tag issue: compiled once (see rtutils_adapters.sql.prepared).
+_SNAPSHOT = Prepared(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(:space, :key)"))
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -87,16 +92,13 @@ class Connections(Database):
 
     def _started(self, conn: Connection, write: bool) -> None:
         if not write:  # one snapshot: the reads of a transaction agree with each other
-            conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            _SNAPSHOT.run(conn)
 
     def lock(self, conn: Connection, name: str) -> None:
         """Hold the advisory lock of ``name`` until the transaction ends (waits at most
         ``lock_timeout``). Two names may share a key; that only makes them wait for each
         other."""
-        conn.execute(
-            text("SELECT pg_advisory_xact_lock(:space, :key)"),
-            {"space": LOCK_SPACE, "key": lock_key(name)},
-        )
+        _LOCK.run(conn, {"space": LOCK_SPACE, "key": lock_key(name)})
 
     def lock_tables(self, conn: Connection, tables: Sequence[str]) -> None:
         # Only the stores' fixed table names are pasted in.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, exc as sa_exc
@@ -53,6 +53,10 @@ class Database:
 
     def _started(self, conn: Connection, write: bool) -> None:
         """Called first in every transaction."""
+
+    def _writer(self, write: bool) -> AbstractContextManager[object]:
+        """Held around a transaction, before its connection is taken (nothing by default)."""
+        return nullcontext()
 
     def lock(self, conn: Connection, name: str) -> None:
         """Hold ``name``'s lock until the transaction ends (no-op where one writer runs)."""
@@ -130,7 +134,11 @@ class Database:
         """One transaction: a change (``write``) or a read of one snapshot. What the schema
         refuses becomes ``refused(error)``; other failures :class:`BackendUnavailable`."""
         try:
-            with self._connect(self.engine(), write) as conn, conn.begin():
+            with (
+                self._writer(write),
+                self._connect(self.engine(), write) as conn,
+                conn.begin(),
+            ):
                 self._started(conn, write)
                 yield conn
         except sa_exc.IntegrityError as exc:

@@ -19,10 +19,24 @@ from datetime import UTC, datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Column, Connection, MetaData, Table, Text, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    Connection,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sql.migrations import Migrations
+from rtutils_adapters.sql.prepared import Prepared
 from rtutils_adapters.sql.store import SqlStore
 from rtutils_adapters.sql.types import Number, UtcTime
 from rtutils_core.errors import ConfigError, RtutilsError, TagConflict
@@ -81,6 +95,29 @@ def _event(row: Any) -> TagEvent:
     return TagEvent(**row._mapping)
 
 
+# The statements of an issue, built once: a tag is issued thousands of times a day, and
+# building a statement costs more than running it on SQLite.
+_P: BindParameter[str] = bindparam("p")
+_N: BindParameter[int] = bindparam("n")
+_ONE_TAG = (tags.c.prefix == _P) & (tags.c.number == _N)
+_NEXT = Prepared(select(sequences.c.next_number).where(sequences.c.prefix == _P))
+_SET_NEXT = Prepared(update(sequences).where(sequences.c.prefix == _P).values(next_number=_N))
+_ADD_NEXT = Prepared(insert(sequences).values(prefix=_P, next_number=_N))
+_STATE = Prepared(select(tags.c.state, tags.c.asset_id).where(_ONE_TAG))
+_HELD = Prepared(
+    select(tags.c.number, tags.c.tag, tags.c.reserved_by, tags.c.state).where(
+        tags.c.prefix == _P,
+        tags.c.asset_id == bindparam("a"),
+        or_(*(tags.c.state == state for state in LIVE)),  # a plain statement: no expanding IN
+    )
+)
+_ADD = Prepared(insert(tags))
+_SET_STATE = Prepared(update(tags).where(_ONE_TAG).values(state=bindparam("s")))
+_GIVE = Prepared(update(tags).where(_ONE_TAG).values(asset_id=bindparam("a"), state="assigned"))
+_HIGHEST = Prepared(select(func.max(tags.c.number)).where(tags.c.prefix == _P))
+_LOG = Prepared(insert(events))
+
+
 class SqlLedgerTransaction:
     """The reads and writes of one transaction, for the core's rules (TagLedger).
 
@@ -102,79 +139,66 @@ class SqlLedgerTransaction:
             self._db.lock(self.tx, prefix_lock(prefix))
             self._locked.add(prefix)
 
-    def _tag(self, prefix: str, number: int) -> Any:
+    def _state(self, prefix: str, number: int) -> Any:
         self._lock(prefix)
-        return (tags.c.prefix == prefix) & (tags.c.number == number)
+        return _STATE.first(self.tx, {"p": prefix, "n": number})
 
     def stored_next(self, prefix: str) -> int:
         self._lock(prefix)
-        found = self.tx.scalar(select(sequences.c.next_number).where(sequences.c.prefix == prefix))
+        found = _NEXT.scalar(self.tx, {"p": prefix})
         return int(found) if found is not None else 1
 
     def store_next(self, prefix: str, number: int) -> None:
         self._lock(prefix)
-        changed = self.tx.execute(
-            update(sequences).where(sequences.c.prefix == prefix).values(next_number=number)
-        ).rowcount
-        if not changed:
-            self.tx.execute(insert(sequences).values(prefix=prefix, next_number=number))
+        if not _SET_NEXT.run(self.tx, {"p": prefix, "n": number}).rowcount:
+            _ADD_NEXT.run(self.tx, {"p": prefix, "n": number})
 
     def is_taken(self, prefix: str, number: int) -> bool:
-        return (
-            self.tx.execute(select(tags.c.state).where(self._tag(prefix, number))).first()
-            is not None
-        )
+        return self._state(prefix, number) is not None
 
     def held(self, prefix: str, asset_id: int) -> Reservation | None:
         self._lock(prefix)
-        row = self.tx.execute(
-            select(tags.c.number, tags.c.tag, tags.c.reserved_by, tags.c.state).where(
-                tags.c.prefix == prefix, tags.c.asset_id == asset_id, tags.c.state.in_(LIVE)
-            )
-        ).first()
+        row = _HELD.first(self.tx, {"p": prefix, "a": asset_id})
         if row is None:
             return None
         number, tag, reserved_by, state = row
         return Reservation(prefix, number, tag, asset_id, False, reserved_by, state)
 
     def holder(self, prefix: str, number: int) -> tuple[str | None, int | None]:
-        row = self.tx.execute(
-            select(tags.c.state, tags.c.asset_id).where(self._tag(prefix, number))
-        ).first()
+        row = self._state(prefix, number)
         return (row[0], row[1]) if row else (None, None)
 
     def add(self, reservation: Reservation) -> None:
         res = reservation
         self._lock(res.prefix)
-        self.tx.execute(
-            insert(tags).values(
-                prefix=res.prefix,
-                number=res.number,
-                tag=res.tag,
-                asset_id=res.asset_id,
-                state=OPEN,
-                reserved_by=res.reserved_by,
-            )
+        _ADD.run(
+            self.tx,
+            {
+                "prefix": res.prefix,
+                "number": res.number,
+                "tag": res.tag,
+                "asset_id": res.asset_id,
+                "state": OPEN,
+                "reserved_by": res.reserved_by,
+            },
         )
 
     def set_state(self, reservation: Reservation, state: Outcome) -> None:
-        where = self._tag(reservation.prefix, reservation.number)
-        self.tx.execute(update(tags).where(where).values(state=state))
+        self._lock(reservation.prefix)
+        _SET_STATE.run(self.tx, {"p": reservation.prefix, "n": reservation.number, "s": state})
 
     def give(self, reservation: Reservation, asset_id: int) -> None:
         """Hand a number held for a stand-in to the real asset, as assigned."""
-        where = self._tag(reservation.prefix, reservation.number)
-        self.tx.execute(update(tags).where(where).values(asset_id=asset_id, state="assigned"))
+        self._lock(reservation.prefix)
+        _GIVE.run(self.tx, {"p": reservation.prefix, "n": reservation.number, "a": asset_id})
 
     def highest(self, prefix: str) -> int:
         self._lock(prefix)
-        return int(
-            self.tx.scalar(select(func.max(tags.c.number)).where(tags.c.prefix == prefix)) or 0
-        )
+        return int(_HIGHEST.scalar(self.tx, {"p": prefix}) or 0)
 
     def log(self, entry: Entry) -> None:
         self._lock(entry.prefix)
-        self.tx.execute(insert(events).values(at=self.clock(), **attrs.asdict(entry)))
+        _LOG.run(self.tx, {"at": self.clock(), **attrs.asdict(entry)})
 
 
 class SqlTagStore(SqlStore, TagLedger):

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc as sa_exc, text
 
 from rtutils_adapters.sql.database import Database
+from rtutils_adapters.sql.prepared import Prepared
 from rtutils_core.errors import BackendUnavailable, ConfigError
 
 FILE_MODE = 0o600
@@ -40,6 +44,7 @@ class SqliteFile(Database):
     ) -> None:
         self.path = Path(path)
         super().__init__(f"the {what} {self.path}", busy_timeout)
+        self._writers, self._writers_pid = threading.Lock(), os.getpid()
         try:
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE))
         except OSError as exc:
@@ -56,6 +61,27 @@ class SqliteFile(Database):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         return engine
+
+    @contextmanager
+    def _writer(self, write: bool) -> Iterator[None]:
+        """SQLite has one writer: the threads of this process take turns here, in order,
+        rather than in SQLite's busy handler, which polls with growing sleeps."""
+        if not write:
+            yield
+            return
+        with self._guard:
+            if self._writers_pid != os.getpid():  # a lock inherited through fork() may be held
+                self._writers, self._writers_pid = threading.Lock(), os.getpid()
+            writers = self._writers
+        if not writers.acquire(timeout=self.wait):
+            raise BackendUnavailable(
+                f"{self.where} is busy: another writer held it for more than {self.wait:g} s;"
+                " nothing was changed, try again"
+            )
+        try:
+            yield
+        finally:
+            writers.release()
 
     def _connect(self, engine: Engine, write: bool) -> Connection:
         mode = "IMMEDIATE" if write else "DEFERRED"
@@ -126,9 +152,11 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA synchronous = FULL")
 
 
+_BEGINS = {mode: Prepared(text(f"BEGIN {mode}")) for mode in ("DEFERRED", "IMMEDIATE")}
+
+
 def _on_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get(_BEGIN, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    _BEGINS[conn.get_execution_options().get(_BEGIN, "DEFERRED")].run(conn)
 
 
 class InWorkingDir:
