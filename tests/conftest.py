@@ -35,6 +35,20 @@ class SteppingClock:
         return self.now
 
 
+class EpochClock:
+    """A settable clock in seconds since the epoch (``time.time``'s kind), from 2025-03-01
+    08:00 UTC; it moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 1, 8, 0, tzinfo=UTC).timestamp()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
 def demo_settings(tmp_path: Path) -> Settings:
     return Settings.from_env({"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path / "state")})

@@ -2,10 +2,10 @@
 
 The service keeps its state in SQLite in ``WORKING_DIR`` unless ``STORE_URL`` names a
 PostgreSQL database (``postgresql://...``), which several instances can share: the tag
-store, the loan log, the intake store, the job state, the print jobs, the roster and the
-desk's sign-in sessions, all on one pool
-(:func:`store_connections`). The CLI's ``db upgrade`` and ``db copy`` call
-:func:`upgrade_stores` and :func:`copy_stores`.
+store, the loan log, the intake store, the job state, the print jobs, the roster, the
+desk's sign-in sessions and (unless Redis keeps them) the throttle's counts of failed
+credentials, all on one pool (:func:`store_connections`). The CLI's ``db upgrade`` and
+``db copy`` call :func:`upgrade_stores` and :func:`copy_stores`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from rtutils_adapters.postgres import (
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.postgres.import_files import PostgresImportFiles
 from rtutils_adapters.postgres.roster import PostgresRoster
+from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
 from rtutils_adapters.schema_versions import SchemaChange
 from rtutils_adapters.sqlite import (
     SqliteIntakeStore,
@@ -175,9 +176,10 @@ def upgrade_stores(
     db = store_connections(store_url, password=password)
     try:
         changes += upgrade_components(db, working_dir)
-        if db is not None:  # in SQLite, the sessions' file needs no version of its own
+        if db is not None:  # in PostgreSQL only: never copied, see copy_stores
             changes.append(PostgresSessionStore(db).schema_change)
             changes.append(PostgresImportFiles(db).schema_change)
+            changes.append(PostgresThrottleCounts(db).schema_change)
         return changes
     finally:
         if db is not None:
@@ -189,7 +191,10 @@ def copy_stores(
 ) -> tuple[CopyReport, list[ComponentCopy]]:
     """Copy the tag store (:func:`copy_tag_store`), then every other store that has a
     SQLite file in ``working_dir`` (in one transaction, checked by counts and highest ids)
-    into the empty PostgreSQL at ``store_url``. Stop the service first."""
+    into the empty PostgreSQL at ``store_url``. Stop the service first.
+
+    The throttle's counts are not copied: they are about the last minute, and without
+    ``STORE_URL`` they were kept in memory, not in ``working_dir``."""
     db = store_connections(store_url, password=password)
     if db is None:
         raise ConfigError("db copy needs STORE_URL: the PostgreSQL database to copy into")

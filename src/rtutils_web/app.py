@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     install_request_context(app)  # first: the request id exists before anything can fail
     configure_security(app, settings)
     install_host_rules(app, settings.trusted_hosts)
-    install_auth(app, tokens, settings.throttle_storage_uri)
+    install_auth(app, tokens, container.base.auth_throttle())
     install_query_rules(app)  # after sign-in: strangers learn nothing of a view's parameters
     for blueprint in SHELL_BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -223,12 +223,12 @@ class Settings:
             ) from None
 
     @property
-    def throttle_storage_uri(self) -> str:
-        """Where the ``limits`` library keeps the counts of failed credentials: in the
-        service's Redis when it has one (every instance counts the same), else in memory."""
+    def throttle_redis_url(self) -> str:
+        """The service's Redis, where the counts of failed credentials are kept when it has
+        one ("" without): every instance then counts the same failures."""
         if self.jobs_queue == "redis" and self.jobs_redis_url:
             return self.jobs_redis_url.reveal()
-        return "memory://"
+        return ""
 
     @property
     def jobs_queue_warning(self) -> str:

@@ -209,14 +209,15 @@ def _authorize(principal: Principal | None, view: Callable[..., Any]) -> Respons
     return None
 
 
-def install_auth(app: Flask, tokens: TokenRegistry, throttle_storage: str = "memory://") -> None:
-    """Authenticate every request, enforce each view's role, and check CSRF on page forms."""
+def install_auth(app: Flask, tokens: TokenRegistry, guard: AuthThrottle | None = None) -> None:
+    """Authenticate every request, enforce each view's role, and check CSRF on page forms;
+    failed credentials count in ``guard`` (a throttle of this process's own by default)."""
     app.extensions["rtutils_tokens"] = tokens
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, after authentication
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # valid as long as the session: a desk stays open
     csrf = CSRFProtect(app)
 
-    app.extensions["rtutils_throttle"] = AuthThrottle(storage_uri=throttle_storage)
+    app.extensions["rtutils_throttle"] = guard if guard is not None else AuthThrottle()
 
     @app.before_request
     def _authenticate() -> Response | None:

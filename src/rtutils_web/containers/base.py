@@ -1,21 +1,28 @@
 """What every feature shares: the settings, the state directory, the backend, the stores'
-database, the desk's sessions and the RT warm-up."""
+database, the desk's sessions, the throttle of failed credentials and the RT warm-up."""
 
 from __future__ import annotations
 
 import atexit
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from dependency_injector import containers, providers
+from limits.storage import MemoryStorage, Storage, storage_from_string
 
 from rtutils_adapters.memory import load_demo_backend
 from rtutils_adapters.postgres.connection import Connections
+from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
 from rtutils_adapters.rt import RTRestBackend, meter
 from rtutils_adapters.stores import open_session_store, store_connections
 from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.errors import ConfigError
+from rtutils_web.access.throttle import AuthThrottle
+from rtutils_web.logs import get_logger
 from rtutils_web.rt_warm_up import start_metadata_warm_up
 from rtutils_web.settings import Settings
 
@@ -51,6 +58,23 @@ def _store_connections(settings: Settings) -> Connections | None:
     )
 
 
+def _throttle_counts(
+    settings: Settings, connections: Connections | None, clock: Callable[[], float]
+) -> Storage:
+    """Where the throttle counts failed credentials, said once in the log at start-up: the
+    service's Redis, else the stores' PostgreSQL (both shared by every instance), else this
+    process's memory."""
+    log = get_logger("rtutils.auth")
+    if settings.throttle_redis_url:
+        log.info("throttle_counts", kept_in="redis", shared=True)
+        return cast(Storage, storage_from_string(settings.throttle_redis_url, wrap_exceptions=True))
+    if connections is not None:
+        log.info("throttle_counts", kept_in="database", where=connections.where, shared=True)
+        return PostgresThrottleCounts(connections, clock=clock)
+    log.info("throttle_counts", kept_in="memory", shared=False)
+    return MemoryStorage(wrap_exceptions=True)
+
+
 def _rt_backend(settings: Settings) -> AssetBackend:
     return RTRestBackend(
         settings.rt_url,
@@ -78,6 +102,15 @@ class Base(containers.DeclarativeContainer):
     store_connections = providers.ThreadSafeSingleton(_store_connections, settings)
     session_store = providers.ThreadSafeSingleton(
         open_session_store, store_connections, working_dir
+    )
+    #: The clock of the throttle's windows, in seconds since the epoch (a test overrides it).
+    throttle_clock = providers.Object(time.time)
+    throttle_counts = providers.ThreadSafeSingleton(
+        _throttle_counts, settings, store_connections, throttle_clock
+    )
+    #: Failed sign-ins and Bearer tokens, counted per client address.
+    auth_throttle = providers.ThreadSafeSingleton(
+        AuthThrottle, storage=throttle_counts, clock=throttle_clock
     )
     #: The app calls this once at start: the warm-up thread (``None`` without RT).
     metadata_warm_up = providers.ThreadSafeSingleton(start_metadata_warm_up, backend)

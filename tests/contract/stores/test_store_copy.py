@@ -17,6 +17,7 @@ from rtutils_adapters.postgres import (
 )
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.postgres.sessions import PostgresSessionStore
+from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
 from rtutils_adapters.sqlite import (
     SqliteIntakeStore,
     SqliteLoanLog,
@@ -41,6 +42,7 @@ STORES = [
     PostgresPrintJobStore,
     PostgresRoster,
     PostgresSessionStore,
+    PostgresThrottleCounts,
 ]
 
 
@@ -60,8 +62,9 @@ def test_each_store_refuses_a_newer_schema_of_its_own(pg_url, cls):
 def test_upgrade_brings_every_store_up_on_sqlite_and_on_postgres(tmp_path, pg_url):
     for where in (None, pg_url):
         first = upgrade_stores(where, tmp_path)
-        # The sessions and the import files have a schema in PostgreSQL only (never copied).
-        names = COMPONENTS + (["sessions", "imports"] if where else [])
+        # The sessions, the import files and the throttle's counts have a schema in
+        # PostgreSQL only (never copied).
+        names = COMPONENTS + (["sessions", "imports", "throttle"] if where else [])
         assert [(c.component, c.before, c.after) for c in first] == [
             (name, 0, VERSIONS.get(name, 1)) for name in names
         ]

@@ -112,6 +112,7 @@ def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url)
         "print_jobs": container.printing.print_job_store(),
         "intake": container.intake.intake_store(),
         "sessions": container.base.session_store(),
+        "throttle": container.base.throttle_counts(),
     }
     assert {type(s).__name__ for s in stores.values()} == {
         "PostgresTagStore",
@@ -120,6 +121,7 @@ def test_with_store_url_every_store_is_in_postgres_on_one_pool(tmp_path, pg_url)
         "PostgresPrintJobStore",
         "PostgresIntakeStore",
         "PostgresSessionStore",
+        "PostgresThrottleCounts",
     }
     assert len({id(s._db) for s in stores.values()}) == 1  # one pool for all
     assert all(s._db is container.base.store_connections() for s in stores.values())
