@@ -43,9 +43,9 @@ def test_an_import_whose_instance_is_killed_is_finished_by_the_other_instance(
         for name in ("first", "second")
     ]
     first = build_container(Settings.from_env(instances[0]))
-    job = first.import_jobs().submit(text, actor="test")  # received by the first instance
+    job = first.jobs.import_jobs().submit(text, actor="test")  # received by the first instance
     second = build_container(Settings.from_env(instances[1]))
-    read = lambda: second.import_jobs().status(job.id).job  # noqa: E731
+    read = lambda: second.jobs.import_jobs().status(job.id).job  # noqa: E731
     base = {k: v for k, v in os.environ.items() if not k.startswith(("RT", "PORT", "HOST"))}
     workers: list[subprocess.Popen] = []
 
@@ -83,4 +83,4 @@ def test_an_import_whose_instance_is_killed_is_finished_by_the_other_instance(
     doubles = {s: [a.id for a in assets] for s, assets in after.items() if len(assets) != 1}
     assert not doubles, f"devices missing or created twice: {doubles}"
     # The result file is in the store too: the first instance serves what the second wrote.
-    assert first.import_jobs().result_csv(job.id).count("\n") == ROWS + 1
+    assert first.jobs.import_jobs().result_csv(job.id).count("\n") == ROWS + 1
