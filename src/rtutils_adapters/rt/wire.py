@@ -253,6 +253,23 @@ def messages(data: Any) -> list[str]:
     return [str(m) for m in data] if isinstance(data, list) else []
 
 
+def error_message(data: Any) -> str | None:
+    """RT's own explanation in an error's answer (``{"message": ...}``), if it gave one."""
+    message = data.get("message") if isinstance(data, Mapping) else None
+    return message if isinstance(message, str) else None
+
+
+def first_link(data: Any) -> str | None:
+    """The first of RT's own URLs in a collection's answer (an item's ``_url``, else
+    ``next_page``): they start with RT's ``WebBaseURL``."""
+    items = data.get("items") if isinstance(data, Mapping) else None
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, Mapping) and isinstance(item.get("_url"), str):
+            return str(item["_url"])
+    next_page = data.get("next_page") if isinstance(data, Mapping) else None
+    return next_page if isinstance(next_page, str) else None
+
+
 def user_field_values(data: Any, what: str) -> dict[str, str]:
     """A user's custom fields by name, each its first value ('' when it has none)."""
     fields = structure(data, UserFieldsRecord, what).custom_fields
