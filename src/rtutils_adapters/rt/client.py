@@ -21,7 +21,7 @@ import requests
 from attrs import frozen
 from requests.adapters import HTTPAdapter
 
-from rtutils_adapters.rt import meter
+from rtutils_adapters.rt import meter, wire
 from rtutils_adapters.rt.address import shown_host
 from rtutils_adapters.rt.sessions import RTSessions, is_origin_refused, is_session_refused
 from rtutils_core.errors import (
@@ -292,12 +292,12 @@ def _unreachable(exc: requests.ConnectionError, api_url: str, connect_timeout: f
 def _message(response: requests.Response) -> str:
     """RT's own explanation (``{"message": ...}``), or the HTTP reason."""
     try:
-        data = response.json()
+        message = wire.error_message(response.json())
     except ValueError:
+        message = None
+    if message is None:
         return response.reason or f"HTTP {response.status_code}"
-    if isinstance(data, Mapping) and isinstance(data.get("message"), str):
-        return str(data["message"]).strip()
-    return response.reason or f"HTTP {response.status_code}"
+    return message.strip()
 
 
 def _json(response: requests.Response, what: str) -> Any:

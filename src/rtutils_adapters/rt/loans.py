@@ -1,9 +1,9 @@
-"""The loan desk's part of ``RTRestBackend``: one read, one write, links read back.
+"""``RTLoans``: the loan desk's port over RT: one read, one write, links read back.
 
 An asset's ``GET /asset/{id}`` carries, besides the asset and its ETag, the moves its
-lifecycle offers (``ref: lifecycle``) and the tickets that refer to it
-(``ref: referred-to-by``), so one read serves the conflict check, the lifecycle check and
-the verification of a repair ticket's link.
+lifecycle offers and the tickets that refer to it (read by the shared
+:class:`~rtutils_adapters.rt.reader.RTReader`), so one read serves the conflict check, the
+lifecycle check and the verification of a repair ticket's link.
 
 People are written into roles by user id: RT reads an e-mail address it does not know as
 "create this user", so the desk resolves people first and never sends an address.
@@ -11,22 +11,19 @@ People are written into roles by user id: RT reads an e-mail address it does not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+from rtutils_adapters.port_parts import ReadsThrough
 from rtutils_adapters.rt import assetsql, wire
-from rtutils_adapters.rt.client import RTClient
-from rtutils_adapters.rt.metadata import MetadataCache
-from rtutils_core.assets import Asset, AssetPage, AssetQuery, TicketDraft, User
+from rtutils_adapters.rt.reader import RTReader
+from rtutils_core.assets import Asset, AssetPage, AssetQuery, TicketDraft, User, page_size
 from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
-    InvalidInput,
     UntrustworthyResult,
 )
 from rtutils_core.loans import AssetState, LoanRole
-
-MAX_PER_PAGE = 100
 
 #: AssetSQL for "someone is in the role" (checked on RT 5.0.3): Owner is never empty in RT
 #: (Nobody stands in), and ``HeldBy.id > 0`` finds nothing while ``IS NOT NULL`` works.
@@ -36,50 +33,21 @@ _ON_LOAN: Mapping[str, str] = {
 }
 
 
-class RTLoanMethods:
-    """The :class:`~rtutils_core.loans.ports.LoanBackend` methods of ``RTRestBackend``."""
-
-    client: RTClient
-    metadata: MetadataCache
-    # RTRestBackend's search of one page, checked against the question.
-    _search_page: Callable[
-        [AssetQuery, str, int, int], tuple[list[Asset], int, wire.Page[wire.AssetRecord]]
-    ]
-    # RTRestBackend's read of one asset: the asset and RT's whole answer.
-    _read_asset: Callable[[int], tuple[Asset, Any]]
+class RTLoans(ReadsThrough[RTReader]):
+    """The :class:`~rtutils_core.loans.ports.LoanBackend` port over RT, on the shared reader."""
 
     def read_asset_state(self, asset_id: int) -> AssetState:
-        asset, data = self._read_asset(asset_id)
-        links = _hyperlinks(data)
-        moves = frozenset(
-            str(link.get("to", "")) for link in links if link.get("ref") == "lifecycle"
-        )
-        tickets = frozenset(
-            int(link["id"])
-            for link in links
-            if link.get("ref") == "referred-to-by"
-            and link.get("type") == "ticket"
-            and str(link.get("id", "")).isdigit()
-        )
-        # RT lists the moves that have an action and that these credentials may make; a
-        # reader without ModifyAsset sees none, which says nothing about the lifecycle.
-        return AssetState(asset, moves or None, tickets)
+        return self.reader.read_state(asset_id)
 
     def write_loan(
-        self,
-        asset_id: int,
-        role: LoanRole,
-        person: User | None,
-        status: str,
-        *,
-        if_version: str,
+        self, asset_id: int, role: LoanRole, person: User | None, status: str, *, if_version: str
     ) -> None:
         if role == "Owner":
             body: dict[str, Any] = {"Owner": person.id if person else wire.NOBODY}
         else:
             body = {"HeldBy": [person.id] if person else []}
         body["Status"] = status
-        reply = self.client.put(
+        reply = self.reader.client.put(
             f"/asset/{int(asset_id)}",
             body,
             what=f"the loan of asset {asset_id}",
@@ -93,32 +61,25 @@ class RTLoanMethods:
     def open_ticket(self, draft: TicketDraft) -> int:
         body = wire.create_ticket_body(draft)
         what = f"creating a ticket in queue {draft.queue!r}"
-        reply = self.client.post("/ticket", body, what=what)
+        reply = self.reader.client.post("/ticket", body, what=what)
         return wire.structure(reply.data, wire.Created, what).id
 
     def search_on_loan(
         self, role: LoanRole, catalog: str | None, page: int = 1, per_page: int = 100
     ) -> AssetPage:
-        if page < 1 or per_page < 1:
-            raise InvalidInput("page and per_page must be 1 or more")
-        per_page = min(per_page, MAX_PER_PAGE)
+        per_page = page_size(page, per_page)
         sql = _ON_LOAN[role]
         if catalog is not None:
-            self.metadata.catalog(catalog)  # CatalogNotFound before RT is asked
+            self.reader.metadata.catalog(catalog)  # CatalogNotFound before RT is asked
             sql = f"Catalog = {assetsql.quote(catalog, 'catalog')} AND {sql}"
         # The catalog condition is checked on every answer as a plain search's would be.
-        items, _, answer = self._search_page(AssetQuery(catalog=catalog), sql, page, per_page)
+        items, _, answer = self.reader.search_page(AssetQuery(catalog=catalog), sql, page, per_page)
         for asset in items:
             _check_on_loan(asset, role, sql)
         total = answer.total
         if total is None:  # RT hides the total from users who may not see every asset
             total = (page - 1) * per_page + len(items) + (1 if answer.count >= per_page else 0)
         return AssetPage(items, page, per_page, total)
-
-
-def _hyperlinks(data: Any) -> Sequence[Mapping[str, Any]]:
-    links = data.get("_hyperlinks", []) if isinstance(data, Mapping) else []
-    return [link for link in links if isinstance(link, Mapping)] if isinstance(links, list) else []
 
 
 def _check_on_loan(asset: Asset, role: LoanRole, sql: str) -> None:

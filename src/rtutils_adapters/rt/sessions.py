@@ -23,13 +23,13 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
+from rtutils_adapters.rt import wire
 from rtutils_core.secrets import Secret
 
 log = logging.getLogger("rtutils.rt")
@@ -82,7 +82,7 @@ def is_origin_refused(response: requests.Response) -> bool:
         data = response.json()
     except ValueError:
         return False
-    return isinstance(data, Mapping) and data.get("message") == CSRF_MESSAGE
+    return wire.error_message(data) == CSRF_MESSAGE
 
 
 class RTSessions:
@@ -253,10 +253,5 @@ def _origin_of(url: str) -> str:
 
 def _origin_in(data: Any, default: str) -> str:
     """The origin of RT's own links in a collection answer (RT's ``WebBaseURL``)."""
-    items = data.get("items") if isinstance(data, Mapping) else None
-    for item in items or ():
-        if isinstance(item, Mapping) and isinstance(item.get("_url"), str):
-            return _origin_of(item["_url"])
-    if isinstance(data, Mapping) and isinstance(data.get("next_page"), str):
-        return _origin_of(data["next_page"])
-    return default
+    link = wire.first_link(data)
+    return _origin_of(link) if link is not None else default

@@ -1,7 +1,8 @@
 """RT REST 2.0's JSON shapes and the private cattrs converter between them and the domain.
 
-Raw RT dicts stop here: the backend hands the core only :mod:`rtutils_core.assets` objects.
-The record classes below hold just the keys rtutils reads; RT sends many more.
+Raw RT dicts stop here: every other module of the adapter reads RT's answers as the values
+this module makes of them, and the core gets only its own values. The record classes below
+hold just the keys rtutils reads; RT sends many more.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from attrs import frozen
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from rtutils_core.assets import Asset, AssetChanges, AssetDraft, Catalog, TicketDraft, User
-from rtutils_core.errors import BackendUnavailable
+from rtutils_core.errors import BackendUnavailable, UntrustworthyResult
+from rtutils_core.loans import AssetState
 
 T = TypeVar("T")
 
@@ -45,6 +47,16 @@ class CustomFieldValues:
 
 
 @frozen
+class Hyperlink:
+    """One of a record's ``_hyperlinks``: a related record, or a lifecycle move (``to``)."""
+
+    ref: str
+    type: str = ""
+    id: str = ""
+    to: str = ""
+
+
+@frozen
 class AssetRecord:
     id: int
     name: str
@@ -55,6 +67,7 @@ class AssetRecord:
     contact: tuple[Ref, ...] = ()
     description: str = ""
     custom_fields: tuple[CustomFieldValues, ...] = ()
+    hyperlinks: tuple[Hyperlink, ...] = ()  # only in the answer about one asset
 
     def cf_values(self) -> dict[str, list[str]]:
         """Every non-empty value of each custom field, as text."""
@@ -92,10 +105,10 @@ class UserRecord:
 
 
 @frozen
-class Hyperlink:
-    ref: str
-    type: str = ""
-    id: str = ""
+class UserFieldsRecord:
+    """``GET /user/{id}`` as the user-field sync reads it; ``None``: RT sent no list."""
+
+    custom_fields: tuple[CustomFieldValues, ...] | None = ()
 
 
 @frozen
@@ -164,7 +177,8 @@ def _renamed(cls: type) -> dict[str, Any]:
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
     conv.register_structure_hook(Ref, _structure_ref)
-    for cls in (AssetRecord, CatalogRecord, CustomFieldRecord, UserRecord, TicketRecord):
+    records = (AssetRecord, CatalogRecord, CustomFieldRecord, UserRecord, TicketRecord)
+    for cls in (*records, UserFieldsRecord):
         conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, **_renamed(cls)))
     # Drafts and changes go out under RT's names; what is unset stays out of the request.
     for out in (AssetDraft, AssetChanges):
@@ -207,6 +221,61 @@ def to_asset(
         custom_fields={k: ", ".join(v) for k, v in record.cf_values().items() if v},
         version=version,
     )
+
+
+def to_asset_state(
+    record: AssetRecord, catalog_name: Callable[[str], str], version: str | None
+) -> AssetState:
+    """The asset of ``GET /asset/{id}`` with what its hyperlinks tell: the lifecycle moves
+    offered to these credentials (``ref: lifecycle``) and the tickets referring to it."""
+    links = record.hyperlinks
+    moves = frozenset(h.to for h in links if h.ref == "lifecycle")
+    tickets = frozenset(
+        int(h.id)
+        for h in links
+        if h.ref == "referred-to-by" and h.type == "ticket" and h.id.isdigit()
+    )
+    # RT lists the moves that have an action and that these credentials may make; a
+    # reader without ModifyAsset sees none, which says nothing about the lifecycle.
+    return AssetState(to_asset(record, catalog_name, version), moves or None, tickets)
+
+
+def check_root(data: Any) -> None:
+    """``GET /rt`` names RT's version; an answer without it is not RT's REST 2.0."""
+    if not isinstance(data, Mapping) or "Version" not in data:
+        raise BackendUnavailable(
+            "the server at RT_URL answered, but not like RT's REST 2.0; check API_ENDPOINT"
+        )
+
+
+def messages(data: Any) -> list[str]:
+    """What RT says in answer to a write: a list of messages (whether or not it applied it)."""
+    return [str(m) for m in data] if isinstance(data, list) else []
+
+
+def error_message(data: Any) -> str | None:
+    """RT's own explanation in an error's answer (``{"message": ...}``), if it gave one."""
+    message = data.get("message") if isinstance(data, Mapping) else None
+    return message if isinstance(message, str) else None
+
+
+def first_link(data: Any) -> str | None:
+    """The first of RT's own URLs in a collection's answer (an item's ``_url``, else
+    ``next_page``): they start with RT's ``WebBaseURL``."""
+    items = data.get("items") if isinstance(data, Mapping) else None
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, Mapping) and isinstance(item.get("_url"), str):
+            return str(item["_url"])
+    next_page = data.get("next_page") if isinstance(data, Mapping) else None
+    return next_page if isinstance(next_page, str) else None
+
+
+def user_field_values(data: Any, what: str) -> dict[str, str]:
+    """A user's custom fields by name, each its first value ('' when it has none)."""
+    fields = structure(data, UserFieldsRecord, what).custom_fields
+    if fields is None:
+        raise UntrustworthyResult(f"RT answered {what} without a list of custom fields")
+    return {cf.name: _value_text(cf.values[0]) if cf.values else "" for cf in fields}
 
 
 def to_catalog(record: CatalogRecord) -> Catalog:

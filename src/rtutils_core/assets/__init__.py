@@ -2,6 +2,7 @@
 
 from rtutils_core.assets.values import (
     ASSET_STATUSES,
+    MAX_PER_PAGE,
     MAX_QUERY_IDS,
     MAX_QUERY_NAMES,
     TEXT_FIELDS,
@@ -14,6 +15,7 @@ from rtutils_core.assets.values import (
     TicketDraft,
     User,
     check_custom_field_names,
+    page_size,
 )
 
 __all__ = [
@@ -24,10 +26,12 @@ __all__ = [
     "AssetPage",
     "AssetQuery",
     "Catalog",
+    "MAX_PER_PAGE",
     "MAX_QUERY_IDS",
     "MAX_QUERY_NAMES",
     "TEXT_FIELDS",
     "TicketDraft",
     "User",
     "check_custom_field_names",
+    "page_size",
 ]

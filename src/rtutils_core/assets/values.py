@@ -220,6 +220,18 @@ class AssetPage:
         return max(1, -(-self.total // self.per_page)) if self.per_page else 1
 
 
+#: The most assets a backend puts on one page (RT's cap on ``per_page``).
+MAX_PER_PAGE = 100
+
+
+def page_size(page: int, per_page: int) -> int:
+    """The page size a backend serves when asked for ``per_page``: at most
+    :data:`MAX_PER_PAGE`; a page or page size below 1 is :class:`InvalidInput`."""
+    if page < 1 or per_page < 1:
+        raise InvalidInput("page and per_page must be 1 or more")
+    return min(per_page, MAX_PER_PAGE)
+
+
 @frozen
 class Catalog:
     id: int

@@ -130,7 +130,7 @@ class IntakeImport:
         for start in range(0, len(serials), MAX_ANY_QUERIES):
             chunk = serials[start : start + MAX_ANY_QUERIES]
             queries = [AssetQuery(custom_fields={field: s}) for s in chunk]
-            for asset in self.service.backend.find_any(queries):
+            for asset in self.service.searches.find_any(queries):
                 found.setdefault(asset.cf(field), asset)
         return found
 

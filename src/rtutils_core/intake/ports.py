@@ -22,10 +22,10 @@ MAX_ANY_QUERIES = 100
 
 
 @runtime_checkable
-class IntakeBackend(AssetBackend, Protocol):
-    """An asset backend that can also describe a catalog's fields and search in bulk.
+class IntakeSearch(Protocol):
+    """What intake asks of the asset backend beyond assets: a catalog's fields, and bulk searches.
 
-    Every implementation passes ``tests/contract/test_intake_backend.py``.
+    Every implementation passes ``tests/contract/intake/test_intake_backend.py``.
     """
 
     def catalog_fields(self, catalog: str) -> Sequence[CatalogField]:
@@ -42,6 +42,11 @@ class IntakeBackend(AssetBackend, Protocol):
         :meth:`~rtutils_core.assets.ports.AssetBackend.search_assets`; an answer holding an asset
         that matches none of the queries is :class:`~rtutils_core.errors.UntrustworthyResult`.
         """
+
+
+@runtime_checkable
+class IntakeBackend(AssetBackend, IntakeSearch, Protocol):
+    """An asset backend that serves intake's searches too (one object for both ports)."""
 
 
 @runtime_checkable

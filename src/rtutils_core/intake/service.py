@@ -18,10 +18,11 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 
-from attrs import define, evolve, field, frozen
+from attrs import Factory, define, evolve, field, frozen
 
 from rtutils_core.assets import Asset, AssetDraft, AssetQuery, Catalog
 from rtutils_core.assets.catalog_fields import CatalogField
+from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.errors import (
     BackendRejected,
     CatalogNotFound,
@@ -35,7 +36,7 @@ from rtutils_core.errors import (
     TagConflict,
 )
 from rtutils_core.intake.internal_names import NameWords
-from rtutils_core.intake.ports import IntakeBackend, IntakeStore, NewAssetTagStore, Submission
+from rtutils_core.intake.ports import IntakeSearch, IntakeStore, NewAssetTagStore, Submission
 from rtutils_core.intake.values import (
     AnyKey,
     DeviceIntake,
@@ -99,7 +100,7 @@ def _reworded(error: RtutilsError, message: str) -> RtutilsError:
 class IntakeService:
     """Create assets for new devices, each exactly once, tagged and named."""
 
-    backend: IntakeBackend
+    backend: AssetBackend
     tags: NewAssetTagStore
     formats: TagFormats
     store: IntakeStore
@@ -108,6 +109,8 @@ class IntakeService:
     rng: random.Random = field(factory=random.SystemRandom)
     clock: Callable[[], datetime] = partial(datetime.now, UTC)
     prefix_by_catalog: Mapping[str, str] = field(factory=dict)  # for devices that name none
+    #: Catalog fields and bulk searches: the backend's own unless a part of its own serves them.
+    searches: IntakeSearch = field(default=Factory(lambda self: self.backend, takes_self=True))
 
     # -- what the desk picks from ------------------------------------------------------
 
@@ -117,7 +120,7 @@ class IntakeService:
 
     def catalog_fields(self, catalog: str) -> Sequence[CatalogField]:
         """The custom fields of ``catalog`` with their choices."""
-        return self.backend.catalog_fields(catalog)
+        return self.searches.catalog_fields(catalog)
 
     def check(self, device: DeviceIntake) -> DeviceIntake:
         """``device`` cleaned and checked against its catalog's fields; changes nothing.
@@ -133,7 +136,7 @@ class IntakeService:
         if device.tag:
             device = evolve(device, tag=self._kept_tag(device.tag))
         try:
-            described = self.backend.catalog_fields(device.catalog)
+            described = self.searches.catalog_fields(device.catalog)
         except CatalogNotFound as error:
             raise InvalidField("catalog", error.message) from None
         return fit_to_catalog(device, described, self.options.fields)
@@ -208,7 +211,7 @@ class IntakeService:
         job = _Attempt(sub, device, fmt, who, held, name)
         tried: set[str] = set()
         for _ in range(MAX_ROUNDS):
-            found = self.backend.find_any(self._probe(device.serial, job.tag, job.name))
+            found = self.searches.find_any(self._probe(device.serial, job.tag, job.name))
             by_serial = next((a for a in found if a.cf(serial_cf) == device.serial), None)
             by_tag = next((a for a in found if a.name.strip() == job.tag), None)
             folded = job.name.casefold()
@@ -347,7 +350,7 @@ class IntakeService:
         serial_cf = self.options.fields.serial
         queries = [AssetQuery(custom_fields={serial_cf: other.serial})]
         queries += [AssetQuery(name_prefix=tag)] if tag else []
-        found = self.backend.find_any(queries)
+        found = self.searches.find_any(queries)
         carrier = next((a for a in found if a.cf(serial_cf) == other.serial), None)
         if carrier is not None and held is not None and carrier.name.strip() == held.tag:
             name = carrier.cf(self.options.fields.internal_name)
@@ -391,7 +394,6 @@ class IntakeService:
             self.tags.bind(held, asset_id, actor=who.actor, request_id=who.request_id, detail=note)
 
     def _log_failure(self, held: Reservation | None, error: RtutilsError, who: _Who) -> None:
-        if held is None:
-            return
-        detail = f"{error.code}: {error.message}"
-        self.tags.record(held, "failed", actor=who.actor, request_id=who.request_id, detail=detail)
+        if held is not None:
+            why = f"{error.code}: {error.message}"
+            self.tags.record(held, "failed", actor=who.actor, request_id=who.request_id, detail=why)

@@ -16,8 +16,8 @@ from rtutils_core.loans.values import AssetState, LoanEntry, LoanEvent, LoanFilt
 
 
 @runtime_checkable
-class LoanBackend(Protocol):
-    """The asset backend as the loan desk uses it: few requests, nothing written by accident.
+class LoanReads(Protocol):
+    """What the loan desk reads of people and assets, as the asset backend reads them.
 
     Reading a person never creates one (RT creates a user for an unknown e-mail address put
     in a role, so people are resolved first and written by id).
@@ -42,6 +42,11 @@ class LoanBackend(Protocol):
 
     def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
         """Every asset matching ``query``, page after page, in bulk."""
+
+
+@runtime_checkable
+class LoanBackend(LoanReads, Protocol):
+    """The asset backend as the loan desk uses it: few requests, nothing written by accident."""
 
     def read_asset_state(self, asset_id: int) -> AssetState:
         """The asset with its version, its lifecycle moves and the tickets referring to it.

@@ -1,5 +1,6 @@
-"""What every feature shares: the settings, the state directory, the backend, the stores'
-database, the desk's sessions, the throttle of failed credentials and the RT warm-up."""
+"""What every feature shares: the settings, the state directory, the backend and its ports,
+the stores' database, the desk's sessions, the throttle of failed credentials and the RT
+warm-up."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from dependency_injector import containers, providers
 from limits.storage import MemoryStorage, Storage, storage_from_string
@@ -88,16 +89,28 @@ def _rt_backend(settings: Settings) -> AssetBackend:
     )
 
 
+def _part(backend: AssetBackend, port: str) -> Any:
+    """The part of ``backend`` that serves ``port``; a backend in one piece (a test's fake, a
+    library user's own) serves every port itself."""
+    return getattr(backend, port, backend)
+
+
 class Base(containers.DeclarativeContainer):
     """The settings and the adapters every feature shares."""
 
     settings = providers.Dependency(instance_of=Settings)
     working_dir = providers.ThreadSafeSingleton(_working_dir, settings)
+    #: The asset port, and the backend every other port is a part of: one per process, so
+    #: one RT reader (one HTTP session pool, one metadata cache) or one set of demo records.
     backend = providers.Selector(
         settings.provided.backend,
         demo=providers.ThreadSafeSingleton(load_demo_backend, settings.provided.rt_url_shown),
         rt=providers.ThreadSafeSingleton(_rt_backend, settings),
     )
+    #: The other ports, each bound to the backend's part that serves it.
+    loans_port = providers.Callable(_part, backend, "loans")
+    intake_search_port = providers.Callable(_part, backend, "intake_search")
+    user_fields_port = providers.Callable(_part, backend, "user_fields")
     #: PostgreSQL's pool when STORE_URL is set, shared by every store; else None (SQLite).
     store_connections = providers.ThreadSafeSingleton(_store_connections, settings)
     session_store = providers.ThreadSafeSingleton(

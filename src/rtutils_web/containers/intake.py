@@ -18,6 +18,7 @@ class Intake(containers.DeclarativeContainer):
     intake_service = providers.ThreadSafeSingleton(
         IntakeService,
         backend=base.backend,
+        searches=base.intake_search_port,
         tags=tags.tag_store,
         formats=base.settings.provided.tag_formats,
         store=intake_store,

@@ -16,7 +16,7 @@ class Loans(containers.DeclarativeContainer):
     )
     loan_service = providers.ThreadSafeSingleton(
         LoanService,
-        backend=base.backend,
+        backend=base.loans_port,
         loan_log=loan_log,
         options=base.settings.provided.loan_options,
     )

@@ -46,7 +46,7 @@ class Students(containers.DeclarativeContainer):
     user_field_sync = providers.ThreadSafeSingleton(
         UserFieldSync,
         roster=roster,
-        backend=base.backend,
+        backend=base.user_fields_port,
         options=base.settings.provided.user_field_options,
         pace=providers.ThreadSafeSingleton(RatePace, base.settings.provided.user_fields_rate),
     )

@@ -72,7 +72,7 @@ def _memory_world() -> LoanWorld:
         draft = backend.ticket(ticket_id)
         return {"queue": draft.queue, "refers_to": [draft.asset_id], "subject": draft.subject}
 
-    return LoanWorld("memory", backend, insert, lambda: len(backend._users), ticket)
+    return LoanWorld("memory", backend, insert, lambda: len(backend.records.users), ticket)
 
 
 def _rt_world(server: RTServer, backend: LoanBackend) -> LoanWorld:

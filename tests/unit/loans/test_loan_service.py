@@ -50,7 +50,7 @@ def fault_world():
     full, _ = load_memory(())
     for catalog in full.list_catalogs():
         backend.add_catalog(catalog.name, full.catalog_custom_fields(catalog.name))
-    for user in full._users.values():
+    for user in full.records.users.values():
         backend.add_user(user.name, user.real_name, user.email)
     return world(backend)
 

@@ -44,7 +44,7 @@ class World:
         self.returns = ReturnService(self.roster, self.loans, self.log, CampaignOptions(CATALOG))
 
     def device(self, person: str, catalog: str = CATALOG) -> int:
-        tag = f"W12-{len(self.backend._assets) + 1:05d}"
+        tag = f"W12-{len(self.backend.records.assets) + 1:05d}"
         asset = self.backend.add_asset(AssetDraft(tag, catalog, status="allocated"))
         self.loans.check_out(asset.id, person, **WHO)
         return asset.id

@@ -78,14 +78,14 @@ def test_force_is_for_admins_and_is_logged_as_forced(client):
 
 
 def test_an_unknown_person_is_404_naming_them_and_nobody_is_created(client, app):
-    users = len(backend(app)._users)
+    users = len(backend(app).records.users)
     for person in ("nobody.here", "nobody@students.example.org"):
         refused = out(client, 2, person=person)
         assert refused.status_code == 404
         assert person in refused.get_json()["error"]["message"]
         missing = client.get(f"/api/v1/people/{person}", headers=bearer("operator"))
         assert missing.status_code == 404 and person in missing.get_json()["error"]["message"]
-    assert len(backend(app)._users) == users
+    assert len(backend(app).records.users) == users
 
 
 def test_a_second_check_in_is_409_already_checked_in_and_logged_once(client):
