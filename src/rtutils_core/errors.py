@@ -311,3 +311,9 @@ class AuditFinished(Conflict):
     """The audit is finished: it takes no more scans."""
 
     code = "audit_finished"
+
+
+class NotADevice(Conflict):
+    """A scan named a person where only devices are counted (an audit)."""
+
+    code = "not_a_device"

@@ -36,6 +36,8 @@ from rtutils_core.errors import (
     BackendUnavailable,
     Conflict,
     InvalidInput,
+    NotADevice,
+    NotConfigured,
     RtutilsError,
 )
 from rtutils_core.jobs import Job, JobContext, JobKind, JsonValue
@@ -145,7 +147,7 @@ class AuditService:
     def _routed(self, text: str, audit: Audit, expected: Sequence[ExpectedAsset]) -> ScanDraft:
         found = self.scans.identify(text)
         if found.is_person:
-            raise InvalidInput(f"{text!r} names a person, not a device: scan the devices only")
+            raise NotADevice(f"{text!r} names a person, not a device: scan the devices only")
         if found.asset is None:
             return rules.unknown_scan(text, found.reason)
         by_id = {e.asset_id: e for e in expected}
@@ -236,7 +238,7 @@ class AuditService:
         they were found here)."""
         audit = self._finished(audit_id)
         if audit.scope.kind != "location":
-            raise InvalidInput("only an audit of a location can move devices to it")
+            raise Conflict("only an audit of a location can move devices to it")
         unexpected = {
             e.asset_id: e.tag for e in self.result(audit_id).unexpected if e.asset_id is not None
         }
@@ -282,7 +284,7 @@ class AuditService:
         if catalog is not None:
             applied = self.backend.catalog_custom_fields(catalog)
             if self.options.audited_field not in applied:
-                raise InvalidInput(
+                raise NotConfigured(
                     f"custom field {self.options.audited_field!r} is not applied to catalog"
                     f" {catalog!r}: no device there can have been audited"
                 )

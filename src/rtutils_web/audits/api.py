@@ -11,6 +11,7 @@ from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.access.people import people_shown
 from rtutils_web.audits.schema import (
+    AUDIT_ID,
     AuditDetailJson,
     AuditJson,
     AuditListJson,
@@ -64,14 +65,14 @@ def detail(audit_id: int) -> AuditDetailJson:
     return AuditDetailJson.of(audit, result, actions)
 
 
-@bp.get("/audits/<int:audit_id>")
+@bp.get(f"/audits/<{AUDIT_ID}:audit_id>")
 @requires("viewer")
 def audit(audit_id: int) -> Response:
     """An audit's counts and figures per model; its devices, scans and log (operator)."""
     return jsonify(to_json(detail(audit_id)))
 
 
-@bp.get("/audits/<int:audit_id>.csv")
+@bp.get(f"/audits/<{AUDIT_ID}:audit_id>.csv")
 @requires("operator")
 def audit_table(audit_id: int) -> Response:
     """Present, missing, unexpected and unknown, one row each."""
@@ -84,7 +85,7 @@ def audit_table(audit_id: int) -> Response:
     return response
 
 
-@bp.post("/audits/<int:audit_id>/scans")
+@bp.post(f"/audits/<{AUDIT_ID}:audit_id>/scans")
 @requires("operator")
 def scan(audit_id: int) -> Response:
     """One scan: present, unexpected or unknown; a re-scan is counted once."""
@@ -98,7 +99,7 @@ def record_scan(audit_id: int, body: ScanBody) -> ScanAnswerJson:
     return ScanAnswerJson.of(done, service.result(audit_id))
 
 
-@bp.post("/audits/<int:audit_id>/finish")
+@bp.post(f"/audits/<{AUDIT_ID}:audit_id>/finish")
 @requires("operator")
 def finish(audit_id: int) -> tuple[Response, int, dict[str, str]]:
     """Close the audit to scans and queue the write of Last Audited (202 with the job);
@@ -115,7 +116,7 @@ def finish_audit(audit_id: int) -> FinishJson:
     return FinishJson.of(audit, service.result(audit_id), job)
 
 
-@bp.post("/audits/<int:audit_id>/lost")
+@bp.post(f"/audits/<{AUDIT_ID}:audit_id>/lost")
 @requires("operator")
 def lost(audit_id: int) -> Response:
     """Mark missing devices lost in RT (AUDIT_LOST_STATUS), each with the comment logged."""
@@ -127,7 +128,7 @@ def lost(audit_id: int) -> Response:
     return jsonify(to_json(BulkJson(items, sum(o.ok for o in done))))
 
 
-@bp.post("/audits/<int:audit_id>/move")
+@bp.post(f"/audits/<{AUDIT_ID}:audit_id>/move")
 @requires("operator")
 def move(audit_id: int) -> Response:
     """Give unexpected devices this audit's location, each logged."""

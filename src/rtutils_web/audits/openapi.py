@@ -40,7 +40,7 @@ def audit_paths(facts: ApiFacts) -> dict[str, Any]:
                 TAG,
                 [],
                 json_ok("Audit", 201, "Started; the expected set was read from RT"),
-                errors=(400, 401, 403, 413, 415, *_RT),
+                errors=(400, 401, 403, 404, 413, 415, *_RT),
                 description=(
                     "The expected set is every device of the scope in RT now, read in bulk:"
                     " one search per page of 100 devices (a list: one per 100 tags)."

@@ -15,7 +15,7 @@ from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.access.people import people_shown
 from rtutils_web.audits.api import detail, finish_audit, record_scan
-from rtutils_web.audits.schema import AuditJson, ScanBody
+from rtutils_web.audits.schema import AUDIT_ID, AuditJson, ScanBody
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body, whole_number
 
@@ -54,14 +54,14 @@ def start() -> WerkzeugResponse:
     return redirect(url_for("pages_audits.audit", audit_id=audit.id))
 
 
-@bp.get("/audits/<int:audit_id>")
+@bp.get(f"/audits/<{AUDIT_ID}:audit_id>")
 @requires("viewer")
 def audit(audit_id: int) -> str:
     """Scan into the audit; what is present, missing, unexpected and unknown."""
     return render_template("audits/audit.html", answer=detail(audit_id), people=people_shown())
 
 
-@bp.post("/desk/audits/<int:audit_id>/scan")
+@bp.post(f"/desk/audits/<{AUDIT_ID}:audit_id>/scan")
 @requires("operator")
 def scan(audit_id: int) -> Response:
     """One scan of the desk page: ``{"scan", "desk"}``, as the API takes it."""
@@ -72,7 +72,7 @@ def _back(audit_id: int) -> WerkzeugResponse:
     return redirect(url_for("pages_audits.audit", audit_id=audit_id))
 
 
-@bp.post("/audits/<int:audit_id>/finish")
+@bp.post(f"/audits/<{AUDIT_ID}:audit_id>/finish")
 @requires("operator")
 def finish(audit_id: int) -> WerkzeugResponse:
     """Finish: no more scans; Last Audited is written by a job."""
@@ -92,7 +92,7 @@ def _chosen() -> list[int]:
     return ids
 
 
-@bp.post("/audits/<int:audit_id>/lost")
+@bp.post(f"/audits/<{AUDIT_ID}:audit_id>/lost")
 @requires("operator")
 def lost(audit_id: int) -> WerkzeugResponse:
     """Mark the ticked missing devices lost, with the comment."""
@@ -105,7 +105,7 @@ def lost(audit_id: int) -> WerkzeugResponse:
     )
 
 
-@bp.post("/audits/<int:audit_id>/move")
+@bp.post(f"/audits/<{AUDIT_ID}:audit_id>/move")
 @requires("operator")
 def move(audit_id: int) -> WerkzeugResponse:
     """Move the ticked unexpected devices to this audit's location."""

@@ -33,6 +33,16 @@ _COUNT = {"type": "integer", "minimum": 0}
 _ID = {"type": "integer", "minimum": 1}
 _TIME = {"type": "string", "format": "date-time"}
 _PEOPLE = "operator role only (it may name people)"
+#: An audit id in a URL, as the document states it (a larger one names no audit: 404).
+AUDIT_ID = f"int(min=1, max={MAX_WHOLE})"
+#: Printable text with something in it besides spaces (what ``str.strip`` leaves), spelt
+#: out: ``\\s`` means other characters in Python (the validator) than in ECMA 262.
+_CONTROL = "\\u0000-\\u001f\\u007f-\\u009f"
+_SPACE = " \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_TEXT = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+#: Such text that RT can search for: not starting with "CF." (AssetSQL would read it as a
+#: custom field).
+_SEARCHABLE = f"^(?![{_SPACE}]*[Cc][Ff]\\.)" + _TEXT[1:]
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -53,20 +63,37 @@ class StartBody:
     ``tags`` for a list)."""
 
     SCHEMA: ClassVar[dict[str, Any]] = {
-        "example": {"name": "Room 101, spring", "kind": "location", "value": "Room 101"}
+        "example": {"name": "Room 101, spring", "kind": "location", "value": "Room 101"},
+        "description": "A list scope takes tags; a location, catalog or person scope a value.",
+        "oneOf": [
+            {
+                "properties": {"kind": {"const": "list"}, "tags": {"type": "array"}},
+                "required": ["tags"],
+            },
+            {
+                "properties": {"kind": {"not": {"const": "list"}}, "value": {"type": "string"}},
+                "required": ["value"],
+            },
+        ],
     }
 
-    name: str = prop({"type": "string", "minLength": 1, "maxLength": MAX_NAME})
+    name: str = prop({"type": "string", "pattern": _TEXT, "maxLength": MAX_NAME})
     kind: str = prop({"type": "string", "enum": list(SCOPE_KINDS)})
     value: str | None = prop(
-        {"type": ["string", "null"], "maxLength": MAX_NAME, "description": "not for a list"},
+        {
+            "type": ["string", "null"],
+            "pattern": _SEARCHABLE,
+            "maxLength": MAX_NAME,
+            "description": "a location, catalog or person (not for a list)",
+        },
         default=None,
     )
     tags: list[str] | None = prop(
         {
             "type": ["array", "null"],
+            "minItems": 1,
             "maxItems": MAX_LIST,
-            "items": {"type": "string", "minLength": 1, "maxLength": MAX_NAME},
+            "items": {"type": "string", "pattern": _SEARCHABLE, "maxLength": MAX_NAME},
             "description": "the tags of a list scope (a cart, a room's inventory)",
         },
         default=None,
@@ -80,7 +107,7 @@ class StartBody:
 class ScanBody:
     """One scan as the scanner typed it, and the desk that scanned it."""
 
-    scan: str = prop({"type": "string", "minLength": 1, "maxLength": 200})
+    scan: str = prop({"type": "string", "pattern": _TEXT, "maxLength": 200})
     desk: str = prop({"type": "string", "maxLength": MAX_NAME}, default="")
 
 
@@ -97,7 +124,7 @@ class LostBody:
     """Missing devices to mark lost, and why."""
 
     asset_ids: list[int] = prop(_ASSET_IDS)
-    comment: str = prop({"type": "string", "minLength": 1, "maxLength": MAX_COMMENT})
+    comment: str = prop({"type": "string", "pattern": _TEXT, "maxLength": MAX_COMMENT})
 
 
 @frozen

@@ -58,7 +58,7 @@ def test_an_audit_from_start_to_finish(client, app, room):
         client.post(
             f"/api/v1/audits/{room['id']}/scans", json={"scan": "li.wei"}, headers=OP
         ).status_code
-        == 400
+        == 409
     )
 
     seen = client.get(f"/api/v1/audits/{room['id']}", headers=OP).get_json()
@@ -129,8 +129,9 @@ def test_the_list_and_the_overdue_devices(client, room):
     [
         ({"name": "x", "kind": "room", "value": "1"}, "kind"),
         ({"name": "", "kind": "location", "value": "1"}, "name"),
-        ({"name": "x", "kind": "location"}, "needs a value"),
-        ({"name": "x", "kind": "list", "tags": []}, "1 to"),
+        ({"name": "x", "kind": "location"}, "scope a value"),
+        ({"name": "x", "kind": "list", "tags": []}, "body.tags must not be empty"),
+        ({"name": "x", "kind": "location", "value": "CF.{Serial}"}, "body.value must match"),
     ],
 )
 def test_a_bad_start_is_a_400_naming_the_problem(client, body, message):
