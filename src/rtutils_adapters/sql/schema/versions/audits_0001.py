@@ -16,6 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _audits()
+    _scans()
+    _actions()
+
+
+def _audits() -> None:
     op.create_table(
         "audits",
         sa.Column("id", Number, sa.Identity(), primary_key=True),
@@ -50,6 +56,9 @@ def upgrade() -> None:
             for name in ("tag", "catalog", "model", "status", "location", "serial")
         ),
     )
+
+
+def _scans() -> None:
     op.create_table(
         "audit_scans",
         sa.Column("id", Number, sa.Identity(), primary_key=True),
@@ -71,6 +80,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("audit_id", "key"),
         sqlite_autoincrement=True,
     )
+
+
+def _actions() -> None:
     op.create_table(
         "audit_actions",
         sa.Column("id", Number, sa.Identity(), primary_key=True),
