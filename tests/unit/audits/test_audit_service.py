@@ -15,7 +15,7 @@ from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
 from rtutils_core.assets.service import AssetService
 from rtutils_core.audits import AuditOptions, Scope
 from rtutils_core.audits.service import AuditService, audit_write_job_kind
-from rtutils_core.errors import AuditFinished, Conflict, InvalidInput
+from rtutils_core.errors import AuditFinished, Conflict, InvalidInput, NotADevice
 from rtutils_core.jobs import Job, JobContext
 from rtutils_core.loans.service import LoanService
 from rtutils_core.scans.service import ScanService
@@ -92,7 +92,7 @@ def test_scans_are_present_unexpected_or_unknown_and_a_rescan_counts_once(world)
     unknown = service.scan(audit.id, "W12-09999").entry
     assert unknown.outcome == "unknown" and "W12-09999" in unknown.reason
     assert service.scan(audit.id, "w12-09999").is_repeat
-    with pytest.raises(InvalidInput, match="person"):
+    with pytest.raises(NotADevice, match="person"):
         service.scan(audit.id, "li.wei")
     result = service.result(audit.id)
     assert result.counts() == {
