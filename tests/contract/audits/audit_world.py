@@ -22,6 +22,8 @@ class AuditWorld:
     room: str  # Location of the 60
     other_room: str  # Location of the 3
     hall: str  # Location of the 160
+    shelf: str  # Location of 3 devices that one test changes (lost, moved)
+    bench: str  # Location of 1 device that test moves to the shelf
     ids: dict[str, int]
 
     def tag(self, n: int) -> str:
@@ -30,6 +32,15 @@ class AuditWorld:
     @property
     def room_tags(self) -> list[str]:
         return [self.tag(n) for n in range(1, ROOM_SIZE + 1)]
+
+    @property
+    def shelf_tags(self) -> list[str]:
+        start = ROOM_SIZE + OTHERS + HALL_SIZE + 1
+        return [self.tag(n) for n in range(start, start + 3)]
+
+    @property
+    def bench_tag(self) -> str:
+        return self.tag(ROOM_SIZE + OTHERS + HALL_SIZE + 4)
 
     @property
     def other_tags(self) -> list[str]:
@@ -46,7 +57,8 @@ def audit_world(rt_server: RTServer) -> AuditWorld:
     """The audits' devices in the session's RT, under a prefix of their own."""
     key = uuid.uuid4().hex[:4].upper()
     prefix = "A" + "".join(chr(65 + int(c, 16) % 26) for c in key[:2]) + "-"
-    room, other, hall = (f"{name} {key}" for name in ("Room 101", "Room 102", "Hall"))
+    names = ("Room 101", "Room 102", "Hall", "Shelf", "Bench")
+    room, other, hall, shelf, bench = (f"{name} {key}" for name in names)
     items = [
         _device(f"{prefix}{n:05d}", room, "Chromebook 3100" if n % 3 else "Chromebook 314")
         for n in range(1, ROOM_SIZE + 1)
@@ -59,4 +71,7 @@ def audit_world(rt_server: RTServer) -> AuditWorld:
     items += [
         _device(f"{prefix}{n:05d}", hall, "Chromebook 314") for n in range(start, start + HALL_SIZE)
     ]
-    return AuditWorld(prefix, room, other, hall, rt_server.insert_assets(items))
+    start += HALL_SIZE
+    items += [_device(f"{prefix}{n:05d}", shelf, "Charger") for n in range(start, start + 3)]
+    items.append(_device(f"{prefix}{start + 3:05d}", bench, "Charger"))
+    return AuditWorld(prefix, room, other, hall, shelf, bench, rt_server.insert_assets(items))

@@ -79,3 +79,22 @@ def test_last_audited_is_written_only_where_it_changed(rt_server, audit_world):
     again = service.write_audited(audit.id)
     assert again.written == () and len(again.unchanged) == 2
     assert backend.requests_sent - before == 1, "one search, no write"
+
+
+def test_missing_devices_are_marked_lost_and_unexpected_ones_moved_in_rt(rt_server, audit_world):
+    service, backend = service_on(rt_server, audit_world.prefix)
+    shelf, bench = audit_world.shelf_tags, audit_world.bench_tag
+    audit = service.start("shelf", Scope("location", audit_world.shelf), operator="op")
+    assert service.scan(audit.id, shelf[0]).entry.outcome == "present"
+    assert service.scan(audit.id, bench).entry.outcome == "unexpected"
+    service.finish(audit.id, operator="op")
+    missing, moved = audit_world.ids[shelf[1]], audit_world.ids[bench]
+    done = service.mark_lost(audit.id, [missing], "not on the shelf", operator="op")
+    assert [d.ok for d in done] == [True], done
+    assert backend.get_asset(missing).status == "stolen"
+    assert [m.ok for m in service.move_here(audit.id, [moved], operator="op")] == [True]
+    after = backend.get_asset(moved)
+    assert after.cf("Location") == audit_world.shelf
+    assert after.cf("Last Audited") == service.audit_day(service.get(audit.id)).isoformat()
+    log = [(a.kind, a.asset_id, a.comment) for a in service.store.actions(audit.id)]
+    assert log == [("lost", missing, "not on the shelf"), ("moved", moved, "")]
