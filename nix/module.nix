@@ -110,6 +110,7 @@ let
     USER_FIELDS_RATE = cfg.userFieldsRate;
     AUDIT_OVERDUE_DAYS = number cfg.auditOverdueDays;
     AUDIT_LOST_STATUS = cfg.auditLostStatus;
+    AUDIT_QUEUE = cfg.auditQueue;
     AUDIT_WRITE_RATE = cfg.auditWriteRate;
   };
 
@@ -611,6 +612,12 @@ in
       type = types.str;
       default = "stolen";
       description = "Asset status an audit gives a missing device marked lost (`AUDIT_LOST_STATUS`).";
+    };
+
+    auditQueue = mkOption {
+      type = types.str;
+      default = "";
+      description = "RT queue where each device an audit marks lost gets a ticket with the comment; none if empty (`AUDIT_QUEUE`).";
     };
 
     auditWriteRate = mkOption {

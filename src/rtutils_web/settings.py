@@ -142,6 +142,7 @@ class Settings:
     user_fields_rate: str = setting("USER_FIELDS_RATE")
     audit_overdue_days: int = setting("AUDIT_OVERDUE_DAYS")
     audit_lost_status: str = setting("AUDIT_LOST_STATUS")
+    audit_queue: str = setting("AUDIT_QUEUE")
     audit_write_rate: str = setting("AUDIT_WRITE_RATE")
 
     @property
@@ -216,6 +217,7 @@ class Settings:
         """What audits need of the settings; a person's devices follow LOAN_ROLE."""
         return AuditOptions(
             lost_status=self.audit_lost_status,
+            queue=self.audit_queue,
             person_role="held_by" if self.loan_role == "HeldBy" else "owner",
             overdue_days=self.audit_overdue_days,
         )

@@ -228,6 +228,9 @@ VARIABLES: tuple[Variable, ...] = (
        "Days after its last audit that a device is listed as overdue", "auditOverdueDays"),
     _V("AUDIT_LOST_STATUS", "stolen", required_text,
        "Asset status an audit gives a missing device marked lost", "auditLostStatus"),
+    _V("AUDIT_QUEUE", "", text,
+       "RT queue where each device an audit marks lost gets a ticket with the comment; none if"
+       " empty", "auditQueue"),
     _V("AUDIT_WRITE_RATE", "5/second", rate,
        "Most RT asset writes of an audit's Last Audited job, e.g. '5/second'",
        "auditWriteRate"),

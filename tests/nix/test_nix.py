@@ -181,6 +181,7 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
     "userFieldsRate": ("2/second", "2/second", "user_fields_rate", "2/second"),
     "auditOverdueDays": (180, "180", "audit_overdue_days", 180),
     "auditLostStatus": ("lost", "lost", "audit_lost_status", "lost"),
+    "auditQueue": ("Lost Devices", "Lost Devices", "audit_queue", "Lost Devices"),
     "auditWriteRate": ("2/second", "2/second", "audit_write_rate", "2/second"),
 }
 

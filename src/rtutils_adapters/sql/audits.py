@@ -73,6 +73,8 @@ audit_actions = Table(
     Column("kind", Text),
     Column("asset_id", Number),
     *(Column(name, Text) for name in ("tag", "operator", "comment", "error")),
+    Column("ticket_id", Number),
+    Column("ticket_error", Text),
 )
 #: The tables of the audit store, in the order a copy fills them.
 TABLES = (audits, audit_expected, audit_scans, audit_actions)

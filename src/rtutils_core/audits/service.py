@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import attrs
 
-from rtutils_core.assets import MAX_QUERY_IDS, Asset, AssetChanges, AssetQuery
+from rtutils_core.assets import MAX_QUERY_IDS, Asset, AssetChanges, AssetQuery, TicketDraft
 from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.audits import rules
 from rtutils_core.audits.ports import AuditStore
@@ -19,6 +19,7 @@ from rtutils_core.audits.values import (
     MAX_COMMENT,
     MAX_NAME,
     ActionDraft,
+    ActionEntry,
     ActionKind,
     ActionOutcome,
     Audit,
@@ -199,20 +200,42 @@ class AuditService:
     def _write_day(self, audit_id: int, asset: Asset, day: date, operator: str) -> str:
         changes = AssetChanges(custom_fields={self.options.audited_field: day.isoformat()})
         action = ActionDraft("audited", asset.id, asset.name.strip(), operator)
-        return self._change(audit_id, action, changes)
+        return self._change(audit_id, action, changes).error
 
-    def _change(self, audit_id: int, action: ActionDraft, changes: AssetChanges) -> str:
-        """Write ``changes`` (paced) and log it; the error message, or '' when done."""
+    def _change(self, audit_id: int, action: ActionDraft, changes: AssetChanges) -> ActionEntry:
+        """Write ``changes`` (paced), open the ticket of a device marked lost (with
+        ``options.queue``), and log it all."""
         self.pace()
-        error = ""
         try:
             self.backend.update_asset(action.asset_id, changes)
         except (BackendAuthFailed, BackendUnavailable):
             raise  # RT is down or refuses us: stop; a run again does the rest
         except RtutilsError as refused:
-            error = refused.message
-        self.store.log(audit_id, attrs.evolve(action, error=error))
-        return error
+            action = attrs.evolve(action, error=refused.message)
+        if action.kind == "lost" and not action.error and self.options.queue:
+            action = self._lost_ticket(audit_id, action)
+        return self.store.log(audit_id, action)
+
+    def _lost_ticket(self, audit_id: int, action: ActionDraft) -> ActionDraft:
+        """A ticket that refers to the device, with the comment: RT 5.0 has no comments on
+        assets, so this is where RT shows why the device was marked lost."""
+        audit = self.store.get(audit_id)
+        draft = TicketDraft(
+            queue=self.options.queue,
+            subject=f"{action.tag} marked lost in the audit {audit.name!r}",
+            asset_id=action.asset_id,
+            content=(
+                f"{action.tag} was expected in {audit.scope.describe()} and not found by the"
+                f" audit {audit.name!r} (audit {audit_id}); marked lost by {action.operator}."
+                f"\n\n{action.comment}"
+            ),
+        )
+        try:
+            return attrs.evolve(action, ticket_id=self.backend.create_ticket(draft))
+        except (BackendAuthFailed, BackendUnavailable):
+            raise
+        except RtutilsError as refused:
+            return attrs.evolve(action, ticket_error=refused.message)
 
     # -- acting on the result -------------------------------------------------------------
 
@@ -273,8 +296,13 @@ class AuditService:
             what = "missing" if kind == "lost" else "unexpected"
             return ActionOutcome(asset_id, "", False, f"asset {asset_id} is not {what} here")
         tag = allowed[asset_id]
-        error = self._change(audit_id, ActionDraft(kind, asset_id, tag, operator, comment), changes)
-        return ActionOutcome(asset_id, tag, not error, error)
+        done = self._change(audit_id, ActionDraft(kind, asset_id, tag, operator, comment), changes)
+        if done.error:
+            return ActionOutcome(asset_id, tag, False, done.error)
+        if done.ticket_error:
+            return ActionOutcome(asset_id, tag, True, f"no ticket was opened: {done.ticket_error}")
+        ticket = f"ticket #{done.ticket_id}" if done.ticket_id is not None else ""
+        return ActionOutcome(asset_id, tag, True, ticket)
 
     # -- overdue --------------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ class AuditOptions:
     model_field: str = "Model"
     serial_field: str = "Serial Number"
     lost_status: str = "stolen"
+    #: RT queue of a ticket per device marked lost, with the comment ("": none).
+    queue: str = ""
     #: Statuses of devices that are out of service: scanned anyway, they are unexpected.
     retired_statuses: tuple[str, ...] = ("recycled", "stolen", "deleted")
     #: The role that says who has a device (``owner`` or ``held_by``): a person's scope.
@@ -158,6 +160,8 @@ class ActionDraft:
     operator: str
     comment: str = ""
     error: str = ""
+    ticket_id: int | None = None
+    ticket_error: str = ""
 
 
 @frozen

@@ -10,6 +10,7 @@ from rtutils_core.audits.service import start_audit_write
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.access.people import people_shown
+from rtutils_web.audits.bodies import LostBody, MoveBody, ScanBody, StartBody
 from rtutils_web.audits.schema import (
     AUDIT_ID,
     AuditDetailJson,
@@ -17,14 +18,10 @@ from rtutils_web.audits.schema import (
     AuditListJson,
     BulkJson,
     FinishJson,
-    LostBody,
-    MoveBody,
     OutcomeJson,
     OverdueItemJson,
     OverdueJson,
     ScanAnswerJson,
-    ScanBody,
-    StartBody,
 )
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body, whole_number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_web.audits.schema import LostBody, MoveBody, ScanBody, StartBody
+from rtutils_web.audits.bodies import LostBody, MoveBody, ScanBody, StartBody
 from rtutils_web.http.openapi import (
     ApiFacts,
     csv_content,

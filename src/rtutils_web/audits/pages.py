@@ -15,7 +15,8 @@ from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.access.people import people_shown
 from rtutils_web.audits.api import detail, finish_audit, record_scan
-from rtutils_web.audits.schema import AUDIT_ID, AuditJson, ScanBody
+from rtutils_web.audits.bodies import ScanBody
+from rtutils_web.audits.schema import AUDIT_ID, AuditJson
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body, whole_number
 

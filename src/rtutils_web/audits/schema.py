@@ -5,7 +5,7 @@ scans and log (which name people: holders, a person's scope) need the operator r
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from attrs import frozen
 
@@ -23,7 +23,6 @@ from rtutils_core.audits import (
     ScanResult,
     Scope,
 )
-from rtutils_core.audits.values import MAX_COMMENT, MAX_LIST, MAX_NAME
 from rtutils_core.jobs import Job
 from rtutils_web.http.answers import object_schema, prop, withholdable_prop
 from rtutils_web.http.bodies import MAX_WHOLE
@@ -35,14 +34,6 @@ _TIME = {"type": "string", "format": "date-time"}
 _PEOPLE = "operator role only (it may name people)"
 #: An audit id in a URL, as the document states it (a larger one names no audit: 404).
 AUDIT_ID = f"int(min=1, max={MAX_WHOLE})"
-#: Printable text with something in it besides spaces (what ``str.strip`` leaves), spelt
-#: out: ``\\s`` means other characters in Python (the validator) than in ECMA 262.
-_CONTROL = "\\u0000-\\u001f\\u007f-\\u009f"
-_SPACE = " \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
-_TEXT = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
-#: Such text that RT can search for: not starting with "CF." (AssetSQL would read it as a
-#: custom field).
-_SEARCHABLE = f"^(?![{_SPACE}]*[Cc][Ff]\\.)" + _TEXT[1:]
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -52,86 +43,6 @@ def _ref(name: str) -> dict[str, Any]:
 def _list(name: str, description: str = "") -> dict[str, Any]:
     listed: dict[str, Any] = {"type": "array", "items": _ref(name)}
     return {**listed, "description": description} if description else listed
-
-
-# -- bodies ------------------------------------------------------------------------------
-
-
-@frozen
-class StartBody:
-    """A new audit: its name and scope (``value`` for a location, catalog or person;
-    ``tags`` for a list)."""
-
-    SCHEMA: ClassVar[dict[str, Any]] = {
-        "example": {"name": "Room 101, spring", "kind": "location", "value": "Room 101"},
-        "description": "A list scope takes tags; a location, catalog or person scope a value.",
-        "oneOf": [
-            {
-                "properties": {"kind": {"const": "list"}, "tags": {"type": "array"}},
-                "required": ["tags"],
-            },
-            {
-                "properties": {"kind": {"not": {"const": "list"}}, "value": {"type": "string"}},
-                "required": ["value"],
-            },
-        ],
-    }
-
-    name: str = prop({"type": "string", "pattern": _TEXT, "maxLength": MAX_NAME})
-    kind: str = prop({"type": "string", "enum": list(SCOPE_KINDS)})
-    value: str | None = prop(
-        {
-            "type": ["string", "null"],
-            "pattern": _SEARCHABLE,
-            "maxLength": MAX_NAME,
-            "description": "a location, catalog or person (not for a list)",
-        },
-        default=None,
-    )
-    tags: list[str] | None = prop(
-        {
-            "type": ["array", "null"],
-            "minItems": 1,
-            "maxItems": MAX_LIST,
-            "items": {"type": "string", "pattern": _SEARCHABLE, "maxLength": MAX_NAME},
-            "description": "the tags of a list scope (a cart, a room's inventory)",
-        },
-        default=None,
-    )
-
-    def scope(self) -> Scope:
-        return Scope(self.kind, self.value or "", tuple(self.tags or ()))  # type: ignore[arg-type]
-
-
-@frozen
-class ScanBody:
-    """One scan as the scanner typed it, and the desk that scanned it."""
-
-    scan: str = prop({"type": "string", "pattern": _TEXT, "maxLength": 200})
-    desk: str = prop({"type": "string", "maxLength": MAX_NAME}, default="")
-
-
-_ASSET_IDS = {
-    "type": "array",
-    "minItems": 1,
-    "maxItems": 1000,
-    "items": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE},
-}
-
-
-@frozen
-class LostBody:
-    """Missing devices to mark lost, and why."""
-
-    asset_ids: list[int] = prop(_ASSET_IDS)
-    comment: str = prop({"type": "string", "pattern": _TEXT, "maxLength": MAX_COMMENT})
-
-
-@frozen
-class MoveBody:
-    """Unexpected devices to move to the audit's location."""
-
-    asset_ids: list[int] = prop(_ASSET_IDS)
 
 
 # -- answers -----------------------------------------------------------------------------
@@ -251,10 +162,25 @@ class ActionJson:
     operator: str = prop(_STRING)
     comment: str = prop(_STRING)
     error: str = prop(_STRING)
+    ticket_id: int | None = prop(
+        {"type": ["integer", "null"], "description": "the ticket of a device marked lost"}
+    )
+    ticket_error: str = prop({**_STRING, "description": "why no ticket was opened"})
 
     @classmethod
     def of(cls, a: ActionEntry) -> ActionJson:
-        return cls(a.id, a.at, a.kind, a.asset_id, a.tag, a.operator, a.comment, a.error)
+        return cls(
+            a.id,
+            a.at,
+            a.kind,
+            a.asset_id,
+            a.tag,
+            a.operator,
+            a.comment,
+            a.error,
+            a.ticket_id,
+            a.ticket_error,
+        )
 
 
 @frozen

@@ -7,6 +7,7 @@ import math
 
 import pytest
 from tests.contract.audits.audit_world import HALL_SIZE, ROOM_SIZE, audit_world
+from tests.contract.loans.loan_world import REPAIR_QUEUE, _rt_world
 from tests.rt_harness import RTServer
 
 from rtutils_adapters.memory import MemoryLoanLog
@@ -15,7 +16,7 @@ from rtutils_adapters.memory.roster import MemoryRoster
 from rtutils_adapters.rt import RTRestBackend
 from rtutils_core.assets import AssetQuery
 from rtutils_core.assets.service import AssetService
-from rtutils_core.audits import Scope
+from rtutils_core.audits import AuditOptions, Scope
 from rtutils_core.audits.service import AuditService
 from rtutils_core.loans.service import LoanService
 from rtutils_core.scans.service import ScanService
@@ -83,6 +84,7 @@ def test_last_audited_is_written_only_where_it_changed(rt_server, audit_world):
 
 def test_missing_devices_are_marked_lost_and_unexpected_ones_moved_in_rt(rt_server, audit_world):
     service, backend = service_on(rt_server, audit_world.prefix)
+    service.options = AuditOptions(queue=REPAIR_QUEUE)
     shelf, bench = audit_world.shelf_tags, audit_world.bench_tag
     audit = service.start("shelf", Scope("location", audit_world.shelf), operator="op")
     assert service.scan(audit.id, shelf[0]).entry.outcome == "present"
@@ -98,3 +100,5 @@ def test_missing_devices_are_marked_lost_and_unexpected_ones_moved_in_rt(rt_serv
     assert after.cf("Last Audited") == service.audit_day(service.get(audit.id)).isoformat()
     log = [(a.kind, a.asset_id, a.comment) for a in service.store.actions(audit.id)]
     assert log == [("lost", missing, "not on the shelf"), ("moved", moved, "")]
+    ticket = _rt_world(rt_server, backend).ticket(service.store.actions(audit.id)[0].ticket_id)
+    assert (ticket["queue"], ticket["refers_to"]) == (REPAIR_QUEUE, [missing])

@@ -196,3 +196,16 @@ def test_a_bad_scope_is_named(scope, message):
 
 def _audited(day: str) -> AssetChanges:
     return AssetChanges(custom_fields={"Last Audited": day})
+
+
+def test_with_a_queue_a_device_marked_lost_gets_a_ticket_with_the_comment(world):
+    service, backend, ids = world
+    service.options = AuditOptions(queue="Lost Devices")
+    audit = service.start("Room 101", Scope("location", "Room 101"), operator="op")
+    service.finish(audit.id, operator="op")
+    done = service.mark_lost(audit.id, [ids["W12-00005"]], "not in the room", operator="ana")
+    assert done[0].ok and done[0].message.startswith("ticket #")
+    entry = service.store.actions(audit.id)[0]
+    ticket = backend.ticket(entry.ticket_id)
+    assert (ticket.queue, ticket.asset_id) == ("Lost Devices", ids["W12-00005"])
+    assert "not in the room" in ticket.content and "W12-00005" in ticket.subject

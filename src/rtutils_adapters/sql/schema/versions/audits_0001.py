@@ -99,6 +99,8 @@ def _actions() -> None:
             sa.Column(name, sa.Text(), nullable=False)
             for name in ("tag", "operator", "comment", "error")
         ),
+        sa.Column("ticket_id", Number),
+        sa.Column("ticket_error", sa.Text(), nullable=False),
         sqlite_autoincrement=True,
     )
     op.create_index("audit_actions_by_audit", "audit_actions", ["audit_id"])
