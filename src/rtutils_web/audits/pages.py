@@ -16,9 +16,10 @@ from rtutils_web.access.auth import requires
 from rtutils_web.access.people import people_shown
 from rtutils_web.audits.api import detail, finish_audit, record_scan
 from rtutils_web.audits.bodies import ScanBody
-from rtutils_web.audits.schema import AUDIT_ID, AuditJson
+from rtutils_web.audits.schema import AUDIT_ID, AuditJson, OverdueItemJson
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body, whole_number
+from rtutils_web.http.query import takes_query
 
 bp = Blueprint("pages_audits", __name__)
 
@@ -30,6 +31,27 @@ def audits() -> str:
     service, people = services.audits(), people_shown()
     listed = [AuditJson.of(a, service.result(a.id), people) for a in service.recent(50)]
     return render_template("audits/list.html", audits=listed)
+
+
+@bp.get("/audits/overdue")
+@requires("viewer")
+@takes_query("catalog")
+def overdue() -> str:
+    """Devices not audited for longer than AUDIT_OVERDUE_DAYS, never audited first."""
+    service = services.audits()
+    catalog = request.args.get("catalog") or None
+    try:
+        found, error = service.overdue(catalog), ""
+    except RtutilsError as refused:
+        found, error = [], refused.message
+    items = [OverdueItemJson.of(a, service.options) for a in found]
+    return render_template(
+        "audits/overdue.html",
+        items=items,
+        days=service.options.overdue_days,
+        catalog=catalog or "",
+        error=error,
+    )
 
 
 def _scope(form: dict[str, str]) -> Scope:

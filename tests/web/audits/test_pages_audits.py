@@ -68,3 +68,11 @@ def test_a_viewer_sees_counts_and_models_only(client, desk):
     assert 'id="scan"' not in html and 'id="missing"' not in html
     assert "Start an audit" not in client.get("/audits").get_data(as_text=True)
     assert "Room 101 spring" in client.get("/audits").get_data(as_text=True)
+
+
+def test_the_overdue_page_lists_never_audited_devices_first(client):
+    sign_in(client, "viewer")
+    html = client.get("/audits/overdue?catalog=Student Devices").get_data(as_text=True)
+    assert "never" in html and "W12-00002" in html
+    refused = client.get("/audits/overdue?catalog=General assets").get_data(as_text=True)
+    assert "is not applied to catalog" in refused

@@ -40,6 +40,7 @@ PAGES = (
     "/students/100108",
     "/students/roster",
     "/audits",
+    "/audits/overdue",
 )
 
 
