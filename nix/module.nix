@@ -108,6 +108,10 @@ let
     STUDENT_ID_FIELD = cfg.studentIdField;
     GRADUATION_YEAR_FIELD = cfg.graduationYearField;
     USER_FIELDS_RATE = cfg.userFieldsRate;
+    AUDIT_OVERDUE_DAYS = number cfg.auditOverdueDays;
+    AUDIT_LOST_STATUS = cfg.auditLostStatus;
+    AUDIT_QUEUE = cfg.auditQueue;
+    AUDIT_WRITE_RATE = cfg.auditWriteRate;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
@@ -596,6 +600,30 @@ in
       type = types.str;
       default = "5/second";
       description = "Most RT user writes of the user-field sync (`USER_FIELDS_RATE`).";
+    };
+
+    auditOverdueDays = mkOption {
+      type = types.ints.between 1 3650;
+      default = 365;
+      description = "Days after its last audit that a device is listed as overdue (`AUDIT_OVERDUE_DAYS`).";
+    };
+
+    auditLostStatus = mkOption {
+      type = types.str;
+      default = "stolen";
+      description = "Asset status an audit gives a missing device marked lost (`AUDIT_LOST_STATUS`).";
+    };
+
+    auditQueue = mkOption {
+      type = types.str;
+      default = "";
+      description = "RT queue where each device an audit marks lost gets a ticket with the comment; none if empty (`AUDIT_QUEUE`).";
+    };
+
+    auditWriteRate = mkOption {
+      type = types.str;
+      default = "5/second";
+      description = "Most RT asset writes of an audit's Last Audited job (`AUDIT_WRITE_RATE`).";
     };
   };
 

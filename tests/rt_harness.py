@@ -75,6 +75,8 @@ DEVICE_FIELDS = (
     "Last Sync",
     "Auto Update Expiration",
     "Most Recent User",
+    # What an audit reads and writes besides Location (tests/*/audits/).
+    "Last Audited",
 )
 #: catalog -> (description, custom fields applied to its assets)
 CATALOGS: Mapping[str, tuple[str, tuple[str, ...]]] = {

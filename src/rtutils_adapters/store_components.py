@@ -25,11 +25,13 @@ from rtutils_adapters.postgres import (
     PostgresPrintJobStore,
     roster as pg_roster,
 )
+from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.schema_versions import SchemaChange
-from rtutils_adapters.sql import intake, jobs, loans, print_jobs, roster
+from rtutils_adapters.sql import audits, intake, jobs, loans, print_jobs, roster
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteLoanLog, SqlitePrintJobStore
+from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.database import SqliteFile
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.sqlite.roster import SqliteRoster
@@ -71,6 +73,13 @@ COMPONENTS: tuple[Component, ...] = (
         {"print_jobs": "seq"},
     ),
     Component("roster", SqliteRoster, pg_roster.PostgresRoster, roster.TABLES, {}),
+    Component(
+        "audits",
+        SqliteAuditStore,
+        PostgresAuditStore,
+        audits.TABLES,
+        {"audits": "id", "audit_scans": "id", "audit_actions": "id"},
+    ),
 )
 
 

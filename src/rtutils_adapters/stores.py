@@ -3,9 +3,9 @@
 The service keeps its state in SQLite in ``WORKING_DIR`` unless ``STORE_URL`` names a
 PostgreSQL database (``postgresql://...``), which several instances can share: the tag
 store, the loan log, the intake store, the job state, the print jobs, the roster, the
-desk's sign-in sessions and (unless Redis keeps them) the throttle's counts of failed
-credentials, all on one pool (:func:`store_connections`). The CLI's ``db upgrade`` and
-``db copy`` call :func:`upgrade_stores` and :func:`copy_stores`.
+audits, the desk's sign-in sessions and (unless Redis keeps them) the throttle's counts of
+failed credentials, all on one pool (:func:`store_connections`). The CLI's ``db upgrade``
+and ``db copy`` call :func:`upgrade_stores` and :func:`copy_stores`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from rtutils_adapters.postgres import (
     PostgresSessionStore,
     PostgresTagStore,
 )
+from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.postgres.import_files import PostgresImportFiles
 from rtutils_adapters.postgres.roster import PostgresRoster
@@ -35,6 +36,7 @@ from rtutils_adapters.sqlite import (
     SqliteSessionStore,
     SqliteTagStore,
 )
+from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.sqlite.roster import SqliteRoster
@@ -45,6 +47,7 @@ from rtutils_adapters.store_components import (
     prepare_copy,
     upgrade_components,
 )
+from rtutils_core.audits.ports import AuditStore
 from rtutils_core.errors import BackendError, ConfigError
 from rtutils_core.intake.ports import IntakeStore
 from rtutils_core.jobs.ports import JobStore
@@ -122,6 +125,13 @@ def open_roster(connections: Connections | None, working_dir: Path) -> Roster:
     if connections is None:
         return SqliteRoster.in_dir(working_dir)
     return PostgresRoster(connections)
+
+
+def open_audit_store(connections: Connections | None, working_dir: Path) -> AuditStore:
+    """The audit store in PostgreSQL on ``connections``, else in its SQLite file."""
+    if connections is None:
+        return SqliteAuditStore.in_dir(working_dir)
+    return PostgresAuditStore(connections)
 
 
 def open_session_store(

@@ -299,3 +299,21 @@ class RosterFileInvalid(InvalidInput):
     """A roster file that cannot be read at all (not CSV, a mapped column missing)."""
 
     code = "roster_file_invalid"
+
+
+class AuditNotFound(NotFound):
+    """No audit with that id."""
+
+    code = "audit_not_found"
+
+
+class AuditFinished(Conflict):
+    """The audit is finished: it takes no more scans."""
+
+    code = "audit_finished"
+
+
+class NotADevice(Conflict):
+    """A scan named a person where only devices are counted (an audit)."""
+
+    code = "not_a_device"

@@ -36,6 +36,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "ROSTER_COLUMNS", "RETURNS_CATALOG", "STUDENT_ID_FIELD", "GRADUATION_YEAR_FIELD",
         "USER_FIELDS_RATE",
     )),
+    ("Audits", ("AUDIT_OVERDUE_DAYS", "AUDIT_LOST_STATUS", "AUDIT_QUEUE", "AUDIT_WRITE_RATE")),
     ("Background jobs", ("JOBS_QUEUE", "JOBS_REDIS_URL", "JOBS_WORKER", "JOBS_LEASE")),
     ("Google Admin sync", (
         "GOOGLE_SERVICE_ACCOUNT_FILE", "GOOGLE_ADMIN_SUBJECT", "GOOGLE_CUSTOMER_ID",

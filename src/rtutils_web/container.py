@@ -11,6 +11,7 @@ from dependency_injector import containers, providers
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.loans.service import LoanService
 from rtutils_web.containers.assets import Assets
+from rtutils_web.containers.audits import Audits
 from rtutils_web.containers.base import Base
 from rtutils_web.containers.google import Google
 from rtutils_web.containers.imports import Imports
@@ -45,13 +46,19 @@ class Container(containers.DeclarativeContainer):
     imports = providers.Container(Imports, base=base, intake=intake)
     students = providers.Container(Students, base=base, loans=loans)
     google = providers.Container(Google, base=base)
+    audits = providers.Container(Audits, base=base, assets=assets, loans=loans, students=students)
     jobs = providers.Container(
         Jobs,
         base=base,
         printing=printing,
         imports=imports,
         kinds=providers.List(
-            tags.job_kind, printing.job_kind, google.job_kind, imports.job_kind, students.job_kind
+            tags.job_kind,
+            printing.job_kind,
+            google.job_kind,
+            imports.job_kind,
+            students.job_kind,
+            audits.job_kind,
         ),
     )
 
@@ -84,6 +91,7 @@ def check_start_up(container: Container) -> None:
     container.printing.print_job_store()
     container.intake.intake_store()
     container.students.roster()
+    container.audits.audit_store()
 
 
 def check_loan_statuses(service: LoanService) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rtutils_web import (
     assets,
+    audits,
     imports,
     intake,
     jobs,
@@ -30,4 +31,5 @@ FEATURES: tuple[Feature, ...] = (
     students.FEATURE,
     loans.FEATURE,
     search.FEATURE,
+    audits.FEATURE,
 )

@@ -10,6 +10,7 @@ from flask import current_app, g
 from rtutils_adapters.rt.meter import RTUsage
 from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.assets.service import AssetService
+from rtutils_core.audits.service import AuditService
 from rtutils_core.google.service import ChromeSyncService
 from rtutils_core.imports.jobs import ImportJobs
 from rtutils_core.intake.service import IntakeService
@@ -133,3 +134,8 @@ def rt_metering() -> RTUsage:
 def scans() -> ScanService:
     """What a scan or the search box names; a view over the asset, loan and roster services."""
     return ScanService(assets(), loans(), _container().students.roster())
+
+
+def audits() -> AuditService:
+    service: AuditService = _container().audits.audit_service()
+    return service

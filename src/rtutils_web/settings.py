@@ -17,6 +17,7 @@ from attrs import Factory, field, fields, frozen
 
 from rtutils_adapters.rt.address import without_credentials
 from rtutils_core.assets import AssetQuery
+from rtutils_core.audits import AuditOptions
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.google.sync import ChromeSyncOptions
 from rtutils_core.intake import IntakeOptions
@@ -139,6 +140,10 @@ class Settings:
     student_id_field: str = setting("STUDENT_ID_FIELD")
     graduation_year_field: str = setting("GRADUATION_YEAR_FIELD")
     user_fields_rate: str = setting("USER_FIELDS_RATE")
+    audit_overdue_days: int = setting("AUDIT_OVERDUE_DAYS")
+    audit_lost_status: str = setting("AUDIT_LOST_STATUS")
+    audit_queue: str = setting("AUDIT_QUEUE")
+    audit_write_rate: str = setting("AUDIT_WRITE_RATE")
 
     @property
     def api_url(self) -> str:
@@ -206,6 +211,16 @@ class Settings:
     def user_field_options(self) -> UserFieldOptions:
         """The RT user custom fields the student sync writes."""
         return UserFieldOptions(self.student_id_field, self.graduation_year_field)
+
+    @property
+    def audit_options(self) -> AuditOptions:
+        """What audits need of the settings; a person's devices follow LOAN_ROLE."""
+        return AuditOptions(
+            lost_status=self.audit_lost_status,
+            queue=self.audit_queue,
+            person_role="held_by" if self.loan_role == "HeldBy" else "owner",
+            overdue_days=self.audit_overdue_days,
+        )
 
     @property
     def google_sync_options(self) -> ChromeSyncOptions:

@@ -223,5 +223,16 @@ VARIABLES: tuple[Variable, ...] = (
     _V("USER_FIELDS_RATE", "5/second", rate,
        "Most RT user writes of the user-field sync, e.g. '5/second' or '100/minute'",
        "userFieldsRate"),
+    # Audits of rooms and carts (docs/audits.md).
+    _V("AUDIT_OVERDUE_DAYS", "365", whole(1, 3650),
+       "Days after its last audit that a device is listed as overdue", "auditOverdueDays"),
+    _V("AUDIT_LOST_STATUS", "stolen", required_text,
+       "Asset status an audit gives a missing device marked lost", "auditLostStatus"),
+    _V("AUDIT_QUEUE", "", text,
+       "RT queue where each device an audit marks lost gets a ticket with the comment; none if"
+       " empty", "auditQueue"),
+    _V("AUDIT_WRITE_RATE", "5/second", rate,
+       "Most RT asset writes of an audit's Last Audited job, e.g. '5/second'",
+       "auditWriteRate"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

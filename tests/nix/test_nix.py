@@ -179,6 +179,10 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
     "studentIdField": ("SID", "SID", "student_id_field", "SID"),
     "graduationYearField": ("Class Of", "Class Of", "graduation_year_field", "Class Of"),
     "userFieldsRate": ("2/second", "2/second", "user_fields_rate", "2/second"),
+    "auditOverdueDays": (180, "180", "audit_overdue_days", 180),
+    "auditLostStatus": ("lost", "lost", "audit_lost_status", "lost"),
+    "auditQueue": ("Lost Devices", "Lost Devices", "audit_queue", "Lost Devices"),
+    "auditWriteRate": ("2/second", "2/second", "audit_write_rate", "2/second"),
 }
 
 HARDENING = {

@@ -150,6 +150,8 @@ def _broken_rule(error: ValidationError) -> str:
         return "must not be empty"
     if keyword == "enum":
         return "must be one of " + ", ".join(_shown(choice) for choice in limit)
+    if keyword == "oneOf" and "description" in schema:
+        return f"does not fit: {schema['description']}"
     if keyword == "type":
         kinds = limit if isinstance(limit, list) else [limit]
         return "must be of type " + " or ".join(str(kind) for kind in kinds)

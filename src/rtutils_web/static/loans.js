@@ -1,8 +1,9 @@
-// The loan desk's scanner queue (pages /desk/check-out and /desk/check-in).
+// The loan desk (pages /desk/check-out and /desk/check-in), on the desks' scan queue
+// (scanqueue.js).
 //
 // A scan ends with Enter or Tab (a keyboard-wedge scanner sends either). It is taken at once
-// into a queue and the field is free for the next scan; the queue sends one request at a time,
-// in scan order. The server says what the scan was: a device (checked out or in), a person
+// into the queue and the field is free for the next scan; the queue sends one request at a
+// time, in scan order. The server says what the scan was: a device (checked out or in), a person
 // (the desk switches to them, loudly when a device was expected) or nothing (a scan not
 // shaped like a tag may be an unknown card: the desk forgets the current person). The current
 // person lives in the queue, so every device goes to the person scanned before it.
@@ -14,98 +15,32 @@
     return;
   }
   const scanTools = window.rtutilsScan;
-  const csrf = desk.dataset.csrf;
-  const rows = document.getElementById("queue");
-  const summary = document.getElementById("desk-summary");
+  const STATES = { done: "done", already: "already done", switch: "new person", refused: "refused" };
+  const queue = window.rtutilsQueue.create({
+    states: STATES,
+    summary: function (counts, waiting) {
+      return (counts.done || 0) + " done, " + (counts.already || 0) + " already done, " +
+        (counts.switch || 0) + " new person, " + (counts.refused || 0) + " refused, " + waiting + " waiting";
+    },
+    refused: function (error) {
+      return refused(error);
+    },
+  });
+  const element = queue.element;
+  const addRow = queue.addRow;
+  const note = queue.note;
+  const link = queue.link;
+  const button = queue.button;
+  const send = queue.send;
+  const enqueue = queue.enqueue;
+  const onScan = queue.onScan;
+  const Refused = queue.Refused;
   const scanField = document.getElementById("scan");
   const banner = document.getElementById("desk-banner");
-  const latest = document.getElementById("latest");
   const shown = document.getElementById("current-person");
-  const jobs = [];
-  const counts = { done: 0, already: 0, switched: 0, refused: 0 };
-  const STATES = { done: "done", already: "already done", switch: "new person", refused: "refused" };
-  let busy = false;
-  let scans = 0;
   let current = null; // the person of the desk: {name, label}
 
-  // -- rows, the latest result, the banner --------------------------------------------
-
-  function element(tag, text, className) {
-    const made = document.createElement(tag);
-    if (text !== undefined) {
-      made.textContent = text;
-    }
-    if (className) {
-      made.className = className;
-    }
-    return made;
-  }
-
-  function cell(tr, text, className) {
-    const td = element("td", text, className);
-    tr.appendChild(td);
-    return td;
-  }
-
-  function addRow(scanned, marks) {
-    scans += 1;
-    const tr = document.createElement("tr");
-    tr.dataset.state = "waiting";
-    cell(tr, String(scans));
-    const what = cell(tr, scanned, "tag");
-    if (marks) {
-      what.appendChild(element("div", marks, "marks"));
-    }
-    const row = {
-      tr: tr,
-      scanned: scanned,
-      state: cell(tr, "waiting", "state"),
-      detail: cell(tr, "", "detail"),
-      actions: cell(tr, "", "actions"),
-    };
-    rows.prepend(tr); // the newest at the top, next to the scan field
-    return row;
-  }
-
-  function setState(row, state, text) {
-    row.tr.dataset.state = state;
-    row.state.textContent = STATES[state] || state;
-    if (text !== undefined) {
-      row.detail.textContent = text;
-    }
-  }
-
-  function note(row, text, className) {
-    const line = element("div", text, className);
-    row.detail.appendChild(line);
-    return line;
-  }
-
-  function link(row, text, href) {
-    const line = element("div");
-    const a = element("a", text);
-    a.href = href;
-    a.target = "_blank";
-    a.rel = "noopener";
-    line.appendChild(a);
-    row.detail.appendChild(line);
-  }
-
-  function button(row, label, onClick) {
-    const b = element("button", label, "secondary");
-    b.type = "button";
-    b.addEventListener("click", function () {
-      onClick(b);
-    });
-    row.actions.appendChild(b);
-    return b;
-  }
-
-  function showLatest(row, state) {
-    latest.dataset.state = state;
-    latest.replaceChildren(element("strong", row.scanned + ": " + (STATES[state] || state)),
-      element("div", row.detail.firstChild ? row.detail.firstChild.textContent : ""));
-  }
+  // -- the banner -----------------------------------------------------------------------
 
   function loud(text, kind) {
     banner.textContent = text;
@@ -116,13 +51,6 @@
   function quiet() {
     banner.hidden = true;
     banner.textContent = "";
-  }
-
-  function showSummary() {
-    const waiting = jobs.length + (busy ? 1 : 0);
-    summary.textContent = counts.done + " done, " + counts.already + " already done, " +
-      counts.switched + " new person, " + counts.refused + " refused, " + waiting + " waiting";
-    desk.dataset.idle = waiting === 0 ? "yes" : "no";
   }
 
   // -- the current person -------------------------------------------------------------
@@ -172,80 +100,7 @@
     showPerson(null);
   }
 
-  // -- the queue ----------------------------------------------------------------------
-
-  class Refused extends Error {
-    constructor(message, code, details) {
-      super(message);
-      this.code = code;
-      this.details = details || {};
-    }
-  }
-
-  async function send(method, url, body) {
-    const options = {
-      method: method,
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrf },
-    };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(url, options);
-    } catch (e) {
-      throw new Refused("the service did not answer; scan it again", "network");
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (e) {
-      data = null;
-    }
-    if (!response.ok) {
-      const error = data && data.error ? data.error : { message: "the service answered " + response.status };
-      throw new Refused(error.message, error.code, error);
-    }
-    return data;
-  }
-
-  // ``work`` returns {state, text}, or throws a Refused.
-  function enqueue(row, work) {
-    jobs.push({ row: row, work: work });
-    showSummary();
-    pump();
-  }
-
-  async function pump() {
-    if (busy) {
-      return;
-    }
-    busy = true;
-    while (jobs.length) {
-      const job = jobs.shift();
-      if (!job.row) {
-        job.work();
-        continue;
-      }
-      setState(job.row, "working");
-      let outcome;
-      try {
-        outcome = await job.work(job.row);
-      } catch (error) {
-        outcome = refused(error);
-      }
-      setState(job.row, outcome.state);
-      job.row.detail.prepend(document.createTextNode(outcome.text));
-      counts[outcome.state === "switch" ? "switched" : outcome.state] += 1;
-      scanTools.tone(outcome.state);
-      showLatest(job.row, outcome.state);
-      showSummary();
-    }
-    busy = false;
-    showSummary();
-  }
+  // -- the queue's refusals -------------------------------------------------------------
 
   function refused(error) {
     if (error.code === "already_checked_in") {
@@ -273,22 +128,6 @@
     }
     quiet();
     return { state: "done", text: current.label + holds };
-  }
-
-  // A scan ends with Enter, or with Tab when the field holds something (an empty Tab moves on).
-  function onScan(field, take) {
-    field.addEventListener("keydown", function (event) {
-      const ends = event.key === "Enter" || (event.key === "Tab" && field.value.trim() !== "");
-      if (!ends) {
-        return;
-      }
-      event.preventDefault();
-      const text = field.value.trim();
-      field.value = "";
-      if (text) {
-        take(text);
-      }
-    });
   }
 
   // -- printing: the printing feature's chooser and sender (static/printing.js) -------
@@ -362,8 +201,7 @@
     // Escape: the next person (in the queue, so the scans before it keep their person).
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
-        jobs.push({ row: null, work: function () { forget(); quiet(); } });
-        pump();
+        queue.step(function () { forget(); quiet(); });
         personField.focus();
       }
     });
@@ -532,5 +370,4 @@
     checkInDesk();
   }
   showPerson(null);
-  showSummary();
 })();

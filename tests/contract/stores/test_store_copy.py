@@ -15,6 +15,7 @@ from rtutils_adapters.postgres import (
     PostgresPrintJobStore,
     PostgresTagStore,
 )
+from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.postgres.sessions import PostgresSessionStore
 from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
@@ -24,18 +25,22 @@ from rtutils_adapters.sqlite import (
     SqlitePrintJobStore,
     SqliteTagStore,
 )
+from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.stores import copy_stores, upgrade_stores
+from rtutils_core.audits import ExpectedAsset, Scope
+from rtutils_core.audits.values import ActionDraft, ScanDraft
 from rtutils_core.errors import ConfigError, SchemaTooNew
 from rtutils_core.loans import LoanEntry, LoanFilter
 from rtutils_core.printing.print_jobs import PrintItem, PrintJob
 from rtutils_core.tags import TagFormat
 
 T0 = datetime(2025, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
-COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster"]
+COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits"]
 #: Each store's schema version (1 unless a migration was added since).
 VERSIONS = {"loans": 2}
 STORES = [
+    PostgresAuditStore,
     PostgresLoanLog,
     PostgresIntakeStore,
     PostgresJobStore,
@@ -154,3 +159,25 @@ def test_a_copy_refused_for_one_store_writes_no_tags_either(tmp_path, pg_url):
     store = PostgresTagStore(pg_url)
     assert store.counts() == {"sequences": 0, "tags": 0, "events": 0}
     store.close()
+
+
+def test_copy_moves_the_audits_and_their_ids_go_on(tmp_path, pg_url):
+    SqliteTagStore.in_dir(tmp_path).close()  # a copy starts with the tag store
+    audits = SqliteAuditStore.in_dir(tmp_path)
+    expected = [ExpectedAsset(7, "W12-00007", "Student Devices", "Chromebook 3100")]
+    audit = audits.create("Room 1", Scope("location", "Room 1"), expected, operator="ana")
+    audits.record_scan(audit.id, ScanDraft("asset:7", "W12-00007", "present", 7, "W12-00007"))
+    audits.log(audit.id, ActionDraft("audited", 7, "W12-00007", "ana"))
+    audits.finish(audit.id, operator="ana")
+
+    _, others = copy_stores(tmp_path, pg_url)
+
+    copied = {c.component: c.counts for c in others}["audits"]
+    assert copied == {"audits": 1, "audit_expected": 1, "audit_scans": 1, "audit_actions": 1}
+    target = PostgresAuditStore(pg_url)
+    assert target.get(audit.id) == audits.get(audit.id)
+    assert target.scans(audit.id) == audits.scans(audit.id)
+    assert target.actions(audit.id) == audits.actions(audit.id)
+    assert target.create("Room 2", Scope("location", "Room 2"), [], operator="bo").id > audit.id
+    target.close()
+    audits.close()

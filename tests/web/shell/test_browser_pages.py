@@ -39,6 +39,8 @@ PAGES = (
     "/students",
     "/students/100108",
     "/students/roster",
+    "/audits",
+    "/audits/overdue",
 )
 
 
@@ -75,6 +77,16 @@ def problems(page, where: str) -> list[str]:
     return [f"{where}: {p}" for p in found]
 
 
+def start_audit(page, live_url: str, location: str = "Room 101") -> None:
+    """Start an audit of the demo's ``location`` from the audits page; on its desk page."""
+    page.goto(f"{live_url}/audits")
+    page.fill("#audit-name", f"{location}, spring")
+    page.fill("#audit-value", location)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(f"{live_url}/audits/*")
+    wait_for_focus(page, "scan")
+
+
 def test_every_page_is_accessible_and_fits_the_screen(page, live_url, screen):
     page.goto(f"{live_url}/login")
     found = problems(page, "/login")
@@ -89,6 +101,12 @@ def test_every_page_is_accessible_and_fits_the_screen(page, live_url, screen):
         wedge(page, text)
     page.locator("#queue tr[data-state=refused]").wait_for()
     found += problems(page, "/desk/check-out after scans")
+    # An audit of a room with scans of every kind, and what it found.
+    start_audit(page, live_url)
+    for text in ("W12-00002", "W12-00001", "W12-99999"):
+        wedge(page, text)
+    page.locator("#queue tr[data-state=unknown]").wait_for()
+    found += problems(page, "/audits/<id> after scans")
     if screen != "laptop":
         page.get_by_role("button", name="Menu").click()
         found += problems(page, "the open menu")

@@ -68,6 +68,7 @@ def test_the_job_service_gets_every_kind_and_builds_no_printer_until_a_print_job
     container.printing.printers.override(providers.Callable(no_printers))
     jobs = container.jobs.job_service()
     assert sorted(jobs.kinds) == [
+        "audit-write",
         "autotag",
         "google-sync",
         "import",

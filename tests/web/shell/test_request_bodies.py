@@ -69,7 +69,7 @@ def test_every_json_request_body_is_generated_from_a_body_class(app, client):
         templates = tuple(services.labels().template_names())
     facts = ApiFacts.of(settings.tag_formats, settings.max_batch, templates)
     classes = _body_classes()
-    assert len(classes) == 12, sorted(c.__name__ for c in classes)
+    assert len(classes) == 16, sorted(c.__name__ for c in classes)
     used: set[type] = set()
     bodies = _request_bodies(document)
     assert set(bodies) - FILE_UPLOADS, "the document takes no JSON body at all"

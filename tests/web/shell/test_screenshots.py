@@ -12,13 +12,14 @@ from tests.conftest import ROOT
 from tests.web.intake.test_browser_intake_focus import choose_common_fields
 from tests.web.loans.test_browser_desk import ARTIFACTS, desk_app, served, wait_for_focus
 from tests.web.scan_pages import desk_at, open_page, processed, screen, wedge
+from tests.web.shell.test_browser_pages import start_audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 __all__ = ["screen"]  # a fixture used by name
 
 DOCS = ROOT / "docs" / "screenshots"
 #: The tour's pictures, in the README's order.
-TOUR = ("lookup", "check-out", "check-in", "intake", "asset", "search")
+TOUR = ("lookup", "check-out", "check-in", "intake", "asset", "search", "audit")
 
 
 @pytest.fixture
@@ -70,6 +71,11 @@ def test_the_tour_of_the_desk(page, live_url, screen):
     picture(page, "asset", screen)
     page.goto(f"{live_url}/search?q=Library")
     picture(page, "search", screen)
+    start_audit(page, live_url)
+    for text in ("W12-00002", "W12-00003", "W12-00003", "W12-00001", "W12-99999"):
+        wedge(page, text)
+    processed(page, 5)
+    picture(page, "audit", screen)
 
 
 def test_the_readme_shows_every_picture_of_the_tour():
