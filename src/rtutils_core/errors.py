@@ -299,3 +299,21 @@ class RosterFileInvalid(InvalidInput):
     """A roster file that cannot be read at all (not CSV, a mapped column missing)."""
 
     code = "roster_file_invalid"
+
+
+class NoticeNotFound(NotFound):
+    """No notice with that id in the notice log."""
+
+    code = "notice_not_found"
+
+
+class MailDeferred(BackendUnavailable):
+    """The mail server said "later" (a 4xx answer) or could not be reached: try again."""
+
+    code = "mail_deferred"
+
+
+class MailRejected(BackendRejected):
+    """The mail server refused a mail for good (a 5xx answer); sending it again won't help."""
+
+    code = "mail_rejected"

@@ -76,6 +76,8 @@ class Student:
     rt_user: str = ""
     user_id: int | None = None
     user_name: str = ""
+    #: A guardian's e-mail address from the roster's optional column ("" for none).
+    guardian_email: str = ""
 
     @property
     def is_linked(self) -> bool:
