@@ -12,6 +12,7 @@ from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_core.loans.service import LoanService
 from rtutils_web.containers.assets import Assets
 from rtutils_web.containers.base import Base
+from rtutils_web.containers.due import Due
 from rtutils_web.containers.google import Google
 from rtutils_web.containers.imports import Imports
 from rtutils_web.containers.intake import Intake
@@ -45,13 +46,22 @@ class Container(containers.DeclarativeContainer):
     imports = providers.Container(Imports, base=base, intake=intake)
     students = providers.Container(Students, base=base, loans=loans)
     google = providers.Container(Google, base=base)
+    due = providers.Container(Due, base=base, loans=loans, students=students)
     jobs = providers.Container(
         Jobs,
         base=base,
         printing=printing,
         imports=imports,
         kinds=providers.List(
-            tags.job_kind, printing.job_kind, google.job_kind, imports.job_kind, students.job_kind
+            tags.job_kind,
+            printing.job_kind,
+            google.job_kind,
+            imports.job_kind,
+            students.job_kind,
+            due.job_kinds.provided[0],
+            due.job_kinds.provided[1],
+            due.job_kinds.provided[2],
+            due.job_kinds.provided[3],
         ),
     )
 
@@ -84,6 +94,8 @@ def check_start_up(container: Container) -> None:
     container.printing.print_job_store()
     container.intake.intake_store()
     container.students.roster()
+    container.due.notice_log()
+    container.due.notice_renderer().check()  # a district template with a typo stops start-up
 
 
 def check_loan_statuses(service: LoanService) -> None:

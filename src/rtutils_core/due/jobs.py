@@ -14,7 +14,8 @@ from datetime import date
 from rtutils_core.due.service import DueService
 from rtutils_core.due.values import Notice, NoticePlan, SendReport
 from rtutils_core.errors import InvalidInput
-from rtutils_core.jobs import JobContext, JobKind, JsonValue
+from rtutils_core.jobs import Job, JobContext, JobKind, JsonValue
+from rtutils_core.jobs.service import JobService
 
 NIGHTLY = "due-notices"
 RECEIPT = "due-receipt"
@@ -64,6 +65,11 @@ def _sending(context: JobContext, service: DueService, plan: NoticePlan) -> Json
     return _result(plan, notices, report)
 
 
+def queue_receipt(jobs: JobService, loan_id: int) -> Job:
+    """Queue the receipt of check-out ``loan_id`` for a worker."""
+    return jobs.submit(RECEIPT, {"loan_id": loan_id})
+
+
 def due_job_kinds(service: Callable[[], DueService]) -> list[JobKind]:
     """The four kinds, each building its service when it runs."""
 
@@ -82,7 +88,7 @@ def due_job_kinds(service: Callable[[], DueService]) -> list[JobKind]:
         return _sending(context, due, due.plan_campaign(year, _day(context, due.today())))
 
     def outbox(context: JobContext) -> JsonValue:
-        report = service().outbox.send_ready(context.job.id, context.progress)
+        report = service().outbox().send_ready(context.job.id, context.progress)
         return dict(report.summary())
 
     return [

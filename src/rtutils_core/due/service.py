@@ -2,7 +2,8 @@
 
 Each run plans its notices (pure rules in ``plan.py``), records them in the notice log
 (a key recorded already is not recorded again: a second run of the day sends nothing),
-then sends the open ones through the :class:`~rtutils_core.due.outbox.Outbox`. RT is read
+then sends the open ones through the :class:`~rtutils_core.due.outbox.Outbox` (built when
+first needed: the overdue list needs no mail server). RT is read
 in bulk (the devices out, the people), the roster and the loan log once.
 """
 
@@ -76,7 +77,7 @@ class DueService:
         loans: LoanService,
         roster: Roster,
         notices: NoticeLog,
-        outbox: Outbox,
+        outbox: Callable[[], Outbox],
         options: NoticeOptions | None = None,
         *,
         returns: ReturnService | None = None,
@@ -189,7 +190,7 @@ class DueService:
     ) -> tuple[list[Notice], SendReport]:
         """Record the plan, then send its open notices as ``sender``."""
         notices = self.record(plan)
-        report = self.outbox.send(notices, sender, progress)
+        report = self.outbox().send(notices, sender, progress)
         log.info(
             "notices_run",
             extra={

@@ -36,7 +36,7 @@ def smtp_world(server, **options) -> World:
     world.outbox = Outbox(
         world.notices, JinjaNoticeRenderer(), world.mailer, world.options, clock=lambda: world.now
     )
-    world.service.outbox = world.outbox
+    world.service.outbox = lambda: world.outbox
     return world
 
 

@@ -84,7 +84,7 @@ class World:
             self.loans,
             self.roster,
             self.notices,
-            self.outbox,
+            lambda: self.outbox,
             self.options,
             returns=returns,
             clock=lambda: self.now,
