@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rtutils_web import (
     assets,
+    due,
     imports,
     intake,
     jobs,
@@ -29,5 +30,6 @@ FEATURES: tuple[Feature, ...] = (
     imports.FEATURE,
     students.FEATURE,
     loans.FEATURE,
+    due.FEATURE,
     search.FEATURE,
 )

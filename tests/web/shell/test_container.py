@@ -63,8 +63,12 @@ def test_the_job_service_gets_every_kind_and_builds_no_printer_until_a_print_job
     jobs = container.jobs.job_service()
     assert sorted(jobs.kinds) == [
         "autotag",
+        "due-campaign",
+        "due-notices",
+        "due-receipt",
         "google-sync",
         "import",
+        "mail-outbox",
         "print",
         "student-user-fields",
     ]
