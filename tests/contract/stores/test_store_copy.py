@@ -37,7 +37,7 @@ from rtutils_core.tags import TagFormat
 T0 = datetime(2025, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
 COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster", "notices"]
 #: Each store's schema version (1 unless a migration was added since).
-VERSIONS = {"loans": 2}
+VERSIONS = {"loans": 2, "roster": 2}
 NOTICE = NoticeDraft(
     "receipt", "loan:1", date(2025, 3, 1), ("li@school.example",), fields={"name": "Li Wéi"}
 )
