@@ -3,8 +3,9 @@
 ``due notices`` runs tonight's reminders and overdue notices here, recorded as a
 ``due-notices`` job (the NixOS timer's one-shot unit holds the run: its exit status and
 journal are the run's); ``due campaign --year Y`` sends the return campaign's notices.
-``--dry-run`` prints who would get what as CSV (names and addresses: for an operator's
-terminal, not for a log) and sends nothing; ``--queue`` hands the run to the job worker.
+``--dry-run`` writes who would get what as CSV to ``--report FILE`` (or standard output;
+names and addresses: for an operator, not for a log) and sends nothing; ``--queue`` hands
+the run to the job worker.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 from rtutils_adapters.jobs.worker import worker_name
@@ -31,7 +33,9 @@ def add_due_commands(commands: Any) -> None:
     campaign = sub.add_parser("campaign", help="send the return campaign's notices")
     campaign.add_argument("--year", type=int, required=True, help="the school year (its end)")
     for parser in (notices, campaign):
-        parser.add_argument("--dry-run", action="store_true", help="print who would get what")
+        parser.add_argument("--dry-run", action="store_true", help="list who would get what")
+        # A file, not stdout: the service's JSON log lines go to stdout.
+        parser.add_argument("--report", metavar="FILE", help="write the dry run's CSV to FILE")
         parser.add_argument("--queue", action="store_true", help="queue for the job worker")
         parser.add_argument("--day", type=date.fromisoformat, help="the day (default today)")
 
@@ -52,7 +56,14 @@ def run_due_command(
             plan = service.plan_loans(day)
         else:
             plan = service.plan_campaign(args.year, day)
-        out.write(plan_csv(plan))
+        text = plan_csv(plan)
+        if args.report:
+            try:
+                Path(args.report).write_text(text, "utf-8")
+            except OSError as error:
+                raise InvalidInput(f"cannot write {args.report!r} ({error.strerror})") from None
+        else:
+            out.write(text)
         return 0
     if args.queue:
         job = jobs.submit(kind, params)
