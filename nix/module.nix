@@ -112,9 +112,21 @@ let
     AUDIT_LOST_STATUS = cfg.auditLostStatus;
     AUDIT_QUEUE = cfg.auditQueue;
     AUDIT_WRITE_RATE = cfg.auditWriteRate;
+    DUE_SOON_DAYS = number cfg.dueSoonDays;
+    SMTP_URL = cfg.smtpUrl;
+    MAIL_FROM = cfg.mailFrom;
+    MAIL_REPLY_TO = cfg.mailReplyTo;
+    MAIL_TEMPLATES_DIR = if cfg.mailTemplatesDir == null then "" else cfg.mailTemplatesDir;
+    MAIL_RATE = cfg.mailRate;
+    NOTICES = concatStringsSep "," cfg.notices;
+    NOTICE_REMIND_DAYS = number cfg.noticeRemindDays;
+    NOTICE_REPEAT_DAYS = number cfg.noticeRepeatDays;
+    NOTICES_AT = cfg.noticesAt;
+    SCHOOL_ADDRESS = cfg.schoolAddress;
   };
 
   googleSync = cfg.googleSyncSchedule != null;
+  dueNotices = cfg.dueNoticesSchedule != null;
 
   # Shared by the web service and the one-shot tags-sync unit: same user, same
   # environment, same sandbox.
@@ -624,6 +636,80 @@ in
       type = types.str;
       default = "5/second";
       description = "Most RT asset writes of an audit's Last Audited job (`AUDIT_WRITE_RATE`).";
+    dueSoonDays = mkOption {
+      type = types.ints.between 0 365;
+      default = 3;
+      description = "A loan due within this many days (today included) is listed as due soon (`DUE_SOON_DAYS`).";
+    };
+
+    smtpUrl = mkOption {
+      type = types.str;
+      default = "";
+      example = "smtp://mail.example.org:587";
+      description = "The district's mail server (`SMTP_URL`): smtp://host:587 with STARTTLS or smtps://host:465; its user and password go in the secrets file (SMTP_USER, SMTP_PASSWORD). Empty: no mail.";
+    };
+
+    mailFrom = mkOption {
+      type = types.str;
+      default = "";
+      example = "it-desk@district.example.org";
+      description = "Sender address of the notices (`MAIL_FROM`); needed with smtpUrl.";
+    };
+
+    mailReplyTo = mkOption {
+      type = types.str;
+      default = "";
+      description = "Reply-To address of the notices (`MAIL_REPLY_TO`).";
+    };
+
+    mailTemplatesDir = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      description = "Folder of the district's own mail templates (`MAIL_TEMPLATES_DIR`), an absolute path as a string; see docs/mail.md.";
+    };
+
+    mailRate = mkOption {
+      type = types.str;
+      default = "60/minute";
+      description = "Most mails sent (`MAIL_RATE`), e.g. 60/minute.";
+    };
+
+    notices = mkOption {
+      type = types.listOf (types.enum [ "receipt" "reminder" "overdue" "campaign" "campaign-summary" ]);
+      default = [ "receipt" "reminder" "overdue" "campaign" "campaign-summary" ];
+      description = "Notices sent (`NOTICES`).";
+    };
+
+    noticeRemindDays = mkOption {
+      type = types.ints.between 0 60;
+      default = 2;
+      description = "Days before the due date the reminder goes (`NOTICE_REMIND_DAYS`).";
+    };
+
+    noticeRepeatDays = mkOption {
+      type = types.ints.between 0 365;
+      default = 7;
+      description = "Days between overdue notices while a device stays out; 0 sends one only (`NOTICE_REPEAT_DAYS`).";
+    };
+
+    noticesAt = mkOption {
+      type = types.str;
+      default = "";
+      example = "06:30";
+      description = "UTC time HH:MM at which the job system sends the reminders and overdue notices each day (`NOTICES_AT`); empty: not by the job system (see dueNoticesSchedule).";
+    };
+
+    schoolAddress = mkOption {
+      type = types.str;
+      default = "";
+      description = "Address that gets the return campaign's summary per grade (`SCHOOL_ADDRESS`).";
+    };
+
+    dueNoticesSchedule = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "*-*-* 06:30:00";
+      description = "When a timer sends the reminders and overdue notices (a systemd `OnCalendar=` expression); null: no timer. Use this or noticesAt, not both.";
     };
   };
 
@@ -666,6 +752,14 @@ in
         assertion =
           !googleSync || (cfg.googleServiceAccountFile != null && cfg.googleAdminSubject != "");
         message = "services.requestTrackerUtils.googleSyncSchedule needs googleServiceAccountFile and googleAdminSubject.";
+      }
+      {
+        assertion = !dueNotices || (cfg.smtpUrl != "" && cfg.mailFrom != "");
+        message = "services.requestTrackerUtils.dueNoticesSchedule needs smtpUrl and mailFrom.";
+      }
+      {
+        assertion = !(dueNotices && cfg.noticesAt != "");
+        message = "services.requestTrackerUtils: set either dueNoticesSchedule or noticesAt, not both.";
       }
       {
         assertion = cfg.autotagInterval == 0 || cfg.autotagCatalogs != [ ];
@@ -769,6 +863,27 @@ in
       serviceConfig = serviceConfig // {
         Type = "oneshot";
         ExecStart = "${cfg.package}/bin/request-tracker-utils google sync";
+      };
+    };
+
+    # The reminders and overdue notices, started by their timer (dueNoticesSchedule); the
+    # run's counts go to the journal (ids only, never names or addresses).
+    systemd.services.request-tracker-utils-due-notices = mkIf dueNotices {
+      description = "request-tracker-utils: send the reminders and overdue notices";
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      inherit environment;
+      serviceConfig = serviceConfig // {
+        Type = "oneshot";
+        ExecStart = "${cfg.package}/bin/request-tracker-utils due notices";
+      };
+    };
+
+    systemd.timers.request-tracker-utils-due-notices = mkIf dueNotices {
+      wantedBy = [ "timers.target" ];
+      timerConfig = {
+        OnCalendar = cfg.dueNoticesSchedule;
+        Persistent = true;
       };
     };
 

@@ -29,6 +29,7 @@
   cryptography,
   brother-ql-next,
   pillow,
+  jinja2,
 }:
 
 let
@@ -75,6 +76,7 @@ let
     cryptography
     brother-ql-next
     pillow
+    jinja2
   ];
 in
 buildPythonApplication {

@@ -3,9 +3,9 @@
 The service keeps its state in SQLite in ``WORKING_DIR`` unless ``STORE_URL`` names a
 PostgreSQL database (``postgresql://...``), which several instances can share: the tag
 store, the loan log, the intake store, the job state, the print jobs, the roster, the
-audits, the desk's sign-in sessions and (unless Redis keeps them) the throttle's counts of
-failed credentials, all on one pool (:func:`store_connections`). The CLI's ``db upgrade``
-and ``db copy`` call :func:`upgrade_stores` and :func:`copy_stores`.
+audits, the notice log, the desk's sign-in sessions and (unless Redis keeps them) the
+throttle's counts of failed credentials, all on one pool (:func:`store_connections`). The
+CLI's ``db upgrade`` and ``db copy`` call :func:`upgrade_stores` and :func:`copy_stores`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from rtutils_adapters.postgres import (
 from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.postgres.import_files import PostgresImportFiles
+from rtutils_adapters.postgres.notices import PostgresNoticeLog
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
 from rtutils_adapters.schema_versions import SchemaChange
@@ -39,6 +40,7 @@ from rtutils_adapters.sqlite import (
 from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.notices import SqliteNoticeLog
 from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_adapters.sqlite.tags import FILE_NAME
 from rtutils_adapters.store_components import (
@@ -48,6 +50,7 @@ from rtutils_adapters.store_components import (
     upgrade_components,
 )
 from rtutils_core.audits.ports import AuditStore
+from rtutils_core.due.ports import NoticeLog
 from rtutils_core.errors import BackendError, ConfigError
 from rtutils_core.intake.ports import IntakeStore
 from rtutils_core.jobs.ports import JobStore
@@ -132,6 +135,13 @@ def open_audit_store(connections: Connections | None, working_dir: Path) -> Audi
     if connections is None:
         return SqliteAuditStore.in_dir(working_dir)
     return PostgresAuditStore(connections)
+
+
+def open_notice_log(connections: Connections | None, working_dir: Path) -> NoticeLog:
+    """The notice log in PostgreSQL on ``connections``, else in its SQLite file."""
+    if connections is None:
+        return SqliteNoticeLog.in_dir(working_dir)
+    return PostgresNoticeLog(connections)
 
 
 def open_session_store(

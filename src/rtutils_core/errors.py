@@ -317,3 +317,21 @@ class NotADevice(Conflict):
     """A scan named a person where only devices are counted (an audit)."""
 
     code = "not_a_device"
+
+
+class NoticeNotFound(NotFound):
+    """No notice with that id in the notice log."""
+
+    code = "notice_not_found"
+
+
+class MailDeferred(BackendUnavailable):
+    """The mail server said "later" (a 4xx answer) or could not be reached: try again."""
+
+    code = "mail_deferred"
+
+
+class MailRejected(BackendRejected):
+    """The mail server refused a mail for good (a 5xx answer); sending it again won't help."""
+
+    code = "mail_rejected"

@@ -31,12 +31,18 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Receiving devices", ("SERIAL_PATTERN", "IMPORT_CONCURRENCY")),
     ("The loan desk", (
         "LOAN_ROLE", "CHECKOUT_STATUS", "CHECKIN_STATUS", "REPAIR_QUEUE", "DAMAGES",
+        "DUE_SOON_DAYS",
     )),
     ("Students and the return campaign", (
         "ROSTER_COLUMNS", "RETURNS_CATALOG", "STUDENT_ID_FIELD", "GRADUATION_YEAR_FIELD",
         "USER_FIELDS_RATE",
     )),
     ("Audits", ("AUDIT_OVERDUE_DAYS", "AUDIT_LOST_STATUS", "AUDIT_QUEUE", "AUDIT_WRITE_RATE")),
+    ("Notices by e-mail", (
+        "SMTP_URL", "SMTP_USER", "SMTP_PASSWORD", "MAIL_FROM", "MAIL_REPLY_TO",
+        "MAIL_TEMPLATES_DIR", "MAIL_RATE", "NOTICES", "NOTICE_REMIND_DAYS", "NOTICE_REPEAT_DAYS",
+        "NOTICES_AT", "SCHOOL_ADDRESS",
+    )),
     ("Background jobs", ("JOBS_QUEUE", "JOBS_REDIS_URL", "JOBS_WORKER", "JOBS_LEASE")),
     ("Google Admin sync", (
         "GOOGLE_SERVICE_ACCOUNT_FILE", "GOOGLE_ADMIN_SUBJECT", "GOOGLE_CUSTOMER_ID",

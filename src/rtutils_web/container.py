@@ -13,6 +13,7 @@ from rtutils_core.loans.service import LoanService
 from rtutils_web.containers.assets import Assets
 from rtutils_web.containers.audits import Audits
 from rtutils_web.containers.base import Base
+from rtutils_web.containers.due import Due
 from rtutils_web.containers.google import Google
 from rtutils_web.containers.imports import Imports
 from rtutils_web.containers.intake import Intake
@@ -47,6 +48,7 @@ class Container(containers.DeclarativeContainer):
     students = providers.Container(Students, base=base, loans=loans)
     google = providers.Container(Google, base=base)
     audits = providers.Container(Audits, base=base, assets=assets, loans=loans, students=students)
+    due = providers.Container(Due, base=base, loans=loans, students=students)
     jobs = providers.Container(
         Jobs,
         base=base,
@@ -59,6 +61,10 @@ class Container(containers.DeclarativeContainer):
             imports.job_kind,
             students.job_kind,
             audits.job_kind,
+            due.job_kinds.provided[0],
+            due.job_kinds.provided[1],
+            due.job_kinds.provided[2],
+            due.job_kinds.provided[3],
         ),
     )
 
@@ -92,6 +98,8 @@ def check_start_up(container: Container) -> None:
     container.intake.intake_store()
     container.students.roster()
     container.audits.audit_store()
+    container.due.notice_log()
+    container.due.notice_renderer().check()  # a district template with a typo stops start-up
 
 
 def check_loan_statuses(service: LoanService) -> None:

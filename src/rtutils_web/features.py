@@ -6,6 +6,7 @@ from __future__ import annotations
 from rtutils_web import (
     assets,
     audits,
+    due,
     imports,
     intake,
     jobs,
@@ -30,6 +31,7 @@ FEATURES: tuple[Feature, ...] = (
     imports.FEATURE,
     students.FEATURE,
     loans.FEATURE,
+    due.FEATURE,
     search.FEATURE,
     audits.FEATURE,
 )

@@ -217,3 +217,32 @@ def catalog_names(_name: str, raw: str) -> tuple[str, ...]:
 
 JOB_QUEUES = ("sqlite", "redis")
 JOB_WORKERS = ("inside", "separate")
+
+
+def smtp_url(name: str, raw: str) -> str:
+    """The mail server, ``smtp://host[:port]`` or ``smtps://host[:port]`` ("" for none)."""
+    if raw:
+        from rtutils_adapters.mail.smtp import SmtpServer
+
+        SmtpServer.from_url(raw)
+    return raw
+
+
+def notice_kinds(name: str, raw: str) -> tuple[str, ...]:
+    """Which notices are sent, comma-separated (blank: none)."""
+    from rtutils_core.due import NOTICE_KINDS
+
+    found = tuple(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+    unknown = [k for k in found if k not in NOTICE_KINDS]
+    if unknown:
+        raise ConfigError(
+            f"{name}: unknown notice {unknown[0]!r}; the notices are {', '.join(NOTICE_KINDS)}"
+        )
+    return found
+
+
+def time_of_day(name: str, raw: str) -> str:
+    """``HH:MM`` (24 hours), or "" for none."""
+    if raw and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", raw):
+        raise ConfigError(f"{name} must be a time HH:MM (24 hours, UTC), not {raw!r}")
+    return raw

@@ -11,6 +11,7 @@ from rtutils_adapters.rt.meter import RTUsage
 from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.assets.service import AssetService
 from rtutils_core.audits.service import AuditService
+from rtutils_core.due.service import DueService
 from rtutils_core.google.service import ChromeSyncService
 from rtutils_core.imports.jobs import ImportJobs
 from rtutils_core.intake.service import IntakeService
@@ -117,6 +118,12 @@ def user_field_sync() -> UserFieldSync:
 
 def returns() -> ReturnService:
     service: ReturnService = _container().students.return_service()
+    return service
+
+
+def due() -> DueService:
+    """Due dates: the overdue list and the notices."""
+    service: DueService = _container().due.due_service()
     return service
 
 

@@ -18,6 +18,7 @@ from attrs import Factory, field, fields, frozen
 from rtutils_adapters.rt.address import without_credentials
 from rtutils_core.assets import AssetQuery
 from rtutils_core.audits import AuditOptions
+from rtutils_core.due import NoticeOptions
 from rtutils_core.errors import ConfigError, InvalidInput
 from rtutils_core.google.sync import ChromeSyncOptions
 from rtutils_core.intake import IntakeOptions
@@ -144,6 +145,19 @@ class Settings:
     audit_lost_status: str = setting("AUDIT_LOST_STATUS")
     audit_queue: str = setting("AUDIT_QUEUE")
     audit_write_rate: str = setting("AUDIT_WRITE_RATE")
+    due_soon_days: int = setting("DUE_SOON_DAYS")
+    smtp_url: str = setting("SMTP_URL")
+    smtp_user: Secret = setting("SMTP_USER")
+    smtp_password: Secret = setting("SMTP_PASSWORD")
+    mail_from: str = setting("MAIL_FROM")
+    mail_reply_to: str = setting("MAIL_REPLY_TO")
+    mail_templates_dir: Path | None = setting("MAIL_TEMPLATES_DIR")
+    mail_rate: str = setting("MAIL_RATE")
+    notices: tuple[str, ...] = setting("NOTICES")
+    notice_remind_days: int = setting("NOTICE_REMIND_DAYS")
+    notice_repeat_days: int = setting("NOTICE_REPEAT_DAYS")
+    notices_at: str = setting("NOTICES_AT")
+    school_address: str = setting("SCHOOL_ADDRESS")
 
     @property
     def api_url(self) -> str:
@@ -188,9 +202,25 @@ class Settings:
                 checkin_status=self.checkin_status,
                 repair_queue=self.repair_queue,
                 damages=self.damages,
+                due_soon_days=self.due_soon_days,
             )
         except InvalidInput as exc:
             raise ConfigError(f"CHECKOUT_STATUS / CHECKIN_STATUS: {exc.message}") from None
+
+    @property
+    def notice_options(self) -> NoticeOptions:
+        """What the notices need of the settings."""
+        return NoticeOptions(
+            kinds=self.notices,
+            remind_days=self.notice_remind_days,
+            repeat_days=self.notice_repeat_days,
+            school_address=self.school_address,
+            organisation=self.organisation,
+        )
+
+    @property
+    def mail_is_set_up(self) -> bool:
+        return bool(self.smtp_url and self.mail_from)
 
     @property
     def intake_options(self) -> IntakeOptions:
@@ -269,6 +299,8 @@ class Settings:
                     self.store_password,
                     self.jobs_redis_url,
                     self.webhook_secret,
+                    self.smtp_user,
+                    self.smtp_password,
                 )
                 if s
             )
@@ -316,6 +348,10 @@ class Settings:
                 f"AUTOTAG_PRINTER names the printer {printer!r}, which PRINTERS does not list"
                 f" (printers: {known})"
             )
+        if values["SMTP_URL"] and "@" not in values["MAIL_FROM"]:
+            raise ConfigError("MAIL_FROM must be the sender's e-mail address when SMTP_URL is set")
+        if values["NOTICES_AT"] and not values["SMTP_URL"]:
+            raise ConfigError("NOTICES_AT needs SMTP_URL: the notices go through a mail server")
         if not env.get("WORKING_DIR", "").strip() and backend == "demo":
             values["WORKING_DIR"] = None
         formats = tag_formats(

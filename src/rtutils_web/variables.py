@@ -12,7 +12,9 @@ from typing import Any
 
 from attrs import frozen
 
+from rtutils_core.due import NOTICE_KINDS
 from rtutils_core.loans import DEFAULT_DAMAGES
+from rtutils_core.loans.due import MAX_SOON_DAYS
 from rtutils_core.tags import MAX_DIGITS, MIN_DIGITS
 from rtutils_web.http.hosts import host_names
 from rtutils_web.http.proxies import parse_trusted_proxies
@@ -32,6 +34,7 @@ from rtutils_web.parsers import (
     loan_role,
     mapping,
     names,
+    notice_kinds,
     number,
     prefix,
     prefix_mapping,
@@ -42,8 +45,10 @@ from rtutils_web.parsers import (
     required_text,
     roster_columns,
     secret,
+    smtp_url,
     store_url,
     text,
+    time_of_day,
     url,
     whole,
 )
@@ -134,6 +139,9 @@ VARIABLES: tuple[Variable, ...] = (
        "RT queue of the repair tickets opened at check-in", "repairQueue"),
     _V("DAMAGES", ",".join(DEFAULT_DAMAGES), names,
        "Damages a returned device may be marked with, comma-separated", "damages"),
+    _V("DUE_SOON_DAYS", "3", whole(0, MAX_SOON_DAYS),
+       "A loan due within this many days (today included) is listed as due soon",
+       "dueSoonDays"),
     _V("PRINTERS", "", printers,
        "Label printers 'name=kind,address,model,media;...' (docs/printing.md)", "printers"),
     _V("HOST", "127.0.0.1", text, "Address to listen on", "host"),
@@ -234,5 +242,34 @@ VARIABLES: tuple[Variable, ...] = (
     _V("AUDIT_WRITE_RATE", "5/second", rate,
        "Most RT asset writes of an audit's Last Audited job, e.g. '5/second'",
        "auditWriteRate"),
+    # Notices by e-mail (docs/mail.md).
+    _V("SMTP_URL", "", smtp_url,
+       "Mail server: smtp://host:587 (STARTTLS) or smtps://host:465; unset: no mail",
+       "smtpUrl"),
+    _V("SMTP_USER", "", secret, "User that signs in to SMTP_URL, if it needs one; secret",
+       secret=True),
+    _V("SMTP_PASSWORD", "", secret, "Password of SMTP_USER; secret", secret=True),
+    _V("MAIL_FROM", "", text, "Sender address of the notices; needed with SMTP_URL",
+       "mailFrom"),
+    _V("MAIL_REPLY_TO", "", text, "Reply-To address of the notices (e.g. the IT desk)",
+       "mailReplyTo"),
+    _V("MAIL_TEMPLATES_DIR", "", absolute_path,
+       "Folder of the district's own mail templates, used before the built-in ones",
+       "mailTemplatesDir"),
+    _V("MAIL_RATE", "60/minute", rate, "Most mails sent, e.g. '60/minute' or '2/second'",
+       "mailRate"),
+    _V("NOTICES", ",".join(NOTICE_KINDS), notice_kinds,
+       "Notices sent, comma-separated: receipt, reminder, overdue, campaign, campaign-summary",
+       "notices", blank_is_empty=True),
+    _V("NOTICE_REMIND_DAYS", "2", whole(0, 60),
+       "Days before the due date the reminder goes (0: on the day)", "noticeRemindDays"),
+    _V("NOTICE_REPEAT_DAYS", "7", whole(0, 365),
+       "Days between overdue notices while a device stays out (0: one only)",
+       "noticeRepeatDays"),
+    _V("NOTICES_AT", "", time_of_day,
+       "UTC time HH:MM of the job system's nightly reminders and overdue notices; unset: none",
+       "noticesAt"),
+    _V("SCHOOL_ADDRESS", "", text,
+       "Address that gets the return campaign's summary per grade", "schoolAddress"),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}

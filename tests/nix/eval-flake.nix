@@ -51,6 +51,7 @@ let
     "google-auth"
     "cryptography"
     "brother-ql-next"
+    "jinja2"
     "setuptools"
     "wheel"
     "pytest"

@@ -183,6 +183,32 @@ CUSTOM: dict[str, tuple[Any, str, str, Any]] = {
     "auditLostStatus": ("lost", "lost", "audit_lost_status", "lost"),
     "auditQueue": ("Lost Devices", "Lost Devices", "audit_queue", "Lost Devices"),
     "auditWriteRate": ("2/second", "2/second", "audit_write_rate", "2/second"),
+    "dueSoonDays": (5, "5", "due_soon_days", 5),
+    "smtpUrl": (
+        "smtp://mail.example.org:587",
+        "smtp://mail.example.org:587",
+        "smtp_url",
+        "smtp://mail.example.org:587",
+    ),
+    "mailFrom": ("it@example.org", "it@example.org", "mail_from", "it@example.org"),
+    "mailReplyTo": ("desk@example.org", "desk@example.org", "mail_reply_to", "desk@example.org"),
+    "mailTemplatesDir": (
+        "/etc/rtutils/mail",
+        "/etc/rtutils/mail",
+        "mail_templates_dir",
+        Path("/etc/rtutils/mail"),
+    ),
+    "mailRate": ("2/second", "2/second", "mail_rate", "2/second"),
+    "notices": (["receipt", "overdue"], "receipt,overdue", "notices", ("receipt", "overdue")),
+    "noticeRemindDays": (1, "1", "notice_remind_days", 1),
+    "noticeRepeatDays": (0, "0", "notice_repeat_days", 0),
+    "noticesAt": ("06:30", "06:30", "notices_at", "06:30"),
+    "schoolAddress": (
+        "office@example.org",
+        "office@example.org",
+        "school_address",
+        "office@example.org",
+    ),
 }
 
 HARDENING = {
@@ -492,6 +518,35 @@ def test_a_scheduled_google_sync_is_a_timer_and_a_one_shot_unit(
     assert "wantedBy" not in sync
     settings = settings_from(unit_environment(scheduled))
     assert settings.google_service_account_file == Path("/run/keys/google.json")
+
+
+def test_scheduled_due_notices_are_a_timer_and_a_one_shot_unit(
+    nix: Nix, defaults: dict[str, Any]
+) -> None:
+    assert "request-tracker-utils-due-notices" not in defaults["services"]
+    scheduled = nix.evaluate(
+        module_expression(
+            {
+                "dueNoticesSchedule": "*-*-* 06:30:00",
+                "smtpUrl": "smtp://mail.example.org:587",
+                "mailFrom": "it@example.org",
+            }
+        )
+    )
+    assert scheduled["failedAssertions"] == []
+    timer = scheduled["timers"]["request-tracker-utils-due-notices"]
+    assert (timer["wantedBy"], timer["timerConfig"]["OnCalendar"]) == (
+        ["timers.target"],
+        "*-*-* 06:30:00",
+    )
+    unit = scheduled["services"]["request-tracker-utils-due-notices"]
+    assert unit["serviceConfig"]["ExecStart"] == (
+        f"{FAKE_STORE_PATH}/bin/request-tracker-utils due notices"
+    )
+    assert unit["serviceConfig"]["Type"] == "oneshot"
+    assert unit["environment"] == service(scheduled)["environment"]
+    unmailed = nix.evaluate(module_expression({"dueNoticesSchedule": "daily"}))
+    assert any("needs smtpUrl and mailFrom" in m for m in unmailed["failedAssertions"])
 
 
 def test_the_worker_runs_inside_the_service_unless_its_own_unit_is_asked_for(

@@ -21,6 +21,7 @@ students = Table(
     *(Column(name, Text) for name in ("first_name", "last_name", "grade", "rt_user")),
     Column("user_id", Number),
     Column("user_name", Text),
+    Column("guardian_email", Text),
 )
 #: The tables of the roster, in the order a copy fills them.
 TABLES = (students,)
@@ -39,6 +40,7 @@ def _row(s: Student) -> dict[str, object]:
         "rt_user": s.rt_user,
         "user_id": s.user_id,
         "user_name": s.user_name,
+        "guardian_email": s.guardian_email,
     }
 
 

@@ -257,7 +257,7 @@ class JobService:
         now = self.clock()
         submitted = []
         for schedule in self.schedules:
-            slot = int(now.timestamp() // schedule.interval)
+            slot = schedule.slot(now.timestamp())
             if self._asked.get(schedule.name) == slot:
                 continue
             self._asked[schedule.name] = slot

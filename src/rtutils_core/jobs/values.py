@@ -169,12 +169,19 @@ class JobKind:
 
 @frozen
 class Schedule:
-    """Submit a job of ``kind`` once per ``interval`` seconds, across all workers."""
+    """Submit a job of ``kind`` once per ``interval`` seconds, across all workers; the
+    intervals start ``offset`` seconds after each multiple of ``interval`` since the epoch
+    (a daily schedule with offset 3600 runs from 01:00 UTC)."""
 
     name: str
     kind: str
     interval: float
     params: JsonValue = field(factory=dict)
+    offset: float = 0.0
+
+    def slot(self, moment: float) -> int:
+        """The interval that the POSIX time ``moment`` falls in."""
+        return int((moment - self.offset) // self.interval)
 
     def __attrs_post_init__(self) -> None:
         if self.interval <= 0:

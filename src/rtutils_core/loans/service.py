@@ -25,6 +25,7 @@ from rtutils_core.errors import (
     RtutilsError,
     UserNotFound,
 )
+from rtutils_core.loans.due import last_events, loan_of
 from rtutils_core.loans.ports import LoanBackend, LoanLog
 from rtutils_core.loans.values import (
     CONDITIONS,
@@ -152,6 +153,9 @@ class LoanService:
         holders = self.options.holders(before)
         if not holders:
             raise _already_in(before)
+        # The due date of the loan ending here: the desk says whether it came back late.
+        newest = last_events(self.log.events(LoanFilter(asset_id=asset_id))).get(asset_id)
+        back = loan_of(holders, newest)
         status = self.options.checkin_status
         self._write(state, None, status, on_conflict=self._in_conflict)
         entry = LoanEntry(
@@ -177,7 +181,9 @@ class LoanService:
             extra={"asset_id": asset_id, "loan_id": event.id, "ticket_id": ticket_id},
         )
         others = self._others(holders[0], asset_id) if with_others else ()
-        return CheckIn(after, holders, others, event, ticket_id, problem)
+        return CheckIn(
+            after, holders, others, event, ticket_id, problem, back.due if back else None
+        )
 
     def _checked_report(
         self, condition: str, damages: Iterable[str], note: str

@@ -50,8 +50,12 @@ class LoanOptions:
     checkin_status: str = "allocated"
     repair_queue: str = "Device Repair"
     damages: tuple[str, ...] = field(default=DEFAULT_DAMAGES, converter=_texts)
+    #: A loan due within this many days (today included) is "due soon".
+    due_soon_days: int = 3
 
     def __attrs_post_init__(self) -> None:
+        if not 0 <= self.due_soon_days <= 365:  # noqa: PLR2004 - a year, as loans/due.py says
+            raise InvalidInput(f"due-soon days must be 0 to 365, not {self.due_soon_days}")
         if self.role not in LOAN_ROLES:
             raise InvalidInput(f"the loan role must be Owner or HeldBy, not {self.role!r}")
         for name, value in (
@@ -189,6 +193,8 @@ class CheckIn:
     event: LoanEvent
     ticket_id: int | None = None
     ticket_error: str = ""
+    #: The due date of the loan the device came back from (None: none was set).
+    due: date | None = None
 
 
 @frozen

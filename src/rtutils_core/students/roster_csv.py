@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from attrs import frozen
 
@@ -26,6 +27,8 @@ from rtutils_core.students.values import (
 #: Most rows one roster file may hold (a district is far smaller).
 MAX_ROWS = 100_000
 REQUIRED = ("student_id", "first_name", "last_name", "grade")
+#: What the optional guardian column must hold: one plain address.
+_ADDRESS = re.compile(r"[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+")
 
 
 @frozen
@@ -107,10 +110,14 @@ def _student(row: list[str], index: dict[str, int], width: int) -> Student:
     for name, value in values.items():
         if len(value) > MAX_TEXT:
             raise InvalidInput(f"{name.replace('_', ' ')} is longer than {MAX_TEXT} characters")
+    guardian = values.get("guardian_email", "")
+    if guardian and not _ADDRESS.fullmatch(guardian):
+        raise InvalidInput(f"guardian e-mail {guardian!r} is not an e-mail address")
     return Student(
         student_id=check_student_id(values["student_id"]),
         first_name=values["first_name"],
         last_name=values["last_name"],
         grade=normal_grade(values["grade"]),
         rt_user=values.get("rt_user", ""),
+        guardian_email=guardian,
     )

@@ -19,7 +19,7 @@ LAST_GRADE = 12
 MAX_TEXT = 200
 
 #: The roster's fields, in the order of a roster file (and of ``ROSTER_COLUMNS``).
-ROSTER_FIELDS = ("student_id", "first_name", "last_name", "grade", "rt_user")
+ROSTER_FIELDS = ("student_id", "first_name", "last_name", "grade", "rt_user", "guardian_email")
 
 
 #: A student id: what a URL path, a log line, a CSV cell and a page carry as it is.
@@ -76,6 +76,8 @@ class Student:
     rt_user: str = ""
     user_id: int | None = None
     user_name: str = ""
+    #: A guardian's e-mail address from the roster's optional column ("" for none).
+    guardian_email: str = ""
 
     @property
     def is_linked(self) -> bool:
@@ -93,7 +95,15 @@ class Student:
             self.last_name,
             self.grade,
             self.rt_user,
-        ) == (other.student_id, other.first_name, other.last_name, other.grade, other.rt_user)
+            self.guardian_email,
+        ) == (
+            other.student_id,
+            other.first_name,
+            other.last_name,
+            other.grade,
+            other.rt_user,
+            other.guardian_email,
+        )
 
 
 def _mapping(value: Mapping[str, str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rtutils_core.errors import ConfigError, RtutilsError
 from rtutils_web.cli.db import add_db_commands, run_db_command
+from rtutils_web.cli.due import add_due_commands, run_due_command
 from rtutils_web.cli.google import add_google_commands, run_google_command
 from rtutils_web.cli.imports import add_asset_commands, run_asset_command
 from rtutils_web.cli.jobs import (
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_job_commands(commands)
     add_asset_commands(commands)
     add_student_commands(commands)
+    add_due_commands(commands)
     return parser
 
 
@@ -172,12 +174,17 @@ def _assets(args: argparse.Namespace, container: Container, log: Any) -> int:
     return run_asset_command(args, container.imports.intake_import())
 
 
+def _due(args: argparse.Namespace, container: Container, log: Any) -> int:
+    return run_due_command(args, container.due.due_service(), container.jobs.job_service())
+
+
 #: The commands that need some services and no web app, by name.
 COMMANDS: dict[str, Callable[[argparse.Namespace, Container, Any], int]] = {
     "tags": _tags,
     "google": _google,
     "students": _students,
     "assets": _assets,
+    "due": _due,
 }
 #: A command's failure: the log event, and what the message on standard error calls it.
 FAILURES = {
@@ -185,4 +192,5 @@ FAILURES = {
     "google": ("google_sync_failed", "google sync failed"),
     "students": ("students_failed", "students"),
     "assets": ("asset_import_failed", "import failed"),
+    "due": ("due_notices_failed", "notices failed"),
 }

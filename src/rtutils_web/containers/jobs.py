@@ -10,6 +10,7 @@ from dependency_injector import containers, providers
 
 from rtutils_adapters.jobs import HueyJobQueue, redis_huey, sqlite_huey
 from rtutils_adapters.stores import open_job_store
+from rtutils_core.due import jobs as due_jobs
 from rtutils_core.imports.jobs import ImportJobs
 from rtutils_core.jobs import JobKind, Schedule
 from rtutils_core.jobs.ports import JobStore
@@ -18,6 +19,10 @@ from rtutils_core.printing.sender import PrintSender
 from rtutils_core.tags.autotag import KIND as AUTOTAG
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
+
+DAY = 86400.0
+#: Seconds between two passes over the notices waiting for their retry.
+OUTBOX_EVERY = 300.0
 
 
 def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
@@ -37,6 +42,12 @@ def _job_service(
     )
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
+    if settings.notices_at:
+        hours, minutes = (int(part) for part in settings.notices_at.split(":"))
+        offset = hours * 3600 + minutes * 60
+        service.add_schedule(Schedule(due_jobs.NIGHTLY, due_jobs.NIGHTLY, DAY, offset=offset))
+    if settings.mail_is_set_up:  # notices the mail server deferred go when their wait is over
+        service.add_schedule(Schedule(due_jobs.OUTBOX, due_jobs.OUTBOX, OUTBOX_EVERY))
     return service
 
 

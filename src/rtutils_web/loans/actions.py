@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import Forbidden
 
+from rtutils_core.due.jobs import queue_receipt
 from rtutils_core.errors import HeldByAnother, InvalidInput, RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import current_principal
@@ -50,6 +51,8 @@ def check_out(asset_id: int, raw: Any) -> CheckOutJson:
         due=due_date(body.due, date.today()),
         force=body.force,
     )
+    if done.event is not None:
+        _queue_receipt(done.event.id)
     log.info(
         "loan_check_out",
         asset_id=asset_id,
@@ -59,6 +62,21 @@ def check_out(asset_id: int, raw: Any) -> CheckOutJson:
         forced=bool(done.event and done.event.forced),
     )
     return CheckOutJson.of(done, loans.options)
+
+
+def _queue_receipt(loan_id: int) -> None:
+    """Hand the check-out's receipt to the job worker, when mail is set up and receipts on.
+
+    A queue that cannot be reached costs the receipt, never the check-out (logged)."""
+    settings = services.settings()
+    if not (settings.mail_is_set_up and "receipt" in settings.notices):
+        return
+    try:
+        job = queue_receipt(services.jobs(), loan_id)
+    except RtutilsError as error:
+        log.warning("receipt_not_queued", loan_id=loan_id, error_code=error.code)
+        return
+    log.info("receipt_queued", loan_id=loan_id, job_id=job.id)
 
 
 def check_in(asset_id: int, raw: Any) -> CheckInJson:
@@ -85,7 +103,7 @@ def check_in(asset_id: int, raw: Any) -> CheckInJson:
         ticket_id=done.ticket_id,
         ticket_failed=bool(done.ticket_error),
     )
-    return CheckInJson.of(done, loans.options)
+    return CheckInJson.of(done, loans.options, date.today())
 
 
 def reopen_ticket(loan_id: int) -> LoanEventJson:

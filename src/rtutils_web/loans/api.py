@@ -5,6 +5,8 @@ Operators write and read names; a viewer reads counts only (the data is about st
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, jsonify, request
 
 from rtutils_core.errors import InvalidInput
@@ -25,6 +27,7 @@ from rtutils_web.loans.schema import (
     OutstandingJson,
     PersonJson,
     PersonLoansJson,
+    dues_of,
     moment,
 )
 
@@ -74,7 +77,8 @@ def person(name: str) -> Response:
     loans = services.loans()
     held = loans.person_loans(name)
     assets = [LoanAssetJson.of(a, loans.options) for a in held.assets]
-    return jsonify(to_json(PersonLoansJson(PersonJson.of(held.person), assets)))
+    due = dues_of(held.assets, loans, date.today())
+    return jsonify(to_json(PersonLoansJson(PersonJson.of(held.person), assets, due)))
 
 
 @bp.post("/people/<name>/check-in-all")

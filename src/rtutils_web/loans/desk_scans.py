@@ -10,6 +10,7 @@ one. Messages are in the desk's words (no API field names).
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask import Response, jsonify
@@ -27,7 +28,7 @@ from rtutils_core.scans.service import ScanService
 from rtutils_web import services
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.errors import error_response
-from rtutils_web.loans.schema import LoanAssetJson, PersonJson
+from rtutils_web.loans.schema import LoanAssetJson, PersonJson, dues_of
 
 
 def scans() -> ScanService:
@@ -59,6 +60,7 @@ def person_answer(found: Found) -> Response:
             "student_id": found.student.student_id if found.student else None,
             "person": to_json(PersonJson.of(found.user)),
             "assets": [to_json(LoanAssetJson.of(a, loans.options)) for a in held.assets],
+            "due": [to_json(d) for d in dues_of(held.assets, loans, date.today())],
         }
     )
 

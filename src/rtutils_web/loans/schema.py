@@ -6,6 +6,7 @@ counts only (``names_shown`` says which one a caller got).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -14,7 +15,9 @@ from attrs import frozen
 from rtutils_core.assets import Asset, User
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions, check_due
-from rtutils_core.loans.service import MAX_NOTE
+from rtutils_core.loans.due import DUE_STATES, DueLoan
+from rtutils_core.loans.due_dates import DueDates
+from rtutils_core.loans.service import MAX_NOTE, LoanService
 from rtutils_web.http.answers import object_schema, prop
 
 _STRING = {"type": "string"}
@@ -194,6 +197,28 @@ class CheckOutJson:
 
 
 @frozen
+class AssetDueJson:
+    """When a device a person holds is due back (the check-out's due date in the loan log)."""
+
+    asset_id: int = prop(_ID)
+    due: str | None = prop({"type": ["string", "null"], "format": "date"})
+    state: str = prop({"type": "string", "enum": list(DUE_STATES)})
+    days_overdue: int = prop({"type": "integer", "minimum": 0})
+
+    @classmethod
+    def of(cls, loan: DueLoan, today: date, soon_days: int) -> AssetDueJson:
+        due = loan.due.isoformat() if loan.due else None
+        return cls(loan.asset.id, due, loan.state(today, soon_days), loan.days_overdue(today))
+
+
+def dues_of(assets: Sequence[Asset], loans: LoanService, today: date) -> list[AssetDueJson]:
+    """The due dates of a person's devices (one loan-log read per device)."""
+    found = DueDates(loans).of_assets(assets)
+    soon = loans.options.due_soon_days
+    return [AssetDueJson.of(found[a.id], today, soon) for a in assets if a.id in found]
+
+
+@frozen
 class CheckInJson:
     """What a check-in did, and the holder's other devices still out."""
 
@@ -205,9 +230,14 @@ class CheckInJson:
     ticket_error: str = prop(
         {"type": "string", "description": "why the repair ticket failed; open it again"}
     )
+    due: str | None = prop(
+        {"type": ["string", "null"], "format": "date", "description": "when it was due back"}
+    )
+    days_late: int = prop({"type": "integer", "minimum": 0, "description": "after the due date"})
 
     @classmethod
-    def of(cls, done: CheckIn, options: LoanOptions) -> CheckInJson:
+    def of(cls, done: CheckIn, options: LoanOptions, today: date | None = None) -> CheckInJson:
+        late = (today - done.due).days if today and done.due and done.due < today else 0
         return cls(
             asset=LoanAssetJson.of(done.asset, options),
             holders=list(done.holders),
@@ -215,6 +245,8 @@ class CheckInJson:
             loan=LoanEventJson.of(done.event),
             ticket_id=done.ticket_id,
             ticket_error=done.ticket_error,
+            due=done.due.isoformat() if done.due else None,
+            days_late=late,
         )
 
 
@@ -246,6 +278,9 @@ class PersonLoansJson:
 
     person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
     assets: list[LoanAssetJson] = prop(_ASSETS)
+    due: list[AssetDueJson] = prop(
+        {"type": "array", "items": {"$ref": "#/components/schemas/AssetDue"}}
+    )
 
 
 @frozen
@@ -280,6 +315,7 @@ SCHEMAS: dict[str, Any] = {
     "CheckInAllItem": object_schema(CheckInAllItemJson),
     "CheckInAll": object_schema(CheckInAllJson),
     "PersonLoans": object_schema(PersonLoansJson),
+    "AssetDue": object_schema(AssetDueJson),
     "LoanList": object_schema(LoanListJson),
     "Outstanding": object_schema(OutstandingJson),
 }

@@ -72,6 +72,8 @@
     shown.appendChild(element("p", current.label, "person-name"));
     if (found) {
       current.held = (found.assets || []).slice();
+      current.due = {};
+      (found.due || []).forEach(function (d) { current.due[d.asset_id] = d; });
     }
     const held = current.held || [];
     shown.appendChild(element("p", held.length ? "Holds " + held.length + " device(s):" : "Holds no device.", "muted"));
@@ -84,6 +86,12 @@
         to.target = "_blank"; // the desk and its queue stay open
         to.rel = "noopener";
         item.appendChild(to);
+        const due = (current.due || {})[a.id];
+        if (due && due.due) {
+          // The due date, and plainly whether it has passed: the desk asks for it back.
+          const late = due.state === "overdue";
+          item.appendChild(element("span", late ? " overdue " + due.days_overdue + " day(s), due " + due.due : " due " + due.due, late ? "error" : "muted"));
+        }
         list.appendChild(item);
       });
       shown.appendChild(list);
@@ -307,6 +315,9 @@
         if (done.others.length) {
           note(row, holder + " still has: " + devices(done.others));
           checkInAllButton(row, done.holders[0], holder);
+        }
+        if (done.due) {
+          note(row, done.days_late ? "came back " + done.days_late + " day(s) late (due " + done.due + ")" : "due " + done.due + ": on time", done.days_late ? "error" : undefined);
         }
         ticketResult(row, done);
         assetLink(row, done.asset);

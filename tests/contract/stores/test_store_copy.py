@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import attrs
 import psycopg
 import pytest
 
@@ -16,6 +17,7 @@ from rtutils_adapters.postgres import (
     PostgresTagStore,
 )
 from rtutils_adapters.postgres.audits import PostgresAuditStore
+from rtutils_adapters.postgres.notices import PostgresNoticeLog
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.postgres.sessions import PostgresSessionStore
 from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
@@ -27,18 +29,23 @@ from rtutils_adapters.sqlite import (
 )
 from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.notices import SqliteNoticeLog
 from rtutils_adapters.stores import copy_stores, upgrade_stores
 from rtutils_core.audits import ExpectedAsset, Scope
 from rtutils_core.audits.values import ActionDraft, ScanDraft
+from rtutils_core.due import NoticeDraft
 from rtutils_core.errors import ConfigError, SchemaTooNew
 from rtutils_core.loans import LoanEntry, LoanFilter
 from rtutils_core.printing.print_jobs import PrintItem, PrintJob
 from rtutils_core.tags import TagFormat
 
 T0 = datetime(2025, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
-COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits"]
+COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits", "notices"]
 #: Each store's schema version (1 unless a migration was added since).
-VERSIONS = {"loans": 2}
+VERSIONS = {"loans": 2, "roster": 2}
+NOTICE = NoticeDraft(
+    "receipt", "loan:1", date(2025, 3, 1), ("li@school.example",), fields={"name": "Li Wéi"}
+)
 STORES = [
     PostgresAuditStore,
     PostgresLoanLog,
@@ -46,6 +53,7 @@ STORES = [
     PostgresJobStore,
     PostgresPrintJobStore,
     PostgresRoster,
+    PostgresNoticeLog,
     PostgresSessionStore,
     PostgresThrottleCounts,
 ]
@@ -120,6 +128,8 @@ def fill_sqlite(folder):
             updated_at=T0,
         )
     )
+    notices = SqliteNoticeLog.in_dir(folder)
+    notices.record([NOTICE], now=T0)
     return log, intake, jobs, prints, job.id
 
 
@@ -134,6 +144,7 @@ def test_copy_moves_every_store_and_each_reads_back_the_same(tmp_path, pg_url):
         "intake": {"submissions": 1, "names": 1},
         "jobs": {"jobs": 1, "schedule_slots": 1},
         "print_jobs": {"print_jobs": 1},
+        "notices": {"notices": 1},
     }
     pg_log, pg_intake = PostgresLoanLog(pg_url), PostgresIntakeStore(pg_url)
     pg_jobs, pg_prints = PostgresJobStore(pg_url), PostgresPrintJobStore(pg_url)
@@ -144,7 +155,11 @@ def test_copy_moves_every_store_and_each_reads_back_the_same(tmp_path, pg_url):
     assert pg_jobs.get(job_id) == jobs.get(job_id)
     assert not pg_jobs.claim_slot("nightly", 5, now=T0)
     assert pg_prints.get("p1") == prints.get("p1")
-    for store in (pg_log, pg_intake, pg_jobs, pg_prints):
+    pg_notices, notices = PostgresNoticeLog(pg_url), SqliteNoticeLog.in_dir(tmp_path)
+    assert pg_notices.notices() == notices.notices()
+    (later,) = pg_notices.record([attrs.evolve(NOTICE, subject="loan:2")], now=T0)
+    assert later.id > notices.notices()[0].id  # ids go on after the copied ones
+    for store in (pg_log, pg_intake, pg_jobs, pg_prints, pg_notices, notices):
         store.close()
 
     with pytest.raises(ConfigError, match="holds loans data already"):

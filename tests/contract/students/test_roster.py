@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
+import attrs
 import pytest
 
 from rtutils_adapters.memory.roster import MemoryRoster
@@ -69,7 +70,27 @@ def test_the_sqlite_roster_is_private_and_survives_reopening(tmp_path):
 def test_the_postgres_roster_records_its_schema_once(pg_url):
     first = PostgresRoster(pg_url)
     again = PostgresRoster(pg_url)
-    assert (first.schema_change.before, first.schema_change.after) == (0, 1)
-    assert again.schema_change.before == again.schema_change.after == 1
+    assert (first.schema_change.before, first.schema_change.after) == (0, 2)
+    assert again.schema_change.before == again.schema_change.after == 2
     first.close()
     again.close()
+
+
+def test_a_guardian_address_is_kept_and_a_roster_of_version_1_gains_the_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "students.sqlite3"
+    with sqlite3.connect(path) as db:  # what release 0.1's roster_0001 made, with a row
+        db.executescript(
+            "CREATE TABLE students (student_id TEXT PRIMARY KEY, first_name TEXT NOT NULL,"
+            " last_name TEXT NOT NULL, grade TEXT NOT NULL, rt_user TEXT NOT NULL,"
+            " user_id BIGINT, user_name TEXT NOT NULL);"
+            "CREATE TABLE alembic_version_roster (version_num VARCHAR(32) PRIMARY KEY);"
+            "INSERT INTO alembic_version_roster VALUES ('roster_0001');"
+            "INSERT INTO students VALUES ('S1', 'Li', 'Wei', '9', 'li.wei', 42, 'li.wei');"
+        )
+    roster = SqliteRoster(path)
+    assert (roster.schema_change.before, roster.schema_change.after) == (1, 2)
+    assert roster.get("S1").guardian_email == ""
+    roster.apply([attrs.evolve(roster.get("S1"), guardian_email="parent@home.example")])
+    assert SqliteRoster(path).get("S1").guardian_email == "parent@home.example"

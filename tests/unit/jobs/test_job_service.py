@@ -249,3 +249,21 @@ def test_a_schedule_skips_an_interval_while_its_last_run_is_still_going(service,
         service.add_schedule(Schedule("x", "missing", 5))
     with pytest.raises(InvalidInput, match="positive"):
         Schedule("x", "count", 0)
+
+
+def test_a_daily_schedule_with_an_offset_runs_once_a_day_from_its_time(clock, queue):
+    store = MemoryJobStore()
+    ran = []
+    service = JobService(store, queue, clock=clock)
+    service.register(JobKind("tick", lambda ctx: ran.append(clock())))
+    service.add_schedule(Schedule("nightly", "tick", 86400, offset=6 * 3600 + 30 * 60))
+    for _ in range(48 * 4):  # two days in quarter hours
+        service.run_schedules()
+        queue.run_pending(service)
+        clock.advance(900)
+    # The clock starts at 08:00, in the day's interval that began at 06:30: it runs at once.
+    assert [t.isoformat() for t in ran] == [
+        "2025-03-01T08:00:00+00:00",
+        "2025-03-02T06:30:00+00:00",
+        "2025-03-03T06:30:00+00:00",
+    ]

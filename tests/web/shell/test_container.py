@@ -70,8 +70,12 @@ def test_the_job_service_gets_every_kind_and_builds_no_printer_until_a_print_job
     assert sorted(jobs.kinds) == [
         "audit-write",
         "autotag",
+        "due-campaign",
+        "due-notices",
+        "due-receipt",
         "google-sync",
         "import",
+        "mail-outbox",
         "print",
         "student-user-fields",
     ]

@@ -24,9 +24,9 @@ def env(tmp_path, **more: str) -> dict[str, str]:
     return {"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path), **more}
 
 
-STORES = ("tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits")
+STORES = ("tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits", "notices")
 #: Each store's schema version (1 unless a migration was added since).
-VERSIONS = {"loans": 2}
+VERSIONS = {"loans": 2, "roster": 2}
 
 
 def test_db_upgrade_creates_then_finds_the_sqlite_stores_up_to_date(tmp_path, capsys):

@@ -69,7 +69,7 @@ def test_every_json_request_body_is_generated_from_a_body_class(app, client):
         templates = tuple(services.labels().template_names())
     facts = ApiFacts.of(settings.tag_formats, settings.max_batch, templates)
     classes = _body_classes()
-    assert len(classes) == 16, sorted(c.__name__ for c in classes)
+    assert len(classes) == 17, sorted(c.__name__ for c in classes)
     used: set[type] = set()
     bodies = _request_bodies(document)
     assert set(bodies) - FILE_UPLOADS, "the document takes no JSON body at all"
@@ -101,8 +101,8 @@ def test_a_default_the_document_states_is_the_one_the_parser_fills_in():
             if "default" in schema:
                 stated += 1
                 assert schema["default"] == field.default, f"{cls.__name__}.{field.name}"
-    # force (2), dry_run (2), allow_missing, copies, remove_missing, condition, ticket
-    assert stated == 9
+    # force (2), dry_run (3), allow_missing, copies, remove_missing, condition, ticket
+    assert stated == 10
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,32 @@
+"""Due dates that mean something: the overdue list, and receipts, reminders, overdue and
+return-campaign notices by e-mail, each recorded once."""
+
+from rtutils_core.due.values import (
+    NOTICE_KINDS,
+    NOTICE_STATES,
+    Notice,
+    NoticeDraft,
+    NoticeKind,
+    NoticeOptions,
+    NoticePlan,
+    NoticeState,
+    OutgoingMail,
+    RenderedMail,
+    SendReport,
+    Unreachable,
+)
+
+__all__ = [
+    "NOTICE_KINDS",
+    "NOTICE_STATES",
+    "Notice",
+    "NoticeDraft",
+    "NoticeKind",
+    "NoticeOptions",
+    "NoticePlan",
+    "NoticeState",
+    "OutgoingMail",
+    "RenderedMail",
+    "SendReport",
+    "Unreachable",
+]
