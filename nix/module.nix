@@ -636,6 +636,8 @@ in
       type = types.str;
       default = "5/second";
       description = "Most RT asset writes of an audit's Last Audited job (`AUDIT_WRITE_RATE`).";
+    };
+
     dueSoonDays = mkOption {
       type = types.ints.between 0 365;
       default = 3;
