@@ -15,53 +15,34 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
-    Date,
-    Integer,
-    MetaData,
-    Table,
-    Text,
     insert,
     select,
     update,
 )
 
 from rtutils_adapters.sql.database import Database
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.errors import LoanConflict, LoanNotFound, RtutilsError
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
 from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, check_undo
 
-COMPONENT = "loans"
-metadata = MetaData()
-loan_events = Table(
+loan_events = table(
     "loan_events",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("at", UtcTime()),
-    Column("action", Text),
-    Column("asset_id", Number),
-    *(Column(name, Text) for name in ("tag", "person", "operator", "request_id", "based_on")),
-    *(Column(name, Text) for name in ("condition", "damages", "note")),
-    Column("ticket_id", Number),
-    Column("ticket_error", Text),
-    Column("due", Date),
-    Column("forced", Integer),
-    Column("person_key", Text),
+    "id at action asset_id tag person operator request_id based_on condition damages note"
+    " ticket_id ticket_error due forced person_key",
+    key="id",
+    numbers="id asset_id ticket_id",
+    integers="forced",
+    times="at",
+    dates="due",
 )
-manual_checkins = Table(
+manual_checkins = table(
     "manual_checkins",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("at", UtcTime()),
-    *(Column(name, Text) for name in ("kind", "student_id", "person", "reason")),
-    *(Column(name, Text) for name in ("operator", "request_id")),
-    Column("asset_id", Number),
-    Column("tag", Text),
-    Column("undoes", Number),
+    "id at kind student_id person reason operator request_id asset_id tag undoes",
+    key="id",
+    numbers="id asset_id undoes",
+    times="at",
 )
 #: The tables of the loan log, in the order a copy fills them.
 TABLES = (loan_events, manual_checkins)
@@ -99,8 +80,7 @@ class SqlLoanLog(SqlStore):
     """The :class:`~rtutils_core.loans.ports.LoanLog` and
     :class:`~rtutils_core.loans.ports.ManualCheckInLog` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "loans"
 
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
         self._clock = clock

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Column, MetaData, Table, Text, delete, insert, select
+from sqlalchemy import delete, insert, select
 
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.errors import BackendUnavailable, RtutilsError, StudentNotFound
 from rtutils_core.students import Student
 
-COMPONENT = "roster"
-metadata = MetaData()
-students = Table(
+students = table(
     "students",
-    metadata,
-    Column("student_id", Text, primary_key=True),
-    *(Column(name, Text) for name in ("first_name", "last_name", "grade", "rt_user")),
-    Column("user_id", Number),
-    Column("user_name", Text),
+    "student_id first_name last_name grade rt_user user_id user_name",
+    key="student_id",
+    numbers="user_id",
 )
 #: The tables of the roster, in the order a copy fills them.
 TABLES = (students,)
@@ -45,8 +39,7 @@ def _row(s: Student) -> dict[str, object]:
 class SqlRoster(SqlStore):
     """The :class:`~rtutils_core.students.ports.Roster` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "roster"
 
     def students(self) -> Sequence[Student]:
         with self._db.transaction(write=False) as tx:
