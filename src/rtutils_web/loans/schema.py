@@ -15,7 +15,7 @@ from rtutils_core.assets import Asset, User
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions, check_due
 from rtutils_core.loans.service import MAX_NOTE
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, object_schema, prop
 
 _STRING = {"type": "string"}
 _ID = {"type": "integer", "minimum": 1}
@@ -101,17 +101,13 @@ def moment(text: str | None, name: str, *, end_of_day: bool = False) -> datetime
 
 
 @frozen
-class PersonJson:
+class PersonJson(FieldsFrom[User]):
     """An RT user as the desk shows them (operators only)."""
 
     id: int = prop(_ID)
     name: str = prop({"type": "string", "description": "RT login name"})
     real_name: str = prop(_STRING)
     email: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, user: User) -> PersonJson:
-        return cls(user.id, user.name, user.real_name, user.email)
 
 
 @frozen
@@ -126,7 +122,7 @@ class LoanAssetJson:
 
     @classmethod
     def of(cls, asset: Asset, options: LoanOptions) -> LoanAssetJson:
-        return cls(asset.id, asset.name, asset.catalog, asset.status, list(options.holders(asset)))
+        return answer_of(cls, asset, holders=list(options.holders(asset)))
 
 
 @frozen
@@ -151,23 +147,8 @@ class LoanEventJson:
 
     @classmethod
     def of(cls, event: LoanEvent) -> LoanEventJson:
-        return cls(
-            id=event.id,
-            at=event.at,
-            action=event.action,
-            asset_id=event.asset_id,
-            tag=event.tag,
-            person=event.person,
-            operator=event.operator,
-            condition=event.condition,
-            damages=list(event.damages),
-            note=event.note,
-            ticket_id=event.ticket_id,
-            ticket_error=event.ticket_error,
-            due=event.due.isoformat() if event.due else None,
-            forced=event.forced,
-            request_id=event.request_id,
-        )
+        due = event.due.isoformat() if event.due else None
+        return answer_of(cls, event, damages=list(event.damages), due=due)
 
 
 _EVENT = {"$ref": "#/components/schemas/LoanEvent"}

@@ -22,7 +22,7 @@ from rtutils_core.returns import (
 )
 from rtutils_core.returns.service import StudentHistory
 from rtutils_core.students import GRADE_NAMES, BadRow, ImportReport, school_year_of
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, object_schema, prop
 from rtutils_web.http.bodies import whole_number
 
 _STRING = {"type": "string"}
@@ -78,16 +78,12 @@ class UndoBody:
 
 
 @frozen
-class BadRowJson:
+class BadRowJson(FieldsFrom[BadRow]):
     """A roster row that was not imported."""
 
     line: int = prop({"type": "integer", "minimum": 1})
     reason: str = prop(_STRING)
     student_id: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, bad: BadRow) -> BadRowJson:
-        return cls(bad.line, bad.reason, bad.student_id)
 
 
 @frozen
@@ -120,7 +116,7 @@ class ImportJson:
 
 
 @frozen
-class GradeJson:
+class GradeJson(FieldsFrom[GradeFigures]):
     """One grade's figures (``grade`` ``all`` for the whole campaign)."""
 
     grade: str = prop(_STRING)
@@ -131,19 +127,6 @@ class GradeJson:
     students_returned: int = prop(_COUNT)
     students_outstanding: int = prop(_COUNT)
     completion_rate: float | None = prop({"type": ["number", "null"], "minimum": 0, "maximum": 1})
-
-    @classmethod
-    def of(cls, g: GradeFigures) -> GradeJson:
-        return cls(
-            g.grade,
-            g.students,
-            g.devices_out,
-            g.returned,
-            g.outstanding,
-            g.students_returned,
-            g.students_outstanding,
-            g.completion_rate,
-        )
 
 
 @frozen
@@ -156,7 +139,7 @@ class DayJson:
 
     @classmethod
     def of(cls, d: DayCount) -> DayJson:
-        return cls(d.day.isoformat(), d.grade, d.returns)
+        return answer_of(cls, d, day=d.day.isoformat())
 
 
 @frozen
@@ -173,15 +156,9 @@ class CampaignJson:
 
     @classmethod
     def of(cls, c: Campaign) -> CampaignJson:
-        return cls(
-            c.year,
-            c.since,
-            c.until,
-            [GradeJson.of(g) for g in c.grades],
-            GradeJson.of(c.total),
-            [DayJson.of(d) for d in c.days],
-            c.unlinked,
-        )
+        grades = [GradeJson.of(g) for g in c.grades]
+        days = [DayJson.of(d) for d in c.days]
+        return answer_of(cls, c, grades=grades, total=GradeJson.of(c.total), days=days)
 
 
 @frozen
@@ -236,7 +213,7 @@ class StudentListJson:
 
 
 @frozen
-class LoanEntryJson:
+class LoanEntryJson(FieldsFrom[LoanEvent]):
     """One loan log event of the student's RT user."""
 
     id: int = prop({"type": "integer"})
@@ -245,10 +222,6 @@ class LoanEntryJson:
     asset_id: int = prop({"type": "integer"})
     tag: str = prop(_STRING)
     operator: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, e: LoanEvent) -> LoanEntryJson:
-        return cls(e.id, e.at, e.action, e.asset_id, e.tag, e.operator)
 
 
 @frozen
@@ -268,10 +241,7 @@ class ManualJson:
 
     @classmethod
     def of(cls, m: ManualEvent, active: bool = False) -> ManualJson:
-        return cls(
-            m.id, m.at, m.kind, m.student_id, m.reason, m.asset_id, m.tag, m.operator, m.undoes,
-            active,
-        )  # fmt: skip
+        return answer_of(cls, m, active=active)
 
 
 @frozen
