@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import InvalidInput, NotFound
 
 NAME = re.compile(r"[0-9a-f]{32}")
@@ -31,9 +32,7 @@ class SqlImportFiles(SqlStore):
 
     COMPONENT = "imports"
 
-    def __init__(
-        self, db: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import BackendUnavailable, InvalidInput, RtutilsError
 from rtutils_core.intake.ports import Submission
 
@@ -37,10 +38,6 @@ names = table("names", "folded submission", key="folded", numbers="submission")
 #: The tables of intake, in the order a copy fills them.
 TABLES = (submissions, names)
 _SUBMISSION = [c for c in submissions.columns if c.name != "busy_by"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -97,7 +94,7 @@ class SqlIntakeStore(SqlStore):
 
     COMPONENT = "intake"
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

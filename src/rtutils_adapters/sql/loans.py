@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import LoanConflict, LoanNotFound, RtutilsError
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
 from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, check_undo
@@ -47,10 +48,6 @@ manual_checkins = table(
 #: The tables of the loan log, in the order a copy fills them.
 TABLES = (loan_events, manual_checkins)
 _EVENT = [c for c in loan_events.columns if c.name != "person_key"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -82,7 +79,7 @@ class SqlLoanLog(SqlStore):
 
     COMPONENT = "loans"
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

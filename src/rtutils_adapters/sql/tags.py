@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -33,6 +33,7 @@ from sqlalchemy import (
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sql.prepared import Prepared
 from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import ConfigError, RtutilsError, TagConflict
 from rtutils_core.tags.event_query import NEWEST, EventQuery
 from rtutils_core.tags.ledger import Entry, LedgerTransaction, TagLedger
@@ -55,10 +56,6 @@ events = table(
 )
 #: The tables of a tag store, in the order a copy fills them.
 TABLES = (sequences, tags, events)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -191,7 +188,7 @@ class SqlTagStore(SqlStore, TagLedger):
 
     COMPONENT = "tags"
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from attrs import frozen
 
 from rtutils_core.assets import Asset, User
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import LoanEvent, LoanFilter
 from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, active_manual
@@ -37,10 +38,6 @@ log = logging.getLogger("rtutils.returns")
 CHART_DAYS = 14
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @frozen
 class StudentHistory:
     """A student's campaign line with the whole loan log of their RT user and their manual
@@ -60,7 +57,7 @@ class ReturnService:
         loans: LoanService,
         manual_log: ManualCheckInLog,
         options: CampaignOptions | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.roster = roster
         self.loans = loans
