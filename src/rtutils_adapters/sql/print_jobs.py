@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 from sqlalchemy import insert, select, update
 
 from rtutils_adapters.sql.store import SqlStore, table
@@ -37,19 +38,9 @@ def _refused(exc: Exception) -> RtutilsError:
 
 
 def _values(job: PrintJob) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "printer": job.printer,
-        "template": job.template,
+    """The job's row: its fields, the lists as JSON."""
+    return attrs.asdict(job, recurse=False) | {
         "items": json.dumps([[item.asset_id, item.tag] for item in job.items]),
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-        "copies": job.copies,
-        "state": job.state,
-        "printed": job.printed,
-        "reason": job.reason,
-        "attempts": job.attempts,
-        "actor": job.actor,
         "skipped": json.dumps(list(job.skipped)),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
 from sqlalchemy import delete, insert, select
 
 from rtutils_adapters.sql.store import SqlStore, table
@@ -22,18 +23,6 @@ TABLES = (students,)
 
 def _refused(exc: Exception) -> RtutilsError:
     return BackendUnavailable(f"the roster refused a change: {exc}; nothing was changed")
-
-
-def _row(s: Student) -> dict[str, object]:
-    return {
-        "student_id": s.student_id,
-        "first_name": s.first_name,
-        "last_name": s.last_name,
-        "grade": s.grade,
-        "rt_user": s.rt_user,
-        "user_id": s.user_id,
-        "user_name": s.user_name,
-    }
 
 
 class SqlRoster(SqlStore):
@@ -61,4 +50,4 @@ class SqlRoster(SqlStore):
             if ids:
                 tx.execute(delete(students).where(students.c.student_id.in_(ids)))
             if upserts:
-                tx.execute(insert(students), [_row(s) for s in upserts])
+                tx.execute(insert(students), [attrs.asdict(s) for s in upserts])
