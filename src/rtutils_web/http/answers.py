@@ -90,6 +90,16 @@ class FieldsFrom(Generic[_Value]):
         return answer_of(cls, value)
 
 
+def ref(name: str) -> dict[str, Any]:
+    """The schema named ``name`` in the document's ``components/schemas``."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def list_of(name: str) -> dict[str, Any]:
+    """A list of the schema named ``name``."""
+    return {"type": "array", "items": ref(name)}
+
+
 def object_schema(cls: type) -> dict[str, Any]:
     """The OpenAPI schema of an answer class: every field required (but the withholdable
     ones), in field order."""

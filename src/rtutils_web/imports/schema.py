@@ -9,7 +9,7 @@ from attrs import frozen
 
 from rtutils_core.imports.importer import DryRun
 from rtutils_core.imports.jobs import ImportStatus
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import list_of, object_schema, prop
 
 _STRING = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0}
@@ -33,9 +33,7 @@ class ImportDryRunJson:
     ready: int = prop({**_COUNT, "description": "rows an import would create"})
     already: int = prop({**_COUNT, "description": "rows imported before (skipped)"})
     bad_rows: list[int] = prop({"type": "array", "items": {"type": "integer"}})
-    problems: list[ImportProblemJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/ImportProblem"}}
-    )
+    problems: list[ImportProblemJson] = prop(list_of("ImportProblem"))
 
     @classmethod
     def of(cls, report: DryRun) -> ImportDryRunJson:

@@ -10,7 +10,7 @@ from attrs import frozen
 from rtutils_core.assets import Asset, Catalog
 from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.intake import MAX_INTERNAL_NAME_LENGTH, MAX_SERIAL_LENGTH, DeviceIntake, Received
-from rtutils_web.http.answers import FieldsFrom, answer_of, object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.openapi import prefix_choice
 
 _STRING = {"type": "string"}
@@ -89,7 +89,7 @@ class NewAssetJson:
 class ReceivedJson:
     """What a device became: its asset, its tag and its internal name."""
 
-    asset: NewAssetJson = prop({"$ref": "#/components/schemas/NewAsset"})
+    asset: NewAssetJson = prop(ref("NewAsset"))
     tag: str = prop(_STRING)
     internal_name: str = prop(_STRING)
 
@@ -107,9 +107,7 @@ class CatalogJson(FieldsFrom[Catalog]):
 
 @frozen
 class CatalogListJson:
-    catalogs: list[CatalogJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/Catalog"}}
-    )
+    catalogs: list[CatalogJson] = prop(list_of("Catalog"))
 
 
 @frozen
@@ -135,9 +133,7 @@ class FieldJson:
 @frozen
 class CatalogFieldsJson:
     catalog: str = prop(_STRING)
-    fields: list[FieldJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/CatalogField"}}
-    )
+    fields: list[FieldJson] = prop(list_of("CatalogField"))
 
 
 SCHEMAS: dict[str, Any] = {

@@ -10,7 +10,7 @@ from attrs import frozen
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.jobs import Job, JobState
-from rtutils_web.http.answers import answer_of, object_schema, prop
+from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
 from rtutils_web.http.bodies import whole_number
 
 STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "failed", "interrupted")
@@ -42,7 +42,7 @@ class JobJson:
 class JobListJson:
     """Jobs, newest first."""
 
-    jobs: list[JobJson] = prop({"type": "array", "items": {"$ref": "#/components/schemas/Job"}})
+    jobs: list[JobJson] = prop(list_of("Job"))
     count: int = prop({"type": "integer", "minimum": 0})
 
     @classmethod

@@ -15,7 +15,7 @@ from rtutils_core.assets import Asset, User
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions, check_due
 from rtutils_core.loans.service import MAX_NOTE
-from rtutils_web.http.answers import FieldsFrom, answer_of, object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 
 _STRING = {"type": "string"}
 _ID = {"type": "integer", "minimum": 1}
@@ -151,9 +151,9 @@ class LoanEventJson:
         return answer_of(cls, event, damages=list(event.damages), due=due)
 
 
-_EVENT = {"$ref": "#/components/schemas/LoanEvent"}
+_EVENT = ref("LoanEvent")
 _NULLABLE_EVENT = {"oneOf": [_EVENT, {"type": "null"}]}
-_ASSET = {"$ref": "#/components/schemas/LoanAsset"}
+_ASSET = ref("LoanAsset")
 _ASSETS = {"type": "array", "items": _ASSET}
 
 
@@ -162,7 +162,7 @@ class CheckOutJson:
     """What a check-out did; ``changed`` is false when the person held the device already."""
 
     asset: LoanAssetJson = prop(_ASSET)
-    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
+    person: PersonJson = prop(ref("Person"))
     previous: list[str] = prop({**_STRINGS, "description": "holders before (a forced one)"})
     changed: bool = prop({"type": "boolean"})
     loan: LoanEventJson | None = prop(_NULLABLE_EVENT)
@@ -206,26 +206,22 @@ class CheckInAllItemJson:
     asset_id: int | None = prop(_NULLABLE_ID)
     ok: bool = prop({"type": "boolean"})
     error: str = prop(_STRING)
-    result: CheckInJson | None = prop(
-        {"oneOf": [{"$ref": "#/components/schemas/CheckIn"}, {"type": "null"}]}
-    )
+    result: CheckInJson | None = prop({"oneOf": [ref("CheckIn"), {"type": "null"}]})
 
 
 @frozen
 class CheckInAllJson:
     """Every device a person held, checked in (condition ok); one item per device."""
 
-    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
-    items: list[CheckInAllItemJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/CheckInAllItem"}}
-    )
+    person: PersonJson = prop(ref("Person"))
+    items: list[CheckInAllItemJson] = prop(list_of("CheckInAllItem"))
 
 
 @frozen
 class PersonLoansJson:
     """A person and every device they hold in the loan role."""
 
-    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
+    person: PersonJson = prop(ref("Person"))
     assets: list[LoanAssetJson] = prop(_ASSETS)
 
 

@@ -9,7 +9,7 @@ from attrs import frozen
 
 from rtutils_core.printing.print_jobs import JOB_STATES, MAX_COPIES, PrintJob
 from rtutils_core.printing.printers import KINDS, MEDIA_NAMES, PrinterConfig
-from rtutils_web.http.answers import FieldsFrom, answer_of, object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.openapi import asset_ids_field, tags_field, template_choice
 
 _STRING = {"type": "string"}
@@ -62,7 +62,7 @@ class PrinterJson(FieldsFrom[PrinterConfig]):
 class PrinterStateJson:
     """A printer and what it says about itself now."""
 
-    printer: PrinterJson = prop({"$ref": "#/components/schemas/Printer"})
+    printer: PrinterJson = prop(ref("Printer"))
     ready: bool = prop({"type": "boolean"})
     detail: str = prop({"type": "string", "description": "why not ready, or what it reported"})
 
@@ -71,9 +71,7 @@ class PrinterStateJson:
 class PrinterListJson:
     """The configured printers, in configuration order."""
 
-    printers: list[PrinterJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/Printer"}}
-    )
+    printers: list[PrinterJson] = prop(list_of("Printer"))
 
 
 @frozen

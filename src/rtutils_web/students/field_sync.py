@@ -13,7 +13,7 @@ from attrs import frozen
 from rtutils_core.jobs import Job
 from rtutils_core.returns import FIRST_YEAR, LAST_YEAR
 from rtutils_core.students.user_fields import UserFieldChange, UserFieldReport
-from rtutils_web.http.answers import answer_of, object_schema, prop
+from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
 
 _COUNT = {"type": "integer", "minimum": 0}
 _VALUES = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -61,9 +61,7 @@ class FieldSyncReportJson:
 
     dry_run: bool = prop({"type": "boolean"})
     year: int = prop({"type": "integer"})
-    changes: list[FieldChangeJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/UserFieldChange"}}
-    )
+    changes: list[FieldChangeJson] = prop(list_of("UserFieldChange"))
     unchanged: int = prop(_COUNT)
     unlinked: int = prop({**_COUNT, "description": "students with no RT user"})
 

@@ -22,21 +22,13 @@ from rtutils_core.returns import (
 )
 from rtutils_core.returns.service import StudentHistory
 from rtutils_core.students import GRADE_NAMES, BadRow, ImportReport, school_year_of
-from rtutils_web.http.answers import FieldsFrom, answer_of, object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.bodies import whole_number
 
 _STRING = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0}
 _IDS = {"type": "array", "items": {"type": "string"}}
 _TIME = {"type": "string", "format": "date-time"}
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _list(name: str) -> dict[str, Any]:
-    return {"type": "array", "items": _ref(name)}
 
 
 # -- bodies ------------------------------------------------------------------------------
@@ -98,7 +90,7 @@ class ImportJson:
     missing: list[str] = prop(_IDS)
     removed: list[str] = prop(_IDS)
     unlinked: list[str] = prop(_IDS)
-    bad_rows: list[BadRowJson] = prop(_list("RosterBadRow"))
+    bad_rows: list[BadRowJson] = prop(list_of("RosterBadRow"))
 
     @classmethod
     def of(cls, r: ImportReport) -> ImportJson:
@@ -149,9 +141,9 @@ class CampaignJson:
     year: int = prop({"type": "integer"})
     since: datetime = prop(_TIME)
     until: datetime = prop(_TIME)
-    grades: list[GradeJson] = prop(_list("ReturnGrade"))
-    total: GradeJson = prop(_ref("ReturnGrade"))
-    days: list[DayJson] = prop(_list("ReturnDay"))
+    grades: list[GradeJson] = prop(list_of("ReturnGrade"))
+    total: GradeJson = prop(ref("ReturnGrade"))
+    days: list[DayJson] = prop(list_of("ReturnDay"))
     unlinked: int = prop(_COUNT)
 
     @classmethod
@@ -208,7 +200,7 @@ class StudentListJson:
     """Students of the campaign, filtered."""
 
     year: int = prop({"type": "integer"})
-    students: list[StudentJson] = prop(_list("Student"))
+    students: list[StudentJson] = prop(list_of("Student"))
     count: int = prop(_COUNT)
 
 
@@ -249,10 +241,10 @@ class StudentDetailJson:
     """A student, the devices held now, the loan log and the manual entries."""
 
     year: int = prop({"type": "integer"})
-    student: StudentJson = prop(_ref("Student"))
-    devices: list[DeviceJson] = prop(_list("StudentDevice"))
-    loans: list[LoanEntryJson] = prop(_list("StudentLoanEntry"))
-    manual: list[ManualJson] = prop(_list("ManualCheckIn"))
+    student: StudentJson = prop(ref("Student"))
+    devices: list[DeviceJson] = prop(list_of("StudentDevice"))
+    loans: list[LoanEntryJson] = prop(list_of("StudentLoanEntry"))
+    manual: list[ManualJson] = prop(list_of("ManualCheckIn"))
 
     @classmethod
     def of(cls, year: int, h: StudentHistory) -> StudentDetailJson:
