@@ -181,22 +181,17 @@ def query_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
+def path_param(name: str, schema: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """A part of the path; ``more`` adds its description, example, ..."""
+    return {"name": name, "in": "path", "required": True, "schema": schema, **more}
+
+
 def id_param(name: str = "id") -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE},
-    }
+    return path_param(name, {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE})
 
 
 def tag_param(pattern: str) -> dict[str, Any]:
-    return {
-        "name": "tag",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": pattern},
-    }
+    return path_param("tag", {"type": "string", "pattern": pattern})
 
 
 def csv_content() -> dict[str, Any]:
