@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Connection,
     insert,
@@ -101,22 +102,13 @@ class SqlLoanLog(SqlStore):
             added = tx.execute(
                 insert(loan_events)
                 .values(
-                    at=self._clock(),
-                    action=entry.action,
-                    asset_id=entry.asset_id,
-                    tag=entry.tag,
-                    person=entry.person,
-                    person_key=entry.person.casefold(),
-                    operator=entry.operator,
-                    request_id=entry.request_id,
-                    based_on=entry.based_on,
-                    condition=entry.condition,
-                    damages=json.dumps(list(entry.damages)),
-                    note=entry.note,
-                    ticket_id=entry.ticket_id,
-                    ticket_error=entry.ticket_error,
-                    due=entry.due,
-                    forced=int(entry.forced),
+                    attrs.asdict(entry)
+                    | {
+                        "at": self._clock(),
+                        "person_key": entry.person.casefold(),
+                        "damages": json.dumps(list(entry.damages)),
+                        "forced": int(entry.forced),
+                    }
                 )
                 .returning(loan_events.c.id)
             ).scalar_one()
@@ -166,18 +158,7 @@ class SqlLoanLog(SqlStore):
                 check_undo(entry, target[0] if target else None, later)
             added = tx.execute(
                 insert(manual_checkins)
-                .values(
-                    at=self._clock(),
-                    kind=entry.kind,
-                    student_id=entry.student_id,
-                    person=entry.person,
-                    reason=entry.reason,
-                    operator=entry.operator,
-                    request_id=entry.request_id,
-                    asset_id=entry.asset_id,
-                    tag=entry.tag,
-                    undoes=entry.undoes,
-                )
+                .values(attrs.asdict(entry) | {"at": self._clock()})
                 .returning(manual_checkins.c.id)
             ).scalar_one()
             return _manual(tx, manual_checkins.c.id == added)[0]
