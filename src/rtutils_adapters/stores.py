@@ -10,7 +10,9 @@ CLI's ``db upgrade`` and ``db copy`` call :func:`upgrade_stores` and :func:`copy
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from attrs import frozen
 
@@ -61,6 +63,8 @@ from rtutils_core.tags.event_query import EventQuery
 from rtutils_core.tags.ports import TagEvent
 
 SCHEMES = ("postgresql://", "postgres://")
+_Sqlite = TypeVar("_Sqlite")
+_Postgres = TypeVar("_Postgres")
 
 
 def store_connections(
@@ -96,38 +100,28 @@ def open_tag_store(
 
 def open_loan_log(connections: Connections | None, working_dir: Path) -> LoanLog:
     """The loan log in PostgreSQL on ``connections``, else in its SQLite file."""
-    if connections is None:
-        return SqliteLoanLog.in_dir(working_dir)
-    return PostgresLoanLog(connections)
+    return _opened(SqliteLoanLog.in_dir, PostgresLoanLog, connections, working_dir)
 
 
 def open_intake_store(connections: Connections | None, working_dir: Path) -> IntakeStore:
     """The intake store in PostgreSQL on ``connections``, else in its SQLite file."""
-    if connections is None:
-        return SqliteIntakeStore.in_dir(working_dir)
-    return PostgresIntakeStore(connections)
+    return _opened(SqliteIntakeStore.in_dir, PostgresIntakeStore, connections, working_dir)
 
 
 def open_job_store(connections: Connections | None, working_dir: Path) -> JobStore:
     """The job state in PostgreSQL on ``connections``, else in its SQLite file (the queue
     itself stays with the job library, ``JOBS_QUEUE``)."""
-    if connections is None:
-        return SqliteJobStore.in_dir(working_dir)
-    return PostgresJobStore(connections)
+    return _opened(SqliteJobStore.in_dir, PostgresJobStore, connections, working_dir)
 
 
 def open_print_job_store(connections: Connections | None, working_dir: Path) -> PrintJobStore:
     """The print jobs in PostgreSQL on ``connections``, else in their SQLite file."""
-    if connections is None:
-        return SqlitePrintJobStore.in_dir(working_dir)
-    return PostgresPrintJobStore(connections)
+    return _opened(SqlitePrintJobStore.in_dir, PostgresPrintJobStore, connections, working_dir)
 
 
 def open_roster(connections: Connections | None, working_dir: Path) -> Roster:
     """The student roster in PostgreSQL on ``connections``, else in its SQLite file."""
-    if connections is None:
-        return SqliteRoster.in_dir(working_dir)
-    return PostgresRoster(connections)
+    return _opened(SqliteRoster.in_dir, PostgresRoster, connections, working_dir)
 
 
 def open_audit_store(connections: Connections | None, working_dir: Path) -> AuditStore:
@@ -149,9 +143,7 @@ def open_session_store(
 ) -> SqliteSessionStore | PostgresSessionStore:
     """The desk's sign-in sessions in PostgreSQL on ``connections`` (honoured by every
     instance on it), else in their SQLite file (honoured by this instance only)."""
-    if connections is None:
-        return SqliteSessionStore.in_dir(working_dir)
-    return PostgresSessionStore(connections)
+    return _opened(SqliteSessionStore.in_dir, PostgresSessionStore, connections, working_dir)
 
 
 def open_import_files(
@@ -159,9 +151,17 @@ def open_import_files(
 ) -> ImportFileFolder | PostgresImportFiles:
     """CSV imports' files in PostgreSQL on ``connections`` (any instance's worker can resume
     any import), else in ``WORKING_DIR/imports``."""
-    if connections is None:
-        return ImportFileFolder.in_dir(working_dir)
-    return PostgresImportFiles(connections)
+    return _opened(ImportFileFolder.in_dir, PostgresImportFiles, connections, working_dir)
+
+
+def _opened(
+    sqlite: Callable[[Path], _Sqlite],
+    postgres: Callable[[Connections], _Postgres],
+    connections: Connections | None,
+    working_dir: Path,
+) -> _Sqlite | _Postgres:
+    """A store: in PostgreSQL on ``connections``, else in ``working_dir`` (SQLite, files)."""
+    return sqlite(working_dir) if connections is None else postgres(connections)
 
 
 def _checked(store_url: str) -> str:

@@ -8,27 +8,17 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Column, MetaData, Table, Text, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from rtutils_adapters.sql.database import Database
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import InvalidInput, NotFound
 
-COMPONENT = "imports"
 NAME = re.compile(r"[0-9a-f]{32}")
-metadata = MetaData()
-import_files = Table(
-    "import_files",
-    metadata,
-    Column("name", Text, primary_key=True),
-    Column("kept", UtcTime()),
-    Column("upload", Text),
-    Column("result", Text),
-)
+import_files = table("import_files", "name kept upload result", key="name", times="kept")
 
 
 def _checked(name: str) -> str:
@@ -40,12 +30,9 @@ def _checked(name: str) -> str:
 class SqlImportFiles(SqlStore):
     """An :class:`~rtutils_core.imports.ports.ImportFiles` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "imports"
 
-    def __init__(
-        self, db: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

@@ -19,39 +19,25 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from attrs import evolve
-from sqlalchemy import Column, Connection, MetaData, Table, Text, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from rtutils_adapters.sql.database import Database
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import BackendUnavailable, InvalidInput, RtutilsError
 from rtutils_core.intake.ports import Submission
 
-COMPONENT = "intake"
-metadata = MetaData()
-submissions = Table(
+submissions = table(
     "submissions",
-    metadata,
-    Column("id", Number, primary_key=True),
-    *(Column(name, Text) for name in ("key", "serial", "fingerprint")),
-    Column("opened_at", UtcTime()),
-    Column("state", Text),
-    Column("asset_id", Number),
-    *(Column(name, Text) for name in ("tag", "internal_name")),
-    Column("busy_until", UtcTime()),
-    Column("busy_by", Text),
+    "id key serial fingerprint opened_at state asset_id tag internal_name busy_until busy_by",
+    key="id",
+    numbers="id asset_id",
+    times="opened_at busy_until",
 )
-names = Table(
-    "names", metadata, Column("folded", Text, primary_key=True), Column("submission", Number)
-)
+names = table("names", "folded submission", key="folded", numbers="submission")
 #: The tables of intake, in the order a copy fills them.
 TABLES = (submissions, names)
 _SUBMISSION = [c for c in submissions.columns if c.name != "busy_by"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -106,10 +92,9 @@ def _is_leased(tx: Connection, sub: Submission, moment: datetime) -> bool:
 class SqlIntakeStore(SqlStore):
     """The :class:`~rtutils_core.intake.ports.IntakeStore` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "intake"
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

@@ -17,12 +17,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
-    Column,
     Connection,
-    Integer,
-    MetaData,
-    Table,
-    Text,
     case,
     delete,
     insert,
@@ -30,39 +25,23 @@ from sqlalchemy import (
     update,
 )
 
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.errors import BackendUnavailable, JobNotFound, RtutilsError
 from rtutils_core.jobs import CLAIMABLE, Job, JobState, JsonValue, Progress
 
-COMPONENT = "jobs"
 #: Schedule slots kept per schedule; older ones are deleted as new ones are claimed.
 SLOTS_KEPT = 100
-metadata = MetaData()
-jobs = Table(
+jobs = table(
     "jobs",
-    metadata,
-    Column("seq", Number, primary_key=True),
-    *(Column(name, Text) for name in ("id", "kind", "state")),
-    Column("created", UtcTime()),
-    Column("updated", UtcTime()),
-    Column("params", Text),
-    Column("done", Number),
-    Column("total", Number),
-    *(Column(name, Text) for name in ("result", "error", "checkpoint")),
-    Column("attempts", Integer),
-    Column("worker", Text),
-    Column("lease_until", UtcTime()),
-    Column("cancel_requested", Integer),
-    Column("schedule", Text),
+    "seq id kind state created updated params done total result error checkpoint attempts"
+    " worker lease_until cancel_requested schedule",
+    key="seq",
+    numbers="seq done total",
+    integers="attempts cancel_requested",
+    times="created updated lease_until",
 )
-schedule_slots = Table(
-    "schedule_slots",
-    metadata,
-    Column("schedule", Text, primary_key=True),
-    Column("slot", Number, primary_key=True),
-    Column("claimed", UtcTime()),
+schedule_slots = table(
+    "schedule_slots", "schedule slot claimed", key="schedule slot", numbers="slot", times="claimed"
 )
 #: The tables of the job store, in the order a copy fills them.
 TABLES = (jobs, schedule_slots)
@@ -112,8 +91,7 @@ def _get(tx: Connection, job_id: str) -> Job:
 class SqlJobStore(SqlStore):
     """The :class:`~rtutils_core.jobs.ports.JobStore` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "jobs"
 
     def create(
         self, kind: str, params: JsonValue, *, now: datetime, schedule: str | None = None

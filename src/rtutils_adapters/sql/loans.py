@@ -11,65 +11,44 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
-    Column,
     Connection,
-    Date,
-    Integer,
-    MetaData,
-    Table,
-    Text,
     insert,
     select,
     update,
 )
 
 from rtutils_adapters.sql.database import Database
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import LoanConflict, LoanNotFound, RtutilsError
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
 from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, check_undo
 
-COMPONENT = "loans"
-metadata = MetaData()
-loan_events = Table(
+loan_events = table(
     "loan_events",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("at", UtcTime()),
-    Column("action", Text),
-    Column("asset_id", Number),
-    *(Column(name, Text) for name in ("tag", "person", "operator", "request_id", "based_on")),
-    *(Column(name, Text) for name in ("condition", "damages", "note")),
-    Column("ticket_id", Number),
-    Column("ticket_error", Text),
-    Column("due", Date),
-    Column("forced", Integer),
-    Column("person_key", Text),
+    "id at action asset_id tag person operator request_id based_on condition damages note"
+    " ticket_id ticket_error due forced person_key",
+    key="id",
+    numbers="id asset_id ticket_id",
+    integers="forced",
+    times="at",
+    dates="due",
 )
-manual_checkins = Table(
+manual_checkins = table(
     "manual_checkins",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("at", UtcTime()),
-    *(Column(name, Text) for name in ("kind", "student_id", "person", "reason")),
-    *(Column(name, Text) for name in ("operator", "request_id")),
-    Column("asset_id", Number),
-    Column("tag", Text),
-    Column("undoes", Number),
+    "id at kind student_id person reason operator request_id asset_id tag undoes",
+    key="id",
+    numbers="id asset_id undoes",
+    times="at",
 )
 #: The tables of the loan log, in the order a copy fills them.
 TABLES = (loan_events, manual_checkins)
 _EVENT = [c for c in loan_events.columns if c.name != "person_key"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -99,10 +78,9 @@ class SqlLoanLog(SqlStore):
     """The :class:`~rtutils_core.loans.ports.LoanLog` and
     :class:`~rtutils_core.loans.ports.ManualCheckInLog` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "loans"
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 
@@ -124,22 +102,13 @@ class SqlLoanLog(SqlStore):
             added = tx.execute(
                 insert(loan_events)
                 .values(
-                    at=self._clock(),
-                    action=entry.action,
-                    asset_id=entry.asset_id,
-                    tag=entry.tag,
-                    person=entry.person,
-                    person_key=entry.person.casefold(),
-                    operator=entry.operator,
-                    request_id=entry.request_id,
-                    based_on=entry.based_on,
-                    condition=entry.condition,
-                    damages=json.dumps(list(entry.damages)),
-                    note=entry.note,
-                    ticket_id=entry.ticket_id,
-                    ticket_error=entry.ticket_error,
-                    due=entry.due,
-                    forced=int(entry.forced),
+                    attrs.asdict(entry)
+                    | {
+                        "at": self._clock(),
+                        "person_key": entry.person.casefold(),
+                        "damages": json.dumps(list(entry.damages)),
+                        "forced": int(entry.forced),
+                    }
                 )
                 .returning(loan_events.c.id)
             ).scalar_one()
@@ -189,18 +158,7 @@ class SqlLoanLog(SqlStore):
                 check_undo(entry, target[0] if target else None, later)
             added = tx.execute(
                 insert(manual_checkins)
-                .values(
-                    at=self._clock(),
-                    kind=entry.kind,
-                    student_id=entry.student_id,
-                    person=entry.person,
-                    reason=entry.reason,
-                    operator=entry.operator,
-                    request_id=entry.request_id,
-                    asset_id=entry.asset_id,
-                    tag=entry.tag,
-                    undoes=entry.undoes,
-                )
+                .values(attrs.asdict(entry) | {"at": self._clock()})
                 .returning(manual_checkins.c.id)
             ).scalar_one()
             return _manual(tx, manual_checkins.c.id == added)[0]

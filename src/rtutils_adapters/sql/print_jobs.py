@@ -12,29 +12,21 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, insert, select, update
+import attrs
+from sqlalchemy import insert, select, update
 
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.errors import PrintJobConflict, PrintJobNotFound, RtutilsError
 from rtutils_core.printing.print_jobs import JOB_STATES, JobState, PrintItem, PrintJob
 
-COMPONENT = "print_jobs"
-metadata = MetaData()
-print_jobs = Table(
+print_jobs = table(
     "print_jobs",
-    metadata,
-    Column("seq", Number, primary_key=True),
-    *(Column(name, Text) for name in ("id", "printer", "template", "items")),
-    Column("created_at", UtcTime()),
-    Column("updated_at", UtcTime()),
-    Column("copies", Integer),
-    Column("state", Text),
-    Column("printed", Integer),
-    Column("reason", Text),
-    Column("attempts", Integer),
-    *(Column(name, Text) for name in ("actor", "skipped")),
+    "seq id printer template items created_at updated_at copies state printed reason attempts"
+    " actor skipped",
+    key="seq",
+    numbers="seq",
+    integers="copies printed attempts",
+    times="created_at updated_at",
 )
 #: The tables of the print jobs, in the order a copy fills them.
 TABLES = (print_jobs,)
@@ -46,19 +38,9 @@ def _refused(exc: Exception) -> RtutilsError:
 
 
 def _values(job: PrintJob) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "printer": job.printer,
-        "template": job.template,
+    """The job's row: its fields, the lists as JSON."""
+    return attrs.asdict(job, recurse=False) | {
         "items": json.dumps([[item.asset_id, item.tag] for item in job.items]),
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-        "copies": job.copies,
-        "state": job.state,
-        "printed": job.printed,
-        "reason": job.reason,
-        "attempts": job.attempts,
-        "actor": job.actor,
         "skipped": json.dumps(list(job.skipped)),
     }
 
@@ -73,8 +55,7 @@ def _job(row: Any) -> PrintJob:
 class SqlPrintJobStore(SqlStore):
     """:class:`~rtutils_core.printing.ports.PrintJobStore` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "print_jobs"
 
     def add(self, job: PrintJob) -> None:
         with self._db.transaction(refused=_refused) as tx:

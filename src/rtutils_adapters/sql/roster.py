@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Column, MetaData, Table, Text, delete, insert, select
+import attrs
+from sqlalchemy import delete, insert, select
 
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.errors import BackendUnavailable, RtutilsError, StudentNotFound
 from rtutils_core.students import Student
 
-COMPONENT = "roster"
-metadata = MetaData()
-students = Table(
+students = table(
     "students",
-    metadata,
-    Column("student_id", Text, primary_key=True),
-    *(Column(name, Text) for name in ("first_name", "last_name", "grade", "rt_user")),
-    Column("user_id", Number),
-    Column("user_name", Text),
-    Column("guardian_email", Text),
+    "student_id first_name last_name grade rt_user user_id user_name guardian_email",
+    key="student_id",
+    numbers="user_id",
 )
 #: The tables of the roster, in the order a copy fills them.
 TABLES = (students,)
@@ -31,24 +25,10 @@ def _refused(exc: Exception) -> RtutilsError:
     return BackendUnavailable(f"the roster refused a change: {exc}; nothing was changed")
 
 
-def _row(s: Student) -> dict[str, object]:
-    return {
-        "student_id": s.student_id,
-        "first_name": s.first_name,
-        "last_name": s.last_name,
-        "grade": s.grade,
-        "rt_user": s.rt_user,
-        "user_id": s.user_id,
-        "user_name": s.user_name,
-        "guardian_email": s.guardian_email,
-    }
-
-
 class SqlRoster(SqlStore):
     """The :class:`~rtutils_core.students.ports.Roster` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "roster"
 
     def students(self) -> Sequence[Student]:
         with self._db.transaction(write=False) as tx:
@@ -70,4 +50,4 @@ class SqlRoster(SqlStore):
             if ids:
                 tx.execute(delete(students).where(students.c.student_id.in_(ids)))
             if upserts:
-                tx.execute(insert(students), [_row(s) for s in upserts])
+                tx.execute(insert(students), [attrs.asdict(s) for s in upserts])

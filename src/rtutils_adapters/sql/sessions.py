@@ -13,22 +13,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import Column, MetaData, Table, Text, delete, insert, select
+from sqlalchemy import delete, insert, select
 
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.errors import BackendUnavailable, RtutilsError
 
-COMPONENT = "sessions"
-metadata = MetaData()
-desk_sessions = Table(
-    "desk_sessions",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("principal", Text),
-    Column("expires", UtcTime()),
-)
+desk_sessions = table("desk_sessions", "id principal expires", key="id", times="expires")
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -38,8 +28,7 @@ def _refused(exc: Exception) -> RtutilsError:
 class SqlSessionStore(SqlStore):
     """The desk's :class:`~rtutils_web.access.sessions.SessionStore` in a :class:`Database`."""
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "sessions"
 
     def start(self, principal: str, lifetime_seconds: float) -> str:
         """A new live session for ``principal``; returns its id for the cookie."""

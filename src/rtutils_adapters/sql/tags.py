@@ -15,17 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import attrs
 from sqlalchemy import (
     BindParameter,
-    Column,
     Connection,
-    MetaData,
-    Table,
-    Text,
     bindparam,
     func,
     insert,
@@ -35,51 +31,31 @@ from sqlalchemy import (
 )
 
 from rtutils_adapters.sql.database import Database
-from rtutils_adapters.sql.migrations import Migrations
 from rtutils_adapters.sql.prepared import Prepared
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import ConfigError, RtutilsError, TagConflict
 from rtutils_core.tags.event_query import NEWEST, EventQuery
 from rtutils_core.tags.ledger import Entry, LedgerTransaction, TagLedger
 from rtutils_core.tags.ports import Outcome, Reservation, TagEvent
 from rtutils_core.tags.sequences import LIVE, OPEN
 
-COMPONENT = "tags"
-metadata = MetaData()
-sequences = Table(
-    "sequences",
-    metadata,
-    Column("prefix", Text, primary_key=True),
-    Column("next_number", Number, nullable=False),
-)
-tags = Table(
+sequences = table("sequences", "prefix next_number", key="prefix", numbers="next_number")
+tags = table(
     "tags",
-    metadata,
-    Column("prefix", Text, primary_key=True),
-    Column("number", Number, primary_key=True),
-    Column("tag", Text),
-    Column("asset_id", Number),
-    Column("state", Text),
-    Column("reserved_by", Text),
+    "prefix number tag asset_id state reserved_by",
+    key="prefix number",
+    numbers="number asset_id",
 )
-events = Table(
+events = table(
     "events",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("at", UtcTime()),
-    *(Column(name, Text) for name in ("prefix",)),
-    Column("number", Number),
-    *(Column(name, Text) for name in ("tag", "state")),
-    Column("asset_id", Number),
-    *(Column(name, Text) for name in ("actor", "request_id", "detail")),
+    "id at prefix number tag state asset_id actor request_id detail",
+    key="id",
+    numbers="id number asset_id",
+    times="at",
 )
 #: The tables of a tag store, in the order a copy fills them.
 TABLES = (sequences, tags, events)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -210,10 +186,9 @@ class SqlTagStore(SqlStore, TagLedger):
     newer version (:class:`~rtutils_core.errors.SchemaTooNew`).
     """
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "tags"
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

@@ -27,26 +27,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from limits.storage import Storage
-from sqlalchemy import (
-    Column,
-    Connection,
-    MetaData,
-    Table,
-    Text,
-    case,
-    delete,
-    literal,
-    select,
-)
+from sqlalchemy import Connection, case, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rtutils_adapters.sql.database import Database
-from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
+from rtutils_adapters.sql.types import UtcTime
 from rtutils_core.errors import RtutilsError
 
-COMPONENT = "throttle"
 #: How often (seconds of the store's clock) a process deletes the rows of ended windows.
 PURGE_EVERY = 60.0
 #: At most this many rows go in one clean-up.
@@ -54,13 +42,8 @@ PURGE_BATCH = 1000
 #: Keys longer than this are kept as their SHA-256: an index entry has a size limit.
 LONGEST_KEY = 200
 
-metadata = MetaData()
-throttle_counts = Table(
-    "throttle_counts",
-    metadata,
-    Column("key", Text, primary_key=True),
-    Column("expires", UtcTime(), nullable=False),
-    Column("hits", Number, nullable=False),
+throttle_counts = table(
+    "throttle_counts", "key expires hits", key="key", numbers="hits", times="expires"
 )
 _t = throttle_counts.c
 
@@ -102,8 +85,7 @@ class SqlThrottleCounts(SqlStore, Storage):
     seconds since the epoch.
     """
 
-    COMPONENT = COMPONENT
-    MIGRATIONS = Migrations(COMPONENT)
+    COMPONENT = "throttle"
 
     def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
         SqlStore.__init__(self, db)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from attrs import define, frozen
 
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import BatchTooLarge, ImportNotFinished, InvalidInput, JobNotFound
 from rtutils_core.imports.csv_files import CsvRow, RowResult, iter_results_csv, read_rows
 from rtutils_core.imports.importer import DryRun, ImportProgress, IntakeImport
@@ -164,7 +165,7 @@ class ImportJobs:
     max_rows: int = MAX_ROWS
     #: How long an import's file and result file are kept.
     retention: timedelta = RETENTION
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    now: Callable[[], datetime] = utc_now
 
     def dry_run(self, text: str) -> DryRun:
         """Check every row of the file; changes nothing."""

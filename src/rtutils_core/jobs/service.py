@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from attrs import define, field, frozen
 
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.jobs.ports import JobQueue, JobStore
 from rtutils_core.jobs.values import (
@@ -39,10 +40,6 @@ DEFAULT_RESEND_AFTER = 900.0
 ACTIVE: tuple[JobState, ...] = ("queued", "running", "interrupted")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @frozen
 class Recovery:
     """What one :meth:`JobService.tick` did about jobs whose worker was lost."""
@@ -62,7 +59,7 @@ class JobService:
     schedules: tuple[Schedule, ...] = ()
     lease: float = DEFAULT_LEASE
     resend_after: float = DEFAULT_RESEND_AFTER
-    clock: Callable[[], datetime] = _now
+    clock: Callable[[], datetime] = utc_now
     #: The last slot this service asked the store for, per schedule: one write per interval.
     _asked: dict[str, int] = field(factory=dict, init=False, repr=False)
 

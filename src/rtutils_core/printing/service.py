@@ -12,11 +12,12 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from attrs import define, field
 
 from rtutils_core.assets import Asset
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import (
     InvalidInput,
     PrinterNotFound,
@@ -37,10 +38,6 @@ INTERRUPTED = (
 )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _new_id() -> str:
     return uuid.uuid4().hex
 
@@ -53,7 +50,7 @@ class PrintService:
     printers: Mapping[str, Printer]
     store: PrintJobStore
     max_labels: int = 2000
-    clock: Callable[[], datetime] = field(default=_now)
+    clock: Callable[[], datetime] = field(default=utc_now)
     new_id: Callable[[], str] = field(default=_new_id)
     #: One lock per printer: this process sends one job at a time to each printer, so that
     #: two jobs never interleave their labels on one tape (a printer takes one connection).

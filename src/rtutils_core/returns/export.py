@@ -79,37 +79,13 @@ def campaign_csv(campaign: Campaign) -> str:
 
 def history_csv(history: StudentHistory) -> str:
     """A student's loan log and manual entries, oldest first."""
-    loans = [
-        (
-            e.at,
-            [
-                cell(e.at.isoformat()),
-                "loan",
-                cell(e.action),
-                cell(e.asset_id),
-                cell(e.tag),
-                cell(e.operator),
-                cell(e.note),
-                "",
-            ],
-        )
+    entries = [
+        (e.at, "loan", e.action, e.asset_id, e.tag, e.operator, e.note, None)
         for e in history.events
-    ]
-    manual = [
-        (
-            m.at,
-            [
-                cell(m.at.isoformat()),
-                "manual",
-                cell(m.kind),
-                cell(m.asset_id),
-                cell(m.tag),
-                cell(m.operator),
-                cell(m.reason),
-                cell(m.undoes),
-            ],
-        )
+    ] + [
+        (m.at, "manual", m.kind, m.asset_id, m.tag, m.operator, m.reason, m.undoes)
         for m in history.manual_events
     ]
-    rows = [row for _, row in sorted(loans + manual, key=lambda pair: pair[0])]
+    entries.sort(key=lambda entry: entry[0])
+    rows = [[cell(at.isoformat()), *map(cell, rest)] for at, *rest in entries]
     return table(HISTORY_COLUMNS, rows)

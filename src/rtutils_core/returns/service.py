@@ -11,10 +11,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from attrs import frozen
 
 from rtutils_core.assets import Asset, User
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import LoanEvent, LoanFilter
 from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, active_manual
@@ -37,10 +39,6 @@ log = logging.getLogger("rtutils.returns")
 CHART_DAYS = 14
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @frozen
 class StudentHistory:
     """A student's campaign line with the whole loan log of their RT user and their manual
@@ -60,7 +58,7 @@ class ReturnService:
         loans: LoanService,
         manual_log: ManualCheckInLog,
         options: CampaignOptions | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.roster = roster
         self.loans = loans
@@ -167,23 +165,30 @@ class ReturnService:
         tag = ""
         if asset_id is not None:
             tag = self._held_tag(student, asset_id)
-        event = self.manual_log.record_manual(
-            ManualEntry(
-                kind=kind,
-                student_id=student_id,
-                person=student.user_name,
-                reason=reason.strip(),
-                operator=operator,
-                request_id=request_id,
-                asset_id=asset_id,
-                tag=tag,
-            )
+        event = self._record(
+            kind, student, reason, operator, request_id, asset_id=asset_id, tag=tag
         )
         log.info(
             "manual_check_in",
             extra={"student_id": student_id, "manual_id": event.id, "kind": kind},
         )
         return event
+
+    def _record(
+        self, kind: str, student: Student, reason: str, operator: str, request_id: str, **of: Any
+    ) -> ManualEvent:
+        """Write a manual entry of ``student``; ``of``: the device (``asset_id``, ``tag``) or the
+        entry it undoes (``undoes``)."""
+        entry = ManualEntry(
+            kind=kind,
+            student_id=student.student_id,
+            person=student.user_name,
+            reason=reason.strip(),
+            operator=operator,
+            request_id=request_id,
+            **of,
+        )
+        return self.manual_log.record_manual(entry)
 
     def _held_tag(self, student: Student, asset_id: int) -> str:
         if not student.is_linked:
@@ -199,17 +204,7 @@ class ReturnService:
     ) -> ManualEvent:
         """Take a manual check-in back with an entry of its own (nothing is deleted)."""
         student = self.roster.get(student_id)
-        event = self.manual_log.record_manual(
-            ManualEntry(
-                kind=UNDO,
-                student_id=student_id,
-                person=student.user_name,
-                reason=reason.strip(),
-                operator=operator,
-                request_id=request_id,
-                undoes=manual_id,
-            )
-        )
+        event = self._record(UNDO, student, reason, operator, request_id, undoes=manual_id)
         log.info(
             "manual_check_in_undone",
             extra={"student_id": student_id, "manual_id": manual_id, "undo_id": event.id},

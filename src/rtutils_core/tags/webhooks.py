@@ -17,6 +17,7 @@ import hmac
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
+import attrs
 from attrs import frozen
 
 from rtutils_core.errors import InvalidInput
@@ -57,12 +58,7 @@ class AssetCreatedAnswer:
     previous_name: str
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "message": self.message,
-            "asset_id": self.asset_id,
-            "asset_tag": self.asset_tag,
-            "previous_name": self.previous_name,
-        }
+        return attrs.asdict(self)
 
 
 def read_asset_id(payload: object) -> int:

@@ -11,7 +11,7 @@ from attrs import frozen
 from rtutils_core.assets import Asset, AssetPage, AssetQuery
 from rtutils_core.errors import InvalidInput, InvalidTag
 from rtutils_core.tags import TagFormats
-from rtutils_web.http.answers import WITHHELD, object_schema, prop, withholdable_prop
+from rtutils_web.http.answers import WITHHELD, list_of, object_schema, prop, withholdable_prop
 
 #: Query parameters of the asset search besides ``cf.<Field Name>``.
 SEARCH_FIELDS = ("catalog", "status", "name_prefix", "owner", "held_by")
@@ -61,9 +61,7 @@ class AssetJson:
 class AssetPageJson:
     """A page of a search."""
 
-    items: list[AssetJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/Asset"}}
-    )
+    items: list[AssetJson] = prop(list_of("Asset"))
     page: int = prop({"type": "integer", "minimum": 1})
     per_page: int = prop({"type": "integer", "minimum": 1})
     total: int = prop({"type": "integer", "minimum": 0})

@@ -13,13 +13,13 @@ from typing import Any, TextIO
 
 from rtutils_adapters.stores import copy_stores, upgrade_stores
 from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_web.cli.command import failed, sub_commands
 from rtutils_web.settings import Settings
 
 
 def add_db_commands(commands: Any) -> None:
     """Add the ``db`` command and its sub-commands to the CLI's sub-parsers."""
-    db = commands.add_parser("db", help="the stores: upgrade their schemas, copy them")
-    sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    sub = sub_commands(commands, "db", "the stores: upgrade their schemas, copy them")
     sub.add_parser(
         "upgrade",
         help="apply pending schema migrations to every store (STORE_URL, else SQLite in"
@@ -63,9 +63,7 @@ def run_db_command(args: argparse.Namespace, settings: Settings, out: TextIO | N
                 rows = ", ".join(f"{n} {table}" for table, n in copied.counts.items())
                 print(f"copied {copied.component}: {rows}, checked", file=out)
     except ConfigError as error:
-        print(f"request-tracker-utils: configuration error: {error.message}", file=sys.stderr)
-        return 2
+        return failed(f"configuration error: {error.message}", 2)
     except RtutilsError as error:
-        print(f"request-tracker-utils: {error.message}", file=sys.stderr)
-        return 1
+        return failed(error.message, 1)
     return 0

@@ -22,6 +22,7 @@ from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.google.report import ChromeSyncReport, report_csv, report_json
 from rtutils_core.google.service import ChromeSyncService, chrome_sync_job_kind, start_sync
 from rtutils_core.jobs.service import JobService
+from rtutils_web.cli.command import sub_commands
 
 #: How often a real run logs its progress (every this many devices, and at the end).
 PROGRESS_EVERY = 50
@@ -31,8 +32,7 @@ BAR_WIDTH = 30
 
 def add_google_commands(commands: Any) -> None:
     """Add the ``google`` command and its ``sync`` sub-command to the CLI's sub-parsers."""
-    google = commands.add_parser("google", help="Google Admin: sync Chromebooks with RT assets")
-    sub = google.add_subparsers(dest="google_command", metavar="GOOGLE_COMMAND", required=True)
+    sub = sub_commands(commands, "google", "Google Admin: sync Chromebooks with RT assets")
     sync = sub.add_parser(
         "sync",
         help="match Chrome OS devices to RT assets and write what differs (see docs/google.md)",

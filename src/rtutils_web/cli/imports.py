@@ -18,7 +18,7 @@ from rtutils_core.errors import RtutilsError
 from rtutils_core.imports.csv_files import iter_results_csv
 from rtutils_core.imports.importer import DryRun, ImportProgress, IntakeImport
 from rtutils_core.imports.jobs import csv_text, parse_rows
-from rtutils_web.cli.tags import _actor
+from rtutils_web.cli.command import actor, failed, sub_commands
 
 BAR_WIDTH = 30
 #: Seconds between two redraws of the progress bar on a terminal.
@@ -27,8 +27,7 @@ REDRAW_EVERY = 0.1
 
 def add_asset_commands(commands: Any) -> None:
     """Add the ``assets`` command and its ``import`` sub-command to the CLI's sub-parsers."""
-    assets = commands.add_parser("assets", help="new assets in bulk: import a CSV file")
-    sub = assets.add_subparsers(dest="assets_command", metavar="ASSETS_COMMAND", required=True)
+    sub = sub_commands(commands, "assets", "new assets in bulk: import a CSV file")
     imports = sub.add_parser(
         "import",
         help="create an asset for each row of a CSV file (docs/intake.md: the columns);"
@@ -111,11 +110,9 @@ def run_asset_command(args: argparse.Namespace, importer: IntakeImport) -> int:
     try:
         rows = parse_rows(csv_text(args.file.read_bytes()), max_rows=None)
     except OSError as exc:
-        print(f"request-tracker-utils: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return failed(f"cannot read {args.file}: {exc.strerror}", 2)
     except RtutilsError as error:
-        print(f"request-tracker-utils: {args.file}: {error.message}", file=sys.stderr)
-        return 2
+        return failed(f"{args.file}: {error.message}", 2)
     if args.dry_run:
         report = importer.dry_run(rows)
         print_dry_run(report, sys.stdout)
@@ -123,7 +120,7 @@ def run_asset_command(args: argparse.Namespace, importer: IntakeImport) -> int:
     result_file = args.result or args.file.with_name(args.file.stem + ".result.csv")
     # Opened first: a result file that cannot be written stops the import before its rows.
     with result_file.open("w", encoding="utf-8", newline="") as out:
-        results = importer.run(rows, ProgressBar(sys.stderr), actor=_actor())
+        results = importer.run(rows, ProgressBar(sys.stderr), actor=actor())
         out.writelines(iter_results_csv(results))
     states = [r.state for r in results]
     print(
@@ -131,6 +128,6 @@ def run_asset_command(args: argparse.Namespace, importer: IntakeImport) -> int:
         f" {states.count('skipped')} imported before, {states.count('failed')} failed;"
         f" result file {result_file}",
     )
-    for failed in (r for r in results if r.state == "failed"):
-        print(f"row {failed.row}: {failed.error}", file=sys.stderr)
+    for bad in (r for r in results if r.state == "failed"):
+        print(f"row {bad.row}: {bad.error}", file=sys.stderr)
     return 1 if "failed" in states else 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_web.cli.command import PROG, failed
 from rtutils_web.cli.db import add_db_commands, run_db_command
 from rtutils_web.cli.due import add_due_commands, run_due_command
 from rtutils_web.cli.google import add_google_commands, run_google_command
@@ -40,7 +40,7 @@ def _epilog() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="request-tracker-utils",
+        prog=PROG,
         description=(
             "Asset tags, scannable labels and device look-ups for Request Tracker 5 Assets."
             " Without a command, serves the web app and JSON API."
@@ -102,8 +102,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         settings = Settings.from_env(env)
     except ConfigError as error:
-        print(f"request-tracker-utils: configuration error: {error.message}", file=sys.stderr)
-        return 2
+        return failed(f"configuration error: {error.message}", 2)
 
     from rtutils_web.logs import configure_logging, get_logger
 
@@ -118,11 +117,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except RtutilsError as error:
         log.error(event, error_code=error.code, error=error.message)
         what = "configuration error" if isinstance(error, ConfigError) else what
-        print(f"request-tracker-utils: {what}: {error.message}", file=sys.stderr)
+        return failed(f"{what}: {error.message}", 2)
     except OSError as error:  # a file the command was asked to read or write
         log.error(event, error_code="os_error", error=error.strerror)
-        print(f"request-tracker-utils: {what}: {error.filename}: {error.strerror}", file=sys.stderr)
-    return 2
+        return failed(f"{what}: {error.filename}: {error.strerror}", 2)
 
 
 def _run(args: argparse.Namespace, settings: Settings, raw_env: Mapping[str, str], log: Any) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from wsgiref.types import WSGIApplication
 
+from rtutils_web.cli.command import failed
 from rtutils_web.settings import Settings
 
 DEMO_TOKEN_NAME = "demo-admin"  # noqa: S105 - the name shown in logs, not a secret
@@ -59,8 +60,7 @@ def serve(settings: Settings, app: WSGIApplication) -> int:
     except OSError as error:  # port taken, address not on this machine, no permission
         message = f"cannot listen on {address}: {error.strerror or error}"
         log.error("startup_failed", error_code="cannot_listen", error=message)
-        print(f"request-tracker-utils: cannot start: {message}", file=sys.stderr)
-        return 2
+        return failed(f"cannot start: {message}", 2)
     # systemd stops the service with SIGTERM: exit normally so that clean-up (atexit) runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     log.info(

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.students import ImportReport, school_year_of
+from rtutils_web.cli.command import sub_commands
 
 #: Most bytes of a roster file (a district's roster is far smaller).
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
@@ -17,9 +18,7 @@ MAX_ROSTER_BYTES = 20 * 1024 * 1024
 
 def add_student_commands(commands: Any) -> None:
     """Add the ``students`` command and its sub-commands to the CLI's sub-parsers."""
-    students = commands.add_parser("students", help="the student roster (see docs/students.md)")
-    sub = students.add_subparsers(dest="students_command", metavar="STUDENTS_COMMAND")
-    sub.required = True
+    sub = sub_commands(commands, "students", "the student roster (see docs/students.md)")
     found = sub.add_parser("import", help="import the roster CSV from the school system")
     found.add_argument("file", metavar="FILE.csv", help="the roster file (UTF-8 CSV)")
     found.add_argument(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 import uuid
 from datetime import datetime
@@ -15,12 +14,12 @@ from rtutils_core.tags.event_query import EventQuery
 from rtutils_core.tags.reports import SyncReport
 from rtutils_core.tags.sequences import shown
 from rtutils_core.tags.service import TagService
+from rtutils_web.cli.command import actor, failed, sub_commands
 
 
 def add_tag_commands(commands: Any) -> None:
     """Add the ``tags`` command and its sub-commands to the CLI's sub-parsers."""
-    tags = commands.add_parser("tags", help="asset tag sequences: sync, preview, set-next, ...")
-    sub = tags.add_subparsers(dest="tags_command", metavar="TAGS_COMMAND", required=True)
+    sub = sub_commands(commands, "tags", "asset tag sequences: sync, preview, set-next, ...")
     sub.add_parser(
         "sync",
         help="scan the backend for the highest tag of each prefix and start the sequence above"
@@ -58,13 +57,6 @@ def add_tag_commands(commands: Any) -> None:
     events.add_argument("--csv", action="store_true", help="the whole filtered log as CSV")
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no user name in a bare container
-        return "cli"
-
-
 def _moment(text: str | None, name: str) -> datetime | None:
     if not text:
         return None
@@ -99,7 +91,7 @@ def run_tag_command(args: argparse.Namespace, tags: TagService, out: TextIO | No
     """Run one ``tags`` sub-command (output to ``out``, default standard output); errors
     print their message and return 1."""
     out = out or sys.stdout
-    who = {"actor": _actor(), "request_id": f"cli-{uuid.uuid4().hex[:12]}"}
+    who = {"actor": actor(), "request_id": f"cli-{uuid.uuid4().hex[:12]}"}
     try:
         if args.tags_command == "sync":
             for report in tags.sync(**who):
@@ -116,8 +108,7 @@ def run_tag_command(args: argparse.Namespace, tags: TagService, out: TextIO | No
         else:
             _print_events(args, tags, out)
     except RtutilsError as error:
-        print(f"request-tracker-utils: {error.message}", file=sys.stderr)
-        return 1
+        return failed(error.message, 1)
     return 0
 
 

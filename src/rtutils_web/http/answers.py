@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 import attrs
 import cattrs
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 _SCHEMA = "openapi"
 _WITHHOLDABLE = "withholdable"
+_Answer = TypeVar("_Answer", bound=attrs.AttrsInstance)
+_Value = TypeVar("_Value")
 
 
 class _Withheld:
@@ -60,6 +62,42 @@ def withholdable_prop(schema: dict[str, Any]) -> Any:
     return attrs.field(
         default=WITHHELD, kw_only=True, metadata={_SCHEMA: schema, _WITHHOLDABLE: True}
     )
+
+
+def answer_of(cls: type[_Answer], value: object, **given: Any) -> _Answer:
+    """An answer of ``cls`` whose fields are ``value``'s attributes of the same names, but
+    those ``given``; a withholdable field stays withheld unless given."""
+    fields = attrs.fields(cls)
+    unknown = set(given) - {f.name for f in fields}
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
+    copied = {
+        f.name: getattr(value, f.name)
+        for f in fields
+        if f.name not in given and not f.metadata.get(_WITHHOLDABLE)
+    }
+    return cls(**copied, **given)
+
+
+class FieldsFrom(Generic[_Value]):
+    """Base of an answer class whose fields are all attributes of a ``_Value`` of the same
+    names: its ``of`` copies them."""
+
+    __attrs_attrs__: ClassVar[Any]
+
+    @classmethod
+    def of(cls, value: _Value) -> Self:
+        return answer_of(cls, value)
+
+
+def ref(name: str) -> dict[str, Any]:
+    """The schema named ``name`` in the document's ``components/schemas``."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def list_of(name: str) -> dict[str, Any]:
+    """A list of the schema named ``name``."""
+    return {"type": "array", "items": ref(name)}
 
 
 def object_schema(cls: type) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from attrs import frozen
 
 from rtutils_core.tags import TagFormat, TagFormats
-from rtutils_web.http.answers import body_schema, prop
+from rtutils_web.http.answers import body_schema, prop, ref
 from rtutils_web.http.bodies import MAX_WHOLE
 
 
@@ -115,7 +115,7 @@ _ERROR_TEXT = {
 ERROR_RESPONSES: dict[str, Any] = {
     str(status): {
         "description": text,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {"application/json": {"schema": ref("Error")}},
     }
     for status, text in _ERROR_TEXT.items()
 }
@@ -128,7 +128,7 @@ def json_ok(schema: str, status: int = 200, description: str = "OK") -> dict[str
     return {
         str(status): {
             "description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+            "content": {"application/json": {"schema": ref(schema)}},
         }
     }
 
@@ -181,22 +181,17 @@ def query_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
+def path_param(name: str, schema: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """A part of the path; ``more`` adds its description, example, ..."""
+    return {"name": name, "in": "path", "required": True, "schema": schema, **more}
+
+
 def id_param(name: str = "id") -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE},
-    }
+    return path_param(name, {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE})
 
 
 def tag_param(pattern: str) -> dict[str, Any]:
-    return {
-        "name": "tag",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": pattern},
-    }
+    return path_param("tag", {"type": "string", "pattern": pattern})
 
 
 def csv_content() -> dict[str, Any]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_web.http.openapi import csv_content, json_ok, operation, query_param
+from rtutils_web.http.openapi import csv_content, json_ok, operation, path_param, query_param
 from rtutils_web.imports.upload import FIELD
 
-_JOB_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+_JOB_ID = path_param("id", {"type": "string"})
 _UPLOAD = {
     "required": True,
     "content": {

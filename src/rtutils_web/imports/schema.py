@@ -9,7 +9,7 @@ from attrs import frozen
 
 from rtutils_core.imports.importer import DryRun
 from rtutils_core.imports.jobs import ImportStatus
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
 
 _STRING = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0}
@@ -33,18 +33,17 @@ class ImportDryRunJson:
     ready: int = prop({**_COUNT, "description": "rows an import would create"})
     already: int = prop({**_COUNT, "description": "rows imported before (skipped)"})
     bad_rows: list[int] = prop({"type": "array", "items": {"type": "integer"}})
-    problems: list[ImportProblemJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/ImportProblem"}}
-    )
+    problems: list[ImportProblemJson] = prop(list_of("ImportProblem"))
 
     @classmethod
     def of(cls, report: DryRun) -> ImportDryRunJson:
-        return cls(
-            total=report.total,
-            ready=report.ready,
+        problems = [ImportProblemJson(p.row, p.field, p.message) for p in report.problems]
+        return answer_of(
+            cls,
+            report,
             already=len(report.already),
             bad_rows=list(report.bad_rows),
-            problems=[ImportProblemJson(p.row, p.field, p.message) for p in report.problems],
+            problems=problems,
         )
 
 
@@ -73,16 +72,14 @@ class ImportJson:
     @classmethod
     def of(cls, status: ImportStatus, result_url: str | None) -> ImportJson:
         job = status.job
-        return cls(
+        total = job.progress.total
+        return answer_of(
+            cls,
+            status,
             id=job.id,
             state=job.state,
             done=job.progress.done,
-            total=job.progress.total if job.progress.total is not None else _rows(job.params),
-            created=status.created,
-            skipped=status.skipped,
-            failed=status.failed,
-            per_minute=status.per_minute,
-            seconds_left=status.seconds_left,
+            total=total if total is not None else _rows(job.params),
             error=job.error,
             result_url=result_url if status.has_result else None,
             created_at=job.created,

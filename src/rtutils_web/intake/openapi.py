@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_web.http.openapi import ApiFacts, json_ok, json_request, operation
+from rtutils_web.http.openapi import ApiFacts, json_ok, json_request, operation, path_param
 from rtutils_web.intake.schema import DeviceBody
 
 _KEY = {
@@ -15,13 +15,7 @@ _KEY = {
     "schema": {"type": "string", "minLength": 1, "maxLength": 200},
     "example": "0b6f3c55-8d2e-4f7e-9a51-3f0c2b7d9e14",
 }
-_CATALOG = {
-    "name": "name",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "minLength": 1},
-    "example": "Student Devices",
-}
+_CATALOG = path_param("name", {"type": "string", "minLength": 1}, example="Student Devices")
 _EXAMPLE = {
     "catalog": "Student Devices",
     "serial": "5CD2345ABC",

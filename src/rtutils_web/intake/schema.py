@@ -10,7 +10,7 @@ from attrs import frozen
 from rtutils_core.assets import Asset, Catalog
 from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.intake import MAX_INTERNAL_NAME_LENGTH, MAX_SERIAL_LENGTH, DeviceIntake, Received
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.openapi import prefix_choice
 
 _STRING = {"type": "string"}
@@ -82,40 +82,32 @@ class NewAssetJson:
 
     @classmethod
     def of(cls, asset: Asset, rt_url: str) -> NewAssetJson:
-        return cls(
-            asset.id, asset.name, asset.catalog, asset.status, dict(asset.custom_fields), rt_url
-        )
+        return answer_of(cls, asset, custom_fields=dict(asset.custom_fields), rt_url=rt_url)
 
 
 @frozen
 class ReceivedJson:
     """What a device became: its asset, its tag and its internal name."""
 
-    asset: NewAssetJson = prop({"$ref": "#/components/schemas/NewAsset"})
+    asset: NewAssetJson = prop(ref("NewAsset"))
     tag: str = prop(_STRING)
     internal_name: str = prop(_STRING)
 
     @classmethod
     def of(cls, received: Received, rt_url: str) -> ReceivedJson:
-        return cls(NewAssetJson.of(received.asset, rt_url), received.tag, received.internal_name)
+        return answer_of(cls, received, asset=NewAssetJson.of(received.asset, rt_url))
 
 
 @frozen
-class CatalogJson:
+class CatalogJson(FieldsFrom[Catalog]):
     id: int = prop({"type": "integer", "minimum": 1})
     name: str = prop(_STRING)
     description: str = prop(_STRING)
 
-    @classmethod
-    def of(cls, catalog: Catalog) -> CatalogJson:
-        return cls(catalog.id, catalog.name, catalog.description)
-
 
 @frozen
 class CatalogListJson:
-    catalogs: list[CatalogJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/Catalog"}}
-    )
+    catalogs: list[CatalogJson] = prop(list_of("Catalog"))
 
 
 @frozen
@@ -135,15 +127,13 @@ class FieldJson:
 
     @classmethod
     def of(cls, field: CatalogField) -> FieldJson:
-        return cls(field.name, field.kind, list(field.choices), field.is_multiple)
+        return answer_of(cls, field, choices=list(field.choices))
 
 
 @frozen
 class CatalogFieldsJson:
     catalog: str = prop(_STRING)
-    fields: list[FieldJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/CatalogField"}}
-    )
+    fields: list[FieldJson] = prop(list_of("CatalogField"))
 
 
 SCHEMAS: dict[str, Any] = {

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_web.http.openapi import ApiFacts, json_accepted, json_ok, operation, query_param
+from rtutils_web.http.openapi import (
+    ApiFacts,
+    json_accepted,
+    json_ok,
+    operation,
+    path_param,
+    query_param,
+)
 from rtutils_web.jobs.schema import MAX_JOBS, STATES
 
 
 def job_paths(facts: ApiFacts) -> dict[str, Any]:
     """One job, and the list of jobs."""
-    job_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    job_id = path_param("id", {"type": "string"})
     return {
         "/api/v1/jobs/{id}": {
             "get": operation(

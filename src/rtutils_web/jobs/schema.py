@@ -10,7 +10,7 @@ from attrs import frozen
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.jobs import Job, JobState
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
 from rtutils_web.http.bodies import whole_number
 
 STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "failed", "interrupted")
@@ -35,25 +35,14 @@ class JobJson:
 
     @classmethod
     def of(cls, job: Job) -> JobJson:
-        return cls(
-            id=job.id,
-            kind=job.kind,
-            state=job.state,
-            done=job.progress.done,
-            total=job.progress.total,
-            result=job.result,
-            error=job.error,
-            created=job.created,
-            updated=job.updated,
-            attempts=job.attempts,
-        )
+        return answer_of(cls, job, done=job.progress.done, total=job.progress.total)
 
 
 @frozen
 class JobListJson:
     """Jobs, newest first."""
 
-    jobs: list[JobJson] = prop({"type": "array", "items": {"$ref": "#/components/schemas/Job"}})
+    jobs: list[JobJson] = prop(list_of("Job"))
     count: int = prop({"type": "integer", "minimum": 0})
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import attrs
 from attrs import frozen
 
 from rtutils_core.assets import AssetQuery
@@ -25,14 +26,8 @@ class QueryBody:
     )
 
     def to_query(self) -> AssetQuery:
-        return AssetQuery(
-            catalog=self.catalog,
-            status=self.status,
-            name_prefix=self.name_prefix,
-            owner=self.owner,
-            held_by=self.held_by,
-            custom_fields=self.custom_fields or {},
-        )
+        """The search: every field of the body is one of the query's."""
+        return AssetQuery(**attrs.asdict(self) | {"custom_fields": self.custom_fields or {}})
 
 
 @frozen

@@ -12,18 +12,15 @@ from rtutils_web.http.openapi import (
     json_ok,
     json_request,
     operation,
+    path_param,
     query_param,
 )
 from rtutils_web.loans.schema import CheckInBody, CheckOutBody
 
 _TAG = "loans"
-_PERSON = {
-    "name": "name",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": "\\S"},
-    "description": "RT login name or e-mail address",
-}
+_PERSON = path_param(
+    "name", {"type": "string", "pattern": "\\S"}, description="RT login name or e-mail address"
+)
 _TIME = {
     "anyOf": [
         {"type": "string", "format": "date"},

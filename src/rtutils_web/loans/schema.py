@@ -18,7 +18,7 @@ from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOpt
 from rtutils_core.loans.due import DUE_STATES, DueLoan
 from rtutils_core.loans.due_dates import DueDates
 from rtutils_core.loans.service import MAX_NOTE, LoanService
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 
 _STRING = {"type": "string"}
 _ID = {"type": "integer", "minimum": 1}
@@ -104,17 +104,13 @@ def moment(text: str | None, name: str, *, end_of_day: bool = False) -> datetime
 
 
 @frozen
-class PersonJson:
+class PersonJson(FieldsFrom[User]):
     """An RT user as the desk shows them (operators only)."""
 
     id: int = prop(_ID)
     name: str = prop({"type": "string", "description": "RT login name"})
     real_name: str = prop(_STRING)
     email: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, user: User) -> PersonJson:
-        return cls(user.id, user.name, user.real_name, user.email)
 
 
 @frozen
@@ -129,7 +125,7 @@ class LoanAssetJson:
 
     @classmethod
     def of(cls, asset: Asset, options: LoanOptions) -> LoanAssetJson:
-        return cls(asset.id, asset.name, asset.catalog, asset.status, list(options.holders(asset)))
+        return answer_of(cls, asset, holders=list(options.holders(asset)))
 
 
 @frozen
@@ -154,28 +150,13 @@ class LoanEventJson:
 
     @classmethod
     def of(cls, event: LoanEvent) -> LoanEventJson:
-        return cls(
-            id=event.id,
-            at=event.at,
-            action=event.action,
-            asset_id=event.asset_id,
-            tag=event.tag,
-            person=event.person,
-            operator=event.operator,
-            condition=event.condition,
-            damages=list(event.damages),
-            note=event.note,
-            ticket_id=event.ticket_id,
-            ticket_error=event.ticket_error,
-            due=event.due.isoformat() if event.due else None,
-            forced=event.forced,
-            request_id=event.request_id,
-        )
+        due = event.due.isoformat() if event.due else None
+        return answer_of(cls, event, damages=list(event.damages), due=due)
 
 
-_EVENT = {"$ref": "#/components/schemas/LoanEvent"}
+_EVENT = ref("LoanEvent")
 _NULLABLE_EVENT = {"oneOf": [_EVENT, {"type": "null"}]}
-_ASSET = {"$ref": "#/components/schemas/LoanAsset"}
+_ASSET = ref("LoanAsset")
 _ASSETS = {"type": "array", "items": _ASSET}
 
 
@@ -184,7 +165,7 @@ class CheckOutJson:
     """What a check-out did; ``changed`` is false when the person held the device already."""
 
     asset: LoanAssetJson = prop(_ASSET)
-    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
+    person: PersonJson = prop(ref("Person"))
     previous: list[str] = prop({**_STRINGS, "description": "holders before (a forced one)"})
     changed: bool = prop({"type": "boolean"})
     loan: LoanEventJson | None = prop(_NULLABLE_EVENT)
@@ -257,26 +238,22 @@ class CheckInAllItemJson:
     asset_id: int | None = prop(_NULLABLE_ID)
     ok: bool = prop({"type": "boolean"})
     error: str = prop(_STRING)
-    result: CheckInJson | None = prop(
-        {"oneOf": [{"$ref": "#/components/schemas/CheckIn"}, {"type": "null"}]}
-    )
+    result: CheckInJson | None = prop({"oneOf": [ref("CheckIn"), {"type": "null"}]})
 
 
 @frozen
 class CheckInAllJson:
     """Every device a person held, checked in (condition ok); one item per device."""
 
-    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
-    items: list[CheckInAllItemJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/CheckInAllItem"}}
-    )
+    person: PersonJson = prop(ref("Person"))
+    items: list[CheckInAllItemJson] = prop(list_of("CheckInAllItem"))
 
 
 @frozen
 class PersonLoansJson:
     """A person and every device they hold in the loan role."""
 
-    person: PersonJson = prop({"$ref": "#/components/schemas/Person"})
+    person: PersonJson = prop(ref("Person"))
     assets: list[LoanAssetJson] = prop(_ASSETS)
     due: list[AssetDueJson] = prop(
         {"type": "array", "items": {"$ref": "#/components/schemas/AssetDue"}}

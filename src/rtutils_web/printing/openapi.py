@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtutils_web.http.openapi import ApiFacts, json_accepted, json_ok, json_request, operation
+from rtutils_web.http.openapi import (
+    ApiFacts,
+    json_accepted,
+    json_ok,
+    json_request,
+    operation,
+    path_param,
+)
 from rtutils_web.printing.schema import PrintBody
 
-_JOB_ID = {
-    "name": "job_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "minLength": 1},
-}
+_JOB_ID = path_param("job_id", {"type": "string", "minLength": 1})
 
 
 def _accepted() -> dict[str, Any]:
@@ -37,7 +39,7 @@ def printing_paths(facts: ApiFacts) -> dict[str, Any]:
                 "getPrinterState",
                 "A printer and whether it can take a label now (operator)",
                 "printing",
-                [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                [path_param("name", {"type": "string"})],
                 json_ok("PrinterState"),
                 errors=(401, 403, 404),
                 description=(

@@ -9,7 +9,7 @@ from attrs import frozen
 
 from rtutils_core.printing.print_jobs import JOB_STATES, MAX_COPIES, PrintJob
 from rtutils_core.printing.printers import KINDS, MEDIA_NAMES, PrinterConfig
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.openapi import asset_ids_field, tags_field, template_choice
 
 _STRING = {"type": "string"}
@@ -47,7 +47,7 @@ class PrintBody:
 
 
 @frozen
-class PrinterJson:
+class PrinterJson(FieldsFrom[PrinterConfig]):
     """One configured printer (its address stays on the server)."""
 
     name: str = prop(_STRING)
@@ -57,18 +57,12 @@ class PrinterJson:
     media_name: str = prop(_STRING)
     template: str = prop({"type": "string", "description": "the label template it prints"})
 
-    @classmethod
-    def of(cls, config: PrinterConfig) -> PrinterJson:
-        return cls(
-            config.name, config.kind, config.model, config.media, config.media_name, config.template
-        )
-
 
 @frozen
 class PrinterStateJson:
     """A printer and what it says about itself now."""
 
-    printer: PrinterJson = prop({"$ref": "#/components/schemas/Printer"})
+    printer: PrinterJson = prop(ref("Printer"))
     ready: bool = prop({"type": "boolean"})
     detail: str = prop({"type": "string", "description": "why not ready, or what it reported"})
 
@@ -77,9 +71,7 @@ class PrinterStateJson:
 class PrinterListJson:
     """The configured printers, in configuration order."""
 
-    printers: list[PrinterJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/Printer"}}
-    )
+    printers: list[PrinterJson] = prop(list_of("Printer"))
 
 
 @frozen
@@ -123,21 +115,8 @@ class PrintJobJson:
 
     @classmethod
     def of(cls, job: PrintJob) -> PrintJobJson:
-        return cls(
-            id=job.id,
-            printer=job.printer,
-            template=job.template,
-            state=job.state,
-            reason=job.reason,
-            printed=job.printed,
-            total=job.total,
-            copies=job.copies,
-            attempts=job.attempts,
-            items=[PrintItemJson(i.asset_id, i.tag) for i in job.items],
-            skipped=list(job.skipped),
-            created_at=job.created_at,
-            updated_at=job.updated_at,
-        )
+        items = [PrintItemJson(i.asset_id, i.tag) for i in job.items]
+        return answer_of(cls, job, items=items, skipped=list(job.skipped))
 
 
 SCHEMAS: dict[str, Any] = {

@@ -11,7 +11,7 @@ from attrs import frozen
 from rtutils_core.assets import Asset
 from rtutils_core.scans import SearchResult
 from rtutils_core.scans.values import PersonMatch
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import list_of, object_schema, prop
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -83,12 +83,8 @@ class SearchJson:
     """Everything a search text names."""
 
     query: str = prop(_STRING)
-    devices: list[FoundDeviceJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/FoundDevice"}}
-    )
-    people: list[FoundPersonJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/FoundPerson"}}
-    )
+    devices: list[FoundDeviceJson] = prop(list_of("FoundDevice"))
+    people: list[FoundPersonJson] = prop(list_of("FoundPerson"))
     people_shown: bool = prop(
         {"type": "boolean", "description": "false below operator: no holders, no people"}
     )

@@ -13,7 +13,7 @@ from attrs import frozen
 from rtutils_core.jobs import Job
 from rtutils_core.returns import FIRST_YEAR, LAST_YEAR
 from rtutils_core.students.user_fields import UserFieldChange, UserFieldReport
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
 
 _COUNT = {"type": "integer", "minimum": 0}
 _VALUES = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -52,7 +52,7 @@ class FieldChangeJson:
 
     @classmethod
     def of(cls, c: UserFieldChange) -> FieldChangeJson:
-        return cls(c.student_id, c.user_id, dict(c.values), dict(c.before))
+        return answer_of(cls, c, values=dict(c.values), before=dict(c.before))
 
 
 @frozen
@@ -61,16 +61,13 @@ class FieldSyncReportJson:
 
     dry_run: bool = prop({"type": "boolean"})
     year: int = prop({"type": "integer"})
-    changes: list[FieldChangeJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/UserFieldChange"}}
-    )
+    changes: list[FieldChangeJson] = prop(list_of("UserFieldChange"))
     unchanged: int = prop(_COUNT)
     unlinked: int = prop({**_COUNT, "description": "students with no RT user"})
 
     @classmethod
     def of(cls, r: UserFieldReport) -> FieldSyncReportJson:
-        changes = [FieldChangeJson.of(c) for c in r.changes]
-        return cls(r.dry_run, r.year, changes, r.unchanged, r.unlinked)
+        return answer_of(cls, r, changes=[FieldChangeJson.of(c) for c in r.changes])
 
 
 @frozen
@@ -85,7 +82,7 @@ class FieldSyncJobJson:
 
     @classmethod
     def of(cls, job: Job, year: int) -> FieldSyncJobJson:
-        return cls(job.id, job.kind, job.state, year, job.created)
+        return answer_of(cls, job, year=year)
 
 
 FIELD_SYNC_SCHEMAS: dict[str, Any] = {

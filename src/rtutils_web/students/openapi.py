@@ -14,6 +14,7 @@ from rtutils_web.http.openapi import (
     json_ok,
     json_request,
     operation,
+    path_param,
     query_param,
 )
 from rtutils_web.students.field_sync import FieldSyncBody
@@ -29,13 +30,7 @@ _YEAR = query_param(
         "description": "the school year, named by the year it ends in (default: this one)",
     },
 )
-_STUDENT = {
-    "name": "student_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "example": "100101",
-}
+_STUDENT = path_param("student_id", {"type": "string"}, example="100101")
 _CSV = {"200": {"description": "CSV with a header row", "content": csv_content()}}
 
 

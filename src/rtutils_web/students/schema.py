@@ -22,21 +22,13 @@ from rtutils_core.returns import (
 )
 from rtutils_core.returns.service import StudentHistory
 from rtutils_core.students import GRADE_NAMES, BadRow, ImportReport, school_year_of
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.bodies import whole_number
 
 _STRING = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0}
 _IDS = {"type": "array", "items": {"type": "string"}}
 _TIME = {"type": "string", "format": "date-time"}
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _list(name: str) -> dict[str, Any]:
-    return {"type": "array", "items": _ref(name)}
 
 
 # -- bodies ------------------------------------------------------------------------------
@@ -78,16 +70,12 @@ class UndoBody:
 
 
 @frozen
-class BadRowJson:
+class BadRowJson(FieldsFrom[BadRow]):
     """A roster row that was not imported."""
 
     line: int = prop({"type": "integer", "minimum": 1})
     reason: str = prop(_STRING)
     student_id: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, bad: BadRow) -> BadRowJson:
-        return cls(bad.line, bad.reason, bad.student_id)
 
 
 @frozen
@@ -102,7 +90,7 @@ class ImportJson:
     missing: list[str] = prop(_IDS)
     removed: list[str] = prop(_IDS)
     unlinked: list[str] = prop(_IDS)
-    bad_rows: list[BadRowJson] = prop(_list("RosterBadRow"))
+    bad_rows: list[BadRowJson] = prop(list_of("RosterBadRow"))
 
     @classmethod
     def of(cls, r: ImportReport) -> ImportJson:
@@ -120,7 +108,7 @@ class ImportJson:
 
 
 @frozen
-class GradeJson:
+class GradeJson(FieldsFrom[GradeFigures]):
     """One grade's figures (``grade`` ``all`` for the whole campaign)."""
 
     grade: str = prop(_STRING)
@@ -131,19 +119,6 @@ class GradeJson:
     students_returned: int = prop(_COUNT)
     students_outstanding: int = prop(_COUNT)
     completion_rate: float | None = prop({"type": ["number", "null"], "minimum": 0, "maximum": 1})
-
-    @classmethod
-    def of(cls, g: GradeFigures) -> GradeJson:
-        return cls(
-            g.grade,
-            g.students,
-            g.devices_out,
-            g.returned,
-            g.outstanding,
-            g.students_returned,
-            g.students_outstanding,
-            g.completion_rate,
-        )
 
 
 @frozen
@@ -156,7 +131,7 @@ class DayJson:
 
     @classmethod
     def of(cls, d: DayCount) -> DayJson:
-        return cls(d.day.isoformat(), d.grade, d.returns)
+        return answer_of(cls, d, day=d.day.isoformat())
 
 
 @frozen
@@ -166,22 +141,16 @@ class CampaignJson:
     year: int = prop({"type": "integer"})
     since: datetime = prop(_TIME)
     until: datetime = prop(_TIME)
-    grades: list[GradeJson] = prop(_list("ReturnGrade"))
-    total: GradeJson = prop(_ref("ReturnGrade"))
-    days: list[DayJson] = prop(_list("ReturnDay"))
+    grades: list[GradeJson] = prop(list_of("ReturnGrade"))
+    total: GradeJson = prop(ref("ReturnGrade"))
+    days: list[DayJson] = prop(list_of("ReturnDay"))
     unlinked: int = prop(_COUNT)
 
     @classmethod
     def of(cls, c: Campaign) -> CampaignJson:
-        return cls(
-            c.year,
-            c.since,
-            c.until,
-            [GradeJson.of(g) for g in c.grades],
-            GradeJson.of(c.total),
-            [DayJson.of(d) for d in c.days],
-            c.unlinked,
-        )
+        grades = [GradeJson.of(g) for g in c.grades]
+        days = [DayJson.of(d) for d in c.days]
+        return answer_of(cls, c, grades=grades, total=GradeJson.of(c.total), days=days)
 
 
 @frozen
@@ -231,12 +200,12 @@ class StudentListJson:
     """Students of the campaign, filtered."""
 
     year: int = prop({"type": "integer"})
-    students: list[StudentJson] = prop(_list("Student"))
+    students: list[StudentJson] = prop(list_of("Student"))
     count: int = prop(_COUNT)
 
 
 @frozen
-class LoanEntryJson:
+class LoanEntryJson(FieldsFrom[LoanEvent]):
     """One loan log event of the student's RT user."""
 
     id: int = prop({"type": "integer"})
@@ -245,10 +214,6 @@ class LoanEntryJson:
     asset_id: int = prop({"type": "integer"})
     tag: str = prop(_STRING)
     operator: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, e: LoanEvent) -> LoanEntryJson:
-        return cls(e.id, e.at, e.action, e.asset_id, e.tag, e.operator)
 
 
 @frozen
@@ -268,10 +233,7 @@ class ManualJson:
 
     @classmethod
     def of(cls, m: ManualEvent, active: bool = False) -> ManualJson:
-        return cls(
-            m.id, m.at, m.kind, m.student_id, m.reason, m.asset_id, m.tag, m.operator, m.undoes,
-            active,
-        )  # fmt: skip
+        return answer_of(cls, m, active=active)
 
 
 @frozen
@@ -279,10 +241,10 @@ class StudentDetailJson:
     """A student, the devices held now, the loan log and the manual entries."""
 
     year: int = prop({"type": "integer"})
-    student: StudentJson = prop(_ref("Student"))
-    devices: list[DeviceJson] = prop(_list("StudentDevice"))
-    loans: list[LoanEntryJson] = prop(_list("StudentLoanEntry"))
-    manual: list[ManualJson] = prop(_list("ManualCheckIn"))
+    student: StudentJson = prop(ref("Student"))
+    devices: list[DeviceJson] = prop(list_of("StudentDevice"))
+    loans: list[LoanEntryJson] = prop(list_of("StudentLoanEntry"))
+    manual: list[ManualJson] = prop(list_of("ManualCheckIn"))
 
     @classmethod
     def of(cls, year: int, h: StudentHistory) -> StudentDetailJson:

@@ -14,7 +14,7 @@ from rtutils_core.tags import AssetTag, TagFormats
 from rtutils_core.tags.event_query import EventQuery
 from rtutils_core.tags.export import CSV_COLUMNS
 from rtutils_core.tags.ports import TagEvent
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import list_of, object_schema, prop
 from rtutils_web.http.bodies import whole_number
 from rtutils_web.http.openapi import ApiFacts, prefix_choice
 
@@ -116,9 +116,7 @@ class TagEventJson:
 class TagEventListJson:
     """A filtered part of the event log, newest first."""
 
-    events: list[TagEventJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/TagEvent"}}
-    )
+    events: list[TagEventJson] = prop(list_of("TagEvent"))
     count: int = prop({"type": "integer", "minimum": 0})
 
     @classmethod

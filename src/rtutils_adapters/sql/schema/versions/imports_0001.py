@@ -1,18 +1,13 @@
 """CSV imports' files kept in the database (with ``STORE_URL``): each upload and its result,
-so that any instance's worker can resume any import.
-
-Revision ID: imports_0001
-"""
+so that any instance's worker can resume any import."""
 
 import sqlalchemy as sa
 from alembic import op
 
+from rtutils_adapters.sql.revisions import revision_ids
 from rtutils_adapters.sql.types import UtcTime
 
-revision = "imports_0001"
-down_revision = None
-branch_labels = ("imports",)
-depends_on = None
+revision, down_revision, branch_labels = revision_ids(__file__)
 
 
 def upgrade() -> None:

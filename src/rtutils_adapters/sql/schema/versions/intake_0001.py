@@ -1,33 +1,23 @@
-"""Intake: submissions (key, serial, lease) and the internal names they claim.
-
-Revision ID: intake_0001
-"""
+"""Intake: submissions (key, serial, lease) and the internal names they claim."""
 
 import sqlalchemy as sa
 from alembic import op
 
+from rtutils_adapters.sql.revisions import key, one_of, revision_ids, texts
 from rtutils_adapters.sql.types import Number, UtcTime
 
-revision = "intake_0001"
-down_revision = None
-branch_labels = ("intake",)
-depends_on = None
+revision, down_revision, branch_labels = revision_ids(__file__)
 
 
 def upgrade() -> None:
     op.create_table(
         "submissions",
-        sa.Column("id", Number, sa.Identity(), primary_key=True),
+        key("id"),
         sa.Column("key", sa.Text(), nullable=False, unique=True),
         sa.Column("serial", sa.Text(), nullable=False, unique=True),
-        sa.Column("fingerprint", sa.Text(), nullable=False),
+        *texts("fingerprint"),
         sa.Column("opened_at", UtcTime(), nullable=False),
-        sa.Column(
-            "state",
-            sa.Text(),
-            sa.CheckConstraint("state IN ('pending', 'created')"),
-            nullable=False,
-        ),
+        one_of("state", "pending", "created"),
         sa.Column("asset_id", Number),
         sa.Column("tag", sa.Text(), nullable=False, server_default=""),
         sa.Column("internal_name", sa.Text(), nullable=False, server_default=""),

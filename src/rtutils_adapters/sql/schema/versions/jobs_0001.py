@@ -1,31 +1,24 @@
-"""Background jobs' state and the schedule slots taken.
-
-Revision ID: jobs_0001
-"""
+"""Background jobs' state and the schedule slots taken."""
 
 import sqlalchemy as sa
 from alembic import op
 
+from rtutils_adapters.sql.revisions import flag, key, one_of, revision_ids, texts
 from rtutils_adapters.sql.types import Number, UtcTime
 
-revision = "jobs_0001"
-down_revision = None
-branch_labels = ("jobs",)
-depends_on = None
-
-STATES = "state IN ('queued', 'running', 'succeeded', 'failed', 'interrupted')"
+revision, down_revision, branch_labels = revision_ids(__file__)
 
 
 def upgrade() -> None:
     op.create_table(
         "jobs",
-        sa.Column("seq", Number, sa.Identity(), primary_key=True),
+        key("seq"),
         sa.Column("id", sa.Text(), nullable=False, unique=True),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("state", sa.Text(), sa.CheckConstraint(STATES), nullable=False),
+        *texts("kind"),
+        one_of("state", "queued", "running", "succeeded", "failed", "interrupted"),
         sa.Column("created", UtcTime(), nullable=False),
         sa.Column("updated", UtcTime(), nullable=False),
-        sa.Column("params", sa.Text(), nullable=False),
+        *texts("params"),
         sa.Column("done", Number, nullable=False, server_default="0"),
         sa.Column("total", Number),
         sa.Column("result", sa.Text(), nullable=False, server_default="null"),
@@ -34,13 +27,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("worker", sa.Text()),
         sa.Column("lease_until", UtcTime()),
-        sa.Column(
-            "cancel_requested",
-            sa.Integer(),
-            sa.CheckConstraint("cancel_requested IN (0, 1)"),
-            nullable=False,
-            server_default="0",
-        ),
+        flag("cancel_requested", server_default="0"),
         sa.Column("schedule", sa.Text()),
         sqlite_autoincrement=True,
     )

@@ -1,45 +1,32 @@
-"""The loan log: check-outs and check-ins, each once per asset version.
-
-Revision ID: loans_0001
-"""
+"""The loan log: check-outs and check-ins, each once per asset version."""
 
 import sqlalchemy as sa
 from alembic import op
 
+from rtutils_adapters.sql.revisions import flag, key, one_of, revision_ids, texts
 from rtutils_adapters.sql.types import Number, UtcTime
 
-revision = "loans_0001"
-down_revision = None
-branch_labels = ("loans",)
-depends_on = None
+revision, down_revision, branch_labels = revision_ids(__file__)
 
 
 def upgrade() -> None:
     op.create_table(
         "loan_events",
-        sa.Column("id", Number, sa.Identity(), primary_key=True),
+        key("id"),
         sa.Column("at", UtcTime(), nullable=False),
-        sa.Column(
-            "action",
-            sa.Text(),
-            sa.CheckConstraint("action IN ('check-out', 'check-in')"),
-            nullable=False,
-        ),
+        one_of("action", "check-out", "check-in"),
         sa.Column("asset_id", Number, nullable=False),
-        *(sa.Column(name, sa.Text(), nullable=False) for name in ("tag", "person", "person_key")),
-        *(sa.Column(name, sa.Text(), nullable=False) for name in ("operator", "request_id")),
-        sa.Column("based_on", sa.Text(), nullable=False),
+        *texts("tag", "person", "person_key", "operator", "request_id", "based_on"),
         sa.Column(
             "condition",
             sa.Text(),
             sa.CheckConstraint("condition IS NULL OR condition IN ('ok', 'damaged')"),
         ),
-        sa.Column("damages", sa.Text(), nullable=False),
-        sa.Column("note", sa.Text(), nullable=False),
+        *texts("damages", "note"),
         sa.Column("ticket_id", Number),
-        sa.Column("ticket_error", sa.Text(), nullable=False),
+        *texts("ticket_error"),
         sa.Column("due", sa.Date()),
-        sa.Column("forced", sa.Integer(), sa.CheckConstraint("forced IN (0, 1)"), nullable=False),
+        flag("forced"),
         sa.UniqueConstraint("action", "asset_id", "based_on"),
         sqlite_autoincrement=True,
     )

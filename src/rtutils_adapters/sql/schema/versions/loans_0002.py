@@ -1,36 +1,23 @@
-"""The loan log's manual check-ins (no device, lost, paid for) and the entries undoing them.
-
-Revision ID: loans_0002
-Revises: loans_0001
-"""
+"""The loan log's manual check-ins (no device, lost, paid for) and the entries undoing them."""
 
 import sqlalchemy as sa
 from alembic import op
 
+from rtutils_adapters.sql.revisions import key, one_of, revision_ids, texts
 from rtutils_adapters.sql.types import Number, UtcTime
 
-revision = "loans_0002"
-down_revision = "loans_0001"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels = revision_ids(__file__)
 
 
 def upgrade() -> None:
     op.create_table(
         "manual_checkins",
-        sa.Column("id", Number, sa.Identity(), primary_key=True),
+        key("id"),
         sa.Column("at", UtcTime(), nullable=False),
-        sa.Column(
-            "kind",
-            sa.Text(),
-            sa.CheckConstraint("kind IN ('no-device', 'lost', 'paid', 'undo')"),
-            nullable=False,
-        ),
-        *(sa.Column(name, sa.Text(), nullable=False) for name in ("student_id", "person")),
-        *(sa.Column(name, sa.Text(), nullable=False) for name in ("reason", "operator")),
-        sa.Column("request_id", sa.Text(), nullable=False),
+        one_of("kind", "no-device", "lost", "paid", "undo"),
+        *texts("student_id", "person", "reason", "operator", "request_id"),
         sa.Column("asset_id", Number),
-        sa.Column("tag", sa.Text(), nullable=False),
+        *texts("tag"),
         sa.Column("undoes", Number, sa.ForeignKey("manual_checkins.id"), unique=True),
         sa.CheckConstraint("(kind = 'undo') = (undoes IS NOT NULL)"),
         sqlite_autoincrement=True,

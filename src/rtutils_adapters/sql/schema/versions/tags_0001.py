@@ -1,17 +1,12 @@
-"""The tag store: sequences, numbers and their events (the schema of the first release).
-
-Revision ID: tags_0001
-"""
+"""The tag store: sequences, numbers and their events (the schema of the first release)."""
 
 import sqlalchemy as sa
 from alembic import op
 
+from rtutils_adapters.sql.revisions import key, one_of, revision_ids, texts
 from rtutils_adapters.sql.types import Number, UtcTime
 
-revision = "tags_0001"
-down_revision = None
-branch_labels = ("tags",)
-depends_on = None
+revision, down_revision, branch_labels = revision_ids(__file__)
 
 LIVE = "state IN ('reserved', 'assigned')"
 
@@ -28,13 +23,8 @@ def upgrade() -> None:
         sa.Column("number", Number, sa.CheckConstraint("number >= 1"), primary_key=True),
         sa.Column("tag", sa.Text(), nullable=False, unique=True),
         sa.Column("asset_id", Number, nullable=False),
-        sa.Column(
-            "state",
-            sa.Text(),
-            sa.CheckConstraint("state IN ('reserved', 'assigned', 'skipped', 'voided')"),
-            nullable=False,
-        ),
-        sa.Column("reserved_by", sa.Text(), nullable=False),
+        one_of("state", "reserved", "assigned", "skipped", "voided"),
+        *texts("reserved_by"),
     )
     op.create_index(
         "tags_one_live_per_asset",
@@ -46,16 +36,13 @@ def upgrade() -> None:
     )
     op.create_table(
         "events",
-        sa.Column("id", Number, sa.Identity(), primary_key=True),
+        key("id"),
         sa.Column("at", UtcTime(), nullable=False),
-        sa.Column("prefix", sa.Text(), nullable=False),
+        *texts("prefix"),
         sa.Column("number", Number, nullable=False),
-        sa.Column("tag", sa.Text(), nullable=False),
-        sa.Column("state", sa.Text(), nullable=False),
+        *texts("tag", "state"),
         sa.Column("asset_id", Number),
-        sa.Column("actor", sa.Text(), nullable=False),
-        sa.Column("request_id", sa.Text(), nullable=False),
-        sa.Column("detail", sa.Text(), nullable=False),
+        *texts("actor", "request_id", "detail"),
         sqlite_autoincrement=True,
     )
     op.create_index("events_by_tag", "events", ["tag"])

@@ -1,18 +1,13 @@
 """Counts of failed credentials shared by the instances on one database (with ``STORE_URL``):
-one row per counted key and window.
-
-Revision ID: throttle_0001
-"""
+one row per counted key and window."""
 
 import sqlalchemy as sa
 from alembic import op
 
+from rtutils_adapters.sql.revisions import revision_ids
 from rtutils_adapters.sql.types import Number, UtcTime
 
-revision = "throttle_0001"
-down_revision = None
-branch_labels = ("throttle",)
-depends_on = None
+revision, down_revision, branch_labels = revision_ids(__file__)
 
 
 def upgrade() -> None:
