@@ -92,7 +92,7 @@ class World:
         )
 
     def device(self, person: str, due: date | None = None) -> int:
-        tag = f"W12-{len(self.backend._assets) + 1:05d}"
+        tag = f"W12-{len(self.backend.records.assets) + 1:05d}"
         asset = self.backend.add_asset(AssetDraft(tag, CATALOG, status="allocated"))
         self.loans.check_out(asset.id, person, due=due, **WHO)
         return asset.id
