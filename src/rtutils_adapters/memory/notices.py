@@ -11,10 +11,11 @@ from typing import Any
 import attrs
 
 from rtutils_core.due import Notice, NoticeDraft
+from rtutils_core.due.marks import NoticeMarks
 from rtutils_core.errors import NoticeNotFound
 
 
-class MemoryNoticeLog:
+class MemoryNoticeLog(NoticeMarks):
     """The :class:`~rtutils_core.due.ports.NoticeLog` in a dict; safe between threads."""
 
     def __init__(self) -> None:
@@ -67,19 +68,6 @@ class MemoryNoticeLog:
                 return False
             self._notices[notice_id] = attrs.evolve(notice, claim_until=None, **changes)
             return True
-
-    def mark_sent(self, notice_id: int, sender: str, *, now: datetime) -> bool:
-        return self._mark(notice_id, sender, state="sent", sent_at=now, updated=now, reason="")
-
-    def mark_deferred(
-        self, notice_id: int, sender: str, reason: str, *, now: datetime, retry_at: datetime
-    ) -> bool:
-        return self._mark(
-            notice_id, sender, state="deferred", reason=reason, retry_at=retry_at, updated=now
-        )
-
-    def mark_failed(self, notice_id: int, sender: str, reason: str, *, now: datetime) -> bool:
-        return self._mark(notice_id, sender, state="failed", reason=reason, updated=now)
 
     def ready(self, *, now: datetime, limit: int = 1000) -> Sequence[Notice]:
         with self._lock:

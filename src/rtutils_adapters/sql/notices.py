@@ -32,6 +32,7 @@ from rtutils_adapters.sql.migrations import Migrations
 from rtutils_adapters.sql.store import SqlStore
 from rtutils_adapters.sql.types import Number, UtcTime
 from rtutils_core.due import Notice, NoticeDraft
+from rtutils_core.due.marks import NoticeMarks
 from rtutils_core.errors import BackendUnavailable, NoticeNotFound, RtutilsError
 
 COMPONENT = "notices"
@@ -105,7 +106,7 @@ def _claimable(sender: str | None, now: datetime) -> ColumnElement[bool]:
     )
 
 
-class SqlNoticeLog(SqlStore):
+class SqlNoticeLog(SqlStore, NoticeMarks):
     """The :class:`~rtutils_core.due.ports.NoticeLog` in a :class:`Database`."""
 
     COMPONENT = COMPONENT
@@ -168,19 +169,6 @@ class SqlNoticeLog(SqlStore):
                 .returning(notices.c.id)
             ).first()
         return row is not None
-
-    def mark_sent(self, notice_id: int, sender: str, *, now: datetime) -> bool:
-        return self._mark(notice_id, sender, state="sent", sent_at=now, updated=now, reason="")
-
-    def mark_deferred(
-        self, notice_id: int, sender: str, reason: str, *, now: datetime, retry_at: datetime
-    ) -> bool:
-        return self._mark(
-            notice_id, sender, state="deferred", reason=reason, retry_at=retry_at, updated=now
-        )
-
-    def mark_failed(self, notice_id: int, sender: str, reason: str, *, now: datetime) -> bool:
-        return self._mark(notice_id, sender, state="failed", reason=reason, updated=now)
 
     def ready(self, *, now: datetime, limit: int = 1000) -> Sequence[Notice]:
         with self._db.transaction(write=False) as tx:
