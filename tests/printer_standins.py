@@ -9,8 +9,8 @@ with brother_ql's own reader into the bitmap the printer would print.
 
 from __future__ import annotations
 
-import contextlib
 import io
+import select
 import socket
 import struct
 import threading
@@ -25,9 +25,11 @@ class StandInQL:
 
     def __init__(self, port: int = 0, *, hang: bool = False, drop: bool = False) -> None:
         self.hang, self.drop = hang, drop
-        self.jobs: list[bytes] = []
+        self._slots: list[bytes] = []
         self._held: list[socket.socket] = []
+        self._receivers: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self._server = socket.socket()
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if hang:
@@ -44,11 +46,15 @@ class StandInQL:
         return f"tcp://127.0.0.1:{self.port}"
 
     def _accept(self) -> None:
+        # Polls rather than blocks in accept(): on stop, connections the kernel has already
+        # completed (their senders may have sent everything and closed) are still taken
+        # from the backlog and read, instead of being reset with the listening socket.
         while True:
-            try:
-                conn, _ = self._server.accept()
-            except OSError:
-                return
+            if not select.select([self._server], [], [], 0.05)[0]:
+                if self._stopping.is_set():
+                    return
+                continue
+            conn, _ = self._server.accept()
             if self.hang:
                 self._held.append(conn)
                 continue
@@ -57,25 +63,45 @@ class StandInQL:
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 conn.close()
                 continue
-            threading.Thread(target=self._receive, args=(conn,), daemon=True).start()
+            # A job's place is its connection's: jobs keep the order they were sent in,
+            # however the threads that read them are scheduled.
+            with self._lock:
+                slot = len(self._slots)
+                self._slots.append(b"")
+            receiver = threading.Thread(target=self._receive, args=(conn, slot), daemon=True)
+            self._receivers.append(receiver)
+            receiver.start()
 
-    def _receive(self, conn: socket.socket) -> None:
+    def _receive(self, conn: socket.socket, slot: int) -> None:
         chunks = []
         with conn:
             while data := conn.recv(65536):
                 chunks.append(data)
         with self._lock:
-            self.jobs.append(b"".join(chunks))
+            self._slots[slot] = b"".join(chunks)
+
+    @property
+    def jobs(self) -> list[bytes]:
+        """Every job sent so far, in the order the connections were made.
+
+        Waits for connections already accepted to be read to their end: a sender that has
+        closed its socket may still have bytes on their way in.
+        """
+        for receiver in list(self._receivers):
+            receiver.join(timeout=30)
+        with self._lock:
+            return list(self._slots)
 
     def stop(self) -> None:
-        # shutdown() wakes the accept() blocked in the thread; close() alone would leave
-        # the port listening until that call returns.
-        with contextlib.suppress(OSError):
-            self._server.shutdown(socket.SHUT_RDWR)
+        self._stopping.set()
+        self._thread.join(timeout=30)
         self._server.close()
         for conn in self._held:
             conn.close()
-        self._thread.join(timeout=5)
+        # The last job may still be on its way in when the sender has closed: stop()
+        # returns only when every accepted connection has been read to its end.
+        for receiver in self._receivers:
+            receiver.join(timeout=30)
 
     def __enter__(self) -> StandInQL:
         return self
