@@ -97,7 +97,18 @@ class BackendUnavailable(BackendError):
     code = "backend_unavailable"
 
 
-class BackendTimeout(BackendUnavailable):
+class BackendUnreachable(BackendUnavailable):
+    """The backend did not answer at all: the connection was refused or reset, it timed out,
+    or a gateway in front of it answered 502, 503 or 504.
+
+    Nothing says the backend refused the request; the desk's writes wait in the outbox
+    (``rtutils_core.outbox``) until it answers again.
+    """
+
+    code = "backend_unreachable"
+
+
+class BackendTimeout(BackendUnreachable):
     code = "backend_timeout"
 
 
