@@ -190,6 +190,17 @@ class HeldByAnother(Conflict):
         self.holders = holders
 
 
+class HolderChanged(Conflict):
+    """A device is held by someone other than the desk knew when it took the check-in back
+    (it was handed to someone else in RT meanwhile); ``holders`` names who holds it now."""
+
+    code = "holder_changed"
+
+    def __init__(self, message: str, holders: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.holders = holders
+
+
 class AlreadyCheckedIn(Conflict):
     """A check-in of a device that nobody holds (perhaps checked in a moment ago)."""
 

@@ -20,6 +20,7 @@ from rtutils_core.errors import (
     BackendRejected,
     CatalogNotFound,
     InvalidInput,
+    NotFound,
 )
 from rtutils_core.loans import AssetState, LoanRole
 
@@ -95,6 +96,13 @@ class MemoryLoanMethods:
             ticket_id = next(self._ticket_ids)
             self._tickets[ticket_id] = draft
             return ticket_id
+
+    def ticket_subject(self, ticket_id: int) -> str:
+        with self._lock:
+            self._count("ticket_subject")
+            if ticket_id not in self._tickets:
+                raise NotFound(f"there is no ticket {ticket_id}")
+            return self._tickets[ticket_id].subject
 
     #: Queues that accept tickets (RT's default "General" and the repair queue).
     queues: frozenset[str] = frozenset({"General", "Device Repair"})

@@ -22,6 +22,7 @@ from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
     InvalidInput,
+    NotFound,
     UntrustworthyResult,
 )
 from rtutils_core.loans import AssetState, LoanRole
@@ -95,6 +96,12 @@ class RTLoanMethods:
         what = f"creating a ticket in queue {draft.queue!r}"
         reply = self.client.post("/ticket", body, what=what)
         return wire.structure(reply.data, wire.Created, what).id
+
+    def ticket_subject(self, ticket_id: int) -> str:
+        what = f"ticket {ticket_id}"
+        missing = NotFound(f"there is no ticket {ticket_id}")
+        reply = self.client.get(f"/ticket/{int(ticket_id)}", what=what, on_404=missing)
+        return wire.structure(reply.data, wire.TicketRecord, what).subject
 
     def search_on_loan(
         self, role: LoanRole, catalog: str | None, page: int = 1, per_page: int = 100

@@ -101,6 +101,7 @@ class Hyperlink:
 @frozen
 class TicketRecord:
     id: int
+    subject: str = ""
     hyperlinks: tuple[Hyperlink, ...] = ()
 
 
@@ -141,6 +142,7 @@ def _structure_ref(value: Any, _: type) -> Ref:
 _RT_NAMES = {
     "name": "Name",
     "status": "Status",
+    "subject": "Subject",
     "catalog": "Catalog",
     "owner": "Owner",
     "held_by": "HeldBy",

@@ -14,7 +14,7 @@ from attrs import frozen
 from rtutils_core.assets import Asset, User
 from rtutils_core.errors import InvalidInput
 from rtutils_core.loans import CONDITIONS, CheckIn, CheckOut, LoanEvent, LoanOptions, check_due
-from rtutils_core.loans.service import MAX_NOTE
+from rtutils_core.loans.values import MAX_NOTE
 from rtutils_web.http.answers import object_schema, prop
 
 _STRING = {"type": "string"}
