@@ -321,3 +321,15 @@ class RosterFileInvalid(InvalidInput):
     """A roster file that cannot be read at all (not CSV, a mapped column missing)."""
 
     code = "roster_file_invalid"
+
+
+class OperationNotFound(NotFound):
+    """No operation of the outbox has that id."""
+
+    code = "operation_not_found"
+
+
+class OutboxConflict(Conflict):
+    """An outbox operation is not in a state that allows this (retrying one that is done)."""
+
+    code = "outbox_conflict"

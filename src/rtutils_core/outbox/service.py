@@ -1,0 +1,274 @@
+"""The outbox: the desk keeps working while RT cannot be reached.
+
+The desk's writes (check-outs and check-ins) go to RT as before. When RT does not answer
+(:class:`~rtutils_core.errors.BackendUnreachable`), or answered that way a moment ago, or
+an earlier write of the same device still waits, the write is checked as far as this
+service can without RT (:mod:`rtutils_core.outbox.offline`) and accepted into the durable
+outbox instead: the desk gets the operation and its place in line. A worker replays the
+outbox in order when RT answers again (:mod:`rtutils_core.outbox.replay`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from attrs import define, field
+
+from rtutils_core.assets import Asset, User
+from rtutils_core.errors import (
+    BackendUnreachable,
+    HeldByAnother,
+    IdempotencyKeyReused,
+    RtutilsError,
+)
+from rtutils_core.loans import CheckIn, CheckOut, Condition, Journal
+from rtutils_core.loans.service import LoanService
+from rtutils_core.outbox.offline import OfflineDesk
+from rtutils_core.outbox.ports import KnownAssets, OutboxStore
+from rtutils_core.outbox.values import (
+    OPEN,
+    Accepted,
+    Depth,
+    Operation,
+    OutboxOptions,
+    QueuedOperation,
+    Settlement,
+    Target,
+)
+
+# Standard logging with ids only: the people at the desk are students.
+log = logging.getLogger("rtutils.outbox")
+T = TypeVar("T")
+
+
+@define
+class OutboxService:
+    """The desk's writes, to RT or into the outbox; the outbox's contents and settling."""
+
+    store: OutboxStore
+    known: KnownAssets
+    loans: LoanService
+    offline: OfflineDesk
+    ping: Callable[[], None]
+    options: OutboxOptions = OutboxOptions()
+    clock: Callable[[], datetime] = partial(datetime.now, UTC)
+    monotonic: Callable[[], float] = time.monotonic
+    #: Until when (``monotonic``) writes go straight to the outbox; RT was unreachable.
+    _away_until: float = field(default=0.0, init=False)
+    #: When RT was last asked by :meth:`rt_reachable`, and what it said.
+    _probed: tuple[float, bool] | None = field(default=None, init=False)
+
+    # -- RT's state as this service met it -------------------------------------------------
+
+    def is_rt_away(self) -> bool:
+        """Whether RT was found unreachable in the last ``retry_live_after`` seconds."""
+        return self.monotonic() < self._away_until
+
+    def rt_went_away(self, error: BackendUnreachable) -> None:
+        if not self.is_rt_away():
+            log.warning("rt_unreachable", extra={"error_code": error.code})
+        self._away_until = self.monotonic() + self.options.retry_live_after
+        self._probed = (self.monotonic(), False)
+
+    def rt_reachable(self) -> bool:
+        """Whether RT answers, asked at most once per ``retry_live_after`` seconds."""
+        now = self.monotonic()
+        if self.is_rt_away():
+            return False
+        if self._probed is None or now - self._probed[0] >= self.options.retry_live_after:
+            try:
+                self.ping()
+                self._probed = (now, True)
+            except BackendUnreachable as error:
+                self.rt_went_away(error)
+            except RtutilsError:
+                self._probed = (now, True)  # RT answered, if not as hoped: it is there
+        return self._probed is not None and self._probed[1]
+
+    def remember(self, assets: Iterable[Asset]) -> None:
+        """Keep the assets as last seen in RT (what the desk goes on while RT is away)."""
+        listed = [a for a in assets if a.id > 0]
+        if listed:
+            self.known.remember(listed, now=self.clock())
+
+    # -- the desk's writes -----------------------------------------------------------------
+
+    def check_out(
+        self,
+        target: Target,
+        person: str | User,
+        *,
+        operator: str,
+        request_id: str,
+        key: str,
+        due: date | None = None,
+        force: bool = False,
+    ) -> CheckOut | Accepted:
+        """Check out to RT, or accept it into the outbox while RT cannot be reached."""
+        name = person.name if isinstance(person, User) else person
+        payload = {"person": name, "due": due.isoformat() if due else None, "force": force}
+        operation = Operation(
+            "check-out", target.asset_id, target.tag, key, operator, request_id, payload
+        )
+
+        def live(journal: Journal) -> CheckOut:
+            done = self.loans.check_out(
+                target.asset_id, person, operator=operator, request_id=request_id,
+                due=due, force=force, journal=journal,
+            )  # fmt: skip
+            self.remember([done.asset])
+            return done
+
+        return self._send(operation, target, live, self._check_out_offline)
+
+    def check_in(
+        self,
+        target: Target,
+        *,
+        operator: str,
+        request_id: str,
+        key: str,
+        condition: Condition = "ok",
+        damages: Iterable[str] = (),
+        note: str = "",
+        open_ticket: bool = True,
+    ) -> CheckIn | Accepted:
+        """Check in to RT, or accept it into the outbox while RT cannot be reached."""
+        listed, note = self.loans.options.checked_report(condition, damages, note)
+        payload: dict[str, Any] = {
+            "condition": condition,
+            "damages": list(listed),
+            "note": note,
+            "ticket": open_ticket,
+        }
+        operation = Operation(
+            "check-in", target.asset_id, target.tag, key, operator, request_id, payload
+        )
+
+        def live(journal: Journal) -> CheckIn:
+            done = self.loans.check_in(
+                target.asset_id, operator=operator, request_id=request_id, condition=condition,
+                damages=listed, note=note, open_ticket=open_ticket, journal=journal,
+            )  # fmt: skip
+            self.remember([done.asset, *done.others])
+            return done
+
+        return self._send(operation, target, live, self._check_in_offline)
+
+    def _send(
+        self,
+        operation: Operation,
+        target: Target,
+        live: Callable[[Journal], T],
+        offline: Callable[[Operation], Operation | Accepted],
+    ) -> T | Accepted:
+        repeated = self._repeated(operation)
+        if repeated is not None:
+            return repeated
+        if self.is_rt_away() or self.store.operations(states=OPEN, asset_id=target.asset_id):
+            checked = offline(operation)
+            return checked if isinstance(checked, Accepted) else self._accept(checked, {}, target)
+        journal = Journal(resumable=True)
+        try:
+            return live(journal)
+        except BackendUnreachable as error:
+            self.rt_went_away(error)
+            checked = operation if journal.steps.written_from is not None else offline(operation)
+            if isinstance(checked, Accepted):
+                return checked
+            return self._accept(checked, journal.steps.as_dict(), target)
+
+    def _repeated(self, operation: Operation) -> Accepted | None:
+        """The operation accepted under the same key before (a client's retry), if any."""
+        found = self.store.by_key(operation.key)
+        if found is None:
+            return None
+        if not found.same_request(operation):
+            raise IdempotencyKeyReused(
+                f"idempotency key {operation.key!r} was used for another operation (#{found.id})"
+            )
+        return self._answer(found, repeated=True)
+
+    def _check_out_offline(self, operation: Operation) -> Operation | Accepted:
+        person = str(operation.payload["person"])
+        known = self.offline.holders(operation.asset_id)
+        others = tuple(h for h in known.names or () if h != person)
+        if others and not operation.payload.get("force"):
+            raise HeldByAnother(
+                f"asset {operation.asset_id} ({operation.tag}) is held by {', '.join(others)}"
+                f" as last known ({known.source}); check it in first or force",
+                others,
+            )
+        return self._same_as_waiting(operation) or operation
+
+    def _check_in_offline(self, operation: Operation) -> Operation | Accepted:
+        known = self.offline.holders(operation.asset_id)
+        waiting = self._same_as_waiting(operation)
+        if waiting is not None:
+            return waiting  # the same device scanned twice: once is enough
+        expect = list(known.names) if known.names else None
+        return Operation(
+            operation.kind, operation.asset_id, operation.tag, operation.key,
+            operation.operator, operation.request_id,
+            {**operation.payload, "expect_holders": expect},
+        )  # fmt: skip
+
+    def _same_as_waiting(self, operation: Operation) -> Accepted | None:
+        """The last open operation of the device if it is the same (a second scan)."""
+        waiting = self.store.operations(states=OPEN, asset_id=operation.asset_id)
+        if not waiting:
+            return None
+        last = waiting[-1]
+        mine = {k: v for k, v in operation.payload.items() if k != "expect_holders"}
+        theirs = {k: v for k, v in last.payload.items() if k != "expect_holders"}
+        if (last.kind, theirs) == (operation.kind, mine):
+            return self._answer(last, repeated=True)
+        return None
+
+    def _accept(self, operation: Operation, steps: Mapping[str, Any], target: Target) -> Accepted:
+        stored, is_new = self.store.add(operation, now=self.clock(), steps=steps)
+        if is_new:
+            log.info(
+                "outbox_accepted",
+                extra={"operation_id": stored.id, "kind": stored.kind, "asset_id": stored.asset_id},
+            )
+        return self._answer(stored, repeated=not is_new, target=target)
+
+    def _answer(
+        self, stored: QueuedOperation, *, repeated: bool, target: Target | None = None
+    ) -> Accepted:
+        known = target.known if target else self.known.get(stored.asset_id)
+        depth = self.store.depth()
+        position = self.store.position(stored.id)
+        return Accepted(stored, position, depth.waiting, repeated, known)
+
+    # -- what is in the outbox -------------------------------------------------------------
+
+    def depth(self) -> Depth:
+        return self.store.depth()
+
+    def is_old(self, depth: Depth) -> bool:
+        """Whether the oldest waiting operation waited longer than ``warn_after``."""
+        if depth.oldest_waiting is None:
+            return False
+        waited = (self.clock() - depth.oldest_waiting).total_seconds()
+        return waited > self.options.warn_after
+
+    def settle(self, operation_id: int, action: Settlement, *, by: str) -> QueuedOperation:
+        """Retry, force or drop an operation that needs attention (logged)."""
+        settled = self.store.settle(operation_id, action, by=by, now=self.clock())
+        log.info(
+            "outbox_settled",
+            extra={
+                "operation_id": operation_id,
+                "action": action,
+                "by": by,
+                "asset_id": settled.asset_id,
+            },
+        )
+        return settled
