@@ -26,12 +26,14 @@ from rtutils_adapters.postgres import (
     roster as pg_roster,
 )
 from rtutils_adapters.postgres.connection import Connections
+from rtutils_adapters.postgres.outbox import PostgresOutbox
 from rtutils_adapters.schema_versions import SchemaChange
-from rtutils_adapters.sql import intake, jobs, loans, print_jobs, roster
+from rtutils_adapters.sql import intake, jobs, loans, outbox, print_jobs, roster
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteLoanLog, SqlitePrintJobStore
 from rtutils_adapters.sqlite.database import SqliteFile
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.outbox import SqliteOutbox
 from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_core.errors import BackendError, ConfigError
 
@@ -71,6 +73,9 @@ COMPONENTS: tuple[Component, ...] = (
         {"print_jobs": "seq"},
     ),
     Component("roster", SqliteRoster, pg_roster.PostgresRoster, roster.TABLES, {}),
+    Component(
+        "outbox", SqliteOutbox, PostgresOutbox, outbox.TABLES, {"outbox_operations": "id"}
+    ),
 )
 
 

@@ -2,8 +2,8 @@
 
 The service keeps its state in SQLite in ``WORKING_DIR`` unless ``STORE_URL`` names a
 PostgreSQL database (``postgresql://...``), which several instances can share: the tag
-store, the loan log, the intake store, the job state, the print jobs, the roster and the
-desk's sign-in sessions, all on one pool
+store, the loan log, the intake store, the job state, the print jobs, the roster, the
+outbox and the desk's sign-in sessions, all on one pool
 (:func:`store_connections`). The CLI's ``db upgrade`` and ``db copy`` call
 :func:`upgrade_stores` and :func:`copy_stores`.
 """
@@ -24,6 +24,7 @@ from rtutils_adapters.postgres import (
 )
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.postgres.import_files import PostgresImportFiles
+from rtutils_adapters.postgres.outbox import PostgresOutbox
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.schema_versions import SchemaChange
 from rtutils_adapters.sqlite import (
@@ -36,6 +37,7 @@ from rtutils_adapters.sqlite import (
 )
 from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.outbox import SqliteOutbox
 from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_adapters.sqlite.tags import FILE_NAME
 from rtutils_adapters.store_components import (
@@ -121,6 +123,16 @@ def open_roster(connections: Connections | None, working_dir: Path) -> Roster:
     if connections is None:
         return SqliteRoster.in_dir(working_dir)
     return PostgresRoster(connections)
+
+
+def open_outbox(
+    connections: Connections | None, working_dir: Path
+) -> SqliteOutbox | PostgresOutbox:
+    """The outbox and the assets last seen, in PostgreSQL on ``connections`` (shared by
+    every instance), else in their SQLite file."""
+    if connections is None:
+        return SqliteOutbox.in_dir(working_dir)
+    return PostgresOutbox(connections)
 
 
 def open_session_store(

@@ -179,11 +179,11 @@ class MemoryKnownAssets:
             for asset in assets:
                 self._assets[asset.id] = LastKnown(asset, now)
 
-    def by_tag(self, tag: str) -> LastKnown | None:
+    def seen_by_tag(self, tag: str) -> LastKnown | None:
         with self._lock:
             found = [k for k in self._assets.values() if k.asset.name.strip() == tag]
         return max(found, key=lambda k: k.seen) if found else None
 
-    def get(self, asset_id: int) -> LastKnown | None:
+    def seen(self, asset_id: int) -> LastKnown | None:
         with self._lock:
             return self._assets.get(asset_id)

@@ -46,7 +46,7 @@ class OfflineDesk:
                 f" {self.formats.default.example}); serial numbers and names need RT"
             )
         tag = str(self.formats.parse_lenient(text))
-        seen = self.known.by_tag(tag)
+        seen = self.known.seen_by_tag(tag)
         if seen is not None:
             return Target(seen.asset.id, tag, seen)
         asset_id = self._bound(tag)
@@ -55,7 +55,7 @@ class OfflineDesk:
                 f"RT cannot be reached and this service has not seen a device with the tag"
                 f" {tag!r}: it cannot be held back for later; try again when RT answers"
             )
-        return Target(asset_id, tag, self.known.get(asset_id))
+        return Target(asset_id, tag, self.known.seen(asset_id))
 
     def _bound(self, tag: str) -> int | None:
         """The asset this service gave ``tag`` to, from the tag event log."""
@@ -105,7 +105,7 @@ class OfflineDesk:
             event = events[-1]
             names = (event.person,) if event.action == "check-out" else ()
             found = Holders(names, "loan log", event.at)
-        seen = self.known.get(asset_id)
+        seen = self.known.seen(asset_id)
         if seen is not None and (found.at is None or seen.seen > found.at):
             found = Holders(self.options.holders(seen.asset), "seen in RT", seen.seen)
         return found

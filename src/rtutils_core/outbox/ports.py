@@ -108,8 +108,8 @@ class KnownAssets(Protocol):
     def remember(self, assets: Iterable[Asset], *, now: datetime) -> None:
         """Keep these as the latest known state of each (one transaction)."""
 
-    def by_tag(self, tag: str) -> LastKnown | None:
+    def seen_by_tag(self, tag: str) -> LastKnown | None:
         """The asset last seen with Name ``tag``, if any."""
 
-    def get(self, asset_id: int) -> LastKnown | None:
+    def seen(self, asset_id: int) -> LastKnown | None:
         """The asset last seen with this id, if any."""

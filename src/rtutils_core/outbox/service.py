@@ -242,7 +242,7 @@ class OutboxService:
     def _answer(
         self, stored: QueuedOperation, *, repeated: bool, target: Target | None = None
     ) -> Accepted:
-        known = target.known if target else self.known.get(stored.asset_id)
+        known = target.known if target else self.known.seen(stored.asset_id)
         depth = self.store.depth()
         position = self.store.position(stored.id)
         return Accepted(stored, position, depth.waiting, repeated, known)

@@ -15,6 +15,7 @@ from rtutils_adapters.postgres import (
     PostgresPrintJobStore,
     PostgresTagStore,
 )
+from rtutils_adapters.postgres.outbox import PostgresOutbox
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.postgres.sessions import PostgresSessionStore
 from rtutils_adapters.sqlite import (
@@ -24,14 +25,16 @@ from rtutils_adapters.sqlite import (
     SqliteTagStore,
 )
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
+from rtutils_adapters.sqlite.outbox import SqliteOutbox
 from rtutils_adapters.stores import copy_stores, upgrade_stores
 from rtutils_core.errors import ConfigError, SchemaTooNew
 from rtutils_core.loans import LoanEntry, LoanFilter
+from rtutils_core.outbox import Operation
 from rtutils_core.printing.print_jobs import PrintItem, PrintJob
 from rtutils_core.tags import TagFormat
 
 T0 = datetime(2025, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
-COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster"]
+COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster", "outbox"]
 #: Each store's schema version (1 unless a migration was added since).
 VERSIONS = {"loans": 2}
 STORES = [
@@ -41,6 +44,7 @@ STORES = [
     PostgresPrintJobStore,
     PostgresRoster,
     PostgresSessionStore,
+    PostgresOutbox,
 ]
 
 
@@ -112,6 +116,8 @@ def fill_sqlite(folder):
             updated_at=T0,
         )
     )
+    outbox = SqliteOutbox.in_dir(folder)
+    outbox.add(Operation("check-in", 7, "W12-00001", "key-1", "desk1", "r2", {"note": "x"}), now=T0)
     return log, intake, jobs, prints, job.id
 
 
@@ -126,6 +132,7 @@ def test_copy_moves_every_store_and_each_reads_back_the_same(tmp_path, pg_url):
         "intake": {"submissions": 1, "names": 1},
         "jobs": {"jobs": 1, "schedule_slots": 1},
         "print_jobs": {"print_jobs": 1},
+        "outbox": {"outbox_operations": 1, "known_assets": 0},
     }
     pg_log, pg_intake = PostgresLoanLog(pg_url), PostgresIntakeStore(pg_url)
     pg_jobs, pg_prints = PostgresJobStore(pg_url), PostgresPrintJobStore(pg_url)
@@ -136,6 +143,16 @@ def test_copy_moves_every_store_and_each_reads_back_the_same(tmp_path, pg_url):
     assert pg_jobs.get(job_id) == jobs.get(job_id)
     assert not pg_jobs.claim_slot("nightly", 5, now=T0)
     assert pg_prints.get("p1") == prints.get("p1")
+    pg_outbox = PostgresOutbox(pg_url)
+    assert pg_outbox.get(1) == SqliteOutbox.in_dir(tmp_path).get(1)
+    assert (
+        pg_outbox.add(
+            Operation("check-out", 8, "W12-00002", "key-2", "desk1", "r3", {"person": "li.wei"}),
+            now=T0,
+        )[0].id
+        == 2
+    )  # ids go on after the copied ones
+    pg_outbox.close()
     for store in (pg_log, pg_intake, pg_jobs, pg_prints):
         store.close()
 

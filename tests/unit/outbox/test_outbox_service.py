@@ -20,7 +20,7 @@ def test_while_rt_answers_the_desk_writes_to_it_and_remembers_the_device():
     world = outbox_world()
     done = world.out(0, "li.wei")
     assert isinstance(done, CheckOut) and world.holder(0) == "li.wei"
-    seen = world.outbox.known.get(world.ids[0])
+    seen = world.outbox.known.seen(world.ids[0])
     assert seen is not None and seen.asset.owner == "li.wei"
     assert world.store.depth().waiting == 0
 
