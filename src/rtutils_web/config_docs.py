@@ -32,6 +32,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("The loan desk", (
         "LOAN_ROLE", "CHECKOUT_STATUS", "CHECKIN_STATUS", "REPAIR_QUEUE", "DAMAGES",
     )),
+    ("The desk while RT cannot be reached", ("OUTBOX_WARN_AGE", "OUTBOX_REPLAY_INTERVAL")),
     ("Students and the return campaign", (
         "ROSTER_COLUMNS", "RETURNS_CATALOG", "STUDENT_ID_FIELD", "GRADUATION_YEAR_FIELD",
         "USER_FIELDS_RATE",

@@ -18,6 +18,7 @@ from rtutils_web.containers.intake import Intake
 from rtutils_web.containers.jobs import Jobs
 from rtutils_web.containers.labels import Labels
 from rtutils_web.containers.loans import Loans
+from rtutils_web.containers.outbox import Outbox
 from rtutils_web.containers.printing import Printing
 from rtutils_web.containers.students import Students
 from rtutils_web.containers.tags import Tags
@@ -45,14 +46,21 @@ class Container(containers.DeclarativeContainer):
     imports = providers.Container(Imports, base=base, intake=intake)
     students = providers.Container(Students, base=base, loans=loans)
     google = providers.Container(Google, base=base)
+    outbox = providers.Container(Outbox, base=base, loans=loans, tags=tags, students=students)
     jobs = providers.Container(
         Jobs,
         base=base,
         printing=printing,
         imports=imports,
         kinds=providers.List(
-            tags.job_kind, printing.job_kind, google.job_kind, imports.job_kind, students.job_kind
+            tags.job_kind,
+            printing.job_kind,
+            google.job_kind,
+            imports.job_kind,
+            students.job_kind,
+            outbox.job_kind,
         ),
+        schedules=providers.List(outbox.schedule),
     )
 
     #: The names docs/library.md shows, kept on the root (the same providers as above).
@@ -84,6 +92,7 @@ def check_start_up(container: Container) -> None:
     container.printing.print_job_store()
     container.intake.intake_store()
     container.students.roster()
+    container.outbox.outbox_store()
 
 
 def check_loan_statuses(service: LoanService) -> None:

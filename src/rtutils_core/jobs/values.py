@@ -169,12 +169,17 @@ class JobKind:
 
 @frozen
 class Schedule:
-    """Submit a job of ``kind`` once per ``interval`` seconds, across all workers."""
+    """Submit a job of ``kind`` once per ``interval`` seconds, across all workers.
+
+    ``when``, if given, is asked first each interval: a schedule with nothing to do (the
+    outbox empty) submits no job, so the job list does not fill with empty runs.
+    """
 
     name: str
     kind: str
     interval: float
     params: JsonValue = field(factory=dict)
+    when: Callable[[], bool] | None = field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if self.interval <= 0:

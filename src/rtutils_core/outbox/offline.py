@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from attrs import define
 
+from rtutils_core.assets import User
 from rtutils_core.errors import InvalidInput, PersonNotFound, StudentNotFound, TagNotFound
 from rtutils_core.loans import LoanFilter, LoanOptions
 from rtutils_core.loans.ports import LoanLog
@@ -66,31 +67,49 @@ class OfflineDesk:
                 return event.asset_id
         return None
 
-    def person(self, text: str) -> str:
-        """The RT user name a person's scan or text stands for: a roster student id, a
-        user name on the roster or one in the loan log (what RT will be asked for)."""
+    def target(self, asset_id: int) -> Target:
+        """The device with this id, with what this service knows of it (the API's writes)."""
+        seen = self.known.seen(asset_id)
+        return Target(asset_id, seen.asset.name.strip() if seen else f"#{asset_id}", seen)
+
+    def person(self, text: str) -> User:
+        """The RT user a person's scan or text stands for: a roster student id, a user name
+        on the roster or one in the loan log (RT is asked for it again at replay). ``id``
+        is 0 when only the loan log knows the name."""
         wanted = text.strip()
         if not wanted:
             raise InvalidInput("a person (student card, login name) is needed")
         try:
             student = self.roster.get(wanted)
-        except StudentNotFound:
+        except (StudentNotFound, InvalidInput):
             student = None
         if student is not None:
             name = student.user_name or student.rt_user
             if not name:
                 raise PersonNotFound(f"student {wanted} is on the roster but has no RT user")
-            return name
+            return User(student.user_id or 0, name, student.full_name)
         folded = wanted.casefold()
         for row in self.roster.students():
             if folded in (row.user_name.casefold(), row.rt_user.casefold()):
-                return row.user_name or row.rt_user
+                return User(row.user_id or 0, row.user_name or row.rt_user, row.full_name)
         if self.loan_log.events(LoanFilter(person=wanted), limit=1):
-            return wanted
+            return User(0, wanted)
         raise PersonNotFound(
             f"RT cannot be reached and {wanted!r} is neither on the roster nor in the loan"
             " log; scan the student's card"
         )
+
+    def held_by(self, name: str) -> list[Target]:
+        """The devices ``name`` holds as far as this service knows (loan log and outbox)."""
+        asset_ids = {e.asset_id: e.tag for e in self.loan_log.events(LoanFilter(person=name))}
+        for operation in self.store.operations(states=OPEN):
+            if operation.kind == "check-out" and operation.payload.get("person") == name:
+                asset_ids[operation.asset_id] = operation.tag
+        return [
+            Target(asset_id, tag, self.known.seen(asset_id))
+            for asset_id, tag in sorted(asset_ids.items())
+            if self.holders(asset_id).names == (name,)
+        ]
 
     def holders(self, asset_id: int) -> Holders:
         """Who holds the device as far as this service knows (the newest record wins)."""

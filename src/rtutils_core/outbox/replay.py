@@ -23,12 +23,16 @@ from rtutils_core.errors import (
     BackendUnreachable,
     RtutilsError,
 )
+from rtutils_core.jobs import JobContext, JobKind, JsonValue
 from rtutils_core.loans import Journal, LoanSteps
 from rtutils_core.loans.service import LoanService
 from rtutils_core.outbox.ports import KnownAssets, OutboxStore
 from rtutils_core.outbox.values import Drain, OutboxOptions, QueuedOperation
 
 log = logging.getLogger("rtutils.outbox")
+
+#: The job kind that drains the outbox (submitted by its schedule while operations wait).
+KIND = "outbox-replay"
 
 
 class ClaimLost(RtutilsError):
@@ -54,18 +58,25 @@ class OutboxReplay:
         stop: Callable[[], bool] = lambda: False,
         progress: Callable[[int], None] = lambda done: None,
     ) -> Drain:
-        """Replay operations until none may go now, RT is unreachable or ``stop()``."""
+        """Replay operations until none may go now, RT is unreachable or ``stop()``.
+
+        Logs ``outbox_drain_started`` once RT took the run's first operation and
+        ``outbox_drain_finished`` when the run ends, so that a run that finds RT still
+        away says nothing.
+        """
         applied = set_aside = 0
         while not stop():
             operation = self.store.claim(worker, now=self.clock(), lease_until=self._lease_end())
             if operation is None:
                 break
-            if applied + set_aside == 0:
-                log.info("outbox_drain_started", extra={"waiting": self.store.depth().waiting})
             outcome = self.replay(operation, worker)
             if outcome == "unreachable":
-                log.warning("outbox_drain_paused", extra={"applied": applied, "reason": "rt"})
+                if applied + set_aside:
+                    log.warning("outbox_drain_paused", extra={"applied": applied, "reason": "rt"})
                 return Drain(applied, set_aside, rt_unreachable=True)
+            if applied + set_aside == 0 and outcome != "lost":
+                waiting = self.store.depth().waiting
+                log.info("outbox_drain_started", extra={"waiting": waiting + 1})
             applied += outcome == "done"
             set_aside += outcome == "needs-attention"
             progress(applied + set_aside)
@@ -81,6 +92,24 @@ class OutboxReplay:
                 },
             )
         return Drain(applied, set_aside)
+
+    def job_kind(self) -> JobKind:
+        """The job kind :data:`KIND`: one drain of the outbox; resumable, since a replay
+        cut short is taken up again from its journal once its lease ends."""
+        return JobKind(KIND, self._job, resumable=True, max_attempts=10)
+
+    def _job(self, ctx: JobContext) -> JsonValue:
+        worker = f"job {ctx.job.id}/{ctx.job.attempts}"
+        drain = self.drain(worker, stop=ctx.is_cancelled, progress=ctx.progress)
+        return {
+            "applied": drain.applied,
+            "set_aside": drain.set_aside,
+            "rt_unreachable": drain.rt_unreachable,
+        }
+
+    def has_work(self) -> bool:
+        """Whether operations wait (the replay schedule's ``when``)."""
+        return self.store.depth().waiting > 0
 
     def replay(self, operation: QueuedOperation, worker: str) -> str:
         """Apply one claimed operation; ``done``, ``needs-attention``, ``unreachable`` or

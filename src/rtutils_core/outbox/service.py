@@ -10,9 +10,10 @@ outbox in order when RT answers again (:mod:`rtutils_core.outbox.replay`).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -32,10 +33,12 @@ from rtutils_core.outbox.offline import OfflineDesk
 from rtutils_core.outbox.ports import KnownAssets, OutboxStore
 from rtutils_core.outbox.values import (
     OPEN,
+    WAITING,
     Accepted,
     Depth,
     Operation,
     OutboxOptions,
+    OutboxState,
     QueuedOperation,
     Settlement,
     Target,
@@ -44,6 +47,8 @@ from rtutils_core.outbox.values import (
 # Standard logging with ids only: the people at the desk are students.
 log = logging.getLogger("rtutils.outbox")
 T = TypeVar("T")
+#: Most waiting operations counted for the places of a listing.
+MAX_LISTED = 100_000
 
 
 @define
@@ -60,8 +65,8 @@ class OutboxService:
     monotonic: Callable[[], float] = time.monotonic
     #: Until when (``monotonic``) writes go straight to the outbox; RT was unreachable.
     _away_until: float = field(default=0.0, init=False)
-    #: When RT was last asked by :meth:`rt_reachable`, and what it said.
-    _probed: tuple[float, bool] | None = field(default=None, init=False)
+    #: This service's last contact with RT (``monotonic``) and whether RT answered.
+    _contact: tuple[float, bool] | None = field(default=None, init=False)
 
     # -- RT's state as this service met it -------------------------------------------------
 
@@ -70,25 +75,40 @@ class OutboxService:
         return self.monotonic() < self._away_until
 
     def rt_went_away(self, error: BackendUnreachable) -> None:
-        if not self.is_rt_away():
+        """Note that RT could not be reached: writes go to the outbox for a while."""
+        if self._contact is None or self._contact[1]:
             log.warning("rt_unreachable", extra={"error_code": error.code})
         self._away_until = self.monotonic() + self.options.retry_live_after
-        self._probed = (self.monotonic(), False)
+        self._contact = (self.monotonic(), False)
+
+    def rt_answered(self) -> None:
+        """Note that RT answered."""
+        if self._contact is not None and not self._contact[1]:
+            log.info("rt_reachable_again")
+        self._contact = (self.monotonic(), True)
+
+    def rt_contact(self) -> tuple[str, float | None]:
+        """RT as this service last met it, without asking: ``reachable``, ``unreachable``
+        or ``unknown`` (not asked yet), and how many seconds ago."""
+        if self._contact is None:
+            return "unknown", None
+        at, answered = self._contact
+        return ("reachable" if answered else "unreachable"), self.monotonic() - at
 
     def rt_reachable(self) -> bool:
         """Whether RT answers, asked at most once per ``retry_live_after`` seconds."""
-        now = self.monotonic()
         if self.is_rt_away():
             return False
-        if self._probed is None or now - self._probed[0] >= self.options.retry_live_after:
+        contact = self._contact
+        if contact is None or self.monotonic() - contact[0] >= self.options.retry_live_after:
             try:
                 self.ping()
-                self._probed = (now, True)
+                self.rt_answered()
             except BackendUnreachable as error:
                 self.rt_went_away(error)
             except RtutilsError:
-                self._probed = (now, True)  # RT answered, if not as hoped: it is there
-        return self._probed is not None and self._probed[1]
+                self.rt_answered()  # RT answered, if not as hoped: it is there
+        return self._contact is not None and self._contact[1]
 
     def remember(self, assets: Iterable[Asset]) -> None:
         """Keep the assets as last seen in RT (what the desk goes on while RT is away)."""
@@ -175,13 +195,15 @@ class OutboxService:
             return checked if isinstance(checked, Accepted) else self._accept(checked, {}, target)
         journal = Journal(resumable=True)
         try:
-            return live(journal)
+            done = live(journal)
         except BackendUnreachable as error:
             self.rt_went_away(error)
             checked = operation if journal.steps.written_from is not None else offline(operation)
             if isinstance(checked, Accepted):
                 return checked
             return self._accept(checked, journal.steps.as_dict(), target)
+        self.rt_answered()
+        return done
 
     def _repeated(self, operation: Operation) -> Accepted | None:
         """The operation accepted under the same key before (a client's retry), if any."""
@@ -251,6 +273,19 @@ class OutboxService:
 
     def depth(self) -> Depth:
         return self.store.depth()
+
+    def listing(
+        self, states: Sequence[OutboxState], limit: int = 100
+    ) -> list[tuple[QueuedOperation, int]]:
+        """Operations in ``states`` (accepted order), each with its place among those
+        waiting (0: not waiting)."""
+        found = self.store.operations(states=states, limit=limit)
+        waiting = [o.id for o in self.store.operations(states=WAITING, limit=MAX_LISTED)]
+        return [(o, bisect.bisect_right(waiting, o.id) if o.is_waiting else 0) for o in found]
+
+    def operation(self, operation_id: int) -> tuple[QueuedOperation, int]:
+        """One operation and its place among those waiting."""
+        return self.store.get(operation_id), self.store.position(operation_id)
 
     def is_old(self, depth: Depth) -> bool:
         """Whether the oldest waiting operation waited longer than ``warn_after``."""

@@ -249,3 +249,14 @@ def test_a_schedule_skips_an_interval_while_its_last_run_is_still_going(service,
         service.add_schedule(Schedule("x", "missing", 5))
     with pytest.raises(InvalidInput, match="positive"):
         Schedule("x", "count", 0)
+
+
+def test_a_schedule_with_nothing_to_do_submits_no_job(service, queue, clock):
+    work = []
+    service.add_schedule(Schedule("when-needed", "count", 1, {"n": 1}, when=lambda: bool(work)))
+    for _ in range(3):
+        assert service.run_schedules() == []
+        clock.advance(1)
+    work.append("an operation waits")
+    assert len(service.run_schedules()) == 1
+    assert len(service.list()) == 1
