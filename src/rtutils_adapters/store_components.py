@@ -73,9 +73,7 @@ COMPONENTS: tuple[Component, ...] = (
         {"print_jobs": "seq"},
     ),
     Component("roster", SqliteRoster, pg_roster.PostgresRoster, roster.TABLES, {}),
-    Component(
-        "outbox", SqliteOutbox, PostgresOutbox, outbox.TABLES, {"outbox_operations": "id"}
-    ),
+    Component("outbox", SqliteOutbox, PostgresOutbox, outbox.TABLES, {"outbox_operations": "id"}),
 )
 
 

@@ -11,6 +11,7 @@ from rtutils_web import (
     labels,
     legacy,
     loans,
+    outbox,
     printing,
     search,
     students,
@@ -29,5 +30,6 @@ FEATURES: tuple[Feature, ...] = (
     imports.FEATURE,
     students.FEATURE,
     loans.FEATURE,
+    outbox.FEATURE,
     search.FEATURE,
 )

@@ -6,6 +6,8 @@
 // (the desk switches to them, loudly when a device was expected) or nothing (a scan not
 // shaped like a tag may be an unknown card: the desk forgets the current person). The current
 // person lives in the queue, so every device goes to the person scanned before it.
+// While RT cannot be reached the service answers 202: the scan waits in the outbox, its row
+// is marked queued, and the banner counts what waits until RT has it all.
 (function () {
   "use strict";
 
@@ -22,8 +24,14 @@
   const latest = document.getElementById("latest");
   const shown = document.getElementById("current-person");
   const jobs = [];
-  const counts = { done: 0, already: 0, switched: 0, refused: 0 };
-  const STATES = { done: "done", already: "already done", switch: "new person", refused: "refused" };
+  const counts = { done: 0, already: 0, switched: 0, refused: 0, queued: 0 };
+  const STATES = {
+    done: "done", already: "already done", switch: "new person", refused: "refused",
+    queued: "queued: RT unreachable", sent: "sent to RT",
+  };
+  const outboxBanner = document.getElementById("outbox-banner");
+  const outboxWaiting = document.getElementById("outbox-waiting");
+  let watching = null;
   let busy = false;
   let scans = 0;
   let current = null; // the person of the desk: {name, label}
@@ -121,8 +129,51 @@
   function showSummary() {
     const waiting = jobs.length + (busy ? 1 : 0);
     summary.textContent = counts.done + " done, " + counts.already + " already done, " +
-      counts.switched + " new person, " + counts.refused + " refused, " + waiting + " waiting";
+      counts.switched + " new person, " + counts.refused + " refused, " +
+      (counts.queued ? counts.queued + " queued for RT, " : "") + waiting + " waiting";
     desk.dataset.idle = waiting === 0 ? "yes" : "no";
+  }
+
+  // -- the outbox: scans waiting for RT -----------------------------------------------
+
+  function showOutbox(waiting) {
+    outboxWaiting.textContent = String(waiting);
+    outboxBanner.hidden = waiting === 0;
+    outboxBanner.dataset.waiting = String(waiting);
+  }
+
+  // Asks how many scans still wait until none does; then the queued rows were sent to RT.
+  function watchOutbox() {
+    if (watching) {
+      return;
+    }
+    watching = window.setInterval(async function () {
+      let depth;
+      try {
+        depth = await send("GET", outboxBanner.dataset.outbox);
+      } catch (e) {
+        return; // the service itself did not answer: ask again at the next tick
+      }
+      showOutbox(depth.waiting);
+      if (depth.waiting > 0) {
+        return;
+      }
+      window.clearInterval(watching);
+      watching = null;
+      rows.querySelectorAll("tr[data-state=queued]").forEach(function (tr) {
+        tr.dataset.state = "sent";
+        tr.querySelector(".state").textContent = STATES.sent;
+      });
+      if (depth.needs_attention) {
+        loud(depth.needs_attention + " operation(s) of the outbox need attention: see the outbox page.", "refused");
+      }
+    }, 3000);
+  }
+
+  function queued(done) {
+    showOutbox(done.waiting);
+    watchOutbox();
+    return { state: "queued", text: done.message };
   }
 
   // -- the current person -------------------------------------------------------------
@@ -182,12 +233,16 @@
     }
   }
 
-  async function send(method, url, body) {
+  async function send(method, url, body, key) {
     const options = {
       method: method,
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": csrf },
     };
+    if (key) {
+      // The same scan sent again (after a lost answer) is not queued twice.
+      options.headers["Idempotency-Key"] = key;
+    }
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
@@ -209,6 +264,11 @@
       throw new Refused(error.message, error.code, error);
     }
     return data;
+  }
+
+  function scanKey() {
+    return "scan-" + (window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() :
+      String(Date.now()) + "-" + String(Math.random()).slice(2));
   }
 
   // ``work`` returns {state, text}, or throws a Refused.
@@ -331,14 +391,19 @@
 
     function take(text, expected) {
       const dueValue = due.value || null;
+      const key = scanKey();
       enqueue(addRow(text), async function (row) {
         const body = { scan: text, person: current ? current.name : null, expect: expected };
         if (expected === "device") {
           body.due = dueValue;
         }
-        const done = await send("POST", desk.dataset.send, body);
+        const done = await send("POST", desk.dataset.send, body, key);
         if (done.kind === "person") {
           return switched(done, expected);
+        }
+        if (done.queued) {
+          assetLink(row, { id: done.asset_id, name: done.tag });
+          return queued(done);
         }
         assetLink(row, done.asset);
         printButton(row, done.asset.id);
@@ -449,8 +514,13 @@
       body.scan = text;
       const marks = body.condition === "damaged" || body.note ? body.condition +
         (body.damages.length ? ": " + body.damages.join(", ") : "") + (body.note ? "; note: " + body.note : "") : "";
+      const key = scanKey();
       enqueue(addRow(text, marks), async function (row) {
-        const done = await send("POST", desk.dataset.send, body);
+        const done = await send("POST", desk.dataset.send, body, key);
+        if (done.queued) {
+          assetLink(row, { id: done.asset_id, name: done.tag });
+          return queued(done);
+        }
         if (done.kind === "person") {
           // At check-in a card only shows what its holder has: nothing goes to anyone.
           becomes(done);
@@ -533,4 +603,7 @@
   }
   showPerson(null);
   showSummary();
+  if (outboxBanner && !outboxBanner.hidden) {
+    watchOutbox();
+  }
 })();
