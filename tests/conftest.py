@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The real RT 5 (fixtures rt_server, rt_backend) for any test module; see tests/rt_harness.py.
 pytest_plugins = ["tests.rt_harness", "tests.google_standin", "tests.redis_harness"]
+# RT going away and back (fixture rt_outage); see tests/rt_outage.py.
+pytest_plugins += ["tests.rt_outage"]
 # The real PostgreSQL (fixtures pg_server, pg_url); see tests/pg_harness.py.
 pytest_plugins += ["tests.pg_harness"]
 

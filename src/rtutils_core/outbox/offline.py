@@ -72,10 +72,14 @@ class OfflineDesk:
         seen = self.known.seen(asset_id)
         return Target(asset_id, seen.asset.name.strip() if seen else f"#{asset_id}", seen)
 
-    def person(self, text: str) -> User:
+    def person(self, text: str, *, known_only: bool = True) -> User:
         """The RT user a person's scan or text stands for: a roster student id, a user name
         on the roster or one in the loan log (RT is asked for it again at replay). ``id``
-        is 0 when only the loan log knows the name."""
+        is 0 when only the loan log knows the name.
+
+        ``known_only=False`` takes any other text as a login name for RT to check at
+        replay (a person typed into a check-out); a scan must name someone known here.
+        """
         wanted = text.strip()
         if not wanted:
             raise InvalidInput("a person (student card, login name) is needed")
@@ -92,7 +96,7 @@ class OfflineDesk:
         for row in self.roster.students():
             if folded in (row.user_name.casefold(), row.rt_user.casefold()):
                 return User(row.user_id or 0, row.user_name or row.rt_user, row.full_name)
-        if self.loan_log.events(LoanFilter(person=wanted), limit=1):
+        if not known_only or self.loan_log.events(LoanFilter(person=wanted), limit=1):
             return User(0, wanted)
         raise PersonNotFound(
             f"RT cannot be reached and {wanted!r} is neither on the roster nor in the loan"

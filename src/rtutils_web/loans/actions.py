@@ -47,14 +47,15 @@ def target_of(asset: int | Asset) -> Target:
 
 def person(text: str) -> User:
     """The person a check-out is for: from RT, or while RT cannot be reached from the
-    roster and the loan log (RT is asked again when the check-out is replayed)."""
+    roster and the loan log, or as the login name given (RT is asked for it when the
+    check-out is replayed)."""
     outbox = services.outbox()
     if not outbox.is_rt_away():
         try:
             return desk_scans.person_of(text)
         except BackendUnreachable as error:
             outbox.rt_went_away(error)
-    return outbox.offline.person(text)
+    return outbox.offline.person(text, known_only=False)
 
 
 def check_out(asset: int | Asset | Target, raw: Any) -> CheckOutJson | QueuedJson:

@@ -79,6 +79,7 @@ def person(name: str) -> Response:
     """A person (login name or e-mail address) and the devices they hold."""
     loans = services.loans()
     held = loans.person_loans(name)
+    services.outbox().remember(held.assets)  # what the desk goes on if RT goes away
     assets = [LoanAssetJson.of(a, loans.options) for a in held.assets]
     return jsonify(to_json(PersonLoansJson(PersonJson.of(held.person), assets)))
 
