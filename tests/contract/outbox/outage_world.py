@@ -94,3 +94,11 @@ def held(server: RTServer, backend: RTRestBackend, asset_id: int) -> Held:
         data = server._rest_get(f"/ticket/{ticket_id}", {})
         subjects.append(re.sub(re.escape(name), "<tag>", data["Subject"]))
     return Held(state.asset.owner, state.asset.status, tuple(subjects))
+
+
+def expected_owners(holders: Sequence[str | None] = START) -> list[str | None]:
+    """Who holds each device once :data:`SCRIPT` has run on a set that starts as ``holders``."""
+    owners = list(holders)
+    for kind, slot, body in SCRIPT:
+        owners[slot] = body["person"] if kind == "check-out" else None
+    return owners
