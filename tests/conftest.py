@@ -26,6 +26,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def kill_leftovers(processes: list) -> None:
+    """Kill the child processes a test started that still run, and reap them all."""
+    for proc in processes:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
 class SteppingClock:
     """A clock for logs: one minute later at every reading, from 2025-03-01 08:00 UTC."""
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kill_leftovers
 from tests.contract.outbox.outage_world import (
     SCRIPT,
     expected_owners,
@@ -84,10 +84,7 @@ def children() -> Iterator[Callable[..., subprocess.Popen]]:
         return proc
 
     yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    kill_leftovers(started)
 
 
 def queue_script(rt_server, rt_outage, folder: Path, sets: int, **more: str):
