@@ -108,7 +108,7 @@ def outbox_world(devices: int = 4) -> OutboxWorld:
     ]
     rt = AwayBackend(backend)
     clocks = Clocks()
-    loan_log = MemoryLoanLog()
+    loan_log = MemoryLoanLog(clocks.wall)
     loans = LoanService(rt, loan_log, LoanOptions())  # type: ignore[arg-type]
     store, known, roster = MemoryOutbox(), MemoryKnownAssets(), MemoryRoster()
     roster.apply([Student("S100", "Li", "Wei", "9", "li.wei", 2, "li.wei")])
