@@ -67,6 +67,10 @@ class OutboxService:
     _away_until: float = field(default=0.0, init=False)
     #: This service's last contact with RT (``monotonic``) and whether RT answered.
     _contact: tuple[float, bool] | None = field(default=None, init=False)
+    #: How RT failed last (what a read answers that nothing known can serve).
+    _failure: BackendUnreachable = field(
+        factory=lambda: BackendUnreachable("RT cannot be reached"), init=False
+    )
 
     # -- RT's state as this service met it -------------------------------------------------
 
@@ -80,6 +84,7 @@ class OutboxService:
             log.warning("rt_unreachable", extra={"error_code": error.code})
         self._away_until = self.monotonic() + self.options.retry_live_after
         self._contact = (self.monotonic(), False)
+        self._failure = error
 
     def rt_answered(self) -> None:
         """Note that RT answered."""
@@ -109,6 +114,25 @@ class OutboxService:
             except RtutilsError:
                 self.rt_answered()  # RT answered, if not as hoped: it is there
         return self._contact is not None and self._contact[1]
+
+    def live_or_known(self, live: Callable[[], T], known: Callable[[], T | None]) -> T:
+        """``live()`` (which asks RT) while RT answers; ``known()`` (this service's own
+        records) while it cannot be reached, at once when it could not a moment ago. When
+        ``known()`` has nothing (None), RT's failure is the answer."""
+        failure = self._failure
+        if not self.is_rt_away():
+            try:
+                answer = live()
+            except BackendUnreachable as error:
+                self.rt_went_away(error)
+                failure = error
+            else:
+                self.rt_answered()
+                return answer
+        found = known()
+        if found is None:
+            raise failure
+        return found
 
     def remember(self, assets: Iterable[Asset]) -> None:
         """Keep the assets as last seen in RT (what the desk goes on while RT is away)."""

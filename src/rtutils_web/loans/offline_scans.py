@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from rtutils_core.assets import Asset, User
-from rtutils_core.errors import BackendUnreachable, InvalidInput, NotFound
+from rtutils_core.errors import InvalidInput, NotFound
 from rtutils_core.outbox import Target
 from rtutils_web import services
 from rtutils_web.http.answers import to_json
@@ -25,13 +25,7 @@ from rtutils_web.loans.schema import LoanAssetJson, PersonJson
 def live_or_offline(live: Callable[[], Response], offline: Callable[[], Response]) -> Response:
     """``live()`` while RT answers; ``offline()`` while it cannot be reached, at once when it
     could not a moment ago (the desk keeps its pace)."""
-    outbox = services.outbox()
-    if not outbox.is_rt_away():
-        try:
-            return live()
-        except BackendUnreachable as error:
-            outbox.rt_went_away(error)
-    return offline()
+    return services.outbox().live_or_known(live, offline)
 
 
 def _asset_of(target: Target, holder: str | None = None) -> Asset:

@@ -33,9 +33,12 @@ class AwayBackend:
         self.away = False
         self.refused = 0
 
+    #: What RTRestBackend answers without a request.
+    LOCAL = frozenset({"asset_url"})
+
     def __getattr__(self, name: str) -> Any:
         real = getattr(self.backend, name)
-        if not callable(real):
+        if not callable(real) or name in self.LOCAL:
             return real
 
         def call(*args: Any, **kwargs: Any) -> Any:

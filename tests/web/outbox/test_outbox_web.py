@@ -169,3 +169,25 @@ def test_the_outbox_page_lists_what_waits_and_settles_it(client, rt):
         == "dropped"
     )
     assert client.post(f"/outbox/{queued}/force", data={"csrf_token": token}).status_code == 403
+
+
+def test_look_ups_while_rt_is_away_answer_the_asset_as_last_seen_and_say_so(client, rt):
+    live = client.get("/api/v1/assets/by-tag/W12-00003", headers=bearer("operator"))
+    assert live.status_code == 200 and live.get_json()["last_known"] is None
+    rt.away = True
+    for url in ("/api/v1/assets/by-tag/W12-00003", "/api/v1/assets/3"):
+        known = client.get(url, headers=bearer("operator"))
+        assert known.status_code == 200, known.get_json()
+        body = known.get_json()
+        assert (body["id"], body["owner"]) == (3, "amara.okafor")
+        assert body["last_known"]["age_seconds"] >= 0 and body["last_known"]["seen"]
+    never = client.get("/api/v1/assets/2", headers=bearer("operator"))
+    assert (
+        never.status_code == 503 and "could not be reached" in never.get_json()["error"]["message"]
+    )
+    sign_in(client, "operator")
+    page = client.get("/assets/3")
+    assert page.status_code == 200
+    assert "RT cannot be reached: this is the device as this service last saw it" in page.get_data(
+        as_text=True
+    )
