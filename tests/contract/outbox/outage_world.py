@@ -42,12 +42,15 @@ SCRIPT: tuple[tuple[str, int, dict[str, Any]], ...] = (
 )
 
 
-def load_devices(server: RTServer, holders: Sequence[str | None] = START) -> list[int]:
-    """One set of devices in RT with these holders (Owner, status in-use), in order."""
+def load_devices(
+    server: RTServer, holders: Sequence[str | None] = START, prefix: str = ""
+) -> list[int]:
+    """One set of devices in RT with these holders (Owner, status in-use), in order; with
+    a ``prefix`` they are named as its tags (three digits, from 1)."""
     base = unique_name("OUT").upper()
     drafts = [
         AssetDraft(
-            f"{base}-{n:02d}",
+            f"{prefix}{n + 1:03d}" if prefix else f"{base}-{n:02d}",
             STUDENT_DEVICES,
             status="in-use" if holder else "allocated",
             owner=holder,
