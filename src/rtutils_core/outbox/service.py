@@ -47,6 +47,8 @@ from rtutils_core.outbox.values import (
 # Standard logging with ids only: the people at the desk are students.
 log = logging.getLogger("rtutils.outbox")
 T = TypeVar("T")
+#: Seconds between two warnings of an old outbox.
+WARN_EVERY = 60.0
 #: Most waiting operations counted for the places of a listing.
 MAX_LISTED = 100_000
 
@@ -67,6 +69,8 @@ class OutboxService:
     _away_until: float = field(default=0.0, init=False)
     #: This service's last contact with RT (``monotonic``) and whether RT answered.
     _contact: tuple[float, bool] | None = field(default=None, init=False)
+    #: Until when (``monotonic``) an old outbox is not warned of again.
+    _warned_until: float = field(default=0.0, init=False)
     #: How RT failed last (what a read answers that nothing known can serve).
     _failure: BackendUnreachable = field(
         factory=lambda: BackendUnreachable("RT cannot be reached"), init=False
@@ -312,11 +316,19 @@ class OutboxService:
         return self.store.get(operation_id), self.store.position(operation_id)
 
     def is_old(self, depth: Depth) -> bool:
-        """Whether the oldest waiting operation waited longer than ``warn_after``."""
+        """Whether the oldest waiting operation waited longer than ``warn_after``; logs
+        ``outbox_old`` when it did, at most once a minute (health is asked often)."""
         if depth.oldest_waiting is None:
             return False
         waited = (self.clock() - depth.oldest_waiting).total_seconds()
-        return waited > self.options.warn_after
+        if waited <= self.options.warn_after:
+            return False
+        if self.monotonic() >= self._warned_until:
+            self._warned_until = self.monotonic() + WARN_EVERY
+            log.warning(
+                "outbox_old", extra={"waiting": depth.waiting, "oldest_seconds": round(waited)}
+            )
+        return True
 
     def settle(self, operation_id: int, action: Settlement, *, by: str) -> QueuedOperation:
         """Retry, force or drop an operation that needs attention (logged)."""

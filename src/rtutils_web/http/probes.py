@@ -9,10 +9,8 @@ from flask import Blueprint, Response, jsonify
 from rtutils_core.errors import RtutilsError
 from rtutils_web import services
 from rtutils_web.access.auth import public
-from rtutils_web.logs import get_logger
 
 bp = Blueprint("health", __name__)
-log = get_logger("rtutils.outbox")
 
 
 @bp.get("/healthz")
@@ -37,7 +35,6 @@ def healthz() -> Response:
     }
     if old:
         answer["warning"] = "the oldest operation waits longer than OUTBOX_WARN_AGE"
-        log.warning("outbox_old", waiting=depth.waiting, oldest_seconds=waited)
     rt, ago = outbox.rt_contact()
     return jsonify(
         status="ok", rt=rt, rt_seconds_ago=None if ago is None else round(ago), outbox=answer

@@ -222,7 +222,7 @@ def test_a_check_in_for_a_holder_other_than_the_last_known_needs_attention():
     assert world.holder(0) == "zoe.muller"
 
 
-def test_depth_and_age_of_the_outbox():
+def test_depth_and_age_of_the_outbox_warned_of_once_a_minute(caplog):
     world = outbox_world()
     assert not world.outbox.is_old(world.outbox.depth())
     world.rt.away = True
@@ -230,7 +230,12 @@ def test_depth_and_age_of_the_outbox():
     depth = world.outbox.depth()
     assert (depth.waiting, depth.oldest_waiting) == (1, world.clocks.now)
     world.clocks.advance(601)
-    assert world.outbox.is_old(world.outbox.depth())
+    with caplog.at_level("WARNING", logger="rtutils.outbox"):
+        assert world.outbox.is_old(world.outbox.depth())
+        assert world.outbox.is_old(world.outbox.depth())
+        world.clocks.advance(60)
+        assert world.outbox.is_old(world.outbox.depth())
+    assert [r.getMessage() for r in caplog.records].count("outbox_old") == 2
 
 
 def test_the_live_check_in_that_lost_rt_after_its_write_is_finished_by_the_replay():
