@@ -19,7 +19,7 @@ def _settle(verb: str, summary: str, role: str, description: str) -> dict[str, A
             _TAG,
             [id_param()],
             json_ok("OutboxOperation"),
-            errors=(401, 403, 404, 409),
+            errors=(400, 401, 403, 404, 409),
             description=description,
         )
     }
@@ -56,7 +56,7 @@ def outbox_paths(facts: ApiFacts) -> dict[str, Any]:
                 _TAG,
                 [id_param()],
                 json_ok("OutboxOperation"),
-                errors=(401, 403, 404),
+                errors=(400, 401, 403, 404),
             )
         },
         "/api/v1/outbox/{id}/retry": _settle(
