@@ -101,6 +101,8 @@ let
     SERIAL_PATTERN = cfg.serialPattern;
     IMPORT_CONCURRENCY = number cfg.importConcurrency;
     JOBS_LEASE = number cfg.jobsLease;
+    OUTBOX_WARN_AGE = number cfg.outboxWarnAge;
+    OUTBOX_REPLAY_INTERVAL = number cfg.outboxReplayInterval;
     ROSTER_COLUMNS = concatStringsSep "," (
       mapAttrsToList (field: header: "${field}=${header}") cfg.rosterColumns
     );
@@ -581,6 +583,18 @@ in
       type = types.ints.between 2 3600;
       default = 30;
       description = "Seconds without a sign of life after which a job's worker counts as lost and the job is resumed or failed (`JOBS_LEASE`).";
+    };
+
+    outboxWarnAge = mkOption {
+      type = types.ints.between 1 604800;
+      default = 900;
+      description = "Seconds the oldest desk operation may wait in the outbox before /healthz warns (`OUTBOX_WARN_AGE`); see docs/outbox.md.";
+    };
+
+    outboxReplayInterval = mkOption {
+      type = types.numbers.between 0.5 3600;
+      default = 5;
+      description = "Seconds between checks whether the outbox has operations to replay to RT (`OUTBOX_REPLAY_INTERVAL`).";
     };
 
     rosterColumns = mkOption {

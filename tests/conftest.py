@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The real RT 5 (fixtures rt_server, rt_backend) for any test module; see tests/rt_harness.py.
 pytest_plugins = ["tests.rt_harness", "tests.google_standin", "tests.redis_harness"]
+# RT going away and back (fixture rt_outage); see tests/rt_outage.py.
+pytest_plugins += ["tests.rt_outage"]
 # The real PostgreSQL (fixtures pg_server, pg_url); see tests/pg_harness.py.
 pytest_plugins += ["tests.pg_harness", "tests.smtp_harness"]
 
@@ -22,6 +24,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def kill_leftovers(processes: list) -> None:
+    """Kill the child processes a test started that still run, and reap them all."""
+    for proc in processes:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
 
 
 class SteppingClock:

@@ -64,6 +64,9 @@ class PortParts:
     def open_ticket(self, draft: TicketDraft) -> int:
         return self.loans.open_ticket(draft)
 
+    def ticket_subject(self, ticket_id: int) -> str:
+        return self.loans.ticket_subject(ticket_id)
+
     def search_on_loan(
         self, role: LoanRole, catalog: str | None, page: int = 1, per_page: int = 100
     ) -> AssetPage:

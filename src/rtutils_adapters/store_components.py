@@ -28,14 +28,16 @@ from rtutils_adapters.postgres import (
 from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.postgres.notices import PostgresNoticeLog
+from rtutils_adapters.postgres.outbox import PostgresOutbox
 from rtutils_adapters.schema_versions import SchemaChange
-from rtutils_adapters.sql import audits, intake, jobs, loans, notices, print_jobs, roster
+from rtutils_adapters.sql import audits, intake, jobs, loans, notices, outbox, print_jobs, roster
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sqlite import SqliteIntakeStore, SqliteLoanLog, SqlitePrintJobStore
 from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.database import SqliteFile
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.sqlite.notices import SqliteNoticeLog
+from rtutils_adapters.sqlite.outbox import SqliteOutbox
 from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_core.errors import BackendError, ConfigError
 
@@ -83,6 +85,7 @@ COMPONENTS: tuple[Component, ...] = (
         {"audits": "id", "audit_scans": "id", "audit_actions": "id"},
     ),
     Component("notices", SqliteNoticeLog, PostgresNoticeLog, notices.TABLES, {"notices": "id"}),
+    Component("outbox", SqliteOutbox, PostgresOutbox, outbox.TABLES, {"outbox_operations": "id"}),
 )
 
 

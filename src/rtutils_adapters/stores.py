@@ -3,9 +3,10 @@
 The service keeps its state in SQLite in ``WORKING_DIR`` unless ``STORE_URL`` names a
 PostgreSQL database (``postgresql://...``), which several instances can share: the tag
 store, the loan log, the intake store, the job state, the print jobs, the roster, the
-audits, the notice log, the desk's sign-in sessions and (unless Redis keeps them) the
-throttle's counts of failed credentials, all on one pool (:func:`store_connections`). The
-CLI's ``db upgrade`` and ``db copy`` call :func:`upgrade_stores` and :func:`copy_stores`.
+audits, the notice log, the outbox, the desk's sign-in sessions and (unless Redis keeps
+them) the throttle's counts of failed credentials, all on one pool
+(:func:`store_connections`). The CLI's ``db upgrade`` and ``db copy`` call
+:func:`upgrade_stores` and :func:`copy_stores`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.postgres.connection import Connections
 from rtutils_adapters.postgres.import_files import PostgresImportFiles
 from rtutils_adapters.postgres.notices import PostgresNoticeLog
+from rtutils_adapters.postgres.outbox import PostgresOutbox
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
 from rtutils_adapters.schema_versions import SchemaChange
@@ -43,6 +45,7 @@ from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.import_files import ImportFileFolder
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.sqlite.notices import SqliteNoticeLog
+from rtutils_adapters.sqlite.outbox import SqliteOutbox
 from rtutils_adapters.sqlite.roster import SqliteRoster
 from rtutils_adapters.sqlite.tags import FILE_NAME
 from rtutils_adapters.store_components import (
@@ -126,16 +129,20 @@ def open_roster(connections: Connections | None, working_dir: Path) -> Roster:
 
 def open_audit_store(connections: Connections | None, working_dir: Path) -> AuditStore:
     """The audit store in PostgreSQL on ``connections``, else in its SQLite file."""
-    if connections is None:
-        return SqliteAuditStore.in_dir(working_dir)
-    return PostgresAuditStore(connections)
+    return _opened(SqliteAuditStore.in_dir, PostgresAuditStore, connections, working_dir)
 
 
 def open_notice_log(connections: Connections | None, working_dir: Path) -> NoticeLog:
     """The notice log in PostgreSQL on ``connections``, else in its SQLite file."""
-    if connections is None:
-        return SqliteNoticeLog.in_dir(working_dir)
-    return PostgresNoticeLog(connections)
+    return _opened(SqliteNoticeLog.in_dir, PostgresNoticeLog, connections, working_dir)
+
+
+def open_outbox(
+    connections: Connections | None, working_dir: Path
+) -> SqliteOutbox | PostgresOutbox:
+    """The outbox and the assets last seen, in PostgreSQL on ``connections`` (shared by
+    every instance), else in their SQLite file."""
+    return _opened(SqliteOutbox.in_dir, PostgresOutbox, connections, working_dir)
 
 
 def open_session_store(

@@ -97,7 +97,18 @@ class BackendUnavailable(BackendError):
     code = "backend_unavailable"
 
 
-class BackendTimeout(BackendUnavailable):
+class BackendUnreachable(BackendUnavailable):
+    """The backend did not answer at all: the connection was refused or reset, it timed out,
+    or a gateway in front of it answered 502, 503 or 504.
+
+    Nothing says the backend refused the request; the desk's writes wait in the outbox
+    (``rtutils_core.outbox``) until it answers again.
+    """
+
+    code = "backend_unreachable"
+
+
+class BackendTimeout(BackendUnreachable):
     code = "backend_timeout"
 
 
@@ -173,6 +184,17 @@ class HeldByAnother(Conflict):
     """A check-out of a device that someone else holds; ``holders`` names them."""
 
     code = "held_by_another"
+
+    def __init__(self, message: str, holders: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.holders = holders
+
+
+class HolderChanged(Conflict):
+    """A device is held by someone other than the desk knew when it took the check-in back
+    (it was handed to someone else in RT meanwhile); ``holders`` names who holds it now."""
+
+    code = "holder_changed"
 
     def __init__(self, message: str, holders: tuple[str, ...] = ()) -> None:
         super().__init__(message)
@@ -335,3 +357,15 @@ class MailRejected(BackendRejected):
     """The mail server refused a mail for good (a 5xx answer); sending it again won't help."""
 
     code = "mail_rejected"
+
+
+class OperationNotFound(NotFound):
+    """No operation of the outbox has that id."""
+
+    code = "operation_not_found"
+
+
+class OutboxConflict(Conflict):
+    """An outbox operation is not in a state that allows this (retrying one that is done)."""
+
+    code = "outbox_conflict"

@@ -33,6 +33,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "LOAN_ROLE", "CHECKOUT_STATUS", "CHECKIN_STATUS", "REPAIR_QUEUE", "DAMAGES",
         "DUE_SOON_DAYS",
     )),
+    ("The desk while RT cannot be reached", ("OUTBOX_WARN_AGE", "OUTBOX_REPLAY_INTERVAL")),
     ("Students and the return campaign", (
         "ROSTER_COLUMNS", "RETURNS_CATALOG", "STUDENT_ID_FIELD", "GRADUATION_YEAR_FIELD",
         "USER_FIELDS_RATE",

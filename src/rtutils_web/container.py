@@ -20,6 +20,7 @@ from rtutils_web.containers.intake import Intake
 from rtutils_web.containers.jobs import Jobs
 from rtutils_web.containers.labels import Labels
 from rtutils_web.containers.loans import Loans
+from rtutils_web.containers.outbox import Outbox
 from rtutils_web.containers.printing import Printing
 from rtutils_web.containers.students import Students
 from rtutils_web.containers.tags import Tags
@@ -49,6 +50,7 @@ class Container(containers.DeclarativeContainer):
     google = providers.Container(Google, base=base)
     audits = providers.Container(Audits, base=base, assets=assets, loans=loans, students=students)
     due = providers.Container(Due, base=base, loans=loans, students=students)
+    outbox = providers.Container(Outbox, base=base, loans=loans, tags=tags, students=students)
     jobs = providers.Container(
         Jobs,
         base=base,
@@ -65,7 +67,9 @@ class Container(containers.DeclarativeContainer):
             due.job_kinds.provided[1],
             due.job_kinds.provided[2],
             due.job_kinds.provided[3],
+            outbox.job_kind,
         ),
+        schedules=providers.List(outbox.schedule),
     )
 
     #: The names docs/library.md shows, kept on the root (the same providers as above).
@@ -100,6 +104,7 @@ def check_start_up(container: Container) -> None:
     container.audits.audit_store()
     container.due.notice_log()
     container.due.notice_renderer().check()  # a district template with a typo stops start-up
+    container.outbox.outbox_store()
 
 
 def check_loan_statuses(service: LoanService) -> None:

@@ -13,6 +13,7 @@ from rtutils_web import (
     labels,
     legacy,
     loans,
+    outbox,
     printing,
     search,
     students,
@@ -32,6 +33,7 @@ FEATURES: tuple[Feature, ...] = (
     students.FEATURE,
     loans.FEATURE,
     due.FEATURE,
+    outbox.FEATURE,
     search.FEATURE,
     audits.FEATURE,
 )

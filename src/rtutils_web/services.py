@@ -5,7 +5,7 @@ The container itself stays in ``container.py``; a view asks here for a service b
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request
 
 from rtutils_adapters.rt.meter import RTUsage
 from rtutils_core.assets.ports import AssetBackend
@@ -18,6 +18,7 @@ from rtutils_core.intake.service import IntakeService
 from rtutils_core.jobs.service import JobService
 from rtutils_core.labels.service import LabelService
 from rtutils_core.loans.service import LoanService
+from rtutils_core.outbox.service import OutboxService
 from rtutils_core.printing.sender import PrintSender
 from rtutils_core.printing.service import PrintService
 from rtutils_core.returns.service import ReturnService
@@ -93,6 +94,18 @@ def imports() -> ImportJobs:
 def loans() -> LoanService:
     service: LoanService = _container().loans.loan_service()
     return service
+
+
+def outbox() -> OutboxService:
+    """The desk's writes to RT, or into the outbox while RT cannot be reached."""
+    service: OutboxService = _container().outbox.outbox_service()
+    return service
+
+
+def idempotency_key() -> str:
+    """The request's ``Idempotency-Key`` header, or its request id (a retry is new then)."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    return key or f"request-{request_id()}"
 
 
 def jobs() -> JobService:

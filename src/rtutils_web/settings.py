@@ -24,6 +24,7 @@ from rtutils_core.google.sync import ChromeSyncOptions
 from rtutils_core.intake import IntakeOptions
 from rtutils_core.labels import LabelOptions
 from rtutils_core.loans import LoanOptions
+from rtutils_core.outbox import OutboxOptions
 from rtutils_core.printing.printers import PrinterConfig
 from rtutils_core.returns import CampaignOptions
 from rtutils_core.secrets import Secret
@@ -136,6 +137,8 @@ class Settings:
     serial_pattern: str = setting("SERIAL_PATTERN")
     import_concurrency: int = setting("IMPORT_CONCURRENCY")
     jobs_lease: float = setting("JOBS_LEASE")
+    outbox_warn_age: float = setting("OUTBOX_WARN_AGE")
+    outbox_replay_interval: float = setting("OUTBOX_REPLAY_INTERVAL")
     roster_columns: Mapping[str, str] = setting("ROSTER_COLUMNS", factory=dict, hash=False)
     returns_catalog: str = setting("RETURNS_CATALOG")
     student_id_field: str = setting("STUDENT_ID_FIELD")
@@ -226,6 +229,15 @@ class Settings:
     def intake_options(self) -> IntakeOptions:
         """What the intake desk needs of the settings."""
         return IntakeOptions(serial_pattern=self.serial_pattern or None)
+
+    @property
+    def outbox_options(self) -> OutboxOptions:
+        """How the outbox runs: its lease outlasts the slowest operation's RT requests."""
+        return OutboxOptions(
+            lease=max(self.jobs_lease, 4 * self.rt_read_timeout),
+            warn_after=self.outbox_warn_age,
+            retry_live_after=max(5.0, self.rt_connect_timeout),
+        )
 
     @property
     def campaign_options(self) -> CampaignOptions:

@@ -217,6 +217,13 @@ VARIABLES: tuple[Variable, ...] = (
     _V("JOBS_LEASE", "30", number(2, 3600),
        "Seconds without a sign of life after which a job's worker counts as lost; the job"
        " is then resumed or failed", "jobsLease"),
+    # The desk while RT cannot be reached (docs/outbox.md).
+    _V("OUTBOX_WARN_AGE", "900", number(1, 604800),
+       "Seconds the oldest desk operation may wait in the outbox before /healthz warns",
+       "outboxWarnAge"),
+    _V("OUTBOX_REPLAY_INTERVAL", "5", number(0.5, 3600),
+       "Seconds between checks whether the outbox has operations to replay to RT",
+       "outboxReplayInterval"),
     # The student roster and the end-of-year return (docs/students.md).
     _V("ROSTER_COLUMNS", "", roster_columns,
        "Roster CSV headers that differ from the field names, 'field=Header,...'",

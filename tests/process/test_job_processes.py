@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, kill_leftovers
 from tests.process.job_worker import Ledger, build_service
 
 from rtutils_adapters.jobs import JobWorker, redis_huey
@@ -71,10 +71,7 @@ def workers(tmp_path, queue_options) -> Iterator[Callable[..., subprocess.Popen]
         return proc
 
     yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    kill_leftovers(started)
 
 
 def submitter(tmp_path: Path, queue_options: list[str]):

@@ -14,7 +14,13 @@ import attrs
 from rtutils_adapters.memory.assets import MemoryAssets
 from rtutils_adapters.port_parts import ReadsThrough
 from rtutils_core.assets import AssetPage, TicketDraft, User, page_size
-from rtutils_core.errors import AssetChanged, AssetNotFound, BackendRejected, InvalidInput
+from rtutils_core.errors import (
+    AssetChanged,
+    AssetNotFound,
+    BackendRejected,
+    InvalidInput,
+    NotFound,
+)
 from rtutils_core.loans import AssetState, LoanRole
 
 #: RT 5's default asset lifecycle: status -> statuses it may move to.
@@ -73,6 +79,14 @@ class MemoryLoans(ReadsThrough[MemoryAssets]):
             ticket_id = next(records.ticket_ids)
             records.tickets[ticket_id] = draft
             return ticket_id
+
+    def ticket_subject(self, ticket_id: int) -> str:
+        records = self.reader.records
+        with records.lock:
+            records.count("ticket_subject")
+            if ticket_id not in records.tickets:
+                raise NotFound(f"there is no ticket {ticket_id}")
+            return records.tickets[ticket_id].subject
 
     def search_on_loan(
         self, role: LoanRole, catalog: str | None, page: int = 1, per_page: int = 100

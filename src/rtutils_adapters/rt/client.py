@@ -29,6 +29,7 @@ from rtutils_core.errors import (
     BackendRejected,
     BackendTimeout,
     BackendUnavailable,
+    BackendUnreachable,
     RtutilsError,
 )
 from rtutils_core.secrets import Secret
@@ -39,6 +40,9 @@ log = logging.getLogger("rtutils.rt")
 
 #: Answers worth another try for a request that is safe to repeat.
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+#: Answers of a gateway in front of RT that could not reach it (or of RT not serving yet):
+#: RT is unreachable, not refusing, so a desk write may wait in the outbox.
+GATEWAY_STATUSES = frozenset({502, 503, 504})
 
 
 class TokenAuth(requests.auth.AuthBase):
@@ -192,6 +196,11 @@ class RTClient:
                     self._pause(method, path, attempt, _reason(exc))
                     continue
                 raise _unreachable(exc, self.api_url, self.timeout[0]) from None
+            except requests.exceptions.ChunkedEncodingError:
+                # The connection broke in the middle of RT's answer.
+                raise BackendUnreachable(
+                    f"RT's answer to {what} broke off; the connection was lost"
+                ) from None
             except requests.RequestException as exc:
                 raise BackendUnavailable(
                     f"request to RT for {what} failed ({type(exc).__name__})"
@@ -286,7 +295,7 @@ def _unreachable(exc: requests.ConnectionError, api_url: str, connect_timeout: f
             f"RT at {host} did not accept a connection within {connect_timeout:g} s"
             " (RT_CONNECT_TIMEOUT)"
         )
-    return BackendUnavailable(f"RT at {host} could not be reached: {_reason(exc)}")
+    return BackendUnreachable(f"RT at {host} could not be reached: {_reason(exc)}")
 
 
 def _message(response: requests.Response) -> str:
@@ -345,4 +354,6 @@ def _reply(
         raise BackendRejected(f"RT refused {what}: precondition failed (412)")
     if 400 <= status < 500:
         raise BackendRejected(f"RT refused {what}: {_message(response)}")
+    if status in GATEWAY_STATUSES:
+        raise BackendUnreachable(f"RT could not be reached for {what} (HTTP {status})")
     raise BackendUnavailable(f"RT failed on {what} with HTTP {status}")

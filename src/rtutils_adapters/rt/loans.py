@@ -21,6 +21,7 @@ from rtutils_core.assets import Asset, AssetPage, AssetQuery, TicketDraft, User,
 from rtutils_core.errors import (
     AssetChanged,
     AssetNotFound,
+    NotFound,
     UntrustworthyResult,
 )
 from rtutils_core.loans import AssetState, LoanRole
@@ -63,6 +64,12 @@ class RTLoans(ReadsThrough[RTReader]):
         what = f"creating a ticket in queue {draft.queue!r}"
         reply = self.reader.client.post("/ticket", body, what=what)
         return wire.structure(reply.data, wire.Created, what).id
+
+    def ticket_subject(self, ticket_id: int) -> str:
+        what = f"ticket {ticket_id}"
+        missing = NotFound(f"there is no ticket {ticket_id}")
+        reply = self.reader.client.get(f"/ticket/{int(ticket_id)}", what=what, on_404=missing)
+        return wire.structure(reply.data, wire.TicketRecord, what).subject
 
     def search_on_loan(
         self, role: LoanRole, catalog: str | None, page: int = 1, per_page: int = 100

@@ -114,6 +114,7 @@ class UserFieldsRecord:
 @frozen
 class TicketRecord:
     id: int
+    subject: str = ""
     hyperlinks: tuple[Hyperlink, ...] = ()
 
 
@@ -154,6 +155,7 @@ def _structure_ref(value: Any, _: type) -> Ref:
 _RT_NAMES = {
     "name": "Name",
     "status": "Status",
+    "subject": "Subject",
     "catalog": "Catalog",
     "owner": "Owner",
     "held_by": "HeldBy",

@@ -249,7 +249,8 @@ class JobService:
     def run_schedules(self) -> Sequence[Job]:
         """Submit each schedule's job once per interval, whichever worker gets there first.
 
-        An interval whose previous run is still queued or running submits nothing.
+        An interval whose previous run is still queued or running, or whose schedule says
+        there is nothing to do (``when``), submits nothing.
         """
         now = self.clock()
         submitted = []
@@ -258,6 +259,8 @@ class JobService:
             if self._asked.get(schedule.name) == slot:
                 continue
             self._asked[schedule.name] = slot
+            if schedule.when is not None and not schedule.when():
+                continue
             if not self.store.claim_slot(schedule.name, slot, now=now):
                 continue
             active = self.store.list(kind=schedule.kind, states=ACTIVE, limit=100)

@@ -171,13 +171,18 @@ class JobKind:
 class Schedule:
     """Submit a job of ``kind`` once per ``interval`` seconds, across all workers; the
     intervals start ``offset`` seconds after each multiple of ``interval`` since the epoch
-    (a daily schedule with offset 3600 runs from 01:00 UTC)."""
+    (a daily schedule with offset 3600 runs from 01:00 UTC).
+
+    ``when``, if given, is asked first each interval: a schedule with nothing to do (the
+    outbox empty) submits no job, so the job list does not fill with empty runs.
+    """
 
     name: str
     kind: str
     interval: float
     params: JsonValue = field(factory=dict)
     offset: float = 0.0
+    when: Callable[[], bool] | None = field(default=None, eq=False)
 
     def slot(self, moment: float) -> int:
         """The interval that the POSIX time ``moment`` falls in."""

@@ -1,5 +1,6 @@
 """The loan desk: loans and their log, manual check-ins, exports, the ports and the service."""
 
+from rtutils_core.loans.journal import Journal, LoanSteps
 from rtutils_core.loans.values import (
     CONDITIONS,
     DEFAULT_DAMAGES,
@@ -27,12 +28,14 @@ __all__ = [
     "Condition",
     "DEFAULT_DAMAGES",
     "LOAN_ROLES",
+    "Journal",
     "LoanAction",
     "LoanEntry",
     "LoanEvent",
     "LoanFilter",
     "LoanOptions",
     "LoanRole",
+    "LoanSteps",
     "PersonLoans",
     "StatusCheck",
     "check_due",

@@ -75,6 +75,10 @@ class LoanBackend(LoanReads, Protocol):
         Read the asset back (:meth:`read_asset_state`) to check the link.
         """
 
+    def ticket_subject(self, ticket_id: int) -> str:
+        """The subject of a ticket (one request); how a ticket whose answer was lost is
+        recognised among those referring to its asset."""
+
     def search_on_loan(
         self, role: LoanRole, catalog: str | None, page: int = 1, per_page: int = 100
     ) -> AssetPage:

@@ -13,12 +13,13 @@ from datetime import date
 
 import attrs
 
-from rtutils_core.assets import Asset, AssetPage, AssetQuery, TicketDraft, User
+from rtutils_core.assets import Asset, AssetPage, AssetQuery, User
 from rtutils_core.errors import (
     AlreadyCheckedIn,
     AssetChanged,
     BackendRejected,
     HeldByAnother,
+    HolderChanged,
     InvalidInput,
     LoanConflict,
     PersonNotFound,
@@ -26,9 +27,10 @@ from rtutils_core.errors import (
     UserNotFound,
 )
 from rtutils_core.loans.due import last_events, loan_of
+from rtutils_core.loans.journal import Journal
 from rtutils_core.loans.ports import LoanBackend, LoanLog
+from rtutils_core.loans.tickets import RepairTickets
 from rtutils_core.loans.values import (
-    CONDITIONS,
     AssetState,
     CheckIn,
     CheckOut,
@@ -44,8 +46,6 @@ from rtutils_core.loans.values import (
 # Standard logging with ids only: the people at the desk are students.
 log = logging.getLogger("rtutils.loans")
 
-MAX_NOTE = 2000
-
 
 class LoanService:
     """Check-out, check-in, repair tickets and the loan log, over the two loan ports."""
@@ -56,6 +56,7 @@ class LoanService:
         self.backend = backend
         self.log = loan_log
         self.options = options or LoanOptions()
+        self.tickets = RepairTickets(backend, loan_log, self.options)
 
     # -- people ------------------------------------------------------------------------
 
@@ -94,20 +95,31 @@ class LoanService:
         request_id: str,
         due: date | None = None,
         force: bool = False,
+        journal: Journal | None = None,
     ) -> CheckOut:
-        """Hand ``asset_id`` to ``person``; a device someone else holds needs ``force``."""
+        """Hand ``asset_id`` to ``person``; a device someone else holds needs ``force``.
+
+        ``journal`` carries the steps of earlier attempts of the same operation (the
+        outbox's replay) and is told each step before it is sent.
+        """
+        journal = journal or Journal()
         user = person if isinstance(person, User) else self.find_person(person)
         state = self.backend.read_asset_state(asset_id)
         before = state.asset
         holders = self.options.holders(before)
         status = self.options.checkout_status
         if holders == (user.name,) and before.status == status:
-            return CheckOut(before, user, None, holders, changed=False)
-        others = tuple(h for h in holders if h != user.name)
-        if others and not force:
-            raise _held_by_another(before, others)
-        self._write(state, user, status, on_conflict=lambda s: self._out_conflict(s, user))
-        after = self._confirm(before, (user.name,), status).asset
+            if journal.steps.written_from is None:
+                return CheckOut(before, user, None, holders, changed=False)
+            # An earlier attempt's write landed: record it as the change it was.
+            after, holders = before, journal.steps.holders
+        else:
+            others = tuple(h for h in holders if h != user.name)
+            if others and not force:
+                raise _held_by_another(before, others)
+            journal.note(written_from=before.version or "", holders=holders)
+            self._write(state, user, status, on_conflict=lambda s: self._out_conflict(s, user))
+            after = self._confirm(before, (user.name,), status).asset
         entry = LoanEntry(
             action="check-out",
             asset_id=asset_id,
@@ -115,9 +127,9 @@ class LoanService:
             person=user.name,
             operator=operator,
             request_id=request_id,
-            based_on=before.version or "",
+            based_on=journal.steps.written_from or "",
             due=due,
-            forced=bool(others),
+            forced=any(h != user.name for h in holders),
         )
         event = self._record(entry, lambda: AssetChanged(_moved(before)))
         log.info(
@@ -145,19 +157,23 @@ class LoanService:
         note: str = "",
         open_ticket: bool = True,
         with_others: bool = True,
+        expect_holders: tuple[str, ...] | None = None,
+        journal: Journal | None = None,
     ) -> CheckIn:
-        """Take ``asset_id`` back; damage or a note opens a repair ticket about it."""
-        damages, note = self._checked_report(condition, damages, note)
+        """Take ``asset_id`` back; damage or a note opens a repair ticket about it.
+
+        ``expect_holders``: who the desk knew held it; someone else in RT now is
+        :class:`HolderChanged` (the outbox's replay). ``journal`` as for :meth:`check_out`.
+        """
+        journal = journal or Journal()
+        damages, note = self.options.checked_report(condition, damages, note)
         state = self.backend.read_asset_state(asset_id)
         before = state.asset
-        holders = self.options.holders(before)
-        if not holders:
-            raise _already_in(before)
+        status = self.options.checkin_status
+        holders = self._take_back(state, status, expect_holders, journal)
         # The due date of the loan ending here: the desk says whether it came back late.
         newest = last_events(self.log.events(LoanFilter(asset_id=asset_id))).get(asset_id)
         back = loan_of(holders, newest)
-        status = self.options.checkin_status
-        self._write(state, None, status, on_conflict=self._in_conflict)
         entry = LoanEntry(
             action="check-in",
             asset_id=asset_id,
@@ -165,14 +181,14 @@ class LoanService:
             person=holders[0],
             operator=operator,
             request_id=request_id,
-            based_on=before.version or "",
+            based_on=journal.steps.written_from or "",
             condition=condition,
             damages=damages,
             note=note,
         )
         ticket_id, problem = None, ""
         if open_ticket and (damages or note):
-            ticket_id, problem = self._try_ticket(entry)
+            ticket_id, problem = self.tickets.open_for(entry, state, journal)
         after, problem = self._read_back_in(before, status, ticket_id, problem)
         entry = attrs.evolve(entry, ticket_id=ticket_id, ticket_error=problem)
         event = self._record(entry, lambda: _already_in(before))
@@ -185,25 +201,29 @@ class LoanService:
             after, holders, others, event, ticket_id, problem, back.due if back else None
         )
 
-    def _checked_report(
-        self, condition: str, damages: Iterable[str], note: str
-    ) -> tuple[tuple[str, ...], str]:
-        """Refuse a malformed report before anything is written."""
-        if condition not in CONDITIONS:
-            raise InvalidInput(f"condition must be 'ok' or 'damaged', not {condition!r}")
-        listed = tuple(dict.fromkeys(d.strip() for d in damages))
-        unknown = [d for d in listed if d not in self.options.damages]
-        if unknown:
-            known = ", ".join(repr(d) for d in self.options.damages)
-            raise InvalidInput(f"unknown damage {unknown[0]!r}; the list is: {known}")
-        if condition == "ok" and listed:
-            raise InvalidInput("a device in condition 'ok' cannot have damages")
-        note = note.strip()
-        if condition == "damaged" and not (listed or note):
-            raise InvalidInput("a damaged device needs a damage from the list or a note")
-        if len(note) > MAX_NOTE:
-            raise InvalidInput(f"the note is longer than {MAX_NOTE} characters")
-        return listed, note
+    def _take_back(
+        self,
+        state: AssetState,
+        status: str,
+        expect: tuple[str, ...] | None,
+        journal: Journal,
+    ) -> tuple[str, ...]:
+        """Write the check-in (unless an earlier attempt's landed); who held the device."""
+        before = state.asset
+        holders = self.options.holders(before)
+        if not holders:
+            if journal.steps.written_from is None or not journal.steps.holders:
+                raise _already_in(before)
+            return journal.steps.holders  # an earlier attempt's write landed
+        if expect is not None and holders != tuple(expect):
+            raise HolderChanged(
+                f"asset {before.id} ({before.name}) is held by {', '.join(holders)} in RT,"
+                f" not by {', '.join(expect) or 'nobody'} as the desk knew",
+                holders,
+            )
+        journal.note(written_from=before.version or "", holders=holders)
+        self._write(state, None, status, on_conflict=self._in_conflict)
+        return holders
 
     def _in_conflict(self, state: AssetState) -> RtutilsError:
         if not self.options.holders(state.asset):
@@ -241,47 +261,9 @@ class LoanService:
 
     # -- repair tickets ----------------------------------------------------------------
 
-    def _ticket_draft(self, entry: LoanEntry | LoanEvent) -> TicketDraft:
-        damages = ", ".join(entry.damages)
-        subject = f"Repair {entry.tag}: {damages or 'see note'}"
-        lines = [
-            f"Checked in at the loan desk by {entry.operator} (request {entry.request_id}).",
-            f"Asset: {entry.tag} (#{entry.asset_id})",
-            f"Damages: {damages or 'none listed'}",
-        ]
-        if entry.note:
-            lines.append(f"Note: {entry.note}")
-        return TicketDraft(
-            queue=self.options.repair_queue,
-            subject=subject[:200],
-            asset_id=entry.asset_id,
-            content="\n".join(lines),
-        )
-
-    def _try_ticket(self, entry: LoanEntry) -> tuple[int | None, str]:
-        try:
-            return self.backend.open_ticket(self._ticket_draft(entry)), ""
-        except RtutilsError as error:
-            log.warning(
-                "loan_ticket_failed", extra={"asset_id": entry.asset_id, "code": error.code}
-            )
-            return None, f"the repair ticket could not be opened: {error.message}"
-
     def reopen_ticket(self, loan_id: int) -> LoanEvent:
         """Open the repair ticket of a check-in whose ticket failed (no second check-in)."""
-        event = self.log.get(loan_id)
-        if event.ticket_id is not None:
-            raise LoanConflict(f"loan {loan_id} has repair ticket {event.ticket_id} already")
-        if not event.needs_ticket:
-            raise InvalidInput(f"loan {loan_id} is not a check-in with damage or a note")
-        ticket_id = self.backend.open_ticket(self._ticket_draft(event))
-        state = self.backend.read_asset_state(event.asset_id)
-        if ticket_id not in state.referred_by:
-            raise BackendRejected(
-                f"RT created ticket {ticket_id} but did not link it to asset {event.asset_id}"
-            )
-        log.info("loan_ticket_opened", extra={"loan_id": loan_id, "ticket_id": ticket_id})
-        return self.log.attach_ticket(loan_id, ticket_id)
+        return self.tickets.reopen(loan_id)
 
     # -- shared steps ------------------------------------------------------------------
 
@@ -331,9 +313,15 @@ class LoanService:
         return f"the {role} was put back to {previous[0] if previous else 'nobody'}"
 
     def _record(self, entry: LoanEntry, twice: Callable[[], RtutilsError]) -> LoanEvent:
+        """Log ``entry``; the same change logged already is ``twice()``, unless an earlier
+        attempt of this very operation (same request id) logged it: that event is it."""
         try:
             return self.log.record(entry)
         except LoanConflict:
+            for event in self.log.events(LoanFilter(asset_id=entry.asset_id)):
+                same = (event.action, event.based_on, event.request_id)
+                if same == (entry.action, entry.based_on, entry.request_id):
+                    return event
             raise twice() from None
 
     # -- the log and what is still out -------------------------------------------------

@@ -26,6 +26,9 @@ LoanAction = Literal["check-out", "check-in"]
 Condition = Literal["ok", "damaged"]
 CONDITIONS: tuple[Condition, ...] = ("ok", "damaged")
 
+#: The longest note a check-in takes.
+MAX_NOTE = 2000
+
 DEFAULT_DAMAGES = (
     "broken screen",
     "missing charger",
@@ -77,6 +80,27 @@ class LoanOptions:
         if self.role == "Owner":
             return (asset.owner,) if asset.owner else ()
         return asset.held_by
+
+    def checked_report(
+        self, condition: str, damages: Iterable[str], note: str
+    ) -> tuple[tuple[str, ...], str]:
+        """The damages and note of a check-in, cleaned; a malformed report is refused
+        (:class:`InvalidInput`) before anything is written."""
+        if condition not in CONDITIONS:
+            raise InvalidInput(f"condition must be 'ok' or 'damaged', not {condition!r}")
+        listed = tuple(dict.fromkeys(d.strip() for d in damages))
+        unknown = [d for d in listed if d not in self.damages]
+        if unknown:
+            known = ", ".join(repr(d) for d in self.damages)
+            raise InvalidInput(f"unknown damage {unknown[0]!r}; the list is: {known}")
+        if condition == "ok" and listed:
+            raise InvalidInput("a device in condition 'ok' cannot have damages")
+        note = note.strip()
+        if condition == "damaged" and not (listed or note):
+            raise InvalidInput("a damaged device needs a damage from the list or a note")
+        if len(note) > MAX_NOTE:
+            raise InvalidInput(f"the note is longer than {MAX_NOTE} characters")
+        return listed, note
 
 
 @frozen

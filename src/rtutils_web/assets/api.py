@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, jsonify, request
 
 from rtutils_core.assets import Asset
+from rtutils_core.outbox import LastKnown
 from rtutils_web import services
 from rtutils_web.access.people import people_shown, refuse_person_filter
 from rtutils_web.assets.schema import (
@@ -23,23 +26,53 @@ from rtutils_web.http.query import takes_query
 bp = Blueprint("api_assets", __name__, url_prefix="/api/v1/assets")
 
 
-def asset_answer(asset: Asset) -> AssetJson:
-    """The API's answer for ``asset``, with its link into RT."""
+def asset_answer(asset: Asset, seen: LastKnown | None = None) -> AssetJson:
+    """The API's answer for ``asset``, with its link into RT (``seen``: as last known)."""
     formats = services.settings().tag_formats
-    return AssetJson.of(asset, services.assets().url(asset.id), formats, people=people_shown())
+    url = services.assets().url(asset.id)
+    return AssetJson.of(asset, url, formats, people=people_shown(), seen=seen)
+
+
+def looked_up(
+    read: Callable[[], Asset], seen: Callable[[], LastKnown | None]
+) -> tuple[Asset, LastKnown | None]:
+    """The asset ``read()`` finds in RT (and remembers it); while RT cannot be reached, the
+    asset as last seen and when (RT's failure if this service never saw it)."""
+    outbox = services.outbox()
+
+    def live() -> tuple[Asset, LastKnown | None]:
+        asset = read()
+        outbox.remember([asset])
+        return asset, None
+
+    def known() -> tuple[Asset, LastKnown | None] | None:
+        found = seen()
+        return None if found is None else (found.asset, found)
+
+    return outbox.live_or_known(live, known)
+
+
+def by_id(asset_id: int) -> tuple[Asset, LastKnown | None]:
+    """One asset by its RT id, or as last seen while RT cannot be reached."""
+    known = services.outbox().known
+    return looked_up(lambda: services.assets().get(asset_id), lambda: known.seen(asset_id))
 
 
 @bp.get("/<asset_id>")
 def get_asset(asset_id: str) -> Response:
-    """One asset by its RT id."""
-    asset = services.assets().get(whole_number(asset_id, "asset id"))
-    return jsonify(to_json(asset_answer(asset)))
+    """One asset by its RT id (as last seen, marked, while RT cannot be reached)."""
+    return jsonify(to_json(asset_answer(*by_id(whole_number(asset_id, "asset id")))))
 
 
 @bp.get("/by-tag/<tag>")
 def get_asset_by_tag(tag: str) -> Response:
-    """The asset carrying ``tag`` (as scanned)."""
-    return jsonify(to_json(asset_answer(services.assets().by_tag(tag))))
+    """The asset carrying ``tag`` (as scanned; as last seen while RT cannot be reached)."""
+    formats, known = services.settings().tag_formats, services.outbox().known
+    found = looked_up(
+        lambda: services.assets().by_tag(tag),
+        lambda: known.seen_by_tag(str(formats.parse_lenient(tag))),
+    )
+    return jsonify(to_json(asset_answer(*found)))
 
 
 @bp.get("")

@@ -12,6 +12,7 @@ from rtutils_core.tags.event_query import EventQuery
 from rtutils_web import services
 from rtutils_web.access.auth import current_principal
 from rtutils_web.access.people import people_shown
+from rtutils_web.assets.api import by_id
 from rtutils_web.assets.schema import AssetJson
 from rtutils_web.http.bodies import whole_number
 from rtutils_web.http.query import takes_query
@@ -71,10 +72,10 @@ def lookup() -> tuple[str, int] | Response:
 @takes_query("template")
 def asset(asset_id: int) -> str:
     """One asset: its details, its RT link, and what the desk can do with it."""
-    found = services.assets().get(asset_id)
+    found, seen = by_id(asset_id)
     settings = services.settings()
     link = services.assets().url(found.id)
-    details = AssetJson.of(found, link, settings.tag_formats, people=people_shown())
+    details = AssetJson.of(found, link, settings.tag_formats, people=people_shown(), seen=seen)
     loans = services.loans()
     may_see_people = people_shown()
     return render_template(

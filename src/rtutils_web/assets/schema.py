@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -10,6 +11,7 @@ from attrs import frozen
 
 from rtutils_core.assets import Asset, AssetPage, AssetQuery
 from rtutils_core.errors import InvalidInput, InvalidTag
+from rtutils_core.outbox import LastKnown
 from rtutils_core.tags import TagFormats
 from rtutils_web.http.answers import WITHHELD, list_of, object_schema, prop, withholdable_prop
 
@@ -40,10 +42,31 @@ class AssetJson:
         {"type": "object", "additionalProperties": {"type": "string"}}
     )
     rt_url: str = prop({"type": "string", "format": "uri"})
+    last_known: dict[str, Any] | None = prop(
+        {
+            "type": ["object", "null"],
+            "properties": {
+                "seen": {"type": "string", "format": "date-time"},
+                "age_seconds": {"type": "integer", "minimum": 0},
+            },
+            "description": "null: as RT holds it now; else RT could not be reached and this"
+            " is the asset as this service last saw it, and when (docs/outbox.md)",
+        },
+        default=None,
+    )
 
     @classmethod
-    def of(cls, asset: Asset, rt_url: str, formats: TagFormats, *, people: bool) -> AssetJson:
-        """The asset; its ``owner`` and ``held_by`` only if ``people`` may be shown."""
+    def of(
+        cls,
+        asset: Asset,
+        rt_url: str,
+        formats: TagFormats,
+        *,
+        people: bool,
+        seen: LastKnown | None = None,
+    ) -> AssetJson:
+        """The asset; its ``owner`` and ``held_by`` only if ``people`` may be shown; ``seen``
+        when it is the last known state, RT being away."""
         return cls(
             id=asset.id,
             name=asset.name,
@@ -54,7 +77,14 @@ class AssetJson:
             held_by=list(asset.held_by) if people else WITHHELD,
             custom_fields=dict(asset.custom_fields),
             rt_url=rt_url,
+            last_known=None if seen is None else last_known(seen),
         )
+
+
+def last_known(seen: LastKnown) -> dict[str, Any]:
+    """When an asset was last seen in RT, and how many seconds ago."""
+    age = round(seen.age(datetime.now(UTC)))
+    return {"seen": seen.seen.isoformat(), "age_seconds": age}
 
 
 @frozen

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rtutils_adapters.jobs import JobWorker, run_worker
+from rtutils_core.errors import BackendUnreachable
 from rtutils_core.tags.autotag import sync_if_empty
 from rtutils_web.container import Container
 
@@ -21,7 +22,11 @@ def first_start(container: Container, log: Any) -> None:
     """On a tag store that never handed out a tag, sync the sequences with RT (logged)."""
     if container.settings().is_demo:
         return
-    reports = sync_if_empty(container.tag_service(), container.tags.tag_store())
+    try:
+        reports = sync_if_empty(container.tag_service(), container.tags.tag_store())
+    except BackendUnreachable as error:  # the next start tries again
+        log.warning("tags_not_synced_on_first_start", error_code=error.code)
+        return
     for report in reports:
         log.info(
             "tags_synced_on_first_start",

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rtutils_core.errors import ConfigError, RtutilsError
+from rtutils_core.errors import BackendUnreachable, ConfigError, RtutilsError
 from rtutils_web.cli.command import PROG, failed
 from rtutils_web.cli.db import add_db_commands, run_db_command
 from rtutils_web.cli.due import add_due_commands, run_due_command
@@ -88,6 +88,9 @@ def _environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[s
     return env
 
 
+#: The commands that start while RT cannot be reached (the web service and the worker).
+KEEPS_WORKING = (None, "serve", "worker")
+
 #: Files the service makes (databases, job queues, the demo token) are its own alone.
 PRIVATE_UMASK = 0o077
 
@@ -128,7 +131,14 @@ def _run(args: argparse.Namespace, settings: Settings, raw_env: Mapping[str, str
 
     container = build_container(settings)
     if not settings.is_demo:
-        container.backend().ping()
+        try:
+            container.backend().ping()
+        except BackendUnreachable as error:
+            if args.command not in KEEPS_WORKING:
+                raise
+            # RT restarting must not keep the desk from starting: its writes wait in the
+            # outbox until RT answers (docs/outbox.md).
+            log.warning("rt_unreachable_at_start", error_code=error.code, error=error.message)
     command = COMMANDS.get(args.command)
     if command is not None:  # what the command needs is built when it asks: no web app
         return command(args, container, log)

@@ -34,12 +34,19 @@ def _job_queue(settings: Settings, working_dir: Path) -> HueyJobQueue:
 
 
 def _job_service(
-    settings: Settings, store: JobStore, queue: HueyJobQueue, kinds: Sequence[JobKind]
+    settings: Settings,
+    store: JobStore,
+    queue: HueyJobQueue,
+    kinds: Sequence[JobKind],
+    schedules: Sequence[Schedule],
 ) -> JobService:
-    """The job service with every job kind, and the schedules the settings ask for."""
+    """The job service with every job kind, the features' schedules and those the settings
+    ask for."""
     service = JobService(
         store, queue, {kind.name: kind for kind in kinds}, lease=settings.jobs_lease
     )
+    for schedule in schedules:
+        service.add_schedule(schedule)
     if settings.autotag_interval:
         service.add_schedule(Schedule(AUTOTAG, AUTOTAG, settings.autotag_interval))
     if settings.notices_at:
@@ -57,13 +64,15 @@ class Jobs(containers.DeclarativeContainer):
     imports = providers.DependenciesContainer()
     #: Every feature's job kinds (the root hands them over as a ``providers.List``).
     kinds = providers.Dependency(instance_of=list)
+    #: The features' own schedules (the outbox's replay), likewise.
+    schedules = providers.Dependency(instance_of=list)
 
     job_store = providers.ThreadSafeSingleton(
         open_job_store, base.store_connections, base.working_dir
     )
     job_queue = providers.ThreadSafeSingleton(_job_queue, base.settings, base.working_dir)
     job_service = providers.ThreadSafeSingleton(
-        _job_service, base.settings, job_store, job_queue, kinds
+        _job_service, base.settings, job_store, job_queue, kinds, schedules
     )
     print_sender = providers.ThreadSafeSingleton(PrintSender, printing.print_service, job_service)
     import_jobs = providers.ThreadSafeSingleton(

@@ -27,6 +27,7 @@ from rtutils_web.loans.schema import (
     OutstandingJson,
     PersonJson,
     PersonLoansJson,
+    QueuedJson,
     dues_of,
     moment,
 )
@@ -46,20 +47,25 @@ def _csv(text: str, name: str) -> Response:
     )
 
 
+def _answer(answer: object) -> tuple[Response, int]:
+    """200 with what RT now holds, or 202 with the operation the outbox holds back."""
+    return jsonify(to_json(answer)), 202 if isinstance(answer, QueuedJson) else 200
+
+
 @bp.post("/assets/<asset_id>/check-out")
 @requires("operator")
-def check_out(asset_id: str) -> Response:
-    """Hand the device to a person; 409 naming the holder if someone else has it."""
-    answer = actions.check_out(whole_number(asset_id, "asset id"), json_body())
-    return jsonify(to_json(answer))
+def check_out(asset_id: str) -> tuple[Response, int]:
+    """Hand the device to a person; 409 naming the holder if someone else has it; 202 with
+    the queued operation while RT cannot be reached."""
+    return _answer(actions.check_out(whole_number(asset_id, "asset id"), json_body()))
 
 
 @bp.post("/assets/<asset_id>/check-in")
 @requires("operator")
-def check_in(asset_id: str) -> Response:
-    """Take the device back; damage or a note opens a repair ticket that refers to it."""
-    answer = actions.check_in(whole_number(asset_id, "asset id"), json_body())
-    return jsonify(to_json(answer))
+def check_in(asset_id: str) -> tuple[Response, int]:
+    """Take the device back; damage or a note opens a repair ticket that refers to it; 202
+    with the queued operation while RT cannot be reached."""
+    return _answer(actions.check_in(whole_number(asset_id, "asset id"), json_body()))
 
 
 @bp.post("/loans/<loan_id>/ticket")
@@ -76,6 +82,7 @@ def person(name: str) -> Response:
     """A person (login name or e-mail address) and the devices they hold."""
     loans = services.loans()
     held = loans.person_loans(name)
+    services.outbox().remember(held.assets)  # what the desk goes on if RT goes away
     assets = [LoanAssetJson.of(a, loans.options) for a in held.assets]
     due = dues_of(held.assets, loans, date.today())
     return jsonify(to_json(PersonLoansJson(PersonJson.of(held.person), assets, due)))

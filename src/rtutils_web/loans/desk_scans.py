@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, make_response
 
 from rtutils_core.assets import Asset, User
 from rtutils_core.errors import (
@@ -53,6 +53,7 @@ def person_answer(found: Found) -> Response:
     assert found.user is not None
     loans = services.loans()
     held = loans.person_loans(found.user)
+    services.outbox().remember(held.assets)
     return jsonify(
         {
             "kind": "person",
@@ -84,7 +85,9 @@ def no_person_answer(asset: Asset) -> Response:
 
 
 def device_answer(answer: Any) -> Response:
-    return jsonify({"kind": "device", **to_json(answer)})
+    """A device's check-out or check-in: done (200), or queued while RT is away (202)."""
+    status = 202 if getattr(answer, "queued", False) else 200
+    return make_response(jsonify({"kind": "device", **to_json(answer)}), status)
 
 
 #: The core's "asset 3 (W12-00003) is ..." messages: the device's name.

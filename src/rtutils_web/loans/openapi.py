@@ -41,6 +41,25 @@ _PAGING = [
 ]
 
 
+#: While RT cannot be reached, a desk write is held back in the outbox (docs/outbox.md).
+_QUEUED = json_ok(
+    "Queued", 202, "RT cannot be reached: held back in the outbox, sent when RT answers again"
+)
+_IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "the same key sent again is the same operation (never queued twice)",
+}
+_WHILE_AWAY = (
+    "While RT cannot be reached (refused, reset, timed out, 502/503/504) the write is checked"
+    " as far as this service can without RT and answered 202 `Queued` with its place in the"
+    " outbox (`GET /api/v1/outbox`); the same Idempotency-Key again is the same operation,"
+    " another request under it 422 `idempotency_key_reused`."
+)
+
+
 def _csv_ok(description: str) -> dict[str, Any]:
     return {"200": {"description": description, "content": csv_content()}}
 
@@ -52,14 +71,14 @@ def _writes(facts: ApiFacts) -> dict[str, Any]:
                 "checkOut",
                 "Check a device out to a person (operator)",
                 _TAG,
-                [id_param()],
-                json_ok("CheckOut"),
-                errors=(400, 401, 403, 404, 409, 415, 502, 503, 504),
+                [id_param(), _IDEMPOTENCY],
+                {**json_ok("CheckOut"), **_QUEUED},
+                errors=(400, 401, 403, 404, 409, 415, 422, 502, 503, 504),
                 description=(
                     "Sets the loan role and the check-out status with the asset's version"
                     " (If-Match) and reads it back. A person RT does not know is 404 (nobody"
                     " is created); a device someone else holds is 409 `held_by_another`"
-                    " naming them in `holders`."
+                    " naming them in `holders`. " + _WHILE_AWAY
                 ),
                 body=json_request(CheckOutBody, facts),
             )
@@ -69,14 +88,14 @@ def _writes(facts: ApiFacts) -> dict[str, Any]:
                 "checkIn",
                 "Check a device in; damage or a note opens a repair ticket (operator)",
                 _TAG,
-                [id_param()],
-                json_ok("CheckIn"),
-                errors=(400, 401, 403, 404, 409, 415, 502, 503, 504),
+                [id_param(), _IDEMPOTENCY],
+                {**json_ok("CheckIn"), **_QUEUED},
+                errors=(400, 401, 403, 404, 409, 415, 422, 502, 503, 504),
                 description=(
                     "Clears the loan role and sets the check-in status (If-Match, read back)."
                     " A device nobody holds is 409 `already_checked_in`. A repair ticket"
                     " that fails leaves the check-in standing: `ticket_error` says why; open"
-                    " it again with POST /api/v1/loans/{id}/ticket."
+                    " it again with POST /api/v1/loans/{id}/ticket. " + _WHILE_AWAY
                 ),
                 body=json_request(CheckInBody, facts, required=False),
             )

@@ -19,7 +19,8 @@ from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, whole_number
-from rtutils_web.loans import actions, desk_scans
+from rtutils_web.loans import actions, desk_scans, offline_scans
+from rtutils_web.loans.schema import QueuedJson
 
 bp = Blueprint("pages_loans", __name__)
 actions.quiet_errors(bp, desk_scans.desk_words)
@@ -71,19 +72,28 @@ def check_out() -> Response:
     """One scan of the check-out page: ``{"scan", "person", "due"?}``.
 
     The scan may name a device (checked out to ``person``), a person (the desk switches to
-    them) or nothing (a scan not shaped like a tag makes the desk forget the person).
+    them) or nothing (a scan not shaped like a tag makes the desk forget the person). While
+    RT cannot be reached the device is found by its tag and the check-out queued.
     """
     scan, body = _scan_body()
     person = body.get("person")
     expected = body.pop("expect", "device")
-    found = desk_scans.scans().identify(scan, person_first=expected == "person" or not person)
-    if found.is_person:
-        return desk_scans.person_answer(found)
-    if found.asset is None:
-        return desk_scans.nothing_answer(found)
-    if not isinstance(person, str) or not person.strip():
-        return desk_scans.no_person_answer(found.asset)
-    return desk_scans.device_answer(actions.check_out(found.asset.id, body))
+
+    def live() -> Response:
+        first = expected == "person" or not person
+        found = desk_scans.scans().identify(scan, person_first=first)
+        if found.is_person:
+            return desk_scans.person_answer(found)
+        if found.asset is None:
+            return desk_scans.nothing_answer(found)
+        services.outbox().remember([found.asset])
+        if not isinstance(person, str) or not person.strip():
+            return desk_scans.no_person_answer(found.asset)
+        return desk_scans.device_answer(actions.check_out(found.asset, body))
+
+    return offline_scans.live_or_offline(
+        live, lambda: offline_scans.check_out(scan, body, person, expected)
+    )
 
 
 @bp.post("/desk/loans/check-in")
@@ -92,16 +102,22 @@ def check_in() -> Response:
     """One scan of the check-in page: ``{"scan", "condition", "damages"?, "note"?}``.
 
     A person scanned here shows who they are and what they hold (to check in all of it).
+    While RT cannot be reached the device is found by its tag and the check-in queued.
     """
     scan, body = _scan_body()
     if body.get("damages") and body.get("condition", "ok") == "ok":
         body["condition"] = "damaged"  # a damage chosen means damaged
-    found = desk_scans.scans().identify(scan)
-    if found.is_person:
-        return desk_scans.person_answer(found)
-    if found.asset is None:
-        return desk_scans.nothing_answer(found)
-    return desk_scans.device_answer(actions.check_in(found.asset.id, body))
+
+    def live() -> Response:
+        found = desk_scans.scans().identify(scan)
+        if found.is_person:
+            return desk_scans.person_answer(found)
+        if found.asset is None:
+            return desk_scans.nothing_answer(found)
+        services.outbox().remember([found.asset])
+        return desk_scans.device_answer(actions.check_in(found.asset, body))
+
+    return offline_scans.live_or_offline(live, lambda: offline_scans.check_in(scan, body))
 
 
 @bp.post("/desk/loans/<loan_id>/ticket")
@@ -137,6 +153,9 @@ def asset_check_out(asset_id: int) -> WerkzeugResponse:
     except RtutilsError as error:
         flash(f"Not checked out: {desk_scans.desk_words(error)}", "error")
         return _back_to_asset(asset_id)
+    if isinstance(done, QueuedJson):
+        flash(done.message, "ok")
+        return _back_to_asset(asset_id)
     person = done.person.real_name or done.person.name
     if done.changed:
         flash(f"Checked out to {person} ({done.person.name}).", "ok")
@@ -156,6 +175,9 @@ def asset_check_in(asset_id: int) -> WerkzeugResponse:
         done = actions.check_in(asset_id, body)
     except RtutilsError as error:
         flash(f"Not checked in: {desk_scans.desk_words(error)}", "error")
+        return _back_to_asset(asset_id)
+    if isinstance(done, QueuedJson):
+        flash(done.message, "ok")
         return _back_to_asset(asset_id)
     ticket = f"; repair ticket #{done.ticket_id}" if done.ticket_id else ""
     flash(f"Checked in from {', '.join(done.holders)} ({condition}){ticket}.", "ok")

@@ -7,6 +7,8 @@
 // (the desk switches to them, loudly when a device was expected) or nothing (a scan not
 // shaped like a tag may be an unknown card: the desk forgets the current person). The current
 // person lives in the queue, so every device goes to the person scanned before it.
+// While RT cannot be reached the service answers 202: the scan waits in the outbox, its row
+// is marked queued, and the banner counts what waits until RT has it all.
 (function () {
   "use strict";
 
@@ -15,12 +17,16 @@
     return;
   }
   const scanTools = window.rtutilsScan;
-  const STATES = { done: "done", already: "already done", switch: "new person", refused: "refused" };
+  const STATES = {
+    done: "done", already: "already done", switch: "new person", refused: "refused",
+    queued: "queued: RT unreachable", sent: "sent to RT",
+  };
   const queue = window.rtutilsQueue.create({
     states: STATES,
     summary: function (counts, waiting) {
       return (counts.done || 0) + " done, " + (counts.already || 0) + " already done, " +
-        (counts.switch || 0) + " new person, " + (counts.refused || 0) + " refused, " + waiting + " waiting";
+        (counts.switch || 0) + " new person, " + (counts.refused || 0) + " refused, " +
+        (counts.queued ? counts.queued + " queued for RT, " : "") + waiting + " waiting";
     },
     refused: function (error) {
       return refused(error);
@@ -38,6 +44,9 @@
   const scanField = document.getElementById("scan");
   const banner = document.getElementById("desk-banner");
   const shown = document.getElementById("current-person");
+  const outboxBanner = document.getElementById("outbox-banner");
+  const outboxWaiting = document.getElementById("outbox-waiting");
+  let watching = null;
   let current = null; // the person of the desk: {name, label}
 
   // -- the banner -----------------------------------------------------------------------
@@ -51,6 +60,49 @@
   function quiet() {
     banner.hidden = true;
     banner.textContent = "";
+  }
+
+  // -- the outbox: scans waiting for RT -----------------------------------------------
+
+  function showOutbox(waiting) {
+    outboxWaiting.textContent = String(waiting);
+    outboxBanner.hidden = waiting === 0;
+    outboxBanner.dataset.waiting = String(waiting);
+  }
+
+  // Asks how many scans still wait until none does; then the queued rows were sent to RT.
+  function watchOutbox() {
+    if (watching) {
+      return;
+    }
+    watching = window.setInterval(async function () {
+      let depth;
+      try {
+        depth = await send("GET", outboxBanner.dataset.outbox);
+      } catch (e) {
+        return; // the service itself did not answer: ask again at the next tick
+      }
+      showOutbox(depth.waiting);
+      if (depth.waiting > 0) {
+        return;
+      }
+      window.clearInterval(watching);
+      watching = null;
+      document.querySelectorAll("#queue tr[data-state=queued]").forEach(function (tr) {
+        tr.dataset.state = "sent";
+        tr.querySelector(".state").textContent = STATES.sent;
+      });
+      if (depth.needs_attention) {
+        loud(depth.needs_attention + " operation(s) of the outbox need attention: see the outbox page.", "refused");
+      }
+    }, 3000);
+  }
+
+  function queued(row, done) {
+    assetLink(row, { id: done.asset_id, name: done.tag });
+    showOutbox(done.waiting);
+    watchOutbox();
+    return { state: "queued", text: done.message };
   }
 
   // -- the current person -------------------------------------------------------------
@@ -178,14 +230,18 @@
 
     function take(text, expected) {
       const dueValue = due.value || null;
+      const key = queue.scanKey();
       enqueue(addRow(text), async function (row) {
         const body = { scan: text, person: current ? current.name : null, expect: expected };
         if (expected === "device") {
           body.due = dueValue;
         }
-        const done = await send("POST", desk.dataset.send, body);
+        const done = await send("POST", desk.dataset.send, body, key);
         if (done.kind === "person") {
           return switched(done, expected);
+        }
+        if (done.queued) {
+          return queued(row, done);
         }
         assetLink(row, done.asset);
         printButton(row, done.asset.id);
@@ -295,8 +351,12 @@
       body.scan = text;
       const marks = body.condition === "damaged" || body.note ? body.condition +
         (body.damages.length ? ": " + body.damages.join(", ") : "") + (body.note ? "; note: " + body.note : "") : "";
+      const key = queue.scanKey();
       enqueue(addRow(text, marks), async function (row) {
-        const done = await send("POST", desk.dataset.send, body);
+        const done = await send("POST", desk.dataset.send, body, key);
+        if (done.queued) {
+          return queued(row, done);
+        }
         if (done.kind === "person") {
           // At check-in a card only shows what its holder has: nothing goes to anyone.
           becomes(done);
@@ -381,4 +441,7 @@
     checkInDesk();
   }
   showPerson(null);
+  if (outboxBanner && !outboxBanner.hidden) {
+    watchOutbox();
+  }
 })();

@@ -81,6 +81,7 @@
     already: [[660, 0.06, "sine"], [660, 0.06, "sine"]],
     switch: [[520, 0.09, "triangle"], [780, 0.09, "triangle"], [1040, 0.12, "triangle"]],
     refused: [[220, 0.3, "square"]],
+    queued: [[880, 0.06, "sine"], [587, 0.1, "sine"]], // taken, RT gets it later
   };
 
   function tone(kind) {

@@ -16,7 +16,9 @@
  *   queue.addRow(scanned, marks?)      a row for a scan, "waiting"
  *   queue.enqueue(row, work)           work(row) returns {state, text, tone?} or throws
  *   queue.step(fn)                     run fn in turn, between two scans (no row)
- *   queue.send(method, url, body?)     JSON with the page's CSRF token; throws queue.Refused
+ *   queue.send(method, url, body?, key?)  JSON with the page's CSRF token (and the scan's
+ *                                      Idempotency-Key); throws queue.Refused
+ *   queue.scanKey()                    a new key for one scan (sent again, it is one scan)
  *   queue.onScan(field, take)          take(text) on Enter, or Tab after some text
  *   queue.element, note, link, button  building a row's parts
  */
@@ -126,12 +128,16 @@
       desk.dataset.idle = waiting === 0 ? "yes" : "no";
     }
 
-    async function send(method, url, body) {
+    async function send(method, url, body, key) {
       const request = {
         method: method,
         credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": csrf },
       };
+      if (key) {
+        // The same scan sent again (after a lost answer) is not queued twice.
+        request.headers["Idempotency-Key"] = key;
+      }
       if (body !== undefined) {
         request.headers["Content-Type"] = "application/json";
         request.body = JSON.stringify(body);
@@ -153,6 +159,11 @@
         throw new Refused(error.message, error.code, error);
       }
       return data;
+    }
+
+    function scanKey() {
+      return "scan-" + (window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() :
+        String(Date.now()) + "-" + String(Math.random()).slice(2));
     }
 
     function enqueue(row, work) {
@@ -217,6 +228,7 @@
       enqueue: enqueue,
       step: step,
       send: send,
+      scanKey: scanKey,
       onScan: onScan,
       note: note,
       link: link,

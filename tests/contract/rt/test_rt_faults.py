@@ -28,6 +28,7 @@ from rtutils_core.errors import (
     BackendRejected,
     BackendTimeout,
     BackendUnavailable,
+    BackendUnreachable,
     RtutilsError,
     UntrustworthyResult,
 )
@@ -261,10 +262,23 @@ def test_a_hang_past_the_read_timeout_is_a_timeout_not_a_wait(fake, backend):
     assert fake.count("GET", "/asset/1") == 1  # RT is busy: asking again adds to its load
 
 
-def test_a_refused_connection_is_backend_unavailable():
+def test_a_refused_connection_is_backend_unreachable():
     backend = backend_for(f"http://127.0.0.1:{free_port()}")  # nothing listens there
-    error = failure(BackendUnavailable, backend.ping, "could not be reached")
+    error = failure(BackendUnreachable, backend.ping, "could not be reached")
     assert "refused" in error.message.lower()
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_gateway_that_cannot_reach_rt_is_backend_unreachable(fake, backend, status):
+    fake.on("PUT", "/asset/1", Answer(status, b"<html>Bad Gateway</html>"))
+    failure(BackendUnreachable, lambda: backend.update_asset(1, AssetChanges(name="x")), "HTTP")
+
+
+def test_a_server_error_of_rt_itself_is_not_unreachable(fake, backend):
+    # RT answered: a write it failed on is not one to hold back and send again later.
+    fake.on("PUT", "/asset/1", Answer(500))
+    error = failure(BackendUnavailable, lambda: backend.update_asset(1, AssetChanges(name="x")))
+    assert not isinstance(error, BackendUnreachable)
 
 
 def test_an_unreachable_rt_is_named_without_the_credentials_of_its_address():

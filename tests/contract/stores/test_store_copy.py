@@ -18,6 +18,7 @@ from rtutils_adapters.postgres import (
 )
 from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.postgres.notices import PostgresNoticeLog
+from rtutils_adapters.postgres.outbox import PostgresOutbox
 from rtutils_adapters.postgres.roster import PostgresRoster
 from rtutils_adapters.postgres.sessions import PostgresSessionStore
 from rtutils_adapters.postgres.throttle import PostgresThrottleCounts
@@ -30,17 +31,29 @@ from rtutils_adapters.sqlite import (
 from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_adapters.sqlite.notices import SqliteNoticeLog
+from rtutils_adapters.sqlite.outbox import SqliteOutbox
 from rtutils_adapters.stores import copy_stores, upgrade_stores
 from rtutils_core.audits import ExpectedAsset, Scope
 from rtutils_core.audits.values import ActionDraft, ScanDraft
 from rtutils_core.due import NoticeDraft
 from rtutils_core.errors import ConfigError, SchemaTooNew
 from rtutils_core.loans import LoanEntry, LoanFilter
+from rtutils_core.outbox import Operation
 from rtutils_core.printing.print_jobs import PrintItem, PrintJob
 from rtutils_core.tags import TagFormat
 
 T0 = datetime(2025, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
-COMPONENTS = ["tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits", "notices"]
+COMPONENTS = [
+    "tags",
+    "loans",
+    "intake",
+    "jobs",
+    "print_jobs",
+    "roster",
+    "audits",
+    "notices",
+    "outbox",
+]
 #: Each store's schema version (1 unless a migration was added since).
 VERSIONS = {"loans": 2, "roster": 2}
 NOTICE = NoticeDraft(
@@ -55,6 +68,7 @@ STORES = [
     PostgresRoster,
     PostgresNoticeLog,
     PostgresSessionStore,
+    PostgresOutbox,
     PostgresThrottleCounts,
 ]
 
@@ -130,6 +144,8 @@ def fill_sqlite(folder):
     )
     notices = SqliteNoticeLog.in_dir(folder)
     notices.record([NOTICE], now=T0)
+    outbox = SqliteOutbox.in_dir(folder)
+    outbox.add(Operation("check-in", 7, "W12-00001", "key-1", "desk1", "r2", {"note": "x"}), now=T0)
     return log, intake, jobs, prints, job.id
 
 
@@ -145,6 +161,7 @@ def test_copy_moves_every_store_and_each_reads_back_the_same(tmp_path, pg_url):
         "jobs": {"jobs": 1, "schedule_slots": 1},
         "print_jobs": {"print_jobs": 1},
         "notices": {"notices": 1},
+        "outbox": {"outbox_operations": 1, "known_assets": 0},
     }
     pg_log, pg_intake = PostgresLoanLog(pg_url), PostgresIntakeStore(pg_url)
     pg_jobs, pg_prints = PostgresJobStore(pg_url), PostgresPrintJobStore(pg_url)
@@ -159,7 +176,16 @@ def test_copy_moves_every_store_and_each_reads_back_the_same(tmp_path, pg_url):
     assert pg_notices.notices() == notices.notices()
     (later,) = pg_notices.record([attrs.evolve(NOTICE, subject="loan:2")], now=T0)
     assert later.id > notices.notices()[0].id  # ids go on after the copied ones
-    for store in (pg_log, pg_intake, pg_jobs, pg_prints, pg_notices, notices):
+    pg_outbox = PostgresOutbox(pg_url)
+    assert pg_outbox.get(1) == SqliteOutbox.in_dir(tmp_path).get(1)
+    assert (
+        pg_outbox.add(
+            Operation("check-out", 8, "W12-00002", "key-2", "desk1", "r3", {"person": "li.wei"}),
+            now=T0,
+        )[0].id
+        == 2
+    )  # ids go on after the copied ones
+    for store in (pg_log, pg_intake, pg_jobs, pg_prints, pg_notices, notices, pg_outbox):
         store.close()
 
     with pytest.raises(ConfigError, match="holds loans data already"):

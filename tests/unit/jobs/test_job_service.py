@@ -267,3 +267,14 @@ def test_a_daily_schedule_with_an_offset_runs_once_a_day_from_its_time(clock, qu
         "2025-03-02T06:30:00+00:00",
         "2025-03-03T06:30:00+00:00",
     ]
+
+
+def test_a_schedule_with_nothing_to_do_submits_no_job(service, queue, clock):
+    work = []
+    service.add_schedule(Schedule("when-needed", "count", 1, {"n": 1}, when=lambda: bool(work)))
+    for _ in range(3):
+        assert service.run_schedules() == []
+        clock.advance(1)
+    work.append("an operation waits")
+    assert len(service.run_schedules()) == 1
+    assert len(service.list()) == 1

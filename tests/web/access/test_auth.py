@@ -19,6 +19,8 @@ SAMPLE_ARGS = {
     "manual_id": "1",
     "loan_id": "1",
     "audit_id": "1",
+    "operation_id": "1",
+    "action": "retry",
 }
 #: Open to callers without a session or token; they check a shared secret themselves, and
 #: are off (404) while no secret is configured.

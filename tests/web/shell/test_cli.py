@@ -6,6 +6,7 @@ import http.cookiejar
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -202,3 +203,41 @@ def test_a_port_in_use_stops_start_up_with_one_json_line_and_no_traceback():
     assert f"127.0.0.1:{port}" in out.stderr
     (failed,) = [json.loads(line) for line in out.stdout.splitlines() if "startup_failed" in line]
     assert failed["level"] == "error" and failed["error_code"] == "cannot_listen"
+
+
+def test_the_worker_starts_while_rt_cannot_be_reached(tmp_path):
+    """RT restarting must not keep the desk's worker from starting (docs/outbox.md): it
+    says so and runs; SIGTERM stops it as usual."""
+    port = free_port()  # nothing listens there
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "RTUTILS_BACKEND": "rt",
+        "RT_URL": f"http://127.0.0.1:{port}",
+        "RT_TOKEN": TOKEN,
+        "SECRET_KEY": SECRET_KEY,
+        "WORKING_DIR": str(tmp_path / "state"),
+        "JOBS_WORKER": "separate",
+        "LOG_FORMAT": "json",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rtutils_web.cli", "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        seen: list[str] = []
+        for line in proc.stdout:
+            seen.append(line)
+            if "job worker started" in line:  # its signal handlers are in place
+                break
+        text = "".join(seen)
+        assert "rt_unreachable_at_start" in text and TOKEN not in text
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=120) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

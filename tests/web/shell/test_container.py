@@ -76,9 +76,11 @@ def test_the_job_service_gets_every_kind_and_builds_no_printer_until_a_print_job
         "google-sync",
         "import",
         "mail-outbox",
+        "outbox-replay",
         "print",
         "student-user-fields",
     ]
+    assert [s.kind for s in jobs.schedules] == ["outbox-replay"]
     container.printing.printers.reset_override()
     assert container.jobs.print_sender().jobs is jobs
     assert container.jobs.import_jobs().jobs is jobs

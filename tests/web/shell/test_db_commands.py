@@ -24,7 +24,7 @@ def env(tmp_path, **more: str) -> dict[str, str]:
     return {"RTUTILS_BACKEND": "demo", "WORKING_DIR": str(tmp_path), **more}
 
 
-STORES = ("tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits", "notices")
+STORES = ("tags", "loans", "intake", "jobs", "print_jobs", "roster", "audits", "notices", "outbox")
 #: Each store's schema version (1 unless a migration was added since).
 VERSIONS = {"loans": 2, "roster": 2}
 

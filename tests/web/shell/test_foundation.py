@@ -10,7 +10,12 @@ from rtutils_web.logs import SecretRedactor, configure_logging, get_logger
 def test_healthz_is_alive(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "rt": "unknown",  # this process has not talked to RT yet
+        "rt_seconds_ago": None,
+        "outbox": {"waiting": 0, "needs_attention": 0, "oldest_seconds": None},
+    }
 
 
 def test_readyz_reports_the_backend(client):

@@ -89,7 +89,7 @@ def test_a_failed_warm_up_is_logged_and_the_service_starts_anyway(log_lines, tmp
     app = create_app(rt_settings(tmp_path, dead_rt, "1-2-" + "0" * 32))
     app.extensions["rtutils"].base.metadata_warm_up().join(timeout=60)
     (failed,) = log_lines("rt_metadata_warm_up_failed")
-    assert failed["level"] == "warning" and failed["error_code"] == "backend_unavailable"
+    assert failed["level"] == "warning" and failed["error_code"] == "backend_unreachable"
     assert app.test_client().get("/healthz").status_code == 200
 
 

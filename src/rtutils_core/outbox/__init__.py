@@ -1,0 +1,43 @@
+"""The outbox: the loan desk's writes held back while RT cannot be reached, replayed later."""
+
+from rtutils_core.outbox.values import (
+    KINDS,
+    OPEN,
+    SETTLEMENTS,
+    STATES,
+    WAITING,
+    Accepted,
+    Depth,
+    Drain,
+    Holders,
+    LastKnown,
+    Operation,
+    OperationKind,
+    OutboxOptions,
+    OutboxState,
+    QueuedOperation,
+    Settlement,
+    Target,
+    check_key,
+)
+
+__all__ = [
+    "Accepted",
+    "Depth",
+    "Drain",
+    "Holders",
+    "KINDS",
+    "LastKnown",
+    "OPEN",
+    "Operation",
+    "OperationKind",
+    "OutboxOptions",
+    "OutboxState",
+    "QueuedOperation",
+    "SETTLEMENTS",
+    "STATES",
+    "Settlement",
+    "Target",
+    "WAITING",
+    "check_key",
+]
