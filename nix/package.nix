@@ -30,6 +30,7 @@
   brother-ql-next,
   pillow,
   jinja2,
+  prometheus-client,
 }:
 
 let
@@ -77,6 +78,7 @@ let
     brother-ql-next
     pillow
     jinja2
+    prometheus-client
   ];
 in
 buildPythonApplication {

@@ -52,6 +52,7 @@ let
     "cryptography"
     "brother-ql-next"
     "jinja2"
+    "prometheus-client"
     "setuptools"
     "wheel"
     "pytest"

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import Blueprint, Response, jsonify, request
 
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import InvalidInput, NotFound
 from rtutils_core.loans import LoanFilter
 from rtutils_core.loans.export import loans_csv, outstanding_csv
 from rtutils_web import services
@@ -20,6 +20,7 @@ from rtutils_web.http.bodies import json_body, whole_number
 from rtutils_web.http.query import takes_query
 from rtutils_web.http.request_context import private_path
 from rtutils_web.loans import actions
+from rtutils_web.loans.offline_scans import held_as_known
 from rtutils_web.loans.schema import (
     LoanAssetJson,
     LoanEventJson,
@@ -79,13 +80,25 @@ def reopen_ticket(loan_id: str) -> Response:
 @requires("operator")
 @private_path
 def person(name: str) -> Response:
-    """A person (login name or e-mail address) and the devices they hold."""
-    loans = services.loans()
-    held = loans.person_loans(name)
-    services.outbox().remember(held.assets)  # what the desk goes on if RT goes away
-    assets = [LoanAssetJson.of(a, loans.options) for a in held.assets]
-    due = dues_of(held.assets, loans, date.today())
-    return jsonify(to_json(PersonLoansJson(PersonJson.of(held.person), assets, due)))
+    """A person (login name or e-mail address) and the devices they hold; while RT cannot
+    be reached, as this service last knew them (``last_known``)."""
+    loans, outbox = services.loans(), services.outbox()
+
+    def live() -> PersonLoansJson:
+        held = loans.person_loans(name)
+        outbox.remember(held.assets)  # what the desk goes on if RT goes away
+        assets = [LoanAssetJson.of(a, loans.options) for a in held.assets]
+        due = dues_of(held.assets, loans, date.today())
+        return PersonLoansJson(PersonJson.of(held.person), assets, due)
+
+    def known() -> PersonLoansJson | None:
+        try:
+            user = outbox.offline.person(name)
+        except (NotFound, InvalidInput):
+            return None  # never met here: RT's failure is the answer
+        return PersonLoansJson(PersonJson.of(user), held_as_known(user), [], last_known=True)
+
+    return jsonify(to_json(outbox.live_or_known(live, known)))
 
 
 @bp.post("/people/<name>/check-in-all")

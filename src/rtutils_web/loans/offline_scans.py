@@ -28,18 +28,23 @@ def live_or_offline(live: Callable[[], Response], offline: Callable[[], Response
     return services.outbox().live_or_known(live, offline)
 
 
-def _asset_of(target: Target, holder: str | None = None) -> Asset:
+def asset_of(target: Target, holder: str | None = None) -> Asset:
+    """A device the desk knows by its tag: as last seen in RT, else its tag alone."""
     if target.known is not None:
         return target.known.asset
     return Asset(target.asset_id, target.tag, "", "", holder)
 
 
+def held_as_known(user: User) -> list[LoanAssetJson]:
+    """The devices ``user`` holds as far as this service knows (the loan log, the outbox)."""
+    held = services.outbox().offline.held_by(user.name)
+    options = services.loans().options
+    return [LoanAssetJson.of(asset_of(t, user.name), options) for t in held]
+
+
 def person_answer(user: User, how: str = "last known") -> Response:
     """A person, and the devices they hold as far as this service knows."""
-    outbox = services.outbox()
-    held = outbox.offline.held_by(user.name)
-    options = services.loans().options
-    assets = [to_json(LoanAssetJson.of(_asset_of(t, user.name), options)) for t in held]
+    assets = [to_json(a) for a in held_as_known(user)]
     return jsonify(
         {
             "kind": "person",
@@ -88,7 +93,7 @@ def check_out(scan: str, body: dict[str, Any], person: Any, expected: str) -> Re
         found = _person(scan)
         return person_answer(found) if found is not None else _nothing()
     if not isinstance(person, str) or not person.strip():
-        return desk_scans.no_person_answer(_asset_of(target))
+        return desk_scans.no_person_answer(asset_of(target))
     return desk_scans.device_answer(actions.check_out(target, body))
 
 

@@ -260,6 +260,14 @@ class PersonLoansJson:
     due: list[AssetDueJson] = prop(
         {"type": "array", "items": {"$ref": "#/components/schemas/AssetDue"}}
     )
+    last_known: bool = prop(
+        {
+            "type": "boolean",
+            "description": "true while RT cannot be reached: the devices as this service last"
+            " knew them (its loan log and outbox), without due dates",
+        },
+        default=False,
+    )
 
 
 @frozen

@@ -3,6 +3,7 @@ test moves by hand, and every store in memory."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,11 +36,19 @@ class AwayBackend:
 
     #: What RTRestBackend answers without a request.
     LOCAL = frozenset({"asset_url"})
+    #: The backend's parts, one per port beyond assets: unreachable with it.
+    PARTS = frozenset({"loans", "intake_search", "user_fields"})
 
     def __getattr__(self, name: str) -> Any:
         real = getattr(self.backend, name)
+        if name in self.PARTS:
+            return _AwayPart(self, real)
         if not callable(real) or name in self.LOCAL:
             return real
+        return self.guarded(real)
+
+    def guarded(self, real: Callable[..., Any]) -> Callable[..., Any]:
+        """``real``, refused while ``away`` is set."""
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if self.away:
@@ -48,6 +57,18 @@ class AwayBackend:
             return real(*args, **kwargs)
 
         return call
+
+
+class _AwayPart:
+    """A part of the backend (the loan desk's, ...), away when its backend is."""
+
+    def __init__(self, owner: AwayBackend, part: Any) -> None:
+        self.owner = owner
+        self.part = part
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self.part, name)
+        return self.owner.guarded(real) if callable(real) else real
 
 
 @define

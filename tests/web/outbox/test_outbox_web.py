@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from dependency_injector import providers
+from prometheus_client.parser import text_string_to_metric_families
 from tests.unit.outbox.outbox_world import AwayBackend
 from tests.web.conftest import bearer, csrf_token, sign_in
 from tests.web.loans.test_pages_loans import desk_token
@@ -191,3 +192,45 @@ def test_look_ups_while_rt_is_away_answer_the_asset_as_last_seen_and_say_so(clie
     assert "RT cannot be reached: this is the device as this service last saw it" in page.get_data(
         as_text=True
     )
+
+
+def test_a_persons_devices_while_rt_is_away_come_from_the_loan_log_and_the_outbox(client, rt):
+    person = client.get("/api/v1/people/li.wei", headers=bearer("operator"))
+    assert person.status_code == 200 and person.get_json()["last_known"] is False
+    assert out(client, 2, person="li.wei").status_code == 200  # live: in the loan log
+    rt.away = True
+    assert out(client, 5, person="li.wei").status_code == 202  # waits in the outbox
+    known = client.get("/api/v1/people/li.wei", headers=bearer("operator"))
+    assert known.status_code == 200, known.get_json()
+    body = known.get_json()
+    assert (body["person"]["name"], body["last_known"], body["due"]) == ("li.wei", True, [])
+    assert sorted(a["id"] for a in body["assets"]) == [2, 5]
+    never = client.get("/api/v1/people/nobody.here", headers=bearer("operator"))
+    assert never.status_code == 503
+
+
+def test_metrics_give_the_outbox_and_rt_as_gauges_to_a_viewer(client, app, rt):
+    def gauges() -> dict[str, float]:
+        answer = client.get("/metrics", headers=bearer("viewer"))
+        assert answer.status_code == 200 and answer.mimetype == "text/plain"
+        text = answer.get_data(as_text=True)
+        return {
+            sample.name: sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+
+    anonymous = client.get("/metrics")
+    assert anonymous.status_code == 302 and "/login" in anonymous.location
+    before = gauges()
+    assert (before["rtutils_outbox_waiting"], before["rtutils_outbox_draining"]) == (0, 0)
+    assert "rtutils_rt_reachable" not in before  # not asked yet
+    rt.away = True
+    assert out(client, 2, person="li.wei").status_code == 202
+    assert back(client, 3).status_code == 202
+    away = gauges()
+    assert (away["rtutils_outbox_waiting"], away["rtutils_rt_reachable"]) == (2, 0)
+    assert away["rtutils_outbox_oldest_waiting_seconds"] >= 0
+    rt.away = False
+    replay(app)
+    assert gauges()["rtutils_outbox_waiting"] == 0
