@@ -98,8 +98,8 @@ def moment(text: str | None, name: str, *, end_of_day: bool = False) -> datetime
         ) from None
     try:
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    except OverflowError:
-        raise InvalidInput(f"{name} {text!r} is outside the calendar in UTC") from None
+    except OverflowError:  # past the calendar's edge in UTC: the edge filters the same
+        return (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 # -- answers --------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def _outbox_context() -> dict[str, Any]:
 def outbox() -> tuple[str, int]:
     """What waits for RT and what needs attention (or the operations of ``state``)."""
     try:
-        answer = outbox_answer(dict(request.args))
+        answer = outbox_answer({k: v for k, v in request.args.items() if v.strip()})
     except InvalidInput as error:
         return render_template(
             "outbox/outbox.html", outbox=None, states=STATES, error=error.message

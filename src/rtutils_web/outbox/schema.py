@@ -105,8 +105,8 @@ class OutboxFilter:
 
 def outbox_filter(args: Mapping[str, str]) -> OutboxFilter:
     """The list's filters from query arguments; :class:`InvalidInput` names a bad one."""
-    state = (args.get("state") or "").strip()
-    if state and state not in STATES:
+    state = args.get("state")
+    if state is not None and state not in STATES:
         raise InvalidInput(f"state must be one of {', '.join(STATES)}, not {state!r}")
     limit = whole_number(args["limit"], "limit") if "limit" in args else 100
     if not 1 <= limit <= MAX_LISTED:

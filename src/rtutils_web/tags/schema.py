@@ -149,12 +149,12 @@ def _when(raw: str, name: str) -> datetime:
             f" not {shown(raw)}"
         ) from None
     try:
-        # In UTC now, so that a time at the edge of the calendar fails here, by name.
         return moment.astimezone(UTC)
     except OverflowError:
-        raise InvalidInput(
-            f"{name} is outside the calendar once taken to UTC: {shown(raw)}"
-        ) from None
+        # A time at the calendar's edge that UTC would take past it: no event is earlier
+        # than its first moment or later than its last, so the edge filters the same.
+        edge = datetime.min if moment.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def event_query(

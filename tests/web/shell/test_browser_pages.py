@@ -41,6 +41,9 @@ PAGES = (
     "/students/roster",
     "/audits",
     "/audits/overdue",
+    "/desk/overdue",
+    "/desk/notices",
+    "/outbox",
 )
 
 

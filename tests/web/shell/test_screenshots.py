@@ -19,7 +19,7 @@ __all__ = ["screen"]  # a fixture used by name
 
 DOCS = ROOT / "docs" / "screenshots"
 #: The tour's pictures, in the README's order.
-TOUR = ("lookup", "check-out", "check-in", "intake", "asset", "search", "audit")
+TOUR = ("lookup", "check-out", "check-in", "intake", "asset", "search", "audit", "overdue")
 
 
 @pytest.fixture
@@ -76,6 +76,8 @@ def test_the_tour_of_the_desk(page, live_url, screen):
         wedge(page, text)
     processed(page, 5)
     picture(page, "audit", screen)
+    page.goto(f"{live_url}/desk/overdue")
+    picture(page, "overdue", screen)
 
 
 def test_the_readme_shows_every_picture_of_the_tour():
