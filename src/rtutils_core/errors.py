@@ -335,6 +335,12 @@ class AuditFinished(Conflict):
     code = "audit_finished"
 
 
+class ScansPending(Conflict):
+    """The audit has scans RT has not classified yet (it could not be reached)."""
+
+    code = "audit_scans_pending"
+
+
 class NotADevice(Conflict):
     """A scan named a person where only devices are counted (an audit)."""
 

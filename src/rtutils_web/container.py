@@ -48,9 +48,11 @@ class Container(containers.DeclarativeContainer):
     imports = providers.Container(Imports, base=base, intake=intake)
     students = providers.Container(Students, base=base, loans=loans)
     google = providers.Container(Google, base=base)
-    audits = providers.Container(Audits, base=base, assets=assets, loans=loans, students=students)
-    due = providers.Container(Due, base=base, loans=loans, students=students)
     outbox = providers.Container(Outbox, base=base, loans=loans, tags=tags, students=students)
+    audits = providers.Container(
+        Audits, base=base, assets=assets, loans=loans, students=students, outbox=outbox
+    )
+    due = providers.Container(Due, base=base, loans=loans, students=students)
     jobs = providers.Container(
         Jobs,
         base=base,
@@ -63,13 +65,14 @@ class Container(containers.DeclarativeContainer):
             imports.job_kind,
             students.job_kind,
             audits.job_kind,
+            audits.resolve_kind,
             due.job_kinds.provided[0],
             due.job_kinds.provided[1],
             due.job_kinds.provided[2],
             due.job_kinds.provided[3],
             outbox.job_kind,
         ),
-        schedules=providers.List(outbox.schedule),
+        schedules=providers.List(outbox.schedule, audits.resolve_schedule),
     )
 
     #: The names docs/library.md shows, kept on the root (the same providers as above).

@@ -18,6 +18,7 @@ from rtutils_core.audits.values import (
     ScanEntry,
     ScanResult,
     Scope,
+    classified,
 )
 from rtutils_core.errors import AuditFinished, AuditNotFound
 
@@ -89,6 +90,31 @@ class MemoryAuditStore:
         with self._lock:
             self._get(audit_id)
             return sorted(self._scans[audit_id].values(), key=lambda e: e.id)
+
+    def classify(self, audit_id: int, scan_id: int, scan: ScanDraft) -> ScanResult | None:
+        with self._lock:
+            self._get(audit_id)
+            kept = self._scans[audit_id]
+            mine = next((e for e in kept.values() if e.id == scan_id), None)
+            other = kept.get(scan.key)
+            if mine is None:
+                return None if other is None else ScanResult(other, is_repeat=True)
+            if mine.outcome != "pending":
+                return ScanResult(mine)
+            del kept[mine.key]
+            if other is not None and other.id != scan_id:
+                return ScanResult(other, is_repeat=True)
+            entry = attrs.evolve(mine, **classified(scan))
+            kept[entry.key] = entry
+            return ScanResult(entry)
+
+    def pending_audits(self) -> Sequence[int]:
+        with self._lock:
+            return sorted(
+                audit_id
+                for audit_id, kept in self._scans.items()
+                if any(e.outcome == "pending" for e in kept.values())
+            )
 
     def finish(self, audit_id: int, *, operator: str) -> Audit:
         with self._lock:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, Text, insert, select, update
+from sqlalchemy.sql.expression import delete
 
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sql.migrations import Migrations
@@ -30,6 +31,7 @@ from rtutils_core.audits.values import (
     ScanEntry,
     ScanResult,
     Scope,
+    classified,
 )
 from rtutils_core.errors import AuditFinished, AuditNotFound, BackendUnavailable, RtutilsError
 
@@ -191,6 +193,39 @@ class SqlAuditStore(SqlStore):
             _get(tx, audit_id)
             rows = tx.execute(sql.order_by(audit_scans.c.id))
             return [ScanEntry(**row._mapping) for row in rows]
+
+    def classify(self, audit_id: int, scan_id: int, scan: ScanDraft) -> ScanResult | None:
+        mine = (audit_scans.c.audit_id == audit_id, audit_scans.c.id == scan_id)
+        same = (audit_scans.c.audit_id == audit_id, audit_scans.c.key == scan.key)
+        with self._db.transaction(refused=_refused) as tx:
+            self._db.lock(tx, f"audit:{audit_id}:{scan.key}")
+            _get(tx, audit_id)
+            entry, other = _scan(tx, *mine), _scan(tx, *same)
+            if entry is None:
+                return None if other is None else ScanResult(other, is_repeat=True)
+            if entry.outcome != "pending":
+                return ScanResult(entry)
+            if other is not None and other.id != scan_id:
+                tx.execute(delete(audit_scans).where(*mine, audit_scans.c.outcome == "pending"))
+                return ScanResult(other, is_repeat=True)
+            tx.execute(
+                update(audit_scans)
+                .where(*mine, audit_scans.c.outcome == "pending")
+                .values(**classified(scan))
+            )
+            done = _scan(tx, *mine)
+            assert done is not None  # read in this transaction
+            return ScanResult(done)
+
+    def pending_audits(self) -> Sequence[int]:
+        sql = (
+            select(audit_scans.c.audit_id)
+            .where(audit_scans.c.outcome == "pending")
+            .distinct()
+            .order_by(audit_scans.c.audit_id)
+        )
+        with self._db.transaction(write=False) as tx:
+            return [int(audit_id) for audit_id in tx.execute(sql).scalars()]
 
     def finish(self, audit_id: int, *, operator: str) -> Audit:
         with self._db.transaction(refused=_refused) as tx:

@@ -10,7 +10,7 @@ COLUMNS = ("result", "tag", "asset_id", "model", "status", "location", "scanned"
 
 def audit_csv(result: AuditResult) -> str:
     """Present and missing devices (as RT had them at the start), then the unexpected and
-    unknown scans with their reasons."""
+    unknown scans with their reasons, then the scans still waiting for RT (``pending``)."""
     rows = [
         [cell(what), cell(e.tag), cell(e.asset_id), cell(e.model), cell(e.status)]
         + [cell(e.location), "", "", ""]
@@ -20,6 +20,6 @@ def audit_csv(result: AuditResult) -> str:
     rows += [
         [cell(s.outcome), cell(s.tag), cell(s.asset_id), cell(s.model), "", ""]
         + [cell(s.text), cell(s.desk), cell(s.reason)]
-        for s in (*result.unexpected, *result.unknown)
+        for s in (*result.unexpected, *result.unknown, *result.pending)
     ]
     return csv_table(COLUMNS, rows)

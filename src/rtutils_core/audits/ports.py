@@ -15,6 +15,7 @@ from rtutils_core.audits.values import (
     ScanResult,
     Scope,
 )
+from rtutils_core.errors import BackendUnreachable
 
 
 @runtime_checkable
@@ -48,6 +49,19 @@ class AuditStore(Protocol):
     def scans(self, audit_id: int) -> Sequence[ScanEntry]:
         """Every scan kept, in order."""
 
+    def classify(self, audit_id: int, scan_id: int, scan: ScanDraft) -> ScanResult | None:
+        """Give the *pending* scan ``scan_id`` what RT says it is (``scan``: its key,
+        outcome, device and reason; the text, desk, operator and time stay), once.
+
+        A scan no longer pending is answered as it is now (classified before). When
+        ``scan.key`` is kept for another scan already (the device was scanned meanwhile by
+        its tag), the pending scan is dropped and that one is the answer (``is_repeat``).
+        None: there is no such scan (dropped before). Finished audits take it too.
+        """
+
+    def pending_audits(self) -> Sequence[int]:
+        """The audits that have pending scans (open or not), by id."""
+
     def finish(self, audit_id: int, *, operator: str) -> Audit:
         """Close the audit (once: finishing a finished audit changes nothing)."""
 
@@ -56,3 +70,17 @@ class AuditStore(Protocol):
 
     def actions(self, audit_id: int) -> Sequence[ActionEntry]:
         """The audit's log, in order."""
+
+
+class RtState(Protocol):
+    """RT as this service last met it (the outbox keeps it: while RT was found
+    unreachable a moment ago, scans are not held up asking it again)."""
+
+    def is_rt_away(self) -> bool:
+        """Whether RT was found unreachable a moment ago."""
+
+    def rt_went_away(self, error: BackendUnreachable) -> None:
+        """Note that RT could not be reached."""
+
+    def rt_answered(self) -> None:
+        """Note that RT answered."""

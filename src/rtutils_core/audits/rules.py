@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from rtutils_core.assets import Asset
 from rtutils_core.audits.values import (
+    PENDING_REASON,
     AuditOptions,
     AuditResult,
     ExpectedAsset,
@@ -91,7 +92,18 @@ def scan_of_device(
 
 def unknown_scan(text: str, reason: str) -> ScanDraft:
     """A scan that names nothing RT knows; the same text again is the same scan."""
-    return ScanDraft(key=f"text:{text.casefold()}", text=text, outcome="unknown", reason=reason)
+    return ScanDraft(key=text_key(text), text=text, outcome="unknown", reason=reason)
+
+
+def text_key(text: str) -> str:
+    """The key of a scan no device is known for (yet): its text, whatever the case."""
+    return f"text:{text.casefold()}"
+
+
+def pending_scan(text: str) -> ScanDraft:
+    """A scan kept while RT cannot be reached, classified when RT answers; the same text
+    again is the same scan (the key of an unknown scan, which it may turn out to be)."""
+    return ScanDraft(key=text_key(text), text=text, outcome="pending", reason=PENDING_REASON)
 
 
 def summarise(expected: Sequence[ExpectedAsset], scans: Iterable[ScanEntry]) -> AuditResult:
@@ -102,6 +114,7 @@ def summarise(expected: Sequence[ExpectedAsset], scans: Iterable[ScanEntry]) -> 
     missing = tuple(e for e in expected if e.asset_id not in seen)
     unexpected = tuple(e for e in entries if e.outcome == "unexpected")
     unknown = tuple(e for e in entries if e.outcome == "unknown")
+    pending = tuple(e for e in entries if e.outcome == "pending")
     figures: dict[str, dict[str, int]] = {}
 
     def add(model: str, what: str) -> None:
@@ -114,7 +127,7 @@ def summarise(expected: Sequence[ExpectedAsset], scans: Iterable[ScanEntry]) -> 
     for entry in unexpected:
         add(entry.model, "unexpected")
     models = tuple(ModelFigures(m, **figures[m]) for m in sorted(figures))
-    return AuditResult(present, missing, unexpected, unknown, models)
+    return AuditResult(present, missing, unexpected, unknown, models, pending)
 
 
 def audited_day(value: str) -> date | None:

@@ -14,7 +14,8 @@ import attrs
 from rtutils_core.assets import MAX_QUERY_IDS, Asset, AssetChanges, AssetQuery, TicketDraft
 from rtutils_core.assets.ports import AssetBackend
 from rtutils_core.audits import rules
-from rtutils_core.audits.ports import AuditStore
+from rtutils_core.audits.pending import AskEveryTime, PendingScans
+from rtutils_core.audits.ports import AuditStore, RtState
 from rtutils_core.audits.values import (
     MAX_COMMENT,
     MAX_NAME,
@@ -35,14 +36,14 @@ from rtutils_core.errors import (
     AuditFinished,
     BackendAuthFailed,
     BackendUnavailable,
+    BackendUnreachable,
     Conflict,
     InvalidInput,
     NotADevice,
     NotConfigured,
     RtutilsError,
+    ScansPending,
 )
-from rtutils_core.jobs import Job, JobContext, JobKind, JsonValue
-from rtutils_core.jobs.service import JobService
 from rtutils_core.scans.service import MAX_SCAN, ScanService
 
 log = logging.getLogger("rtutils.audits")
@@ -85,6 +86,7 @@ class AuditService:
         *,
         clock: Callable[[], datetime] = _now,
         pace: Callable[[], None] = _no_pace,
+        rt: RtState | None = None,
     ) -> None:
         self.backend = backend
         self.store = store
@@ -92,6 +94,8 @@ class AuditService:
         self.options = options or AuditOptions()
         self.clock = clock
         self.pace = pace
+        #: Scans that need RT while it cannot be reached: kept pending, classified later.
+        self.pending = PendingScans(store, rt or AskEveryTime(), self._routed)
 
     # -- starting, reading ----------------------------------------------------------------
 
@@ -101,16 +105,28 @@ class AuditService:
         name = name.strip()
         if not name or len(name) > MAX_NAME:
             raise InvalidInput(f"an audit needs a name of 1 to {MAX_NAME} characters")
-        found: dict[int, Asset] = {}
-        for query in scope.queries(self.options):
-            for asset in self.backend.iter_assets(query):
-                found.setdefault(asset.id, asset)
+        try:
+            found = self._scope_in_rt(scope)
+        except BackendUnreachable as error:
+            self.pending.rt.rt_went_away(error)
+            raise BackendUnreachable(
+                "RT cannot be reached, and an audit reads the devices it expects from RT when"
+                f" it starts: start it when RT answers ({error.message})"
+            ) from error
+        self.pending.rt.rt_answered()
         expected = sorted(
             (rules.expected_of(a, self.options) for a in found.values()), key=lambda e: e.tag
         )
         audit = self.store.create(name, scope, expected, operator=operator)
         log.info("audit_started", extra={"audit_id": audit.id, "expected": len(expected)})
         return audit
+
+    def _scope_in_rt(self, scope: Scope) -> dict[int, Asset]:
+        found: dict[int, Asset] = {}
+        for query in scope.queries(self.options):
+            for asset in self.backend.iter_assets(query):
+                found.setdefault(asset.id, asset)
+        return found
 
     def get(self, audit_id: int) -> Audit:
         return self.store.get(audit_id)
@@ -121,7 +137,9 @@ class AuditService:
         return self.store.list(limit)
 
     def result(self, audit_id: int) -> AuditResult:
-        """Present, missing, unexpected and unknown as the scans stand now."""
+        """Present, missing, unexpected and unknown as the scans stand now, the pending
+        scans classified first where RT answers (those it cannot stay pending)."""
+        self.resolve(audit_id)
         return rules.summarise(self.store.expected(audit_id), self.store.scans(audit_id))
 
     # -- scanning -------------------------------------------------------------------------
@@ -130,7 +148,8 @@ class AuditService:
         """Classify one scan and keep it at once; the same device again counts once.
 
         A tag or serial of the expected set is known without RT; anything else goes
-        through the desk's scan routing (a device elsewhere, a person, nothing known).
+        through the desk's scan routing (a device elsewhere, a person, nothing known). While
+        RT cannot be reached such a scan is kept *pending*, classified when RT answers.
         """
         wanted = _scanned(text)
         audit = self.store.get(audit_id)
@@ -141,11 +160,12 @@ class AuditService:
         if item is not None:
             draft = rules.present_scan(item, wanted)
         else:
-            draft = self._routed(wanted, audit, expected)
+            draft = self.pending.draft(wanted, audit, expected)
         kept = attrs.evolve(draft, desk=desk.strip()[:MAX_NAME], operator=operator)
         return self.store.record_scan(audit_id, kept)
 
     def _routed(self, text: str, audit: Audit, expected: Sequence[ExpectedAsset]) -> ScanDraft:
+        """What RT says a scan outside the expected set is (RT is asked)."""
         found = self.scans.identify(text)
         if found.is_person:
             raise NotADevice(f"{text!r} names a person, not a device: scan the devices only")
@@ -154,11 +174,29 @@ class AuditService:
         by_id = {e.asset_id: e for e in expected}
         return rules.scan_of_device(found.asset, text, by_id, audit.scope, self.options)
 
+    def resolve(self, audit_id: int) -> int:
+        """Classify the audit's pending scans, each once, while RT answers; how many are
+        still pending."""
+        return self.pending.resolve(audit_id)
+
+    def pending_audits(self) -> Sequence[int]:
+        """The audits with scans waiting for RT."""
+        return self.store.pending_audits()
+
     # -- finishing ------------------------------------------------------------------------
 
     def finish(self, audit_id: int, *, operator: str) -> Audit:
         """Close the audit to scans (a second finish changes nothing); the write of
-        ``Last Audited`` is a job (:func:`start_audit_write`)."""
+        ``Last Audited`` is a job (:func:`~rtutils_core.audits.jobs.start_audit_write`).
+        Scans still pending (RT cannot be reached) are classified first, or the audit is
+        not finished: its result would be wrong."""
+        left = self.resolve(audit_id)
+        if left:
+            raise ScansPending(
+                f"audit {audit_id} has {left} scan{'s' if left > 1 else ''} that RT has not"
+                " classified yet (RT cannot be reached): finish it when RT answers; the scans"
+                " are kept"
+            )
         audit = self.store.finish(audit_id, operator=operator)
         log.info("audit_finished", extra={"audit_id": audit_id, **self.result(audit_id).counts()})
         return audit
@@ -331,36 +369,3 @@ def _unique(ids: Sequence[int]) -> list[int]:
     if not ids:
         raise InvalidInput("choose at least one device")
     return list(dict.fromkeys(ids))
-
-
-#: The job kind that writes ``Last Audited`` after an audit is finished.
-KIND = "audit-write"
-
-
-def audit_write_job_kind(service: Callable[[], AuditService]) -> JobKind:
-    """The ``audit-write`` job: params ``{"audit_id": 3, "operator": "..."}``; its progress
-    the present devices checked of all, its result the counts and the refused writes.
-    Resumable: it writes only what still differs, so a run again writes the rest."""
-
-    def run(context: JobContext) -> JsonValue:
-        params = context.params if isinstance(context.params, dict) else {}
-        audit_id, operator = params.get("audit_id"), params.get("operator", "")
-        if not isinstance(audit_id, int) or isinstance(audit_id, bool):
-            raise InvalidInput('the job needs {"audit_id": <audit id>}')
-        report = service().write_audited(
-            audit_id, operator=str(operator), progress=context.progress
-        )
-        return {
-            "audit_id": audit_id,
-            "day": report.day.isoformat(),
-            "written": len(report.written),
-            "unchanged": len(report.unchanged),
-            "failed": [{"asset_id": i, "message": m} for i, m in report.failed],
-        }
-
-    return JobKind(KIND, run, resumable=True)
-
-
-def start_audit_write(jobs: JobService, audit_id: int, *, operator: str) -> Job:
-    """Queue the write of ``Last Audited`` for a finished audit."""
-    return jobs.submit(KIND, {"audit_id": audit_id, "operator": operator})

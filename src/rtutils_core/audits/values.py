@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import field, frozen
 
@@ -15,8 +15,12 @@ from rtutils_core.errors import InvalidInput
 ScopeKind = Literal["location", "list", "catalog", "person"]
 SCOPE_KINDS: tuple[ScopeKind, ...] = ("location", "list", "catalog", "person")
 AuditState = Literal["open", "finished"]
-#: present: in the expected set; unexpected: in RT but not expected here; unknown: nothing.
-Outcome = Literal["present", "unexpected", "unknown"]
+#: present: in the expected set; unexpected: in RT but not expected here; unknown: nothing;
+#: pending: kept while RT could not be reached, classified when RT answers.
+Outcome = Literal["present", "unexpected", "unknown", "pending"]
+OUTCOMES: tuple[Outcome, ...] = ("present", "unexpected", "unknown", "pending")
+#: Why a scan is pending, in a desk's words.
+PENDING_REASON = "RT unreachable: classified when RT answers"
 ActionKind = Literal["lost", "moved", "audited"]
 #: Longest name of an audit, text of a scope value, comment of a bulk action.
 MAX_NAME = 200
@@ -133,6 +137,15 @@ class ScanDraft:
     operator: str = ""
 
 
+#: What classifying a pending scan sets; the text, desk, operator and time stay.
+CLASSIFIED = ("key", "outcome", "asset_id", "tag", "model", "reason")
+
+
+def classified(scan: ScanDraft) -> dict[str, Any]:
+    """The fields of ``scan`` that classifying a pending scan writes."""
+    return {name: getattr(scan, name) for name in CLASSIFIED}
+
+
 @frozen
 class ScanEntry(ScanDraft):
     """A scan as the store keeps it (the first of its key)."""
@@ -187,13 +200,15 @@ class ModelFigures:
 @frozen
 class AuditResult:
     """What an audit found: present (scanned and expected), missing (expected, not
-    scanned), unexpected (scanned, in RT, not expected here), unknown (nothing known)."""
+    scanned), unexpected (scanned, in RT, not expected here), unknown (nothing known), and
+    pending (scanned while RT could not be reached; not classified yet)."""
 
     present: tuple[ExpectedAsset, ...]
     missing: tuple[ExpectedAsset, ...]
     unexpected: tuple[ScanEntry, ...]
     unknown: tuple[ScanEntry, ...]
     models: tuple[ModelFigures, ...]
+    pending: tuple[ScanEntry, ...] = ()
 
     def counts(self) -> dict[str, int]:
         return {
@@ -202,6 +217,7 @@ class AuditResult:
             "missing": len(self.missing),
             "unexpected": len(self.unexpected),
             "unknown": len(self.unknown),
+            "pending": len(self.pending),
         }
 
 

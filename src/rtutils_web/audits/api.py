@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from rtutils_core.audits.export import audit_csv
-from rtutils_core.audits.service import start_audit_write
+from rtutils_core.audits.jobs import start_audit_write
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.access.people import people_shown
@@ -84,16 +84,18 @@ def audit_table(audit_id: int) -> Response:
 
 @bp.post(f"/audits/<{AUDIT_ID}:audit_id>/scans")
 @requires("operator")
-def scan(audit_id: int) -> Response:
-    """One scan: present, unexpected or unknown; a re-scan is counted once."""
-    body = parse_body(json_body(), ScanBody)
-    return jsonify(to_json(record_scan(audit_id, body)))
+def scan(audit_id: int) -> tuple[Response, int]:
+    """One scan: present, unexpected or unknown; a re-scan is counted once. 202: kept
+    pending while RT cannot be reached, classified when RT answers."""
+    return record_scan(audit_id, parse_body(json_body(), ScanBody))
 
 
-def record_scan(audit_id: int, body: ScanBody) -> ScanAnswerJson:
+def record_scan(audit_id: int, body: ScanBody) -> tuple[Response, int]:
+    """The scan kept, as JSON: 200, or 202 while it waits for RT to classify it."""
     service = services.audits()
     done = service.scan(audit_id, body.scan, desk=body.desk, operator=services.actor())
-    return ScanAnswerJson.of(done, service.result(audit_id))
+    answer = ScanAnswerJson.of(done, service.result(audit_id))
+    return jsonify(to_json(answer)), 202 if answer.outcome == "pending" else 200
 
 
 @bp.post(f"/audits/<{AUDIT_ID}:audit_id>/finish")

@@ -74,9 +74,22 @@ def audit_paths(facts: ApiFacts) -> dict[str, Any]:
                 "One scan: present, unexpected or unknown; a re-scan counts once (operator)",
                 TAG,
                 [_AUDIT],
-                json_ok("AuditScanResult"),
+                {
+                    **json_ok("AuditScanResult"),
+                    **json_ok(
+                        "AuditScanResult",
+                        202,
+                        "Kept pending: RT cannot be reached; classified when RT answers",
+                    ),
+                },
                 errors=(*_WRITE, *_RT),
                 body=json_request(ScanBody, facts),
+                description=(
+                    "A device of the expected set is present without RT. Any other scan"
+                    " needs RT: while RT cannot be reached it is kept at once as `pending`"
+                    " (202) and classified when RT answers: at the next scan, when the audit"
+                    " is read, or by the `audit-resolve` job."
+                ),
             )
         },
         "/api/v1/audits/{audit_id}/finish": {
@@ -86,12 +99,14 @@ def audit_paths(facts: ApiFacts) -> dict[str, Any]:
                 TAG,
                 [_AUDIT],
                 json_accepted("AuditFinish", "Finished; the write is queued"),
-                errors=(400, 401, 403, 404),
+                errors=(400, 401, 403, 404, 409),
                 description=(
                     "The `audit-write` job writes the day to every present device whose"
                     " Last Audited differs, paced by AUDIT_WRITE_RATE; its progress is the"
                     " devices checked of all. A second finish queues a write that finds"
-                    " nothing to write."
+                    " nothing to write. Scans still pending are classified first; while RT"
+                    " cannot be reached the audit is not finished: 409"
+                    " `audit_scans_pending` naming how many wait."
                 ),
             )
         },

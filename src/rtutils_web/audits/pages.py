@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from rtutils_core.audits import ActionOutcome, Scope
@@ -17,7 +17,6 @@ from rtutils_web.access.people import people_shown
 from rtutils_web.audits.api import detail, finish_audit, record_scan
 from rtutils_web.audits.bodies import ScanBody
 from rtutils_web.audits.schema import AUDIT_ID, AuditJson, OverdueItemJson
-from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body, whole_number
 from rtutils_web.http.query import takes_query
 
@@ -86,9 +85,9 @@ def audit(audit_id: int) -> str:
 
 @bp.post(f"/desk/audits/<{AUDIT_ID}:audit_id>/scan")
 @requires("operator")
-def scan(audit_id: int) -> Response:
+def scan(audit_id: int) -> tuple[Response, int]:
     """One scan of the desk page: ``{"scan", "desk"}``, as the API takes it."""
-    return jsonify(to_json(record_scan(audit_id, parse_body(json_body(), ScanBody))))
+    return record_scan(audit_id, parse_body(json_body(), ScanBody))
 
 
 def _back(audit_id: int) -> WerkzeugResponse:

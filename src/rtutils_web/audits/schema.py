@@ -23,6 +23,7 @@ from rtutils_core.audits import (
     ScanResult,
     Scope,
 )
+from rtutils_core.audits.values import OUTCOMES, PENDING_REASON
 from rtutils_core.jobs import Job
 from rtutils_web.http.answers import object_schema, prop, withholdable_prop
 from rtutils_web.http.bodies import MAX_WHOLE
@@ -32,6 +33,11 @@ _COUNT = {"type": "integer", "minimum": 0}
 _ID = {"type": "integer", "minimum": 1}
 _TIME = {"type": "string", "format": "date-time"}
 _PEOPLE = "operator role only (it may name people)"
+_OUTCOME = {
+    "type": "string",
+    "enum": list(OUTCOMES),
+    "description": f"pending: {PENDING_REASON} (the answer is 202)",
+}
 #: An audit id in a URL, as the document states it (a larger one names no audit: 404).
 AUDIT_ID = f"int(min=1, max={MAX_WHOLE})"
 
@@ -55,6 +61,7 @@ class CountsJson:
     missing: int = prop(_COUNT)
     unexpected: int = prop(_COUNT)
     unknown: int = prop(_COUNT)
+    pending: int = prop({**_COUNT, "description": "scans waiting for RT to classify them"})
 
     @classmethod
     def of(cls, result: AuditResult) -> CountsJson:
@@ -125,7 +132,7 @@ class ScanJson:
     id: int = prop(_ID)
     at: datetime = prop(_TIME)
     text: str = prop(_STRING)
-    outcome: str = prop({"type": "string", "enum": ["present", "unexpected", "unknown"]})
+    outcome: str = prop(_OUTCOME)
     asset_id: int | None = prop({"type": ["integer", "null"]})
     tag: str = prop(_STRING)
     model: str = prop(_STRING)
@@ -194,6 +201,9 @@ class AuditDetailJson:
     missing: list[DeviceJson] = withholdable_prop(_list("AuditDevice", _PEOPLE))
     unexpected: list[ScanJson] = withholdable_prop(_list("AuditScan", _PEOPLE))
     unknown: list[ScanJson] = withholdable_prop(_list("AuditScan", _PEOPLE))
+    pending: list[ScanJson] = withholdable_prop(
+        _list("AuditScan", f"scans waiting for RT to classify them; {_PEOPLE}")
+    )
     actions: list[ActionJson] = withholdable_prop(_list("AuditAction", _PEOPLE))
 
     @classmethod
@@ -215,6 +225,7 @@ class AuditDetailJson:
             missing=[DeviceJson.of(e) for e in result.missing],
             unexpected=[ScanJson.of(e) for e in result.unexpected],
             unknown=[ScanJson.of(e) for e in result.unknown],
+            pending=[ScanJson.of(e) for e in result.pending],
             actions=[ActionJson.of(a) for a in actions],
         )
 
@@ -223,7 +234,7 @@ class AuditDetailJson:
 class ScanAnswerJson:
     """One scan: what it was, whether it repeated an earlier one, and the counts now."""
 
-    outcome: str = prop({"type": "string", "enum": ["present", "unexpected", "unknown"]})
+    outcome: str = prop(_OUTCOME)
     repeat: bool = prop({"type": "boolean", "description": "scanned before: counted once"})
     scan: ScanJson = prop(_ref("AuditScan"))
     counts: CountsJson = prop(_ref("AuditCounts"))

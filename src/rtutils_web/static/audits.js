@@ -3,6 +3,8 @@
 // Every scan goes to the audit as it comes: present (expected here), unexpected (in RT but
 // elsewhere, with where) or unknown (nothing RT knows). A device scanned before, at this desk
 // or another, is counted once ("again"). The counts beside the field follow every answer.
+// While RT cannot be reached a scan outside the expected set is kept pending (202): its row
+// is marked, the banner counts what waits, and the desk scans on at full speed.
 (function () {
   "use strict";
 
@@ -15,14 +17,18 @@
     unexpected: "unexpected",
     unknown: "unknown",
     again: "scanned before",
+    pending: "waiting for RT",
     refused: "refused",
   };
-  const TONES = { present: "done", unexpected: "switch", unknown: "refused", again: "already" };
+  const TONES = {
+    present: "done", unexpected: "switch", unknown: "refused", again: "already", pending: "queued",
+  };
   const queue = window.rtutilsQueue.create({
     states: STATES,
     summary: function (counts, waiting) {
       return (counts.present || 0) + " present, " + (counts.unexpected || 0) + " unexpected, " +
-        (counts.unknown || 0) + " unknown, " + (counts.again || 0) + " scanned before, " +
+        (counts.unknown || 0) + " unknown, " +
+        (counts.pending ? counts.pending + " waiting for RT, " : "") + (counts.again || 0) + " scanned before, " +
         (counts.refused || 0) + " refused, " + waiting + " waiting";
     },
     refused: function (error) {
@@ -39,6 +45,7 @@
         shown.textContent = String(counts[name]);
       }
     });
+    document.getElementById("audit-pending").hidden = !counts.pending;
   }
 
   queue.onScan(scanField, function (text) {
@@ -57,6 +64,7 @@
         present: what + " is here, as expected",
         unexpected: what + " is not expected here: " + scan.reason,
         unknown: scan.reason,
+        pending: what + ": " + scan.reason,
       };
       return { state: done.outcome, text: words[done.outcome], tone: TONES[done.outcome] };
     });

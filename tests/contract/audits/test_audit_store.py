@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import attrs
 import pytest
 
 from rtutils_adapters.memory.audits import MemoryAuditStore
@@ -15,7 +16,8 @@ from rtutils_adapters.postgres.audits import PostgresAuditStore
 from rtutils_adapters.sqlite.audits import SqliteAuditStore
 from rtutils_core.audits import ExpectedAsset, Scope
 from rtutils_core.audits.ports import AuditStore
-from rtutils_core.audits.values import ActionDraft, ScanDraft
+from rtutils_core.audits.rules import pending_scan, unknown_scan
+from rtutils_core.audits.values import ActionDraft, ScanDraft, ScanResult
 from rtutils_core.errors import AuditFinished, AuditNotFound
 
 EXPECTED = [
@@ -104,3 +106,45 @@ def test_the_log_keeps_every_change_in_order(store):
         ("audited", 1, "", "refused"),
     ]
     assert log[0].at <= log[1].at
+
+
+def pending(text: str, desk: str = "desk 1") -> ScanDraft:
+    return attrs.evolve(pending_scan(text), desk=desk, operator="op")
+
+
+def test_a_pending_scan_is_classified_once_keeping_its_desk_and_time(store):
+    audit = store.create("Room 1", Scope("location", "Room 1"), EXPECTED, operator="op")
+    kept = store.record_scan(audit.id, pending("W12-00099")).entry
+    assert kept.outcome == "pending" and store.record_scan(audit.id, pending("w12-00099")).is_repeat
+    assert list(store.pending_audits()) == [audit.id]
+    elsewhere = ScanDraft("asset:99", "W12-00099", "unexpected", 99, "W12-00099", reason="Room 2")
+    done = store.classify(audit.id, kept.id, elsewhere)
+    assert done is not None and not done.is_repeat
+    assert (done.entry.id, done.entry.key, done.entry.outcome, done.entry.asset_id) == (
+        kept.id, "asset:99", "unexpected", 99
+    )  # fmt: skip
+    assert (done.entry.text, done.entry.desk, done.entry.at) == ("W12-00099", "desk 1", kept.at)
+    # A second classification (another worker, another answer) changes nothing.
+    again = store.classify(audit.id, kept.id, unknown_scan("W12-00099", "no such tag"))
+    assert again is not None and again.entry == done.entry
+    assert list(store.pending_audits()) == []
+    assert store.record_scan(audit.id, elsewhere).is_repeat
+
+
+def test_a_pending_scan_of_a_device_scanned_meanwhile_is_that_scan(store):
+    audit = store.create("Room 1", Scope("location", "Room 1"), EXPECTED, operator="op")
+    by_serial = store.record_scan(audit.id, pending("SN-7")).entry
+    by_tag = store.record_scan(audit.id, present(7, "desk 2")).entry
+    done = store.classify(audit.id, by_serial.id, attrs.evolve(present(7), text="SN-7"))
+    assert done is not None and done.is_repeat and done.entry == by_tag
+    assert [s.id for s in store.scans(audit.id)] == [by_tag.id]
+    assert store.classify(audit.id, by_serial.id, present(7)) == ScanResult(by_tag, True)
+
+
+def test_a_finished_audit_still_has_its_pending_scans_classified(store):
+    audit = store.create("Room 1", Scope("location", "Room 1"), EXPECTED, operator="op")
+    kept = store.record_scan(audit.id, pending("ZZ-1")).entry
+    store.finish(audit.id, operator="op")
+    done = store.classify(audit.id, kept.id, unknown_scan("ZZ-1", "nothing is known"))
+    assert done is not None and (done.entry.outcome, done.entry.key) == ("unknown", "text:zz-1")
+    assert store.classify(audit.id, 10_000, unknown_scan("ZZ-2", "")) is None

@@ -14,7 +14,8 @@ from rtutils_adapters.memory.roster import MemoryRoster
 from rtutils_core.assets import AssetChanges, AssetDraft, AssetQuery
 from rtutils_core.assets.service import AssetService
 from rtutils_core.audits import AuditOptions, Scope
-from rtutils_core.audits.service import AuditService, audit_write_job_kind
+from rtutils_core.audits.jobs import audit_write_job_kind
+from rtutils_core.audits.service import AuditService
 from rtutils_core.errors import AuditFinished, Conflict, InvalidInput, NotADevice
 from rtutils_core.jobs import Job, JobContext
 from rtutils_core.loans.service import LoanService
@@ -101,6 +102,7 @@ def test_scans_are_present_unexpected_or_unknown_and_a_rescan_counts_once(world)
         "missing": 4,
         "unexpected": 1,
         "unknown": 1,
+        "pending": 0,
     }
     figures = {m.model: (m.expected, m.present, m.missing, m.unexpected) for m in result.models}
     assert figures == {"Charger": (2, 0, 2, 0), "Chromebook 3100": (4, 2, 2, 1)}

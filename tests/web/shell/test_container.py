@@ -68,6 +68,7 @@ def test_the_job_service_gets_every_kind_and_builds_no_printer_until_a_print_job
     container.printing.printers.override(providers.Callable(no_printers))
     jobs = container.jobs.job_service()
     assert sorted(jobs.kinds) == [
+        "audit-resolve",
         "audit-write",
         "autotag",
         "due-campaign",
@@ -80,7 +81,7 @@ def test_the_job_service_gets_every_kind_and_builds_no_printer_until_a_print_job
         "print",
         "student-user-fields",
     ]
-    assert [s.kind for s in jobs.schedules] == ["outbox-replay"]
+    assert [s.kind for s in jobs.schedules] == ["outbox-replay", "audit-resolve"]
     container.printing.printers.reset_override()
     assert container.jobs.print_sender().jobs is jobs
     assert container.jobs.import_jobs().jobs is jobs
