@@ -154,11 +154,12 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
             total = seen + more
         return AssetPage(kept, page, per_page, total)
 
-    def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
+    def iter_assets(self, query: AssetQuery, *, people: bool = True) -> Iterator[Asset]:
         sql = self._checked_sql(query)
+        fields = wire.search_fields(people or query.names_a_person)
         seen: set[int] = set()
         for page in range(1, 1_000_000):
-            kept, _, answer = self._search_page(query, sql, page, MAX_PER_PAGE)
+            kept, _, answer = self._search_page(query, sql, page, MAX_PER_PAGE, fields)
             for asset in kept:
                 if asset.id not in seen:  # an asset may move pages while we read
                     seen.add(asset.id)
@@ -173,13 +174,13 @@ class RTRestBackend(RTLoanMethods, any_search.IntakeSearches, RTUserFieldMethods
         return assetsql.build(query)
 
     def _search_page(
-        self, query: AssetQuery, sql: str, page: int, per_page: int
+        self, query: AssetQuery, sql: str, page: int, per_page: int, fields: str = wire.ASSET_FIELDS
     ) -> tuple[list[Asset], int, wire.Page[wire.AssetRecord]]:
         params = {
             "query": sql,
             "page": page,
             "per_page": per_page,
-            "fields": wire.ASSET_FIELDS,
+            "fields": fields,
             "fields[Catalog]": "Name",
             "orderby": "id",
             "order": "ASC",
