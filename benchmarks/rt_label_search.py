@@ -24,10 +24,11 @@ search with the token.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,19 @@ def load_labels(server: RTServer) -> dict[str, int]:
     parts = [AssetDraft(tag, SPARE_PARTS, custom_fields={"Bin": tag[3:]}) for tag in PARTS]
     server.insert_assets([(d, ()) for d in parts])
     return labels
+
+
+@contextlib.contextmanager
+def label_rt() -> Iterator[RTServer]:
+    """An isolated RT (RT's default bcrypt cost) holding the label assets and spare parts."""
+    with tempfile.TemporaryDirectory(prefix="rtutils-bench-") as folder:
+        print("starting RT (default bcrypt cost) ...", file=sys.stderr)
+        server = start_rt(Path(folder))
+        try:
+            load_labels(server)
+            yield server
+        finally:
+            server.stop()
 
 
 def label_calls(server: RTServer) -> dict[str, Callable[[], object]]:
@@ -120,14 +134,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7, help="rounds (default 7)")
     rounds = parser.parse_args().rounds
-    with tempfile.TemporaryDirectory(prefix="rtutils-bench-") as folder:
-        print("starting RT (default bcrypt cost) ...", file=sys.stderr)
-        server = start_rt(Path(folder))
-        try:
-            load_labels(server)
-            figures = measure_labels(server, rounds)
-        finally:
-            server.stop()
+    with label_rt() as server:
+        figures = measure_labels(server, rounds)
     return 0 if report_labels(figures, rounds) else 1
 
 
