@@ -28,7 +28,7 @@ ASSET_LOOKUP_TYPE = "RT::Catalog-RT::Asset"
 #: What a collection request inlines for every asset: all that look-ups need.
 ASSET_FIELDS = "Name,Status,Owner,HeldBy,Contact,Description,Catalog,CustomFields"
 #: The same without the roles, for readers of no people (labels). RT reads each role of each
-#: asset with queries of its own, some 15% of a label page's RT time (docs/performance.md).
+#: asset with queries of its own: about a tenth of a label page's RT time (docs/performance.md).
 ASSET_FIELDS_WITHOUT_PEOPLE = "Name,Status,Description,Catalog,CustomFields"
 
 
