@@ -54,15 +54,21 @@ from rtutils_core.tags import TagFormat, TagFormats  # noqa: E402
 
 
 def drafts(
-    count: int, prefix: str = "BENCH-", start: int = 1
+    count: int,
+    prefix: str = "BENCH-",
+    start: int = 1,
+    *,
+    digits: int = 5,
+    people: tuple[str, str] = ("li.wei", "amara.okafor"),
 ) -> list[tuple[AssetDraft, tuple[str, ...]]]:
+    """Assets with all six label fields, an owner and a holder (``people``)."""
     return [
         (
             AssetDraft(
-                name=f"{prefix}{n:05d}",
+                name=f"{prefix}{n:0{digits}d}",
                 catalog=STUDENT_DEVICES,
                 status="allocated",
-                owner="li.wei",
+                owner=people[0],
                 custom_fields={
                     "Serial Number": f"NXH{n:07d}ZA",
                     "Manufacturer": "Lenovo",
@@ -72,7 +78,7 @@ def drafts(
                     "Funding Source": "Title I",
                 },
             ),
-            ("amara.okafor",),
+            (people[1],),
         )
         for n in range(start, start + count)
     ]
@@ -122,18 +128,19 @@ class TagCase:
         return self.median(self.wall) / (self.median(self.raw_rt) + self.median(self.render))
 
 
-def raw_search(server: RTServer, query: AssetQuery) -> tuple[float, set[str]]:
+def raw_search(server: RTServer, query: AssetQuery, people: bool = True) -> tuple[float, set[str]]:
     """RT's own time for the first page of ``query`` as the adapter asks for it.
 
-    The same AssetSQL, fields, page size and order as ``RTRestBackend`` sends, on a fresh
-    connection (as each measured service call gets a fresh backend); nothing is decoded
-    into assets, so this is RT plus the HTTP exchange and nothing else.
+    The same AssetSQL, fields, page size and order as ``RTRestBackend`` sends (a label batch
+    asks for no people), on a fresh connection (as each measured service call gets a fresh
+    backend); nothing is decoded into assets, so this is RT plus the HTTP exchange and
+    nothing else.
     """
     params = {
         "query": assetsql.build(query),
         "page": 1,
         "per_page": 100,
-        "fields": wire.ASSET_FIELDS,
+        "fields": wire.search_fields(people),
         "fields[Catalog]": "Name",
         "orderby": "id",
         "order": "ASC",
@@ -185,7 +192,7 @@ def batch_case(server: RTServer, name: str, tags: list[str], rounds: int) -> Tag
     (query,) = tag_queries(sorted(set(tags)))
     offline: LabelService | None = None
     for _ in range(rounds):
-        raw_seconds, raw_names = raw_search(server, query)
+        raw_seconds, raw_names = raw_search(server, query, people=False)
         backend = RTRestBackend(server.url, server.token, read_timeout=120)
         with meter.metered() as usage:
             assets, wall = print_labels(label_service(backend), tags)

@@ -39,8 +39,8 @@ class ReadsThrough(Generic[R]):
     def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:
         return self.reader.search_assets(query, page, per_page)
 
-    def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
-        return self.reader.iter_assets(query)
+    def iter_assets(self, query: AssetQuery, *, people: bool = True) -> Iterator[Asset]:
+        return self.reader.iter_assets(query, people=people)
 
 
 class PortParts:

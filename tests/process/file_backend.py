@@ -56,7 +56,7 @@ class FileBackend:
         start = (page - 1) * per_page
         return AssetPage(found[start : start + per_page], page, per_page, len(found))
 
-    def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
+    def iter_assets(self, query: AssetQuery, *, people: bool = True) -> Iterator[Asset]:
         yield from self.search_assets(query, per_page=10**9).items
 
     def update_asset(

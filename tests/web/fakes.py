@@ -22,5 +22,5 @@ class FailingBackend:
     def search_assets(self, query, page: int = 1, per_page: int = 100):
         raise self.error
 
-    def iter_assets(self, query):
+    def iter_assets(self, query, *, people=True):
         raise self.error

@@ -84,11 +84,12 @@ class RTReader:
             total = seen + more
         return AssetPage(kept, page, per_page, total)
 
-    def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
+    def iter_assets(self, query: AssetQuery, *, people: bool = True) -> Iterator[Asset]:
         sql = self.checked_sql(query)
+        fields = wire.search_fields(people or query.names_a_person)
         seen: set[int] = set()
         for page in range(1, 1_000_000):
-            kept, _, answer = self.search_page(query, sql, page, MAX_PER_PAGE)
+            kept, _, answer = self.search_page(query, sql, page, MAX_PER_PAGE, fields)
             for asset in kept:
                 if asset.id not in seen:  # an asset may move pages while we read
                     seen.add(asset.id)
@@ -103,13 +104,15 @@ class RTReader:
         self.check_fields(query.custom_fields, query.catalog)
         return assetsql.build(query)
 
-    def search_records(self, sql: str, page: int, per_page: int) -> wire.Page[wire.AssetRecord]:
+    def search_records(
+        self, sql: str, page: int, per_page: int, fields: str = wire.ASSET_FIELDS
+    ) -> wire.Page[wire.AssetRecord]:
         """One page of RT's answer to the AssetSQL ``sql``, ordered by id."""
         params = {
             "query": sql,
             "page": page,
             "per_page": per_page,
-            "fields": wire.ASSET_FIELDS,
+            "fields": fields,
             "fields[Catalog]": "Name",
             "orderby": "id",
             "order": "ASC",
@@ -118,12 +121,12 @@ class RTReader:
         return wire.structure(reply.data, wire.Page[wire.AssetRecord], "the asset search")
 
     def search_page(
-        self, query: AssetQuery, sql: str, page: int, per_page: int
+        self, query: AssetQuery, sql: str, page: int, per_page: int, fields: str = wire.ASSET_FIELDS
     ) -> tuple[list[Asset], int, wire.Page[wire.AssetRecord]]:
         """The assets of one page that match ``query`` exactly, how many matched only by
         RT's looser comparison (dropped), and the page; an asset that does not match at all
         means RT ignored part of the search: :class:`UntrustworthyResult`."""
-        answer = self.search_records(sql, page, per_page)
+        answer = self.search_records(sql, page, per_page, fields)
         kept: list[Asset] = []
         dropped = 0
         for record in answer.items:

@@ -46,8 +46,13 @@ class AssetBackend(Protocol):
     def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:
         """One page of assets matching every condition of ``query``, ordered by id."""
 
-    def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
-        """Every asset matching ``query``, page after page, in bulk."""
+    def iter_assets(self, query: AssetQuery, *, people: bool = True) -> Iterator[Asset]:
+        """Every asset matching ``query``, page after page, in bulk.
+
+        ``people=False`` says the caller reads no owner, holders or contacts (labels): they
+        come back empty unless ``query`` names a person, and RT is spared reading every
+        asset's roles.
+        """
 
     def create_asset(self, draft: AssetDraft) -> Asset:
         """Create an asset (never retried blindly: a retry could create a duplicate)."""

@@ -190,6 +190,11 @@ class AssetQuery:
             custom_fields=custom_fields,
         )
 
+    @property
+    def names_a_person(self) -> bool:
+        """Whether a condition is on a person (owner or holder): checking it reads them."""
+        return self.owner is not None or self.held_by is not None
+
     def matches(self, asset: Asset) -> bool:
         """Whether ``asset`` satisfies this query (used to verify backend answers)."""
         checks = (

@@ -143,6 +143,7 @@ class LabelService:
         """Resolve a selection to assets in bulk; report what was not found by name.
 
         Every planned asset is laid out once here, so that rendering cannot stop half way.
+        A label shows no people, so the searches ask for none (``people=False``).
         """
         selection.check()
         if template is not None:
@@ -198,7 +199,7 @@ class LabelService:
         by_id: dict[int, Asset] = {}
         for start in range(0, len(distinct), MAX_QUERY_IDS):
             chunk = distinct[start : start + MAX_QUERY_IDS]
-            for asset in self.backend.iter_assets(AssetQuery(ids=chunk)):
+            for asset in self.backend.iter_assets(AssetQuery(ids=chunk), people=False):
                 if asset.id not in chunk:
                     raise UntrustworthyResult(
                         f"the backend answered a search for asset ids with asset {asset.id},"
@@ -211,7 +212,7 @@ class LabelService:
 
     def _resolve_query(self, query: AssetQuery, limit: int) -> list[Asset]:
         found: list[Asset] = []
-        for asset in self.backend.iter_assets(query):
+        for asset in self.backend.iter_assets(query, people=False):
             if len(found) == limit:
                 # The search grew since it was counted.
                 raise BatchTooLarge(
@@ -252,7 +253,7 @@ class LabelService:
         return found, missing
 
     def _collect_carriers(self, query: AssetQuery, by_name: dict[str, dict[int, Asset]]) -> None:
-        for asset in self.backend.iter_assets(query):
+        for asset in self.backend.iter_assets(query, people=False):
             if not query.matches(asset):  # checked, as the answer stands in for a printed tag
                 # Not another asset's Name: the caller asked about other tags.
                 raise UntrustworthyResult(

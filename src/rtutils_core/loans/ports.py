@@ -40,8 +40,9 @@ class LoanReads(Protocol):
     def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:
         """One page of assets matching ``query`` (one request)."""
 
-    def iter_assets(self, query: AssetQuery) -> Iterator[Asset]:
-        """Every asset matching ``query``, page after page, in bulk."""
+    def iter_assets(self, query: AssetQuery, *, people: bool = True) -> Iterator[Asset]:
+        """Every asset matching ``query``, page after page, in bulk (``people=False``: no
+        owner, holders or contacts, as the asset port's)."""
 
 
 @runtime_checkable

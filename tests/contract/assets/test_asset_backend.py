@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from tests.contract.conftest import INJECTION, PAGE_COUNT, QUOTED_NAME
 from tests.rt_harness import DEVICE_FIELDS, SPARE_PARTS, STUDENT_DEVICES, unique_name
@@ -160,6 +161,27 @@ def test_search_by_one_id_carries_label_data(seeded):
     (asset,) = seeded.backend.iter_assets(AssetQuery(ids=[seeded.id("SEED-00002")]))
     assert (asset.name, asset.owner) == ("SEED-00002", "amara.okafor")
     assert asset.cf("Serial Number") == "5CD0002"
+
+
+def test_a_search_without_people_reads_everything_else(seeded):
+    # What a label batch asks for: RT then leaves every asset's roles unread.
+    query = AssetQuery(names=["SEED-00001", "SEED-00002", "SEED-00003"])
+    full = list(seeded.backend.iter_assets(query))
+    assert [(a.owner, set(a.held_by)) for a in full] == [
+        ("li.wei", {"amara.okafor"}),
+        ("amara.okafor", {"li.wei", "zoe.muller"}),
+        (None, set()),
+    ]
+    bare = list(seeded.backend.iter_assets(query, people=False))
+    assert bare == [attrs.evolve(a, owner=None, held_by=(), contacts=()) for a in full]
+    assert len(bare[0].custom_fields) == 6, "every label field of SEED-00001"
+
+
+def test_a_search_on_a_person_reads_the_people_all_the_same(seeded):
+    query = AssetQuery(held_by="zoe.muller", names=["SEED-00001", "SEED-00002"])
+    (asset,) = seeded.backend.iter_assets(query, people=False)
+    assert asset == seeded.backend.get_asset(seeded.id("SEED-00002"))
+    assert asset.owner == "amara.okafor"
 
 
 def test_search_by_ids_that_do_not_exist_finds_nothing(backend):

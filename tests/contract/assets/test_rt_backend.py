@@ -27,6 +27,7 @@ from rtutils_core.errors import (
     RtutilsError,
 )
 from rtutils_core.labels.batches import BatchSelection
+from rtutils_core.labels.layout import content_for_asset
 from rtutils_core.labels.service import LabelService
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_web.settings import Secret, Settings
@@ -109,6 +110,42 @@ def test_label_batch_of_a_hundred_tags_costs_exactly_one_request(rt_server, rt_s
     plan = service.plan_batch(BatchSelection(tags=tags), limit=100)
     assert [a.name for a in plan.assets] == tags and plan.missing == ()
     assert backend.requests_sent == 1
+
+
+def test_label_batch_carries_every_label_field_and_asks_rt_for_no_people(
+    rt_server, rt_seed_ids, monkeypatch
+):
+    backend = fresh_backend(rt_server)
+    asked: list[dict] = []
+    get = backend.client.get
+
+    def recording_get(path, params=None, **options):
+        asked.append(dict(params or {}))
+        return get(path, params, **options)
+
+    monkeypatch.setattr(backend.client, "get", recording_get)
+    service = LabelService(
+        backend, metrics=FakeLabelMetrics(), tag_formats=TagFormats(TagFormat("SEED-", 5))
+    )
+    tags = ["SEED-00001", "SEED-00002", "SEED-00003"]
+    plan = service.plan_batch(BatchSelection(tags=tags), limit=100)
+    assert [a.name for a in plan.assets] == tags
+    (search,) = asked  # one search, for the three tags' exact Names
+    assert set(search["fields"].split(",")).isdisjoint({"Owner", "HeldBy", "Contact"})
+    first = content_for_asset(plan.assets[0], "SEED-00001", "qr", "Org")
+    assert first.fields == {
+        "tag": "SEED-00001",
+        "internal_name": "CB-ART-01",
+        "model": "HP Chromebook 11 G9",
+        "serial": "5CD0001",
+        "funding": "Title I",
+        "organisation": "Org",
+    }
+    for planned in plan.assets:  # what a label prints is what a full read of the asset says
+        whole = backend.get_asset(planned.id)
+        assert planned.custom_fields == whole.custom_fields
+        assert (planned.id, planned.name, planned.catalog) == (whole.id, whole.name, whole.catalog)
+        assert service.template_for(planned) == service.template_for(whole)
 
 
 def test_tags_missing_by_name_cost_exactly_one_more_request(rt_server, rt_seed_ids):

@@ -49,10 +49,10 @@ class FakePrinter:
 class FlakyBackend(MemoryBackend):
     down = False
 
-    def iter_assets(self, query):
+    def iter_assets(self, query, *, people=True):
         if self.down:
             raise BackendUnavailable("RT did not answer")
-        return super().iter_assets(query)
+        return super().iter_assets(query, people=people)
 
 
 @pytest.fixture
