@@ -48,7 +48,9 @@ class Container(containers.DeclarativeContainer):
     imports = providers.Container(Imports, base=base, intake=intake)
     students = providers.Container(Students, base=base, loans=loans)
     google = providers.Container(Google, base=base)
-    outbox = providers.Container(Outbox, base=base, loans=loans, tags=tags, students=students)
+    outbox = providers.Container(
+        Outbox, base=base, loans=loans, tags=tags, students=students, intake=intake
+    )
     audits = providers.Container(
         Audits, base=base, assets=assets, loans=loans, students=students, outbox=outbox
     )

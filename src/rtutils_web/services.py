@@ -18,6 +18,7 @@ from rtutils_core.intake.service import IntakeService
 from rtutils_core.jobs.service import JobService
 from rtutils_core.labels.service import LabelService
 from rtutils_core.loans.service import LoanService
+from rtutils_core.outbox.device_ops import DeviceDesk
 from rtutils_core.outbox.service import OutboxService
 from rtutils_core.printing.sender import PrintSender
 from rtutils_core.printing.service import PrintService
@@ -99,6 +100,12 @@ def loans() -> LoanService:
 def outbox() -> OutboxService:
     """The desk's writes to RT, or into the outbox while RT cannot be reached."""
     service: OutboxService = _container().outbox.outbox_service()
+    return service
+
+
+def device_desk() -> DeviceDesk:
+    """Intake creates and tag issues, to RT or into the outbox while it cannot be reached."""
+    service: DeviceDesk = _container().outbox.device_desk()
     return service
 
 

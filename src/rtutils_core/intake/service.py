@@ -44,8 +44,10 @@ from rtutils_core.intake.values import (
     Received,
     check_device,
     differences,
+    duplicate_serial,
     fit_to_catalog,
     key_parts,
+    reworded,
 )
 from rtutils_core.tags import TagFormat, TagFormats
 from rtutils_core.tags.event_query import EventQuery
@@ -79,23 +81,6 @@ class _Attempt:
         return self.held.tag if self.held else str(self.device.tag)
 
 
-def _duplicate(serial: str, asset_id: int | None, tag: str) -> DuplicateSerial:
-    return DuplicateSerial(
-        f"serial number {serial!r} belongs to asset {asset_id} ({tag}) already",
-        serial=serial,
-        asset_id=asset_id,
-        tag=tag,
-    )
-
-
-def _reworded(error: RtutilsError, message: str) -> RtutilsError:
-    try:
-        return type(error)(message)
-    except TypeError:  # an error class with more to say than a message
-        error.add_note(message)
-        return error
-
-
 @define
 class IntakeService:
     """Create assets for new devices, each exactly once, tagged and named."""
@@ -127,19 +112,23 @@ class IntakeService:
 
         Choices of Select fields come back spelled as the backend spells them.
         """
+        device = self.check_here(device)
+        try:
+            described = self.searches.catalog_fields(device.catalog)
+        except CatalogNotFound as error:
+            raise InvalidField("catalog", error.message) from None
+        return fit_to_catalog(device, described, self.options.fields)
+
+    def check_here(self, device: DeviceIntake) -> DeviceIntake:
+        """``device`` checked as far as this service can without the backend: the fields
+        it needs, the serial's rules, the prefix and a tag of its own (not the choices)."""
         device = check_device(device, self.options.serial_pattern)
         device = evolve(device, prefix=device.prefix or self.prefix_by_catalog.get(device.catalog))
         try:
             self.formats.for_prefix(device.prefix)
         except InvalidInput as error:
             raise InvalidField("prefix", error.message) from None
-        if device.tag:
-            device = evolve(device, tag=self._kept_tag(device.tag))
-        try:
-            described = self.searches.catalog_fields(device.catalog)
-        except CatalogNotFound as error:
-            raise InvalidField("catalog", error.message) from None
-        return fit_to_catalog(device, described, self.options.fields)
+        return evolve(device, tag=self._kept_tag(device.tag)) if device.tag else device
 
     def _kept_tag(self, text: str) -> str:
         """A tag a device carries already: of a configured prefix, never handed out here."""
@@ -155,19 +144,27 @@ class IntakeService:
     # -- receiving -----------------------------------------------------------------------
 
     def receive(
-        self, device: DeviceIntake, key: AnyKey, *, actor: str = "library", request_id: str = ""
+        self,
+        device: DeviceIntake,
+        key: AnyKey,
+        *,
+        actor: str = "library",
+        request_id: str = "",
+        opened_as: str | None = None,
     ) -> Received:
         """Create the asset for ``device`` under the idempotency ``key`` (a caller's own if a
         :class:`CallerKey`), or answer again. Raises :class:`DuplicateSerial` naming the asset
         when another submission has the serial, :class:`IdempotencyKeyReused` when ``key``
         came with another request, and :class:`InvalidField` naming the field for bad input.
+        ``opened_as``: the fingerprint the submission was opened with without the backend
+        (its choices not yet spelled as the backend spells them), which is the same request.
         """
         device = self.check(device)
         given, stored = key_parts(key)
         who = _Who(actor, request_id)
         fmt = self.formats.for_prefix(device.prefix)
         sub = self._open(stored, device, who)
-        if sub.fingerprint != device.fingerprint():
+        if sub.fingerprint not in (device.fingerprint(), opened_as):
             raise IdempotencyKeyReused(
                 f"the idempotency key {given!r} was used for another request (serial"
                 f" {sub.serial!r}); make a new key for each device"
@@ -221,7 +218,7 @@ class IntakeService:
             if by_serial is not None:
                 reason = f"asset {by_serial.id} has the serial number"
                 self._abandon(sub, job.held, reason, who, carried=by_tag is not None)
-                raise _duplicate(device.serial, by_serial.id, by_serial.name)
+                raise duplicate_serial(device.serial, by_serial.id, by_serial.name)
             if by_tag is not None:
                 self._pass_tag(job, by_tag)
             elif by_name is not None and device.internal_name:
@@ -303,7 +300,7 @@ class IntakeService:
             asset = self.backend.create_asset(draft)
         except RtutilsError as error:
             self._log_failure(job.held, error, job.who)
-            raise _reworded(
+            raise reworded(
                 error,
                 f"could not create the asset for serial {job.device.serial!r} as"
                 f" {job.tag}: {error.message}. The tag and serial stay with this"
@@ -335,7 +332,7 @@ class IntakeService:
         """Raise DuplicateSerial for the submission holding the serial, unless it is stale
         and left nothing in the backend: then it is abandoned, freeing the serial."""
         if other.is_created:
-            raise _duplicate(other.serial, other.asset_id, other.tag)
+            raise duplicate_serial(other.serial, other.asset_id, other.tag)
         held = self._held(other.stand_in)
         tag = held.tag if held else ""
         age = (self.clock() - other.opened_at).total_seconds()
@@ -356,11 +353,11 @@ class IntakeService:
             name = carrier.cf(self.options.fields.internal_name)
             self.store.mark_created(other.key, carrier.id, held.tag, name)
             self._bind(held, carrier.id, who, "found in the backend after its submission stalled")
-            raise _duplicate(other.serial, carrier.id, held.tag)
+            raise duplicate_serial(other.serial, carrier.id, held.tag)
         stalled = f"submission stalled for {age:.0f} s"
         self._abandon(other, held, stalled, who, carried=any(a.name.strip() == tag for a in found))
         if carrier is not None:
-            raise _duplicate(other.serial, carrier.id, carrier.name)
+            raise duplicate_serial(other.serial, carrier.id, carrier.name)
 
     def _held(self, stand_in: int) -> Reservation | None:
         for fmt in self.formats.all:

@@ -14,7 +14,7 @@ from attrs import evolve, frozen
 
 from rtutils_core.assets import Asset
 from rtutils_core.assets.catalog_fields import CatalogField
-from rtutils_core.errors import InvalidField, InvalidInput
+from rtutils_core.errors import DuplicateSerial, InvalidField, InvalidInput, RtutilsError
 
 #: The longest serial number accepted (no manufacturer's serial comes near it).
 MAX_SERIAL_LENGTH = 64
@@ -276,3 +276,22 @@ def differences(asset: Asset, expected: Mapping[str, str], name: str, catalog: s
         if asset.cf(field) != value:
             wrong.append(f"{field} ({asset.cf(field)!r}, not {value!r})")
     return wrong
+
+
+def duplicate_serial(serial: str, asset_id: int | None, tag: str) -> DuplicateSerial:
+    """The error of a serial that ``asset_id`` (``tag``) has already."""
+    return DuplicateSerial(
+        f"serial number {serial!r} belongs to asset {asset_id} ({tag}) already",
+        serial=serial,
+        asset_id=asset_id,
+        tag=tag,
+    )
+
+
+def reworded(error: RtutilsError, message: str) -> RtutilsError:
+    """``error`` with ``message`` instead of its own, of the same class if it can be."""
+    try:
+        return type(error)(message)
+    except TypeError:  # an error class with more to say than a message
+        error.add_note(message)
+        return error

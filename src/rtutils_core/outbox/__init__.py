@@ -1,10 +1,13 @@
 """The outbox: the loan desk's writes held back while RT cannot be reached, replayed later."""
 
 from rtutils_core.outbox.values import (
+    CREATE,
     KINDS,
+    LOAN_KINDS,
     OPEN,
     SETTLEMENTS,
     STATES,
+    TAG_ISSUE,
     WAITING,
     Accepted,
     Depth,
@@ -26,7 +29,9 @@ __all__ = [
     "Depth",
     "Drain",
     "Holders",
+    "CREATE",
     "KINDS",
+    "LOAN_KINDS",
     "LastKnown",
     "OPEN",
     "Operation",
@@ -36,6 +41,7 @@ __all__ = [
     "QueuedOperation",
     "SETTLEMENTS",
     "STATES",
+    "TAG_ISSUE",
     "Settlement",
     "Target",
     "WAITING",

@@ -16,7 +16,7 @@ from rtutils_core.errors import InvalidInput, PersonNotFound, StudentNotFound, T
 from rtutils_core.loans import LoanFilter, LoanOptions
 from rtutils_core.loans.ports import LoanLog
 from rtutils_core.outbox.ports import KnownAssets, OutboxStore
-from rtutils_core.outbox.values import OPEN, Holders, Target
+from rtutils_core.outbox.values import LOAN_KINDS, OPEN, Holders, Target
 from rtutils_core.students.ports import Roster
 from rtutils_core.tags import TagFormats
 from rtutils_core.tags.event_query import EventQuery
@@ -117,7 +117,8 @@ class OfflineDesk:
 
     def holders(self, asset_id: int) -> Holders:
         """Who holds the device as far as this service knows (the newest record wins)."""
-        waiting = self.store.operations(states=OPEN, asset_id=asset_id)
+        listed = self.store.operations(states=OPEN, asset_id=asset_id)
+        waiting = [o for o in listed if o.kind in LOAN_KINDS]  # a tag issue leaves the holder
         if waiting:
             last = waiting[-1]
             names = (str(last.payload["person"]),) if last.kind == "check-out" else ()

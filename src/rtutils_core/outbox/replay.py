@@ -22,12 +22,16 @@ from rtutils_core.errors import (
     BackendAuthFailed,
     BackendUnreachable,
     RtutilsError,
+    SubmissionInProgress,
 )
+from rtutils_core.intake.service import IntakeService
 from rtutils_core.jobs import JobContext, JobKind, JsonValue
 from rtutils_core.loans import Journal, LoanSteps
 from rtutils_core.loans.service import LoanService
+from rtutils_core.outbox.device_ops import apply_device_op
 from rtutils_core.outbox.ports import KnownAssets, OutboxStore
-from rtutils_core.outbox.values import Drain, OutboxOptions, QueuedOperation
+from rtutils_core.outbox.values import LOAN_KINDS, Drain, OutboxOptions, QueuedOperation
+from rtutils_core.tags.service import TagService
 
 log = logging.getLogger("rtutils.outbox")
 
@@ -53,6 +57,9 @@ class OutboxReplay:
     #: The job kind that sends a check-out's receipt (None: no receipts): a check-out made
     #: by the replay gets its receipt as a live one does.
     receipt_kind: str | None = None
+    #: The services that replay intake creates and tag issues (None: none are held back).
+    intake: IntakeService | None = None
+    tags: TagService | None = None
 
     def drain(
         self,
@@ -125,29 +132,32 @@ class OutboxReplay:
         """Apply one claimed operation; ``done``, ``needs-attention``, ``unreachable`` or
         ``lost`` (another worker has it now)."""
 
-        def keep(steps: LoanSteps) -> None:
+        def keep(steps: Mapping[str, Any]) -> None:
             kept = self.store.keep_steps(
-                operation.id,
-                worker,
-                steps.as_dict(),
-                now=self.clock(),
-                lease_until=self._lease_end(),
+                operation.id, worker, steps, now=self.clock(), lease_until=self._lease_end()
             )
             if not kept:
                 raise ClaimLost(f"operation {operation.id} was taken over by another worker")
 
-        journal = Journal(LoanSteps.of(operation.steps), keep, resumable=True)
+        journal = Journal(
+            LoanSteps.of(operation.steps), lambda s: keep(s.as_dict()), resumable=True
+        )
         extra = {
             "operation_id": operation.id,
             "kind": operation.kind,
             "asset_id": operation.asset_id,
         }
         try:
-            result = self._apply(operation, journal)
+            if operation.kind in LOAN_KINDS:
+                result = self._apply(operation, journal)
+            else:
+                result, seen = apply_device_op(operation, keep, self.intake, self.tags)
+                self.known.remember(seen, now=self.clock())
         except ClaimLost:
             log.warning("outbox_claim_lost", extra=extra)
             return "lost"
-        except (BackendUnreachable, BackendAuthFailed) as error:
+        except (BackendUnreachable, BackendAuthFailed, SubmissionInProgress) as error:
+            # RT away again (or a cut replay's submission still leased): back in line.
             self.store.finish(
                 operation.id, worker, "queued", now=self.clock(), reason=error.message
             )

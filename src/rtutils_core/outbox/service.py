@@ -215,12 +215,12 @@ class OutboxService:
         live: Callable[[Journal], T],
         offline: Callable[[Operation], Operation | Accepted],
     ) -> T | Accepted:
-        repeated = self._repeated(operation)
+        repeated = self.repeated(operation)
         if repeated is not None:
             return repeated
         if self.is_rt_away() or self.store.operations(states=OPEN, asset_id=target.asset_id):
             checked = offline(operation)
-            return checked if isinstance(checked, Accepted) else self._accept(checked, {}, target)
+            return checked if isinstance(checked, Accepted) else self.accept(checked, {}, target)
         journal = Journal(resumable=True)
         try:
             done = live(journal)
@@ -229,11 +229,11 @@ class OutboxService:
             checked = operation if journal.steps.written_from is not None else offline(operation)
             if isinstance(checked, Accepted):
                 return checked
-            return self._accept(checked, journal.steps.as_dict(), target)
+            return self.accept(checked, journal.steps.as_dict(), target)
         self.rt_answered()
         return done
 
-    def _repeated(self, operation: Operation) -> Accepted | None:
+    def repeated(self, operation: Operation) -> Accepted | None:
         """The operation accepted under the same key before (a client's retry), if any."""
         found = self.store.by_key(operation.key)
         if found is None:
@@ -242,7 +242,7 @@ class OutboxService:
             raise IdempotencyKeyReused(
                 f"idempotency key {operation.key!r} was used for another operation (#{found.id})"
             )
-        return self._answer(found, repeated=True)
+        return self.answer(found, repeated=True)
 
     def _check_out_offline(self, operation: Operation) -> Operation | Accepted:
         person = str(operation.payload["person"])
@@ -277,21 +277,23 @@ class OutboxService:
         mine = {k: v for k, v in operation.payload.items() if k != "expect_holders"}
         theirs = {k: v for k, v in last.payload.items() if k != "expect_holders"}
         if (last.kind, theirs) == (operation.kind, mine):
-            return self._answer(last, repeated=True)
+            return self.answer(last, repeated=True)
         return None
 
-    def _accept(self, operation: Operation, steps: Mapping[str, Any], target: Target) -> Accepted:
+    def accept(self, operation: Operation, steps: Mapping[str, Any], target: Target) -> Accepted:
+        """Queue ``operation`` (``steps``: what a live attempt got done) and answer it."""
         stored, is_new = self.store.add(operation, now=self.clock(), steps=steps)
         if is_new:
             log.info(
                 "outbox_accepted",
                 extra={"operation_id": stored.id, "kind": stored.kind, "asset_id": stored.asset_id},
             )
-        return self._answer(stored, repeated=not is_new, target=target)
+        return self.answer(stored, repeated=not is_new, target=target)
 
-    def _answer(
+    def answer(
         self, stored: QueuedOperation, *, repeated: bool, target: Target | None = None
     ) -> Accepted:
+        """``stored`` with its place in line (``target``: the device as known here)."""
         known = target.known if target else self.known.seen(stored.asset_id)
         depth = self.store.depth()
         position = self.store.position(stored.id)

@@ -17,9 +17,15 @@ from attrs import field, frozen
 from rtutils_core.assets import Asset
 from rtutils_core.errors import InvalidInput
 
-#: What the outbox holds back: the loan desk's writes.
-OperationKind = Literal["check-out", "check-in"]
-KINDS: tuple[OperationKind, ...] = ("check-out", "check-in")
+#: What the outbox holds back: the desk's writes (loans, new devices, tags).
+OperationKind = Literal["check-out", "check-in", "intake-create", "tag-issue"]
+KINDS: tuple[OperationKind, ...] = ("check-out", "check-in", "intake-create", "tag-issue")
+#: The kinds that give or take back a device (the others leave its holder as it is).
+LOAN_KINDS: tuple[OperationKind, ...] = ("check-out", "check-in")
+#: The kind whose asset does not exist yet: its ``asset_id`` is the submission's stand-in
+#: (a negative number that no asset has, as in the tag store).
+CREATE: OperationKind = "intake-create"
+TAG_ISSUE: OperationKind = "tag-issue"
 
 OutboxState = Literal["queued", "replaying", "done", "needs-attention", "dropped"]
 STATES: tuple[OutboxState, ...] = ("queued", "replaying", "done", "needs-attention", "dropped")
@@ -54,7 +60,9 @@ class Operation:
     """A desk write as accepted: what to do to which asset, for whom, under which key.
 
     ``payload`` holds the operation's own fields as plain JSON data (the person and due
-    date of a check-out; the condition, damages, note and expected holders of a check-in).
+    date of a check-out; the condition, damages, note and expected holders of a check-in;
+    the device of an intake create; the prefix of a tag issue). An intake create's
+    ``asset_id`` is its stand-in, negative, until the replay makes the asset.
     """
 
     kind: OperationKind
@@ -68,7 +76,10 @@ class Operation:
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise InvalidInput(f"the outbox holds {', '.join(KINDS)}, not {self.kind!r}")
-        if self.asset_id < 1:
+        if self.kind == CREATE:
+            if self.asset_id >= 0:
+                raise InvalidInput(f"a new device's stand-in id is negative, not {self.asset_id}")
+        elif self.asset_id < 1:
             raise InvalidInput(f"asset id must be a positive whole number, not {self.asset_id}")
         check_key(self.key)
 

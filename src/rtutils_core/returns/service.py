@@ -17,7 +17,7 @@ from attrs import frozen
 
 from rtutils_core.assets import Asset, User
 from rtutils_core.clock import utc_now
-from rtutils_core.errors import InvalidInput
+from rtutils_core.errors import BackendUnreachable, InvalidInput
 from rtutils_core.loans import LoanEvent, LoanFilter
 from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, active_manual
 from rtutils_core.loans.ports import ManualCheckInLog
@@ -193,11 +193,28 @@ class ReturnService:
     def _held_tag(self, student: Student, asset_id: int) -> str:
         if not student.is_linked:
             raise InvalidInput(f"student {student.student_id} has no RT user, so holds no device")
-        loans = self.loans.person_loans(_user(student))
+        try:
+            loans = self.loans.person_loans(_user(student))
+        except BackendUnreachable:
+            return self._logged_tag(student, asset_id)
         for asset in loans.assets:
             if asset.id == asset_id:
                 return asset.name
         raise InvalidInput(f"student {student.student_id} does not hold asset {asset_id}")
+
+    def _logged_tag(self, student: Student, asset_id: int) -> str:
+        """While RT cannot be reached: the device's tag if the loan log's last word on it is
+        a check-out to ``student`` (the manual check-in is a loan-log entry; it needs no RT)."""
+        events = self.loans.events(LoanFilter(asset_id=asset_id))
+        last = events[-1] if events else None
+        holder = last.person.casefold() if last and last.action == "check-out" else None
+        if last is None or holder != student.user_name.casefold():
+            raise InvalidInput(
+                f"RT cannot be reached and the loan log does not show student"
+                f" {student.student_id} holding asset {asset_id}; record it without the"
+                " device, or again when RT answers"
+            )
+        return last.tag
 
     def undo_manual(
         self, student_id: str, manual_id: int, reason: str, *, operator: str, request_id: str

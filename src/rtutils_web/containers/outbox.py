@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from rtutils_adapters.stores import open_outbox
 from rtutils_core.due.jobs import RECEIPT
 from rtutils_core.jobs import Schedule
+from rtutils_core.outbox.device_ops import DeviceDesk
 from rtutils_core.outbox.offline import OfflineDesk
 from rtutils_core.outbox.replay import KIND, OutboxReplay
 from rtutils_core.outbox.service import OutboxService
@@ -25,6 +26,7 @@ class Outbox(containers.DeclarativeContainer):
     loans = providers.DependenciesContainer()
     tags = providers.DependenciesContainer()
     students = providers.DependenciesContainer()
+    intake = providers.DependenciesContainer()
 
     #: The outbox and the assets last seen: one store, both ports.
     outbox_store = providers.ThreadSafeSingleton(
@@ -56,6 +58,12 @@ class Outbox(containers.DeclarativeContainer):
         loans=loans.loan_service,
         options=base.settings.provided.outbox_options,
         receipt_kind=providers.Callable(_receipt_kind, base.settings),
+        intake=intake.intake_service,
+        tags=tags.tag_service,
+    )
+    #: Intake creates and tag issues, to RT or into the outbox.
+    device_desk = providers.ThreadSafeSingleton(
+        DeviceDesk, outbox=outbox_service, intake=intake.intake_service, tags=tags.tag_service
     )
     job_kind = outbox_replay.provided.job_kind.call()
     schedule = providers.Factory(

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from rtutils_core.errors import InvalidField
 from rtutils_core.intake import CallerKey
+from rtutils_core.outbox.device_ops import AcceptedDevice
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
@@ -16,6 +17,7 @@ from rtutils_web.intake.schema import (
     CatalogListJson,
     DeviceBody,
     FieldJson,
+    QueuedDeviceJson,
     ReceivedJson,
 )
 from rtutils_web.logs import get_logger
@@ -30,15 +32,22 @@ KEY_HEADER = "Idempotency-Key"
 @bp.post("/assets")
 @requires("operator")
 def receive() -> tuple[Response, int]:
-    """Create the asset for one new device; 201, or 200 with the same answer for a replayed key."""
+    """Create the asset for one new device; 201, or 200 with the same answer for a replayed key;
+    202 while RT cannot be reached (the tag reserved, the asset made when RT answers)."""
     device = parse_body(json_body(), DeviceBody).to_device()
     key = request.headers.get(KEY_HEADER, "")
     if not key.strip():
         raise InvalidField(KEY_HEADER, f"send an {KEY_HEADER} header: a new key per device")
     actor = services.actor()
-    received = services.intake().receive(  # a caller's keys are its own: never another's answer
+    received = services.device_desk().receive(  # a caller's keys are its own, never another's
         device, CallerKey(actor, key), actor=actor, request_id=services.request_id()
     )
+    if isinstance(received, AcceptedDevice):  # RT cannot be reached: made at replay
+        op = received.accepted.operation
+        position = received.accepted.position
+        log.info("device_queued", operation_id=op.id, tag=received.tag, position=position)
+        held = QueuedDeviceJson.held(received, qr_target=services.settings().qr_target)
+        return jsonify(to_json(held)), 202
     asset_id = received.asset.id
     log.info("device_received", asset_id=asset_id, tag=received.tag, replay=received.is_replay)
     answer = ReceivedJson.of(received, services.assets().url(asset_id))

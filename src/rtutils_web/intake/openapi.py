@@ -31,7 +31,13 @@ _RECEIVE = (
     " answers 200 with the same asset, also when the first answer was lost; a key sent"
     " with another body is refused (422). A serial that an asset has already is a 409"
     " `duplicate_serial` whose error names `asset_id` and `tag`; a bad field is a 400"
-    " `invalid_field` whose error names the `field`."
+    " `invalid_field` whose error names the `field`. While RT cannot be reached the device"
+    " is checked as far as this service can (fields, serial, a serial received here"
+    " already, the prefix), its tag reserved and its internal name chosen at once, and the"
+    " create waits in the outbox: 202 `QueuedDevice`, whose `label_now` says whether the"
+    " label can be printed now (QR_TARGET=service) or when the asset exists in RT; the"
+    " replay searches RT for the serial and the tag before it creates, so the asset is"
+    " made once. A Select field's choice is checked then."
 )
 
 
@@ -39,6 +45,7 @@ def intake_paths(facts: ApiFacts) -> dict[str, Any]:
     """``POST /api/v1/assets`` and ``/api/v1/catalogs``."""
     created = json_ok("Received", 201, "Created")
     replayed = json_ok("Received", 200, "The same key again: the asset it created")
+    held = json_ok("QueuedDevice", 202, "RT cannot be reached: tag reserved, asset made later")
     return {
         "/api/v1/assets": {
             "post": operation(
@@ -46,7 +53,7 @@ def intake_paths(facts: ApiFacts) -> dict[str, Any]:
                 "Receive a new device: one asset with a new tag, its fields and internal name",
                 "intake",
                 [_KEY],
-                {**created, **replayed},
+                {**created, **replayed, **held},
                 errors=(400, 401, 403, 409, 413, 415, 422, 502, 503, 504),
                 description=_RECEIVE,
                 body=json_request(DeviceBody, facts, example=_EXAMPLE),

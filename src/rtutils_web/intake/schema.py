@@ -10,8 +10,10 @@ from attrs import frozen
 from rtutils_core.assets import Asset, Catalog
 from rtutils_core.assets.catalog_fields import CatalogField
 from rtutils_core.intake import MAX_INTERNAL_NAME_LENGTH, MAX_SERIAL_LENGTH, DeviceIntake, Received
+from rtutils_core.outbox.device_ops import AcceptedDevice
 from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.openapi import prefix_choice
+from rtutils_web.http.queued import QueuedJson
 
 _STRING = {"type": "string"}
 
@@ -99,6 +101,40 @@ class ReceivedJson:
 
 
 @frozen
+class QueuedDeviceJson(QueuedJson):
+    """A device received while RT cannot be reached (202): its tag is reserved and its
+    internal name chosen now, its asset is created when RT answers again; whether its
+    label can be printed now."""
+
+    internal_name: str = prop(_STRING)
+    label_now: bool = prop(
+        {
+            "type": "boolean",
+            "description": "the label can be printed now (QR_TARGET=service: its QR code"
+            " opens this service's link for the tag, which finds the asset once it exists)",
+        }
+    )
+    label: str = prop({**_STRING, "description": "when the label can be printed, in words"})
+
+    @classmethod
+    def held(cls, accepted: AcceptedDevice, *, qr_target: str) -> QueuedDeviceJson:
+        queued = QueuedJson.of(accepted.accepted)
+        now = qr_target == "service"
+        label = (
+            f"the label of {accepted.tag} can be printed now: its QR code opens this"
+            " service's link, which finds the asset once RT has it"
+            if now
+            else f"the label of {accepted.tag} prints when the asset exists in RT"
+        )
+        return cls(
+            **attrs.asdict(queued, recurse=False),
+            internal_name=accepted.internal_name,
+            label_now=now,
+            label=label,
+        )
+
+
+@frozen
 class CatalogJson(FieldsFrom[Catalog]):
     id: int = prop({"type": "integer", "minimum": 1})
     name: str = prop(_STRING)
@@ -139,6 +175,7 @@ class CatalogFieldsJson:
 SCHEMAS: dict[str, Any] = {
     "NewAsset": object_schema(NewAssetJson),
     "Received": object_schema(ReceivedJson),
+    "QueuedDevice": object_schema(QueuedDeviceJson),
     "Catalog": object_schema(CatalogJson),
     "CatalogList": object_schema(CatalogListJson),
     "CatalogField": object_schema(FieldJson),

@@ -21,6 +21,7 @@ from rtutils_web import services
 from rtutils_web.access.auth import current_principal
 from rtutils_web.http.bodies import parse_body
 from rtutils_web.http.errors import error_response, status_for
+from rtutils_web.http.queued import QueuedJson
 from rtutils_web.loans import desk_scans
 from rtutils_web.loans.schema import (
     CheckInAllItemJson,
@@ -31,7 +32,6 @@ from rtutils_web.loans.schema import (
     CheckOutJson,
     LoanEventJson,
     PersonJson,
-    QueuedJson,
     due_date,
 )
 from rtutils_web.logs import get_logger

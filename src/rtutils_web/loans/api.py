@@ -18,6 +18,7 @@ from rtutils_web.access.people import people_shown, refuse_person_filter
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, whole_number
 from rtutils_web.http.query import takes_query
+from rtutils_web.http.queued import QueuedJson
 from rtutils_web.http.request_context import private_path
 from rtutils_web.loans import actions
 from rtutils_web.loans.offline_scans import held_as_known
@@ -28,7 +29,6 @@ from rtutils_web.loans.schema import (
     OutstandingJson,
     PersonJson,
     PersonLoansJson,
-    QueuedJson,
     dues_of,
     moment,
 )

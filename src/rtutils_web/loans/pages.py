@@ -19,8 +19,8 @@ from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, whole_number
+from rtutils_web.http.queued import QueuedJson
 from rtutils_web.loans import actions, desk_scans, offline_scans
-from rtutils_web.loans.schema import QueuedJson
 
 bp = Blueprint("pages_loans", __name__)
 actions.quiet_errors(bp, desk_scans.desk_words)

@@ -19,8 +19,8 @@ from rtutils_core.loans.due import DUE_STATES, DueLoan
 from rtutils_core.loans.due_dates import DueDates
 from rtutils_core.loans.service import LoanService
 from rtutils_core.loans.values import MAX_NOTE
-from rtutils_core.outbox import Accepted
 from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
+from rtutils_web.http.queued import QueuedJson
 
 _STRING = {"type": "string"}
 _ID = {"type": "integer", "minimum": 1}
@@ -291,43 +291,6 @@ class OutstandingJson:
     pages: int = prop({"type": "integer", "minimum": 1})
     names_shown: bool = _NAMES_SHOWN
     items: list[LoanAssetJson] = prop(_ASSETS)
-
-
-@frozen
-class QueuedJson:
-    """A check-out or check-in held back while RT cannot be reached (answered with 202).
-
-    It is sent to RT, in the order accepted, when RT answers again; ``GET
-    /api/v1/outbox/{operation_id}`` says how it went.
-    """
-
-    queued: bool = prop({"type": "boolean", "const": True})
-    operation_id: int = prop(_ID)
-    action: str = prop({"type": "string", "enum": ["check-out", "check-in"]})
-    state: str = prop(_STRING)
-    asset_id: int = prop(_ID)
-    tag: str = prop(_STRING)
-    position: int = prop({"type": "integer", "minimum": 0, "description": "1: sent next"})
-    waiting: int = prop({"type": "integer", "minimum": 0, "description": "operations waiting"})
-    repeated: bool = prop({"type": "boolean", "description": "accepted before; nothing new"})
-    seen: datetime | None = prop(
-        {"type": ["string", "null"], "format": "date-time", "description": "device last seen"}
-    )
-    message: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, accepted: Accepted) -> QueuedJson:
-        op = accepted.operation
-        what = "check-out" if op.kind == "check-out" else "check-in"
-        message = (
-            f"RT cannot be reached: the {what} of {op.tag} waits in the outbox"
-            f" ({accepted.position} of {accepted.waiting}) and is sent when RT answers again"
-        )
-        seen = accepted.known.seen if accepted.known else None
-        return cls(
-            True, op.id, op.kind, op.state, op.asset_id, op.tag, accepted.position,
-            accepted.waiting, accepted.repeated, seen, message,
-        )  # fmt: skip
 
 
 SCHEMAS: dict[str, Any] = {

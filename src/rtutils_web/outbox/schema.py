@@ -27,13 +27,16 @@ class OperationJson:
     id: int = prop({"type": "integer", "minimum": 1, "description": "its place in line"})
     kind: str = prop({"type": "string", "enum": list(KINDS)})
     state: str = prop({"type": "string", "enum": list(STATES)})
-    asset_id: int = prop({"type": "integer", "minimum": 1})
+    asset_id: int = prop(
+        {"type": "integer", "description": "intake-create: the new device's negative stand-in"}
+    )
     tag: str = prop(_STRING)
     details: dict[str, Any] = prop(
         {
             "type": "object",
             "description": "check-out: person, due, force; check-in: condition, damages,"
-            " note, ticket, expect_holders",
+            " note, ticket, expect_holders; intake-create: device, internal_name; tag-issue:"
+            " prefix",
         }
     )
     operator: str = prop(_STRING)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from rtutils_core.outbox import Accepted
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.answers import to_json
 from rtutils_web.http.bodies import json_body, parse_body, whole_number
 from rtutils_web.http.headers import content_disposition
 from rtutils_web.http.query import takes_query
+from rtutils_web.http.queued import QueuedJson
 from rtutils_web.logs import get_logger
 from rtutils_web.tags.schema import (
     CSV_FILTERS,
@@ -30,14 +32,20 @@ log = get_logger("rtutils.tags")
 @bp.post("/assets/<asset_id>/tag")
 @requires("operator")
 def issue_tag(asset_id: str) -> tuple[Response, int]:
-    """Give the asset the next tag: 201 when assigned now, 200 when it had one already."""
+    """Give the asset the next tag: 201 when assigned now, 200 when it had one already, 202
+    while RT cannot be reached (the tag reserved now, written to RT when it answers)."""
     body = parse_body(json_body(), IssueTagBody)
-    issue = services.tags().issue_tag(
+    issue = services.device_desk().issue_tag(
         whole_number(asset_id, "asset id"),
         body.prefix,
         actor=services.actor(),
         request_id=services.request_id(),
+        key=services.idempotency_key(),
     )
+    if isinstance(issue, Accepted):
+        op = issue.operation
+        log.info("tag_queued", asset_id=op.asset_id, tag=op.tag, operation_id=op.id)
+        return jsonify(to_json(QueuedJson.of(issue))), 202
     log.info(
         "tag_issued",
         asset_id=issue.asset_id,

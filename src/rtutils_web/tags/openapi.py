@@ -32,12 +32,19 @@ def tag_paths(facts: ApiFacts) -> dict[str, Any]:
                 {
                     **json_ok("TagIssue", 201, "A new tag was written as the asset's Name"),
                     **json_ok("TagIssue", 200, "The asset carries a tag of the prefix already"),
+                    **json_ok(
+                        "Queued", 202, "RT cannot be reached: the tag is reserved, written later"
+                    ),
                 },
                 errors=(400, 401, 403, 404, 409, 415, 502, 503, 504),
                 description=(
                     "Idempotent per asset: an asset that carries a tag of the prefix gets it"
                     " back with status `already-tagged`. After a failure the number stays"
-                    " reserved for this asset and a retry finishes with the same tag."
+                    " reserved for this asset and a retry finishes with the same tag. While RT"
+                    " cannot be reached the tag is reserved at once and the write waits in the"
+                    " outbox (202 `Queued`, the reserved tag in `tag`); without a `prefix` an"
+                    " asset this service has not seen needs one when catalogs have prefixes."
+                    " The same `Idempotency-Key` again is the same operation."
                 ),
                 body=json_request(IssueTagBody, facts, required=False),
             )

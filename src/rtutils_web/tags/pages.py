@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from rtutils_core.errors import RtutilsError
+from rtutils_core.outbox import Accepted
 from rtutils_web import services
 from rtutils_web.access.auth import requires
 from rtutils_web.http.bodies import whole_number
@@ -24,11 +25,25 @@ def issue(asset_id: int) -> Response:
     """Issue the next tag of the chosen prefix, then show the asset with it."""
     prefix = request.form.get("prefix") or None
     try:
-        issued = services.tags().issue_tag(
-            asset_id, prefix, actor=services.actor(), request_id=services.request_id()
+        issued = services.device_desk().issue_tag(
+            asset_id,
+            prefix,
+            actor=services.actor(),
+            request_id=services.request_id(),
+            key=services.idempotency_key(),
         )
     except RtutilsError as error:
         flash(f"No tag was issued: {error.message}", "error")
+        return redirect(url_for("pages.asset", asset_id=asset_id))
+    if isinstance(issued, Accepted):
+        op = issued.operation
+        log.info("tag_queued", asset_id=asset_id, tag=op.tag, operation_id=op.id)
+        flash(
+            f"RT cannot be reached: {op.tag} is reserved for this asset and written to Request"
+            f" Tracker when it answers again ({issued.position} of {issued.waiting} waiting"
+            " in the outbox).",
+            "ok",
+        )
         return redirect(url_for("pages.asset", asset_id=asset_id))
     tag = str(issued.tag)
     log.info(

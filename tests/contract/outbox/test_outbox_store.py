@@ -196,3 +196,12 @@ def test_many_workers_claiming_at_once_take_each_operation_once(make_store, requ
 def test_the_sqlite_file_is_the_service_s_alone(tmp_path):
     SqliteOutbox(tmp_path / "outbox.sqlite3").close()
     assert stat.S_IMODE((tmp_path / "outbox.sqlite3").stat().st_mode) == 0o600
+
+
+def test_intake_creates_with_their_stand_in_and_tag_issues_are_kept_and_claimed(store):
+    device = {"device": {"serial": "5CD1"}, "fingerprint": "f", "internal_name": "Blue Heron"}
+    created, _ = store.add(op(-3, "k-new", "intake-create", **device), now=at(0))
+    issued, _ = store.add(op(9, "k-tag", "tag-issue", prefix="W12-"), now=at(1))
+    assert (store.get(created.id).asset_id, store.get(created.id).payload) == (-3, device)
+    assert [o.kind for o in store.operations(asset_id=-3)] == ["intake-create"]
+    assert claim(store).id == created.id and claim(store, "w2").id == issued.id

@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from tests.unit.outbox.outbox_world import AwayBackend
 
 from rtutils_adapters.memory import MemoryBackend, MemoryLoanLog
 from rtutils_adapters.memory.roster import MemoryRoster
@@ -151,3 +152,16 @@ def test_the_search_for_devices_out_does_not_grow_with_the_students():
         w.backend.calls.clear()
         w.returns.campaign(YEAR)
     assert small.backend.calls == large.backend.calls == {"search_on_loan": 1}
+
+
+def test_manual_check_ins_while_rt_is_away_go_by_the_loan_log(world):
+    held = world.device("di")
+    world.loans.backend = AwayBackend(world.backend)
+    world.loans.backend.away = True
+    # Without a device nothing needs RT; with one, the loan log's last word is enough.
+    assert world.returns.check_in_manually("S1", "no-device", "never got one", **WHO).id
+    event = world.returns.check_in_manually("S4", "lost", "lost on a trip", asset_id=held, **WHO)
+    assert (event.asset_id, event.tag) == (held, world.backend.get_asset(held).name)
+    assert world.loans.backend.refused == 1
+    with pytest.raises(InvalidInput, match="RT cannot be reached and the loan log does not show"):
+        world.returns.check_in_manually("S1", "lost", "not theirs", asset_id=held, **WHO)

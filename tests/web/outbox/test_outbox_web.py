@@ -4,31 +4,9 @@ replay job that empties it when RT answers again."""
 
 from __future__ import annotations
 
-import pytest
-from dependency_injector import providers
 from prometheus_client.parser import text_string_to_metric_families
-from tests.unit.outbox.outbox_world import AwayBackend
 from tests.web.conftest import bearer, csrf_token, sign_in
 from tests.web.loans.test_pages_loans import desk_token
-
-from rtutils_adapters.memory import load_demo_backend
-from rtutils_web.app import create_app
-from rtutils_web.container import build_container
-
-
-@pytest.fixture
-def rt(web_settings):
-    """The demo's backend, unreachable while ``rt.away`` is set."""
-    return AwayBackend(load_demo_backend())
-
-
-@pytest.fixture
-def app(web_settings, rt):
-    container = build_container(web_settings)
-    container.base.backend.override(providers.Object(rt))
-    built = create_app(container=container)
-    container.jobs.job_service()  # the demo's tag service syncs with RT as it is built
-    return built
 
 
 def out(client, asset_id: int, role: str = "operator", key: str | None = None, **body):
