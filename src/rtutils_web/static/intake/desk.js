@@ -370,10 +370,19 @@
 
   function settle(row, response, body) {
     settleRow(row, response, body);
-    announce(row, { created: "done", exists: "already" }[row.state] || "refused");
+    announce(row, { created: "done", queued: "done", exists: "already" }[row.state] || "refused");
   }
 
   function settleRow(row, response, body) {
+    if (response && response.status === 202) {
+      // RT cannot be reached: the tag is reserved, the asset is made when RT answers again.
+      row.state = "queued";
+      row.tag = body.tag;
+      row.internalName = body.internal_name;
+      row.error = body.message + ". " + body.label[0].toUpperCase() + body.label.slice(1) + ".";
+      show(row);
+      return;
+    }
     if (response && response.ok) {
       row.state = "created";
       row.tag = body.tag;
