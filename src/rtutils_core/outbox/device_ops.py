@@ -25,6 +25,7 @@ from typing import Any
 
 from attrs import define, frozen
 
+from rtutils_core.assets import Asset
 from rtutils_core.errors import BackendUnreachable, IdempotencyKeyReused, InvalidInput
 from rtutils_core.intake import CallerKey, DeviceIntake, Received
 from rtutils_core.intake.held import HeldDevice, device_of, hold
@@ -42,6 +43,9 @@ from rtutils_core.outbox.values import (
 from rtutils_core.tags import TagFormat
 from rtutils_core.tags.reports import TagIssue
 from rtutils_core.tags.service import TagService
+
+#: Most open operations looked through for a held device's tag.
+MAX_OPEN = 100_000
 
 
 @frozen
@@ -121,6 +125,24 @@ class DeviceDesk:
     def _held_answer(self, found: QueuedOperation) -> AcceptedDevice:
         accepted = self.outbox.answer(found, repeated=True)
         return AcceptedDevice(accepted, found.tag, str(found.payload.get("internal_name", "")))
+
+    def held_asset(self, tag: str) -> Asset | None:
+        """The asset a device received while RT is away becomes, as far as known here (for
+        its label); None if no waiting intake create holds ``tag``."""
+        for op in self.outbox.store.operations(states=OPEN, limit=MAX_OPEN):
+            if op.kind == CREATE and op.tag == tag:
+                device = device_of(dict(op.payload))
+                fields = device.custom_fields(
+                    self.intake.options.fields, str(op.payload["internal_name"])
+                )
+                return Asset(
+                    op.asset_id,
+                    tag,
+                    device.catalog,
+                    self.intake.options.status,
+                    custom_fields=fields,
+                )
+        return None
 
     # -- tag issues ----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from rtutils_core.assets import Asset
 from rtutils_core.labels.batches import SELECTORS, BatchSelection, check_one_selector
 from rtutils_web import services
 from rtutils_web.access.auth import requires
@@ -21,12 +22,25 @@ def _template() -> str | None:
     return services.labels().check_template(template) if template is not None else None
 
 
+def _labelled(tag: str) -> Asset:
+    """The asset carrying ``tag``; while RT cannot be reached, with QR_TARGET=service, also a
+    device received meanwhile (its QR code opens this service's link, which finds the asset
+    once RT has it); else RT's failure."""
+
+    def held() -> Asset | None:
+        if services.settings().qr_target != "service":
+            return None  # the QR code opens the asset in RT: it prints when the asset exists
+        return services.device_desk().held_asset(tag)
+
+    return services.outbox().live_or_known(lambda: services.assets().by_tag(tag), held)
+
+
 @bp.get("/<tag>.pdf")
 @takes_query("template")
 def label_pdf(tag: str) -> Response:
     """The label of the asset carrying ``tag``, as a one-page PDF the size of the label."""
     template = _template()
-    return label_response(services.assets().by_tag(tag), template, "pdf")
+    return label_response(_labelled(tag), template, "pdf")
 
 
 @bp.get("/<tag>.png")
@@ -34,7 +48,7 @@ def label_pdf(tag: str) -> Response:
 def label_png(tag: str) -> Response:
     """The same label as a 300 dpi PNG, for previews."""
     template = _template()
-    return label_response(services.assets().by_tag(tag), template, "png")
+    return label_response(_labelled(tag), template, "png")
 
 
 @bp.post("/batch")

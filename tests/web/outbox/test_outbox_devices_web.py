@@ -75,6 +75,16 @@ def test_with_qr_target_service_the_label_can_be_printed_at_once(web_settings, r
     rt.away = True
     body = receive(client).get_json()
     assert body["label_now"] is True and "can be printed now" in body["label"]
+    label = client.get(f"/api/v1/labels/{body['tag']}.pdf", headers=bearer("operator"))
+    assert label.status_code == 200 and label.mimetype == "application/pdf"
+    assert client.get("/api/v1/labels/W12-99999.pdf", headers=bearer("operator")).status_code == 503
+
+
+def test_with_the_qr_code_on_rt_the_label_waits_for_the_asset(client, rt):
+    rt.away = True
+    body = receive(client).get_json()
+    label = client.get(f"/api/v1/labels/{body['tag']}.pdf", headers=bearer("operator"))
+    assert label.status_code == 503
 
 
 def test_a_tag_issue_while_rt_is_away_is_202_with_the_reserved_tag(client, app, rt):

@@ -7,7 +7,7 @@
   const COMMON_KEY = "rtutils_intake_common";
   // This tab's devices, so that a reload neither loses a waiting scan nor its key.
   const SESSION_KEY = "rtutils_intake_session";
-  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "label", "retryable", "printed"];
+  const KEPT = ["serial", "key", "body", "state", "tag", "internalName", "assetId", "error", "existing", "label", "labelNow", "retryable", "printed"];
   const FIELDS = ["manufacturer", "model", "type", "funding_source"];
   // Answers worth sending again under the same key: nothing was decided yet.
   const RETRY_STATUSES = [502, 503, 504];
@@ -244,6 +244,8 @@
     cells[6].replaceChildren();
     if (row.state === "created") {
       cells[6].append(...labelButtons(row));
+    } else if (row.state === "queued" && row.labelNow) {  // QR_TARGET=service: print it now
+      cells[6].append(element("a", { href: data.labelUrl.replace("TAG", encodeURIComponent(row.tag)), target: "_blank" }, "Label (PDF)"));
     } else if (row.state === "failed" && row.retryable) {
       const button = element("button", { type: "button", class: "secondary" }, "Try again");
       button.addEventListener("click", () => enqueue(row));
@@ -379,6 +381,7 @@
       row.state = "queued";
       row.tag = body.tag;
       row.internalName = body.internal_name;
+      row.labelNow = body.label_now;
       row.error = body.message + ". " + body.label[0].toUpperCase() + body.label.slice(1) + ".";
       show(row);
       return;
