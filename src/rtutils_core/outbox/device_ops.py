@@ -93,23 +93,33 @@ class DeviceDesk:
             opened_as = str(found.payload["fingerprint"])
         elif self.outbox.is_rt_away():
             return self._hold(device, key, actor, request_id)
+        fitted = None  # the device as RT's catalog spells it, once RT told
         try:
+            fitted = self.intake.check(device)
             received = self.intake.receive(
-                device, key, actor=actor, request_id=request_id, opened_as=opened_as
+                fitted, key, actor=actor, request_id=request_id, opened_as=opened_as
             )
         except BackendUnreachable as error:
             self.outbox.rt_went_away(error)
             if found is not None:
                 return self._held_answer(found)
-            return self._hold(device, key, actor, request_id)
+            # RT went away mid-way: the submission opened with the device as fitted holds.
+            return self._hold(device, key, actor, request_id, fitted)
         self.outbox.rt_answered()
         self.outbox.remember([received.asset])
         return received
 
     def _hold(
-        self, device: DeviceIntake, key: CallerKey, actor: str, request_id: str
+        self,
+        device: DeviceIntake,
+        key: CallerKey,
+        actor: str,
+        request_id: str,
+        fitted: DeviceIntake | None = None,
     ) -> AcceptedDevice:
-        held: HeldDevice = hold(self.intake, device, key, actor=actor, request_id=request_id)
+        held: HeldDevice = hold(
+            self.intake, fitted or device, key, actor=actor, request_id=request_id
+        )
         payload = {
             **held.as_payload(),
             "key": key.key,

@@ -138,6 +138,26 @@ def test_a_replay_cut_after_the_create_adopts_the_asset_instead_of_making_a_seco
     assert world.backend.calls["create_asset"] == 1  # the lost answer's create only
 
 
+def test_rt_gone_between_the_search_and_the_create_holds_the_device_it_had_begun():
+    world = device_world()
+    real_create = world.backend.create_asset
+
+    def create_then_lose_the_answer(draft: AssetDraft):
+        real_create(draft)
+        world.rt.away = True
+        raise BackendUnreachable("the connection was reset")
+
+    world.backend.create_asset = create_then_lose_the_answer  # type: ignore[method-assign]
+    held = world.receive("5CD2011", manufacturer="hp")  # fitted by RT before it went away
+    assert isinstance(held, AcceptedDevice) and held.tag == "W12-00001"
+    world.backend.create_asset = real_create  # type: ignore[method-assign]
+    world.rt.away = False
+    assert world.replay.drain("w1").applied == 1
+    [asset] = world.with_serial("5CD2011")
+    assert (asset.name, asset.cf("Manufacturer")) == ("W12-00001", "HP")
+    assert world.backend.calls["create_asset"] == 1
+
+
 class Killed(BaseException):
     """The worker dies (SIGKILL) between RT's answer and the outbox's record of it."""
 
