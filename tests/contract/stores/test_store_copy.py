@@ -55,7 +55,7 @@ COMPONENTS = [
     "outbox",
 ]
 #: Each store's schema version (1 unless a migration was added since).
-VERSIONS = {"loans": 2, "roster": 2, "audits": 2}
+VERSIONS = {"loans": 2, "roster": 2, "audits": 2, "outbox": 2}
 NOTICE = NoticeDraft(
     "receipt", "loan:1", date(2025, 3, 1), ("li@school.example",), fields={"name": "Li Wéi"}
 )
