@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -31,6 +31,7 @@ from rtutils_core.audits.values import (
     ScanResult,
     Scope,
 )
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import AuditFinished, AuditNotFound, BackendUnavailable, RtutilsError
 
 COMPONENT = "audits"
@@ -81,10 +82,6 @@ TABLES = (audits, audit_expected, audit_scans, audit_actions)
 _EXPECTED = [c for c in audit_expected.columns if c.name != "audit_id"]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _refused(exc: Exception) -> RtutilsError:
     return BackendUnavailable(f"the audit store refused a change: {exc}; nothing was changed")
 
@@ -123,7 +120,7 @@ class SqlAuditStore(SqlStore):
     COMPONENT = COMPONENT
     MIGRATIONS = Migrations(COMPONENT)
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 
