@@ -9,6 +9,7 @@ from rtutils_adapters.pacing import RatePace
 from rtutils_adapters.stores import open_audit_store
 from rtutils_core.audits.service import AuditService, audit_write_job_kind
 from rtutils_core.scans.service import ScanService
+from rtutils_web.containers.base import feature_store
 
 
 class Audits(containers.DeclarativeContainer):
@@ -17,9 +18,7 @@ class Audits(containers.DeclarativeContainer):
     loans = providers.DependenciesContainer()
     students = providers.DependenciesContainer()
 
-    audit_store = providers.ThreadSafeSingleton(
-        open_audit_store, base.store_connections, base.working_dir
-    )
+    audit_store = feature_store(open_audit_store, base)
     scan_service = providers.ThreadSafeSingleton(
         ScanService, assets.asset_service, loans.loan_service, students.roster
     )
