@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from rtutils_adapters.memory.keyed import kept
 from rtutils_adapters.memory.records import MemoryRecords
 from rtutils_core.assets import (
     ASSET_STATUSES,
@@ -46,10 +47,9 @@ class MemoryAssets:
     def get_asset(self, asset_id: int) -> Asset:
         with self.records.lock:
             self.records.count("get_asset")
-            try:
-                return self.records.assets[asset_id]
-            except KeyError:
-                raise AssetNotFound(f"asset {asset_id} does not exist") from None
+            return kept(
+                self.records.assets, asset_id, AssetNotFound(f"asset {asset_id} does not exist")
+            )
 
     def search_assets(self, query: AssetQuery, page: int = 1, per_page: int = 100) -> AssetPage:
         per_page = page_size(page, per_page)

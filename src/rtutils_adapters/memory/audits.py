@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import attrs
 
+from rtutils_adapters.memory.keyed import kept
 from rtutils_core.audits.values import (
     ActionDraft,
     ActionEntry,
@@ -20,17 +21,14 @@ from rtutils_core.audits.values import (
     Scope,
     classified,
 )
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import AuditFinished, AuditNotFound
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class MemoryAuditStore:
     """The :class:`~rtutils_core.audits.ports.AuditStore` in dicts; safe between threads."""
 
-    def __init__(self, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._audits: dict[int, Audit] = {}
@@ -59,10 +57,7 @@ class MemoryAuditStore:
             return self._get(audit_id)
 
     def _get(self, audit_id: int) -> Audit:
-        try:
-            return self._audits[audit_id]
-        except KeyError:
-            raise AuditNotFound(f"there is no audit {audit_id}") from None
+        return kept(self._audits, audit_id, AuditNotFound(f"there is no audit {audit_id}"))
 
     def list(self, limit: int = 100) -> Sequence[Audit]:
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 
+from rtutils_adapters.memory.keyed import kept
 from rtutils_core.errors import DeviceNotFound, InvalidInput
 from rtutils_core.google import AnnotationChanges, ChromeDevice
 
@@ -56,10 +57,9 @@ class MemoryChromeDirectory:
             return self._find(device_id)
 
     def _find(self, device_id: str) -> ChromeDevice:
-        try:
-            return self._devices[device_id]
-        except KeyError:
-            raise DeviceNotFound(f"no Chrome OS device with id {device_id!r}") from None
+        return kept(
+            self._devices, device_id, DeviceNotFound(f"no Chrome OS device with id {device_id!r}")
+        )
 
     def update_annotations(self, device_id: str, changes: AnnotationChanges) -> ChromeDevice:
         with self._lock:

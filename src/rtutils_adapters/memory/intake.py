@@ -9,22 +9,20 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from attrs import evolve
 
+from rtutils_adapters.memory.keyed import kept
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import InvalidInput
 from rtutils_core.intake.ports import Submission
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class MemoryIntakeStore:
     """Submissions by key, serial claims and names; safe to share between threads."""
 
-    def __init__(self, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -63,10 +61,7 @@ class MemoryIntakeStore:
             return self._by_key.get(key)
 
     def _sub(self, key: str) -> Submission:
-        try:
-            return self._by_key[key]
-        except KeyError:
-            raise InvalidInput(f"no submission under the key {key!r}") from None
+        return kept(self._by_key, key, InvalidInput(f"no submission under the key {key!r}"))
 
     def claim_name(self, key: str, name: str) -> bool:
         folded = name.casefold()

@@ -11,6 +11,7 @@ from typing import Literal
 
 from attrs import evolve
 
+from rtutils_adapters.memory.keyed import kept
 from rtutils_core.errors import JobNotFound
 from rtutils_core.jobs import CLAIMABLE, Job, JobState, JsonValue, Progress
 from rtutils_core.jobs.service import JobService
@@ -45,10 +46,7 @@ class MemoryJobStore:
             return self._get(job_id)
 
     def _get(self, job_id: str) -> Job:
-        try:
-            return self._jobs[job_id]
-        except KeyError:
-            raise JobNotFound(f"there is no job {job_id!r}") from None
+        return kept(self._jobs, job_id, JobNotFound(f"there is no job {job_id!r}"))
 
     def list(
         self,

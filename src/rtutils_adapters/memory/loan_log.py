@@ -9,19 +9,17 @@ from datetime import UTC, datetime
 
 import attrs
 
+from rtutils_adapters.memory.keyed import kept
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import LoanConflict, LoanNotFound
 from rtutils_core.loans import LoanEntry, LoanEvent, LoanFilter
 from rtutils_core.loans.manual_checkins import UNDO, ManualEntry, ManualEvent, check_undo
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class MemoryLoanLog:
     """The :class:`~rtutils_core.loans.ports.LoanLog` in a list; safe to share between threads."""
 
-    def __init__(self, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._events: dict[int, LoanEvent] = {}
@@ -44,10 +42,7 @@ class MemoryLoanLog:
 
     def get(self, event_id: int) -> LoanEvent:
         with self._lock:
-            try:
-                return self._events[event_id]
-            except KeyError:
-                raise LoanNotFound(f"there is no loan {event_id}") from None
+            return kept(self._events, event_id, LoanNotFound(f"there is no loan {event_id}"))
 
     def attach_ticket(self, event_id: int, ticket_id: int) -> LoanEvent:
         with self._lock:

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from rtutils_adapters.memory.keyed import kept
 from rtutils_core.due import Notice, NoticeDraft
 from rtutils_core.due.marks import NoticeMarks
 from rtutils_core.errors import NoticeNotFound
@@ -38,10 +39,7 @@ class MemoryNoticeLog(NoticeMarks):
 
     def get(self, notice_id: int) -> Notice:
         with self._lock:
-            try:
-                return self._notices[notice_id]
-            except KeyError:
-                raise NoticeNotFound(f"there is no notice {notice_id}") from None
+            return kept(self._notices, notice_id, NoticeNotFound(f"there is no notice {notice_id}"))
 
     def claim(
         self, notice_id: int, sender: str, *, now: datetime, until: datetime

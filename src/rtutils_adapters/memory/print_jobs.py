@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from rtutils_adapters.memory.keyed import kept
 from rtutils_core.errors import PrintJobConflict, PrintJobNotFound
 from rtutils_core.printing.print_jobs import JOB_STATES, JobState, PrintJob
 
@@ -24,10 +25,7 @@ class MemoryPrintJobStore:
 
     def get(self, job_id: str) -> PrintJob:
         with self._lock:
-            try:
-                return self._jobs[job_id]
-            except KeyError:
-                raise PrintJobNotFound(f"no print job {job_id!r}") from None
+            return kept(self._jobs, job_id, PrintJobNotFound(f"no print job {job_id!r}"))
 
     def replace(self, job: PrintJob, *, expect: JobState) -> None:
         with self._lock:

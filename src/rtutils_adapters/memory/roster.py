@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 from importlib import resources
 
+from rtutils_adapters.memory.keyed import kept
 from rtutils_core.errors import StudentNotFound
 from rtutils_core.students import Student
 
@@ -23,10 +24,9 @@ class MemoryRoster:
 
     def get(self, student_id: str) -> Student:
         with self._lock:
-            try:
-                return self._students[student_id]
-            except KeyError:
-                raise StudentNotFound(f"there is no student {student_id!r}") from None
+            return kept(
+                self._students, student_id, StudentNotFound(f"there is no student {student_id!r}")
+            )
 
     def apply(self, upserts: Sequence[Student], removals: Sequence[str] = ()) -> None:
         with self._lock:

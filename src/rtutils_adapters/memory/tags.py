@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import attrs
 from attrs import define
 
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import TagConflict
 from rtutils_core.tags.event_query import NEWEST, EventQuery
 from rtutils_core.tags.ledger import Entry, LedgerTransaction, TagLedger
@@ -32,14 +33,10 @@ class _Number:
     reserved_by: str
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class MemoryTagStore(TagLedger):
     """Sequences, numbers and events in dicts, one lock around each operation."""
 
-    def __init__(self, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._next: dict[str, int] = {}

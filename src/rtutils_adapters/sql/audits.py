@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, Text, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.sql.expression import delete
 
 from rtutils_adapters.sql.database import Database
 from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.audits.values import (
     ActionDraft,
     ActionEntry,
@@ -33,58 +32,42 @@ from rtutils_core.audits.values import (
     Scope,
     classified,
 )
+from rtutils_core.clock import utc_now
 from rtutils_core.errors import AuditFinished, AuditNotFound, BackendUnavailable, RtutilsError
 
 COMPONENT = "audits"
-metadata = MetaData()
-audits = Table(
+audits = table(
     "audits",
-    metadata,
-    Column("id", Number, primary_key=True),
-    *(Column(name, Text) for name in ("name", "scope_kind", "scope_value", "scope_tags")),
-    Column("state", Text),
-    Column("created", UtcTime()),
-    Column("created_by", Text),
-    Column("expected_count", Integer),
-    Column("finished", UtcTime()),
-    Column("finished_by", Text),
+    "id name scope_kind scope_value scope_tags state created created_by expected_count"
+    " finished finished_by",
+    key="id",
+    numbers="id",
+    integers="expected_count",
+    times="created finished",
 )
-audit_expected = Table(
+audit_expected = table(
     "audit_expected",
-    metadata,
-    Column("audit_id", Number, primary_key=True),
-    Column("asset_id", Number, primary_key=True),
-    *(Column(name, Text) for name in ("tag", "catalog", "model", "status", "location", "serial")),
+    "audit_id asset_id tag catalog model status location serial",
+    key="audit_id asset_id",
+    numbers="audit_id asset_id",
 )
-audit_scans = Table(
+audit_scans = table(
     "audit_scans",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("audit_id", Number),
-    Column("at", UtcTime()),
-    *(Column(name, Text) for name in ("key", "text", "outcome")),
-    Column("asset_id", Number),
-    *(Column(name, Text) for name in ("tag", "model", "reason", "desk", "operator")),
+    "id audit_id at key text outcome asset_id tag model reason desk operator",
+    key="id",
+    numbers="id audit_id asset_id",
+    times="at",
 )
-audit_actions = Table(
+audit_actions = table(
     "audit_actions",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("audit_id", Number),
-    Column("at", UtcTime()),
-    Column("kind", Text),
-    Column("asset_id", Number),
-    *(Column(name, Text) for name in ("tag", "operator", "comment", "error")),
-    Column("ticket_id", Number),
-    Column("ticket_error", Text),
+    "id audit_id at kind asset_id tag operator comment error ticket_id ticket_error",
+    key="id",
+    numbers="id audit_id asset_id ticket_id",
+    times="at",
 )
 #: The tables of the audit store, in the order a copy fills them.
 TABLES = (audits, audit_expected, audit_scans, audit_actions)
 _EXPECTED = [c for c in audit_expected.columns if c.name != "audit_id"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refused(exc: Exception) -> RtutilsError:
@@ -125,7 +108,7 @@ class SqlAuditStore(SqlStore):
     COMPONENT = COMPONENT
     MIGRATIONS = Migrations(COMPONENT)
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
         super().__init__(db)
 

@@ -14,13 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     ColumnElement,
     Connection,
-    Date,
-    MetaData,
-    Table,
-    Text,
     and_,
     insert,
     or_,
@@ -29,30 +24,20 @@ from sqlalchemy import (
 )
 
 from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.due import Notice, NoticeDraft
 from rtutils_core.due.marks import NoticeMarks
 from rtutils_core.errors import BackendUnavailable, NoticeNotFound, RtutilsError
 
 COMPONENT = "notices"
-metadata = MetaData()
-notices = Table(
+notices = table(
     "notices",
-    metadata,
-    Column("id", Number, primary_key=True),
-    Column("key", Text),
-    *(Column(name, Text) for name in ("kind", "subject")),
-    Column("day", Date),
-    *(Column(name, Text) for name in ("to_addresses", "cc_addresses", "person", "student_id")),
-    *(Column(name, Number) for name in ("loan_id", "asset_id")),
-    Column("fields", Text),
-    Column("state", Text),
-    Column("attempts", Number),
-    Column("reason", Text),
-    *(Column(name, UtcTime()) for name in ("created", "updated", "sent_at", "retry_at")),
-    Column("sender", Text),
-    Column("claim_until", UtcTime()),
+    "id key kind subject day to_addresses cc_addresses person student_id loan_id asset_id"
+    " fields state attempts reason created updated sent_at retry_at sender claim_until",
+    key="id",
+    numbers="id loan_id asset_id attempts",
+    times="created updated sent_at retry_at claim_until",
+    dates="day",
 )
 #: The tables of the notice log, in the order a copy fills them.
 TABLES = (notices,)

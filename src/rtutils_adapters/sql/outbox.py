@@ -17,12 +17,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
-    Column,
     Connection,
-    Integer,
-    MetaData,
-    Table,
-    Text,
     and_,
     delete,
     exists,
@@ -34,8 +29,7 @@ from sqlalchemy import (
 )
 
 from rtutils_adapters.sql.migrations import Migrations
-from rtutils_adapters.sql.store import SqlStore
-from rtutils_adapters.sql.types import Number, UtcTime
+from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.assets import Asset
 from rtutils_core.errors import IdempotencyKeyReused, OperationNotFound, RtutilsError
 from rtutils_core.outbox import (
@@ -51,28 +45,17 @@ from rtutils_core.outbox import (
 from rtutils_core.outbox.rules import settled
 
 COMPONENT = "outbox"
-metadata = MetaData()
-operations = Table(
+operations = table(
     "outbox_operations",
-    metadata,
-    Column("id", Number, primary_key=True),
-    *(Column(name, Text) for name in ("key", "kind", "state")),
-    Column("asset_id", Number),
-    *(Column(name, Text) for name in ("tag", "operator", "request_id", "payload")),
-    Column("accepted", UtcTime()),
-    Column("updated", UtcTime()),
-    *(Column(name, Text) for name in ("reason", "steps", "result", "settled_by", "worker")),
-    Column("attempts", Integer),
-    Column("forced", Integer),
-    Column("lease_until", UtcTime()),
+    "id key kind state asset_id tag operator request_id payload accepted updated reason steps"
+    " result settled_by worker attempts forced lease_until",
+    key="id",
+    numbers="id asset_id",
+    integers="attempts forced",
+    times="accepted updated lease_until",
 )
-known_assets = Table(
-    "known_assets",
-    metadata,
-    Column("asset_id", Number, primary_key=True),
-    Column("name", Text),
-    Column("asset", Text),
-    Column("seen", UtcTime()),
+known_assets = table(
+    "known_assets", "asset_id name asset seen", key="asset_id", numbers="asset_id", times="seen"
 )
 #: The tables of the outbox, in the order a copy fills them.
 TABLES = (operations, known_assets)

@@ -14,6 +14,7 @@ from rtutils_core.errors import InvalidInput, InvalidTag
 from rtutils_core.outbox import LastKnown
 from rtutils_core.tags import TagFormats
 from rtutils_web.http.answers import WITHHELD, list_of, object_schema, prop, withholdable_prop
+from rtutils_web.http.properties import NULLABLE_STRING
 
 #: Query parameters of the asset search besides ``cf.<Field Name>``.
 SEARCH_FIELDS = ("catalog", "status", "name_prefix", "owner", "held_by")
@@ -21,7 +22,6 @@ SEARCH_FIELDS = ("catalog", "status", "name_prefix", "owner", "held_by")
 PERSON_FIELDS = ("owner", "held_by")
 PAGING = ("page", "per_page")
 CF_PREFIX = "cf."
-_NULLABLE_STRING = {"type": ["string", "null"]}
 _PEOPLE_ONLY = "Shown to the operator and admin roles only (the data is about students)."
 
 
@@ -31,10 +31,10 @@ class AssetJson:
 
     id: int = prop({"type": "integer", "minimum": 1})
     name: str = prop({"type": "string"})
-    tag: str | None = prop({**_NULLABLE_STRING, "description": "the Name when it is an asset tag"})
+    tag: str | None = prop({**NULLABLE_STRING, "description": "the Name when it is an asset tag"})
     catalog: str = prop({"type": "string"})
     status: str = prop({"type": "string"})
-    owner: str | None = withholdable_prop({**_NULLABLE_STRING, "description": _PEOPLE_ONLY})
+    owner: str | None = withholdable_prop({**NULLABLE_STRING, "description": _PEOPLE_ONLY})
     held_by: list[str] = withholdable_prop(
         {"type": "array", "items": {"type": "string"}, "description": _PEOPLE_ONLY}
     )

@@ -25,13 +25,17 @@ from rtutils_core.audits import (
 )
 from rtutils_core.audits.values import OUTCOMES, PENDING_REASON
 from rtutils_core.jobs import Job
-from rtutils_web.http.answers import object_schema, prop, withholdable_prop
+from rtutils_web.http.answers import (
+    FieldsFrom,
+    list_of,
+    object_schema,
+    prop,
+    ref,
+    withholdable_prop,
+)
 from rtutils_web.http.bodies import MAX_WHOLE
+from rtutils_web.http.properties import COUNT, ID, STRING, TIME
 
-_STRING = {"type": "string"}
-_COUNT = {"type": "integer", "minimum": 0}
-_ID = {"type": "integer", "minimum": 1}
-_TIME = {"type": "string", "format": "date-time"}
 _PEOPLE = "operator role only (it may name people)"
 _OUTCOME = {
     "type": "string",
@@ -42,26 +46,17 @@ _OUTCOME = {
 AUDIT_ID = f"int(min=1, max={MAX_WHOLE})"
 
 
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _list(name: str, description: str = "") -> dict[str, Any]:
-    listed: dict[str, Any] = {"type": "array", "items": _ref(name)}
-    return {**listed, "description": description} if description else listed
-
-
 # -- answers -----------------------------------------------------------------------------
 
 
 @frozen
 class CountsJson:
-    expected: int = prop(_COUNT)
-    present: int = prop(_COUNT)
-    missing: int = prop(_COUNT)
-    unexpected: int = prop(_COUNT)
-    unknown: int = prop(_COUNT)
-    pending: int = prop({**_COUNT, "description": "scans waiting for RT to classify them"})
+    expected: int = prop(COUNT)
+    present: int = prop(COUNT)
+    missing: int = prop(COUNT)
+    unexpected: int = prop(COUNT)
+    unknown: int = prop(COUNT)
+    pending: int = prop({**COUNT, "description": "scans waiting for RT to classify them"})
 
     @classmethod
     def of(cls, result: AuditResult) -> CountsJson:
@@ -79,15 +74,15 @@ def scope_words(scope: Scope, people: bool) -> str:
 class AuditJson:
     """An audit and its counts as they stand."""
 
-    id: int = prop(_ID)
-    name: str = prop(_STRING)
+    id: int = prop(ID)
+    name: str = prop(STRING)
     scope_kind: str = prop({"type": "string", "enum": list(SCOPE_KINDS)})
-    scope: str = prop({**_STRING, "description": "the scope in words"})
+    scope: str = prop({**STRING, "description": "the scope in words"})
     state: str = prop({"type": "string", "enum": ["open", "finished"]})
-    created: datetime = prop(_TIME)
-    created_by: str = prop(_STRING)
+    created: datetime = prop(TIME)
+    created_by: str = prop(STRING)
     finished: datetime | None = prop({"type": ["string", "null"], "format": "date-time"})
-    counts: CountsJson = prop(_ref("AuditCounts"))
+    counts: CountsJson = prop(ref("AuditCounts"))
 
     @classmethod
     def of(cls, audit: Audit, result: AuditResult, people: bool) -> AuditJson:
@@ -106,88 +101,61 @@ class AuditJson:
 
 @frozen
 class AuditListJson:
-    audits: list[AuditJson] = prop(_list("Audit"))
-    count: int = prop(_COUNT)
+    audits: list[AuditJson] = prop(list_of("Audit"))
+    count: int = prop(COUNT)
 
 
 @frozen
-class DeviceJson:
+class DeviceJson(FieldsFrom[ExpectedAsset]):
     """A device of the expected set, as RT had it when the audit started."""
 
-    asset_id: int = prop(_ID)
-    tag: str = prop(_STRING)
-    model: str = prop(_STRING)
-    status: str = prop(_STRING)
-    location: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, e: ExpectedAsset) -> DeviceJson:
-        return cls(e.asset_id, e.tag, e.model, e.status, e.location)
+    asset_id: int = prop(ID)
+    tag: str = prop(STRING)
+    model: str = prop(STRING)
+    status: str = prop(STRING)
+    location: str = prop(STRING)
 
 
 @frozen
-class ScanJson:
+class ScanJson(FieldsFrom[ScanEntry]):
     """A scan kept: what was typed, what it was, and why."""
 
-    id: int = prop(_ID)
-    at: datetime = prop(_TIME)
-    text: str = prop(_STRING)
+    id: int = prop(ID)
+    at: datetime = prop(TIME)
+    text: str = prop(STRING)
     outcome: str = prop(_OUTCOME)
     asset_id: int | None = prop({"type": ["integer", "null"]})
-    tag: str = prop(_STRING)
-    model: str = prop(_STRING)
-    reason: str = prop(_STRING)
-    desk: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, e: ScanEntry) -> ScanJson:
-        return cls(e.id, e.at, e.text, e.outcome, e.asset_id, e.tag, e.model, e.reason, e.desk)
+    tag: str = prop(STRING)
+    model: str = prop(STRING)
+    reason: str = prop(STRING)
+    desk: str = prop(STRING)
 
 
 @frozen
-class ModelJson:
-    model: str = prop({**_STRING, "description": "'' for devices without a model"})
-    expected: int = prop(_COUNT)
-    present: int = prop(_COUNT)
-    missing: int = prop(_COUNT)
-    unexpected: int = prop(_COUNT)
-
-    @classmethod
-    def of(cls, m: ModelFigures) -> ModelJson:
-        return cls(m.model, m.expected, m.present, m.missing, m.unexpected)
+class ModelJson(FieldsFrom[ModelFigures]):
+    model: str = prop({**STRING, "description": "'' for devices without a model"})
+    expected: int = prop(COUNT)
+    present: int = prop(COUNT)
+    missing: int = prop(COUNT)
+    unexpected: int = prop(COUNT)
 
 
 @frozen
-class ActionJson:
+class ActionJson(FieldsFrom[ActionEntry]):
     """A change an audit wrote to RT (or that RT refused: ``error``)."""
 
-    id: int = prop(_ID)
-    at: datetime = prop(_TIME)
+    id: int = prop(ID)
+    at: datetime = prop(TIME)
     kind: str = prop({"type": "string", "enum": ["lost", "moved", "audited"]})
-    asset_id: int = prop(_ID)
-    tag: str = prop(_STRING)
-    operator: str = prop(_STRING)
-    comment: str = prop(_STRING)
-    error: str = prop(_STRING)
+    asset_id: int = prop(ID)
+    tag: str = prop(STRING)
+    operator: str = prop(STRING)
+    comment: str = prop(STRING)
+    error: str = prop(STRING)
     ticket_id: int | None = prop(
         {"type": ["integer", "null"], "description": "the ticket of a device marked lost"}
     )
-    ticket_error: str = prop({**_STRING, "description": "why no ticket was opened"})
-
-    @classmethod
-    def of(cls, a: ActionEntry) -> ActionJson:
-        return cls(
-            a.id,
-            a.at,
-            a.kind,
-            a.asset_id,
-            a.tag,
-            a.operator,
-            a.comment,
-            a.error,
-            a.ticket_id,
-            a.ticket_error,
-        )
+    ticket_error: str = prop({**STRING, "description": "why no ticket was opened"})
 
 
 @frozen
@@ -195,16 +163,16 @@ class AuditDetailJson:
     """An audit: its counts and figures per model; its devices, scans and log for those who
     may see people."""
 
-    audit: AuditJson = prop(_ref("Audit"))
-    models: list[ModelJson] = prop(_list("AuditModel"))
-    present: list[DeviceJson] = withholdable_prop(_list("AuditDevice", _PEOPLE))
-    missing: list[DeviceJson] = withholdable_prop(_list("AuditDevice", _PEOPLE))
-    unexpected: list[ScanJson] = withholdable_prop(_list("AuditScan", _PEOPLE))
-    unknown: list[ScanJson] = withholdable_prop(_list("AuditScan", _PEOPLE))
+    audit: AuditJson = prop(ref("Audit"))
+    models: list[ModelJson] = prop(list_of("AuditModel"))
+    present: list[DeviceJson] = withholdable_prop(list_of("AuditDevice", _PEOPLE))
+    missing: list[DeviceJson] = withholdable_prop(list_of("AuditDevice", _PEOPLE))
+    unexpected: list[ScanJson] = withholdable_prop(list_of("AuditScan", _PEOPLE))
+    unknown: list[ScanJson] = withholdable_prop(list_of("AuditScan", _PEOPLE))
     pending: list[ScanJson] = withholdable_prop(
-        _list("AuditScan", f"scans waiting for RT to classify them; {_PEOPLE}")
+        list_of("AuditScan", f"scans waiting for RT to classify them; {_PEOPLE}")
     )
-    actions: list[ActionJson] = withholdable_prop(_list("AuditAction", _PEOPLE))
+    actions: list[ActionJson] = withholdable_prop(list_of("AuditAction", _PEOPLE))
 
     @classmethod
     def of(
@@ -236,8 +204,8 @@ class ScanAnswerJson:
 
     outcome: str = prop(_OUTCOME)
     repeat: bool = prop({"type": "boolean", "description": "scanned before: counted once"})
-    scan: ScanJson = prop(_ref("AuditScan"))
-    counts: CountsJson = prop(_ref("AuditCounts"))
+    scan: ScanJson = prop(ref("AuditScan"))
+    counts: CountsJson = prop(ref("AuditCounts"))
 
     @classmethod
     def of(cls, done: ScanResult, result: AuditResult) -> ScanAnswerJson:
@@ -249,9 +217,9 @@ class ScanAnswerJson:
 class FinishJson:
     """The finished audit and the queued job writing ``Last Audited``."""
 
-    audit: AuditJson = prop(_ref("Audit"))
-    job_id: str = prop({**_STRING, "description": "GET /api/v1/jobs/{id} follows it"})
-    job_state: str = prop(_STRING)
+    audit: AuditJson = prop(ref("Audit"))
+    job_id: str = prop({**STRING, "description": "GET /api/v1/jobs/{id} follows it"})
+    job_state: str = prop(STRING)
 
     @classmethod
     def of(cls, audit: Audit, result: AuditResult, job: Job) -> FinishJson:
@@ -259,33 +227,29 @@ class FinishJson:
 
 
 @frozen
-class OutcomeJson:
-    asset_id: int = prop(_ID)
-    tag: str = prop(_STRING)
+class OutcomeJson(FieldsFrom[ActionOutcome]):
+    asset_id: int = prop(ID)
+    tag: str = prop(STRING)
     ok: bool = prop({"type": "boolean"})
-    message: str = prop(_STRING)
-
-    @classmethod
-    def of(cls, o: ActionOutcome) -> OutcomeJson:
-        return cls(o.asset_id, o.tag, o.ok, o.message)
+    message: str = prop(STRING)
 
 
 @frozen
 class BulkJson:
     """One line per device of a bulk action; the others go on when one is refused."""
 
-    items: list[OutcomeJson] = prop(_list("AuditActionOutcome"))
-    done: int = prop(_COUNT)
+    items: list[OutcomeJson] = prop(list_of("AuditActionOutcome"))
+    done: int = prop(COUNT)
 
 
 @frozen
 class OverdueItemJson:
-    asset_id: int = prop(_ID)
-    tag: str = prop(_STRING)
-    catalog: str = prop(_STRING)
-    model: str = prop(_STRING)
-    location: str = prop(_STRING)
-    last_audited: str = prop({**_STRING, "description": "'' if never"})
+    asset_id: int = prop(ID)
+    tag: str = prop(STRING)
+    catalog: str = prop(STRING)
+    model: str = prop(STRING)
+    location: str = prop(STRING)
+    last_audited: str = prop({**STRING, "description": "'' if never"})
 
     @classmethod
     def of(cls, a: Asset, options: AuditOptions) -> OverdueItemJson:
@@ -304,8 +268,8 @@ class OverdueJson:
     """Devices not audited for longer than AUDIT_OVERDUE_DAYS (never audited first)."""
 
     overdue_days: int = prop({"type": "integer", "minimum": 1})
-    items: list[OverdueItemJson] = prop(_list("OverdueDevice"))
-    count: int = prop(_COUNT)
+    items: list[OverdueItemJson] = prop(list_of("OverdueDevice"))
+    count: int = prop(COUNT)
 
 
 SCHEMAS: dict[str, Any] = {

@@ -7,6 +7,8 @@ import sys
 from typing import Any
 
 PROG = "request-tracker-utils"
+#: Characters of a progress bar on a terminal.
+BAR_WIDTH = 30
 
 
 def sub_commands(commands: Any, name: str, help: str) -> Any:
@@ -31,3 +33,9 @@ def failed(message: str, status: int) -> int:
     the command's exit status."""
     print(f"{PROG}: {message}", file=sys.stderr)
     return status
+
+
+def bar(done: int, total: int, unit: str) -> str:
+    """A progress bar and its count: ``[####------] 4/10 rows``."""
+    filled = round(BAR_WIDTH * done / total) if total else BAR_WIDTH
+    return f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done}/{total} {unit}"

@@ -22,12 +22,10 @@ from rtutils_core.errors import InvalidInput, RtutilsError
 from rtutils_core.google.report import ChromeSyncReport, report_csv, report_json
 from rtutils_core.google.service import ChromeSyncService, chrome_sync_job_kind, start_sync
 from rtutils_core.jobs.service import JobService
-from rtutils_web.cli.command import sub_commands
+from rtutils_web.cli.command import bar, sub_commands
 
 #: How often a real run logs its progress (every this many devices, and at the end).
 PROGRESS_EVERY = 50
-#: Characters of the progress bar on a terminal.
-BAR_WIDTH = 30
 
 
 def add_google_commands(commands: Any) -> None:
@@ -126,14 +124,12 @@ def _run_as_job(service: ChromeSyncService, jobs: JobService, log: Any) -> Chrom
 
 def _progress_reporter(log: Any) -> Callable[[int, int], None]:
     """A bar on a terminal; log lines every PROGRESS_EVERY devices otherwise (the journal)."""
-    bar = sys.stderr.isatty()
+    live = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
-        if bar:
-            filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+        if live:
             end = "\n" if done == total else ""
-            line = f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} devices"
-            print(line, end=end, file=sys.stderr, flush=True)
+            print(f"\r{bar(done, total, 'devices')}", end=end, file=sys.stderr, flush=True)
         elif log is not None and (done == total or done % PROGRESS_EVERY == 0):
             log.info("google_sync_progress", done=done, total=total)
 

@@ -18,9 +18,8 @@ from rtutils_core.errors import RtutilsError
 from rtutils_core.imports.csv_files import iter_results_csv
 from rtutils_core.imports.importer import DryRun, ImportProgress, IntakeImport
 from rtutils_core.imports.jobs import csv_text, parse_rows
-from rtutils_web.cli.command import actor, failed, sub_commands
+from rtutils_web.cli.command import actor, bar, failed, sub_commands
 
-BAR_WIDTH = 30
 #: Seconds between two redraws of the progress bar on a terminal.
 REDRAW_EVERY = 0.1
 
@@ -61,10 +60,8 @@ def format_seconds(seconds: float | None) -> str:
 
 def progress_line(progress: ImportProgress) -> str:
     """One line of the bar: rows done of total, rate, time left, and the counts."""
-    share = progress.done / progress.total if progress.total else 1.0
-    filled = round(share * BAR_WIDTH)
     return (
-        f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {progress.done}/{progress.total} rows"
+        f"{bar(progress.done, progress.total, 'rows')}"
         f"  {progress.per_minute:.0f}/min  {format_seconds(progress.seconds_left)} left"
         f"  (created {progress.created}, skipped {progress.skipped}, failed {progress.failed})"
     )

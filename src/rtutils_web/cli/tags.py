@@ -17,6 +17,13 @@ from rtutils_core.tags.service import TagService
 from rtutils_web.cli.command import actor, failed, sub_commands
 
 
+def _of_a_prefix(sub: Any, name: str, help: str) -> argparse.ArgumentParser:
+    """A sub-command that acts on one prefix's sequence, chosen with ``--prefix``."""
+    command: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    command.add_argument("--prefix", help="a configured prefix (default: PREFIX)")
+    return command
+
+
 def add_tag_commands(commands: Any) -> None:
     """Add the ``tags`` command and its sub-commands to the CLI's sub-parsers."""
     sub = sub_commands(commands, "tags", "asset tag sequences: sync, preview, set-next, ...")
@@ -25,28 +32,25 @@ def add_tag_commands(commands: Any) -> None:
         help="scan the backend for the highest tag of each prefix and start the sequence above"
         " it (first install, migration from the old tool)",
     )
-    preview = sub.add_parser("preview", help="show the next tag of a prefix (changes nothing)")
-    preview.add_argument("--prefix", help="a configured prefix (default: PREFIX)")
+    preview = _of_a_prefix(sub, "preview", "show the next tag of a prefix (changes nothing)")
     preview.add_argument(
         "--check-backend",
         action="store_true",
         help="also pass over tags that assets in the backend carry already",
     )
-    set_next = sub.add_parser(
-        "set-next", help="make NUMBER (or a tag such as W12-00100) the next tag"
+    set_next = _of_a_prefix(
+        sub, "set-next", "make NUMBER (or a tag such as W12-00100) the next tag"
     )
     set_next.add_argument("number", metavar="NUMBER_OR_TAG")
-    set_next.add_argument("--prefix", help="a configured prefix (default: PREFIX)")
     set_next.add_argument(
         "--force",
         action="store_true",
         help="allow going at or below a tag issued or present in the backend (logged)",
     )
-    void = sub.add_parser(
-        "void", help="give up an asset's open reservation (e.g. the asset was deleted)"
+    void = _of_a_prefix(
+        sub, "void", "give up an asset's open reservation (e.g. the asset was deleted)"
     )
     void.add_argument("asset_id", type=int, metavar="ASSET_ID")
-    void.add_argument("--prefix", help="a configured prefix (default: PREFIX)")
     void.add_argument("--reason", default="", help="why, for the event log")
     events = sub.add_parser("events", help="print the tag event log, newest first")
     events.add_argument("--tag", help="only events of this tag")

@@ -16,6 +16,7 @@ from rtutils_core.audits.ports import AuditStore
 from rtutils_core.audits.service import AuditService
 from rtutils_core.jobs import Schedule
 from rtutils_core.scans.service import ScanService
+from rtutils_web.containers.base import feature_store
 
 
 def _has_pending(store: AuditStore) -> Callable[[], bool]:
@@ -30,9 +31,7 @@ class Audits(containers.DeclarativeContainer):
     students = providers.DependenciesContainer()
     outbox = providers.DependenciesContainer()
 
-    audit_store = providers.ThreadSafeSingleton(
-        open_audit_store, base.store_connections, base.working_dir
-    )
+    audit_store = feature_store(open_audit_store, base)
     scan_service = providers.ThreadSafeSingleton(
         ScanService, assets.asset_service, loans.loan_service, students.roster
     )

@@ -95,6 +95,12 @@ def _part(backend: AssetBackend, port: str) -> Any:
     return getattr(backend, port, backend)
 
 
+def feature_store(opener: Callable[..., Any], base: Any) -> providers.Provider[Any]:
+    """A feature's store, opened once per process in the stores' database: the pool of
+    ``base.store_connections`` (STORE_URL), else SQLite in ``base.working_dir``."""
+    return providers.ThreadSafeSingleton(opener, base.store_connections, base.working_dir)
+
+
 class Base(containers.DeclarativeContainer):
     """The settings and the adapters every feature shares."""
 

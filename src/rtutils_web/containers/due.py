@@ -12,6 +12,7 @@ from rtutils_core.due.jobs import due_job_kinds
 from rtutils_core.due.outbox import Outbox
 from rtutils_core.due.service import DueService
 from rtutils_core.errors import ConfigError
+from rtutils_web.containers.base import feature_store
 from rtutils_web.settings import Settings
 
 
@@ -33,9 +34,7 @@ class Due(containers.DeclarativeContainer):
     loans = providers.DependenciesContainer()
     students = providers.DependenciesContainer()
 
-    notice_log = providers.ThreadSafeSingleton(
-        open_notice_log, base.store_connections, base.working_dir
-    )
+    notice_log = feature_store(open_notice_log, base)
     notice_renderer = providers.ThreadSafeSingleton(
         JinjaNoticeRenderer, base.settings.provided.mail_templates_dir
     )

@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from rtutils_adapters.stores import open_import_files
 from rtutils_core.imports.importer import IntakeImport
 from rtutils_core.imports.jobs import ImportRunner
+from rtutils_web.containers.base import feature_store
 
 
 class Imports(containers.DeclarativeContainer):
@@ -19,9 +20,7 @@ class Imports(containers.DeclarativeContainer):
         service=intake.intake_service,
         concurrency=base.settings.provided.import_concurrency,
     )
-    import_files = providers.ThreadSafeSingleton(
-        open_import_files, base.store_connections, base.working_dir
-    )
+    import_files = feature_store(open_import_files, base)
     import_runner = providers.ThreadSafeSingleton(
         ImportRunner, importer=intake_import, files=import_files
     )

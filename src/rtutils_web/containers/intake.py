@@ -6,15 +6,14 @@ from dependency_injector import containers, providers
 
 from rtutils_adapters.stores import open_intake_store
 from rtutils_core.intake.service import IntakeService
+from rtutils_web.containers.base import feature_store
 
 
 class Intake(containers.DeclarativeContainer):
     base = providers.DependenciesContainer()
     tags = providers.DependenciesContainer()
 
-    intake_store = providers.ThreadSafeSingleton(
-        open_intake_store, base.store_connections, base.working_dir
-    )
+    intake_store = feature_store(open_intake_store, base)
     intake_service = providers.ThreadSafeSingleton(
         IntakeService,
         backend=base.backend,

@@ -17,6 +17,7 @@ from rtutils_core.jobs.ports import JobStore
 from rtutils_core.jobs.service import JobService
 from rtutils_core.printing.sender import PrintSender
 from rtutils_core.tags.autotag import KIND as AUTOTAG
+from rtutils_web.containers.base import feature_store
 from rtutils_web.logs import get_logger
 from rtutils_web.settings import Settings
 
@@ -67,9 +68,7 @@ class Jobs(containers.DeclarativeContainer):
     #: The features' own schedules (the outbox's replay), likewise.
     schedules = providers.Dependency(instance_of=list)
 
-    job_store = providers.ThreadSafeSingleton(
-        open_job_store, base.store_connections, base.working_dir
-    )
+    job_store = feature_store(open_job_store, base)
     job_queue = providers.ThreadSafeSingleton(_job_queue, base.settings, base.working_dir)
     job_service = providers.ThreadSafeSingleton(
         _job_service, base.settings, job_store, job_queue, kinds, schedules

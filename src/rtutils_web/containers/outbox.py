@@ -12,6 +12,7 @@ from rtutils_core.outbox.device_ops import DeviceDesk
 from rtutils_core.outbox.offline import OfflineDesk
 from rtutils_core.outbox.replay import KIND, OutboxReplay
 from rtutils_core.outbox.service import OutboxService
+from rtutils_web.containers.base import feature_store
 from rtutils_web.settings import Settings
 
 
@@ -29,9 +30,7 @@ class Outbox(containers.DeclarativeContainer):
     intake = providers.DependenciesContainer()
 
     #: The outbox and the assets last seen: one store, both ports.
-    outbox_store = providers.ThreadSafeSingleton(
-        open_outbox, base.store_connections, base.working_dir
-    )
+    outbox_store = feature_store(open_outbox, base)
     offline_desk = providers.ThreadSafeSingleton(
         OfflineDesk,
         store=outbox_store,

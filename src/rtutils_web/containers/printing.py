@@ -10,6 +10,7 @@ from rtutils_adapters.stores import open_print_job_store
 from rtutils_core.printing.ports import Printer
 from rtutils_core.printing.sender import print_job_kind
 from rtutils_core.printing.service import PrintService
+from rtutils_web.containers.base import feature_store
 from rtutils_web.settings import Settings
 
 
@@ -26,9 +27,7 @@ class Printing(containers.DeclarativeContainer):
     labels = providers.DependenciesContainer()
 
     printers = providers.ThreadSafeSingleton(_printers, base.settings)
-    print_job_store = providers.ThreadSafeSingleton(
-        open_print_job_store, base.store_connections, base.working_dir
-    )
+    print_job_store = feature_store(open_print_job_store, base)
     print_service = providers.ThreadSafeSingleton(
         PrintService,
         labels=labels.label_service,

@@ -18,12 +18,11 @@ from rtutils_core.due.service import DueLine, DueQuery
 from rtutils_core.jobs import Job
 from rtutils_core.loans.due import DUE_STATES
 from rtutils_core.returns import FIRST_YEAR, LAST_YEAR
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import list_of, object_schema, prop
+from rtutils_web.http.properties import COUNT, STRING
 
-_STRING = {"type": "string"}
-_COUNT = {"type": "integer", "minimum": 0}
 _ID = {"type": ["integer", "null"], "minimum": 1}
-_STRINGS = {"type": "array", "items": _STRING}
+_STRINGS = {"type": "array", "items": STRING}
 _DAY = {"type": "string", "format": "date"}
 #: The list's states when none is asked for.
 DEFAULT_STATES = ("overdue", "due-soon")
@@ -45,14 +44,14 @@ class OverdueItemJson:
     """A device out with its due date and who holds it (operators only)."""
 
     asset_id: int = prop({"type": "integer", "minimum": 1})
-    tag: str = prop({**_STRING, "description": "the asset's Name"})
-    catalog: str = prop(_STRING)
-    holder: str = prop({**_STRING, "description": "RT login name of the holder"})
-    student_id: str = prop({**_STRING, "description": "'' for someone not on the roster"})
-    grade: str = prop(_STRING)
+    tag: str = prop({**STRING, "description": "the asset's Name"})
+    catalog: str = prop(STRING)
+    holder: str = prop({**STRING, "description": "RT login name of the holder"})
+    student_id: str = prop({**STRING, "description": "'' for someone not on the roster"})
+    grade: str = prop(STRING)
     due: str | None = prop({"type": ["string", "null"], "format": "date"})
     state: str = prop({"type": "string", "enum": list(DUE_STATES)})
-    days_overdue: int = prop(_COUNT)
+    days_overdue: int = prop(COUNT)
     loan_id: int | None = prop({**_ID, "description": "the check-out in the loan log"})
 
     @classmethod
@@ -77,14 +76,12 @@ class OverdueJson:
     """The loans in the asked states, earliest due first; a viewer gets the counts only."""
 
     today: str = prop(_DAY)
-    soon_days: int = prop({**_COUNT, "description": "DUE_SOON_DAYS"})
-    total: int = prop(_COUNT)
-    overdue: int = prop(_COUNT)
-    due_soon: int = prop(_COUNT)
+    soon_days: int = prop({**COUNT, "description": "DUE_SOON_DAYS"})
+    total: int = prop(COUNT)
+    overdue: int = prop(COUNT)
+    due_soon: int = prop(COUNT)
     names_shown: bool = prop({"type": "boolean", "description": "false: counts only"})
-    items: list[OverdueItemJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/OverdueItem"}}
-    )
+    items: list[OverdueItemJson] = prop(list_of("OverdueItem"))
 
     @classmethod
     def of(cls, lines: Sequence[DueLine], today: date, soon: int, shown: bool) -> OverdueJson:
@@ -99,16 +96,16 @@ class OverdueJson:
 class PlannedNoticeJson:
     """One notice of a dry run: new, recorded already today (its state), or no address."""
 
-    kind: str = prop(_STRING)
-    subject: str = prop({**_STRING, "description": "loan:<id>, student:<id> or grade:<grade>"})
-    state: str = prop({**_STRING, "description": "new, no-address, or the recorded state"})
-    person: str = prop({**_STRING, "description": "RT login name"})
-    student_id: str = prop(_STRING)
-    name: str = prop(_STRING)
+    kind: str = prop(STRING)
+    subject: str = prop({**STRING, "description": "loan:<id>, student:<id> or grade:<grade>"})
+    state: str = prop({**STRING, "description": "new, no-address, or the recorded state"})
+    person: str = prop({**STRING, "description": "RT login name"})
+    student_id: str = prop(STRING)
+    name: str = prop(STRING)
     to: list[str] = prop(_STRINGS)
     cc: list[str] = prop(_STRINGS)
     asset_id: int | None = prop(_ID)
-    reason: str = prop({**_STRING, "description": "why a recorded notice failed or waits"})
+    reason: str = prop({**STRING, "description": "why a recorded notice failed or waits"})
 
     @classmethod
     def of(cls, item: NoticeDraft | Unreachable, state: str) -> PlannedNoticeJson:
@@ -126,12 +123,10 @@ class NoticePlanJson:
     """Who would get what on ``day``; nothing is sent or recorded."""
 
     day: str = prop(_DAY)
-    new: int = prop(_COUNT)
-    recorded: int = prop(_COUNT)
-    unreachable: int = prop(_COUNT)
-    notices: list[PlannedNoticeJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/PlannedNotice"}}
-    )
+    new: int = prop(COUNT)
+    recorded: int = prop(COUNT)
+    unreachable: int = prop(COUNT)
+    notices: list[PlannedNoticeJson] = prop(list_of("PlannedNotice"))
 
     @classmethod
     def of(cls, plan: NoticePlan) -> NoticePlanJson:
@@ -163,9 +158,9 @@ class NoticeRunBody:
 class NoticeJobJson:
     """The queued run; ``GET /api/v1/jobs/{id}`` (the ``Location``) follows it."""
 
-    id: str = prop(_STRING)
-    kind: str = prop(_STRING)
-    state: str = prop(_STRING)
+    id: str = prop(STRING)
+    kind: str = prop(STRING)
+    state: str = prop(STRING)
     created: datetime = prop({"type": "string", "format": "date-time"})
 
     @classmethod

@@ -95,9 +95,10 @@ def ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def list_of(name: str) -> dict[str, Any]:
-    """A list of the schema named ``name``."""
-    return {"type": "array", "items": ref(name)}
+def list_of(name: str, description: str = "") -> dict[str, Any]:
+    """A list of the schema named ``name``, described by ``description`` if given."""
+    listed: dict[str, Any] = {"type": "array", "items": ref(name)}
+    return {**listed, "description": description} if description else listed
 
 
 def object_schema(cls: type) -> dict[str, Any]:

@@ -10,9 +10,8 @@ from attrs import frozen
 from rtutils_core.imports.importer import DryRun
 from rtutils_core.imports.jobs import ImportStatus
 from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
+from rtutils_web.http.properties import COUNT, STRING
 
-_STRING = {"type": "string"}
-_COUNT = {"type": "integer", "minimum": 0}
 STATES = ("queued", "running", "succeeded", "failed", "interrupted")
 
 
@@ -22,16 +21,16 @@ class ImportProblemJson:
 
     row: int = prop({"type": "integer", "minimum": 2, "description": "as a spreadsheet shows it"})
     field: str = prop({"type": "string", "description": "the column at fault, or empty"})
-    message: str = prop(_STRING)
+    message: str = prop(STRING)
 
 
 @frozen
 class ImportDryRunJson:
     """What an import of the file would do; nothing was changed."""
 
-    total: int = prop({**_COUNT, "description": "rows below the header"})
-    ready: int = prop({**_COUNT, "description": "rows an import would create"})
-    already: int = prop({**_COUNT, "description": "rows imported before (skipped)"})
+    total: int = prop({**COUNT, "description": "rows below the header"})
+    ready: int = prop({**COUNT, "description": "rows an import would create"})
+    already: int = prop({**COUNT, "description": "rows imported before (skipped)"})
     bad_rows: list[int] = prop({"type": "array", "items": {"type": "integer"}})
     problems: list[ImportProblemJson] = prop(list_of("ImportProblem"))
 
@@ -51,13 +50,13 @@ class ImportDryRunJson:
 class ImportJson:
     """An import job: rows done of total, what became of them, the pace and time left."""
 
-    id: str = prop(_STRING)
+    id: str = prop(STRING)
     state: str = prop({"type": "string", "enum": list(STATES)})
-    done: int = prop({**_COUNT, "description": "rows done (created, skipped or failed)"})
+    done: int = prop({**COUNT, "description": "rows done (created, skipped or failed)"})
     total: int | None = prop({"type": ["integer", "null"], "description": "rows in the file"})
-    created: int = prop(_COUNT)
-    skipped: int = prop({**_COUNT, "description": "rows imported before, found by serial"})
-    failed: int = prop(_COUNT)
+    created: int = prop(COUNT)
+    skipped: int = prop({**COUNT, "description": "rows imported before, found by serial"})
+    failed: int = prop(COUNT)
     per_minute: float = prop({"type": "number", "minimum": 0, "description": "rows a minute"})
     seconds_left: float | None = prop(
         {"type": ["number", "null"], "minimum": 0, "description": "null while unknown"}

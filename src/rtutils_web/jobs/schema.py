@@ -12,18 +12,18 @@ from rtutils_core.errors import InvalidInput
 from rtutils_core.jobs import Job, JobState
 from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
 from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.properties import STRING
 
 STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "failed", "interrupted")
 MAX_JOBS = 500
-_STRING = {"type": "string"}
 
 
 @frozen
 class JobJson:
     """A background job: its state, progress, result and error."""
 
-    id: str = prop(_STRING)
-    kind: str = prop(_STRING)
+    id: str = prop(STRING)
+    kind: str = prop(STRING)
     state: str = prop({"type": "string", "enum": list(STATES)})
     done: int = prop({"type": "integer", "minimum": 0, "description": "items done so far"})
     total: int | None = prop({"type": ["integer", "null"], "description": "items in all"})

@@ -9,7 +9,8 @@ scan costs one round trip from the browser.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -23,6 +24,7 @@ from rtutils_web.http.queued import QueuedJson
 from rtutils_web.loans import actions, desk_scans, offline_scans
 
 bp = Blueprint("pages_loans", __name__)
+_Done = TypeVar("_Done")
 actions.quiet_errors(bp, desk_scans.desk_words)
 
 
@@ -144,23 +146,32 @@ def _back_to_asset(asset_id: int) -> WerkzeugResponse:
     return redirect(url_for("pages.asset", asset_id=asset_id))
 
 
+def _from_asset_page(refused: str, act: Callable[[], _Done | QueuedJson]) -> _Done | None:
+    """What ``act`` did for one of the asset page's forms; None once the page has been told
+    that it was refused (``refused``: how its message begins) or queued while RT is away."""
+    try:
+        done = act()
+    except RtutilsError as error:
+        flash(f"{refused}: {desk_scans.desk_words(error)}", "error")
+        return None
+    if isinstance(done, QueuedJson):
+        flash(done.message, "ok")
+        return None
+    return done
+
+
 @bp.post("/desk/assets/<int:asset_id>/check-out")
 @requires("operator")
 def asset_check_out(asset_id: int) -> WerkzeugResponse:
     """The asset page's *Check out*: to a login, e-mail or student id."""
-    try:
-        done = actions.check_out(asset_id, {"person": request.form.get("person", "")})
-    except RtutilsError as error:
-        flash(f"Not checked out: {desk_scans.desk_words(error)}", "error")
-        return _back_to_asset(asset_id)
-    if isinstance(done, QueuedJson):
-        flash(done.message, "ok")
-        return _back_to_asset(asset_id)
-    person = done.person.real_name or done.person.name
-    if done.changed:
-        flash(f"Checked out to {person} ({done.person.name}).", "ok")
-    else:
-        flash(f"Already checked out to {person}; nothing changed.", "ok")
+    body = {"person": request.form.get("person", "")}
+    done = _from_asset_page("Not checked out", lambda: actions.check_out(asset_id, body))
+    if done is not None:
+        person = done.person.real_name or done.person.name
+        if done.changed:
+            flash(f"Checked out to {person} ({done.person.name}).", "ok")
+        else:
+            flash(f"Already checked out to {person}; nothing changed.", "ok")
     return _back_to_asset(asset_id)
 
 
@@ -171,11 +182,11 @@ def asset_check_in(asset_id: int) -> WerkzeugResponse:
     damages = request.form.getlist("damages")
     condition = "damaged" if damages else request.form.get("condition", "ok")
     body = {"condition": condition, "damages": damages, "note": request.form.get("note", "")}
-    try:
-        done = actions.check_in(asset_id, body)
-    except RtutilsError as error:
-        flash(f"Not checked in: {desk_scans.desk_words(error)}", "error")
-        return _back_to_asset(asset_id)
+    done = _from_asset_page("Not checked in", lambda: actions.check_in(asset_id, body))
+    if done is not None:
+        ticket = f"; repair ticket #{done.ticket_id}" if done.ticket_id else ""
+        flash(f"Checked in from {', '.join(done.holders)} ({condition}){ticket}.", "ok")
+    return _back_to_asset(asset_id)
     if isinstance(done, QueuedJson):
         flash(done.message, "ok")
         return _back_to_asset(asset_id)

@@ -20,12 +20,11 @@ from rtutils_core.loans.due_dates import DueDates
 from rtutils_core.loans.service import LoanService
 from rtutils_core.loans.values import MAX_NOTE
 from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
+from rtutils_web.http.properties import ID, STRING
 from rtutils_web.http.queued import QueuedJson
 
-_STRING = {"type": "string"}
-_ID = {"type": "integer", "minimum": 1}
 _NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
-_STRINGS = {"type": "array", "items": _STRING}
+_STRINGS = {"type": "array", "items": STRING}
 _NAMES_SHOWN = prop({"type": "boolean", "description": "false for a viewer: counts only, no names"})
 
 # -- request bodies -------------------------------------------------------------------
@@ -55,7 +54,7 @@ class CheckInBody:
     damages: list[str] | None = prop(
         {
             "type": ["array", "null"],
-            "items": _STRING,
+            "items": STRING,
             "description": "names from the DAMAGES setting (condition damaged)",
         },
         default=None,
@@ -109,20 +108,20 @@ def moment(text: str | None, name: str, *, end_of_day: bool = False) -> datetime
 class PersonJson(FieldsFrom[User]):
     """An RT user as the desk shows them (operators only)."""
 
-    id: int = prop(_ID)
+    id: int = prop(ID)
     name: str = prop({"type": "string", "description": "RT login name"})
-    real_name: str = prop(_STRING)
-    email: str = prop(_STRING)
+    real_name: str = prop(STRING)
+    email: str = prop(STRING)
 
 
 @frozen
 class LoanAssetJson:
     """A device as the desk shows it: who holds it in the loan role."""
 
-    id: int = prop(_ID)
+    id: int = prop(ID)
     name: str = prop({"type": "string", "description": "the asset's Name (its tag)"})
-    catalog: str = prop(_STRING)
-    status: str = prop(_STRING)
+    catalog: str = prop(STRING)
+    status: str = prop(STRING)
     holders: list[str] = prop({**_STRINGS, "description": "the users in the loan role"})
 
     @classmethod
@@ -134,21 +133,21 @@ class LoanAssetJson:
 class LoanEventJson:
     """One line of the loan log."""
 
-    id: int = prop(_ID)
+    id: int = prop(ID)
     at: datetime = prop({"type": "string", "format": "date-time"})
     action: str = prop({"type": "string", "enum": ["check-out", "check-in"]})
-    asset_id: int = prop(_ID)
-    tag: str = prop(_STRING)
+    asset_id: int = prop(ID)
+    tag: str = prop(STRING)
     person: str = prop({"type": "string", "description": "RT login name of the holder"})
-    operator: str = prop(_STRING)
+    operator: str = prop(STRING)
     condition: str | None = prop({"type": ["string", "null"], "enum": [*CONDITIONS, None]})
     damages: list[str] = prop(_STRINGS)
-    note: str = prop(_STRING)
+    note: str = prop(STRING)
     ticket_id: int | None = prop(_NULLABLE_ID)
     ticket_error: str = prop({"type": "string", "description": "why the ticket failed"})
     due: str | None = prop({"type": ["string", "null"], "format": "date"})
     forced: bool = prop({"type": "boolean"})
-    request_id: str = prop(_STRING)
+    request_id: str = prop(STRING)
 
     @classmethod
     def of(cls, event: LoanEvent) -> LoanEventJson:
@@ -183,7 +182,7 @@ class CheckOutJson:
 class AssetDueJson:
     """When a device a person holds is due back (the check-out's due date in the loan log)."""
 
-    asset_id: int = prop(_ID)
+    asset_id: int = prop(ID)
     due: str | None = prop({"type": ["string", "null"], "format": "date"})
     state: str = prop({"type": "string", "enum": list(DUE_STATES)})
     days_overdue: int = prop({"type": "integer", "minimum": 0})
@@ -239,7 +238,7 @@ class CheckInAllItemJson:
 
     asset_id: int | None = prop(_NULLABLE_ID)
     ok: bool = prop({"type": "boolean"})
-    error: str = prop(_STRING)
+    error: str = prop(STRING)
     result: CheckInJson | None = prop({"oneOf": [ref("CheckIn"), {"type": "null"}]})
 
 
@@ -257,9 +256,7 @@ class PersonLoansJson:
 
     person: PersonJson = prop(ref("Person"))
     assets: list[LoanAssetJson] = prop(_ASSETS)
-    due: list[AssetDueJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/AssetDue"}}
-    )
+    due: list[AssetDueJson] = prop(list_of("AssetDue"))
     last_known: bool = prop(
         {
             "type": "boolean",

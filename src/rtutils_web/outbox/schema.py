@@ -11,13 +11,11 @@ from attrs import frozen
 
 from rtutils_core.errors import InvalidInput
 from rtutils_core.outbox import KINDS, STATES, Depth, OutboxState, QueuedOperation
-from rtutils_web.http.answers import object_schema, prop
+from rtutils_web.http.answers import list_of, object_schema, prop
 from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.properties import COUNT, STRING, TIME
 
 MAX_LISTED = 500
-_STRING = {"type": "string"}
-_TIME = {"type": "string", "format": "date-time"}
-_COUNT = {"type": "integer", "minimum": 0}
 
 
 @frozen
@@ -30,7 +28,7 @@ class OperationJson:
     asset_id: int = prop(
         {"type": "integer", "description": "intake-create: the new device's negative stand-in"}
     )
-    tag: str = prop(_STRING)
+    tag: str = prop(STRING)
     details: dict[str, Any] = prop(
         {
             "type": "object",
@@ -39,11 +37,11 @@ class OperationJson:
             " prefix",
         }
     )
-    operator: str = prop(_STRING)
-    accepted: datetime = prop(_TIME)
-    updated: datetime = prop(_TIME)
-    position: int = prop({**_COUNT, "description": "place among those waiting; 0: not waiting"})
-    attempts: int = prop(_COUNT)
+    operator: str = prop(STRING)
+    accepted: datetime = prop(TIME)
+    updated: datetime = prop(TIME)
+    position: int = prop({**COUNT, "description": "place among those waiting; 0: not waiting"})
+    attempts: int = prop(COUNT)
     reason: str = prop({"type": "string", "description": "why it needs attention"})
     forced: bool = prop({"type": "boolean"})
     settled_by: str = prop({"type": "string", "description": "who retried, forced or dropped"})
@@ -63,15 +61,13 @@ class OutboxJson:
     """The outbox: how many operations wait or need attention, RT's state, and a list."""
 
     rt: str = prop({"type": "string", "enum": ["reachable", "unreachable"]})
-    waiting: int = prop(_COUNT)
-    needs_attention: int = prop(_COUNT)
+    waiting: int = prop(COUNT)
+    needs_attention: int = prop(COUNT)
     oldest_waiting: datetime | None = prop({"type": ["string", "null"], "format": "date-time"})
     is_old: bool = prop(
         {"type": "boolean", "description": "the oldest waits longer than OUTBOX_WARN_AGE"}
     )
-    operations: list[OperationJson] = prop(
-        {"type": "array", "items": {"$ref": "#/components/schemas/OutboxOperation"}}
-    )
+    operations: list[OperationJson] = prop(list_of("OutboxOperation"))
 
     @classmethod
     def of(

@@ -11,8 +11,7 @@ from rtutils_core.printing.print_jobs import JOB_STATES, MAX_COPIES, PrintJob
 from rtutils_core.printing.printers import KINDS, MEDIA_NAMES, PrinterConfig
 from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.openapi import asset_ids_field, tags_field, template_choice
-
-_STRING = {"type": "string"}
+from rtutils_web.http.properties import STRING
 
 # -- request bodies -------------------------------------------------------------------
 
@@ -50,11 +49,11 @@ class PrintBody:
 class PrinterJson(FieldsFrom[PrinterConfig]):
     """One configured printer (its address stays on the server)."""
 
-    name: str = prop(_STRING)
+    name: str = prop(STRING)
     kind: str = prop({"type": "string", "enum": list(KINDS)})
-    model: str = prop(_STRING)
+    model: str = prop(STRING)
     media: str = prop({"type": "string", "enum": list(MEDIA_NAMES)})
-    media_name: str = prop(_STRING)
+    media_name: str = prop(STRING)
     template: str = prop({"type": "string", "description": "the label template it prints"})
 
 
@@ -77,16 +76,16 @@ class PrinterListJson:
 @frozen
 class PrintItemJson:
     asset_id: int = prop({"type": "integer", "minimum": 1})
-    tag: str = prop(_STRING)
+    tag: str = prop(STRING)
 
 
 @frozen
 class PrintJobJson:
     """A print job and how far it got; ``printed`` of ``total`` labels came out."""
 
-    id: str = prop(_STRING)
-    printer: str = prop(_STRING)
-    template: str = prop(_STRING)
+    id: str = prop(STRING)
+    printer: str = prop(STRING)
+    template: str = prop(STRING)
     state: str = prop({"type": "string", "enum": list(JOB_STATES)})
     reason: str = prop({"type": "string", "description": "why it failed; empty otherwise"})
     printed: int = prop({"type": "integer", "minimum": 0})
@@ -99,14 +98,14 @@ class PrintJobJson:
             "items": {
                 "type": "object",
                 "required": ["asset_id", "tag"],
-                "properties": {"asset_id": {"type": "integer"}, "tag": _STRING},
+                "properties": {"asset_id": {"type": "integer"}, "tag": STRING},
             },
         }
     )
     skipped: list[str] = prop(
         {
             "type": "array",
-            "items": _STRING,
+            "items": STRING,
             "description": "what was asked for and is not printed (not found, no tag yet)",
         }
     )

@@ -12,10 +12,8 @@ from rtutils_core.assets import Asset
 from rtutils_core.scans import SearchResult
 from rtutils_core.scans.values import PersonMatch
 from rtutils_web.http.answers import list_of, object_schema, prop
+from rtutils_web.http.properties import ID, NULLABLE_STRING, STRING
 
-_STRING = {"type": "string"}
-_NULLABLE_STRING = {"type": ["string", "null"]}
-_ID = {"type": "integer", "minimum": 1}
 _HOW = {"type": "string", "description": "what matched: tag, name, serial, internal name, ..."}
 
 
@@ -23,16 +21,16 @@ _HOW = {"type": "string", "description": "what matched: tag, name, serial, inter
 class FoundDeviceJson:
     """A device the search found."""
 
-    id: int = prop(_ID)
-    name: str = prop(_STRING)
-    catalog: str = prop(_STRING)
-    status: str = prop(_STRING)
-    type: str = prop(_STRING)
-    serial: str = prop(_STRING)
-    internal_name: str = prop(_STRING)
+    id: int = prop(ID)
+    name: str = prop(STRING)
+    catalog: str = prop(STRING)
+    status: str = prop(STRING)
+    type: str = prop(STRING)
+    serial: str = prop(STRING)
+    internal_name: str = prop(STRING)
     matched: str = prop(_HOW)
     holders: list[str] | None = prop(
-        {"type": ["array", "null"], "items": _STRING, "description": "null below operator"}
+        {"type": ["array", "null"], "items": STRING, "description": "null below operator"}
     )
     rt_url: str = prop({"type": "string", "format": "uri"})
 
@@ -56,11 +54,11 @@ class FoundDeviceJson:
 class FoundPersonJson:
     """A person the search found: the RT user and/or the roster's student."""
 
-    name: str | None = prop({**_NULLABLE_STRING, "description": "RT login name"})
-    real_name: str = prop(_STRING)
-    email: str = prop(_STRING)
-    student_id: str | None = prop(_NULLABLE_STRING)
-    grade: str | None = prop(_NULLABLE_STRING)
+    name: str | None = prop({**NULLABLE_STRING, "description": "RT login name"})
+    real_name: str = prop(STRING)
+    email: str = prop(STRING)
+    student_id: str | None = prop(NULLABLE_STRING)
+    grade: str | None = prop(NULLABLE_STRING)
     matched: str = prop(_HOW)
 
     @classmethod
@@ -82,7 +80,7 @@ class FoundPersonJson:
 class SearchJson:
     """Everything a search text names."""
 
-    query: str = prop(_STRING)
+    query: str = prop(STRING)
     devices: list[FoundDeviceJson] = prop(list_of("FoundDevice"))
     people: list[FoundPersonJson] = prop(list_of("FoundPerson"))
     people_shown: bool = prop(

@@ -14,8 +14,8 @@ from rtutils_core.jobs import Job
 from rtutils_core.returns import FIRST_YEAR, LAST_YEAR
 from rtutils_core.students.user_fields import UserFieldChange, UserFieldReport
 from rtutils_web.http.answers import answer_of, list_of, object_schema, prop
+from rtutils_web.http.properties import COUNT
 
-_COUNT = {"type": "integer", "minimum": 0}
 _VALUES = {"type": "object", "additionalProperties": {"type": "string"}}
 
 
@@ -62,8 +62,8 @@ class FieldSyncReportJson:
     dry_run: bool = prop({"type": "boolean"})
     year: int = prop({"type": "integer"})
     changes: list[FieldChangeJson] = prop(list_of("UserFieldChange"))
-    unchanged: int = prop(_COUNT)
-    unlinked: int = prop({**_COUNT, "description": "students with no RT user"})
+    unchanged: int = prop(COUNT)
+    unlinked: int = prop({**COUNT, "description": "students with no RT user"})
 
     @classmethod
     def of(cls, r: UserFieldReport) -> FieldSyncReportJson:

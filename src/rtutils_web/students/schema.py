@@ -24,11 +24,9 @@ from rtutils_core.returns.service import StudentHistory
 from rtutils_core.students import GRADE_NAMES, BadRow, ImportReport, school_year_of
 from rtutils_web.http.answers import FieldsFrom, answer_of, list_of, object_schema, prop, ref
 from rtutils_web.http.bodies import whole_number
+from rtutils_web.http.properties import COUNT, STRING, TIME
 
-_STRING = {"type": "string"}
-_COUNT = {"type": "integer", "minimum": 0}
 _IDS = {"type": "array", "items": {"type": "string"}}
-_TIME = {"type": "string", "format": "date-time"}
 
 
 # -- bodies ------------------------------------------------------------------------------
@@ -74,8 +72,8 @@ class BadRowJson(FieldsFrom[BadRow]):
     """A roster row that was not imported."""
 
     line: int = prop({"type": "integer", "minimum": 1})
-    reason: str = prop(_STRING)
-    student_id: str = prop(_STRING)
+    reason: str = prop(STRING)
+    student_id: str = prop(STRING)
 
 
 @frozen
@@ -83,10 +81,10 @@ class ImportJson:
     """What an import did, or would do (``dry_run``); student ids only."""
 
     dry_run: bool = prop({"type": "boolean"})
-    rows: int = prop(_COUNT)
+    rows: int = prop(COUNT)
     added: list[str] = prop(_IDS)
     updated: list[str] = prop(_IDS)
-    unchanged: int = prop(_COUNT)
+    unchanged: int = prop(COUNT)
     missing: list[str] = prop(_IDS)
     removed: list[str] = prop(_IDS)
     unlinked: list[str] = prop(_IDS)
@@ -111,13 +109,13 @@ class ImportJson:
 class GradeJson(FieldsFrom[GradeFigures]):
     """One grade's figures (``grade`` ``all`` for the whole campaign)."""
 
-    grade: str = prop(_STRING)
-    students: int = prop(_COUNT)
-    devices_out: int = prop(_COUNT | {"description": "devices held now, in RT"})
-    returned: int = prop(_COUNT | {"description": "check-ins and manual check-ins"})
-    outstanding: int = prop(_COUNT)
-    students_returned: int = prop(_COUNT)
-    students_outstanding: int = prop(_COUNT)
+    grade: str = prop(STRING)
+    students: int = prop(COUNT)
+    devices_out: int = prop(COUNT | {"description": "devices held now, in RT"})
+    returned: int = prop(COUNT | {"description": "check-ins and manual check-ins"})
+    outstanding: int = prop(COUNT)
+    students_returned: int = prop(COUNT)
+    students_outstanding: int = prop(COUNT)
     completion_rate: float | None = prop({"type": ["number", "null"], "minimum": 0, "maximum": 1})
 
 
@@ -126,8 +124,8 @@ class DayJson:
     """Returns of one grade on one UTC day."""
 
     day: str = prop({"type": "string", "format": "date"})
-    grade: str = prop(_STRING)
-    returns: int = prop(_COUNT)
+    grade: str = prop(STRING)
+    returns: int = prop(COUNT)
 
     @classmethod
     def of(cls, d: DayCount) -> DayJson:
@@ -139,12 +137,12 @@ class CampaignJson:
     """The campaign's figures: counts only, no student (a viewer may read them)."""
 
     year: int = prop({"type": "integer"})
-    since: datetime = prop(_TIME)
-    until: datetime = prop(_TIME)
+    since: datetime = prop(TIME)
+    until: datetime = prop(TIME)
     grades: list[GradeJson] = prop(list_of("ReturnGrade"))
     total: GradeJson = prop(ref("ReturnGrade"))
     days: list[DayJson] = prop(list_of("ReturnDay"))
-    unlinked: int = prop(_COUNT)
+    unlinked: int = prop(COUNT)
 
     @classmethod
     def of(cls, c: Campaign) -> CampaignJson:
@@ -158,8 +156,8 @@ class DeviceJson:
     """A device a student holds now."""
 
     asset_id: int = prop({"type": "integer"})
-    tag: str = prop(_STRING)
-    status: str = prop(_STRING)
+    tag: str = prop(STRING)
+    status: str = prop(STRING)
     covered: bool = prop({"type": "boolean", "description": "cleared by a manual check-in"})
 
 
@@ -167,16 +165,16 @@ class DeviceJson:
 class StudentJson:
     """A student of the roster and where they stand in the campaign."""
 
-    student_id: str = prop(_STRING)
-    first_name: str = prop(_STRING)
-    last_name: str = prop(_STRING)
-    grade: str = prop(_STRING)
-    rt_user: str = prop(_STRING)
+    student_id: str = prop(STRING)
+    first_name: str = prop(STRING)
+    last_name: str = prop(STRING)
+    grade: str = prop(STRING)
+    rt_user: str = prop(STRING)
     linked_user: str | None = prop({"type": ["string", "null"]})
     state: str = prop({"type": "string", "enum": list(RETURN_STATES)})
-    devices_out: int = prop(_COUNT)
-    returned: int = prop(_COUNT)
-    outstanding: int = prop(_COUNT)
+    devices_out: int = prop(COUNT)
+    returned: int = prop(COUNT)
+    outstanding: int = prop(COUNT)
 
     @classmethod
     def of(cls, line: StudentReturn) -> StudentJson:
@@ -201,7 +199,7 @@ class StudentListJson:
 
     year: int = prop({"type": "integer"})
     students: list[StudentJson] = prop(list_of("Student"))
-    count: int = prop(_COUNT)
+    count: int = prop(COUNT)
 
 
 @frozen
@@ -209,11 +207,11 @@ class LoanEntryJson(FieldsFrom[LoanEvent]):
     """One loan log event of the student's RT user."""
 
     id: int = prop({"type": "integer"})
-    at: datetime = prop(_TIME)
-    action: str = prop(_STRING)
+    at: datetime = prop(TIME)
+    action: str = prop(STRING)
     asset_id: int = prop({"type": "integer"})
-    tag: str = prop(_STRING)
-    operator: str = prop(_STRING)
+    tag: str = prop(STRING)
+    operator: str = prop(STRING)
 
 
 @frozen
@@ -221,13 +219,13 @@ class ManualJson:
     """A manual check-in, or the entry undoing one (``kind`` ``undo``)."""
 
     id: int = prop({"type": "integer"})
-    at: datetime = prop(_TIME)
+    at: datetime = prop(TIME)
     kind: str = prop({"type": "string", "enum": [*MANUAL_KINDS, "undo"]})
-    student_id: str = prop(_STRING)
-    reason: str = prop(_STRING)
+    student_id: str = prop(STRING)
+    reason: str = prop(STRING)
     asset_id: int | None = prop({"type": ["integer", "null"]})
-    tag: str = prop(_STRING)
-    operator: str = prop(_STRING)
+    tag: str = prop(STRING)
+    operator: str = prop(STRING)
     undoes: int | None = prop({"type": ["integer", "null"]})
     active: bool = prop({"type": "boolean", "description": "a check-in not undone"})
 

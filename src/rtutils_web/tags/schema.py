@@ -17,6 +17,7 @@ from rtutils_core.tags.ports import TagEvent
 from rtutils_web.http.answers import list_of, object_schema, prop
 from rtutils_web.http.bodies import whole_number
 from rtutils_web.http.openapi import ApiFacts, prefix_choice
+from rtutils_web.http.properties import STRING
 
 MAX_EVENTS = 1000
 EVENT_FILTERS = ("tag", "asset_id", "since", "until", "limit")
@@ -27,7 +28,6 @@ _RFC3339 = re.compile(
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]+))?"
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 )
-_STRING = {"type": "string"}
 
 # -- request bodies -------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ class TagIssueJson:
     """The answer to issuing a tag."""
 
     asset_id: int = prop({"type": "integer", "minimum": 1})
-    tag: str = prop(_STRING)
+    tag: str = prop(STRING)
     status: str = prop({"type": "string", "enum": ["assigned", "already-tagged"]})
 
 
@@ -69,16 +69,16 @@ class TagIssueJson:
 class SequenceSetJson:
     """The answer to moving a sequence."""
 
-    prefix: str = prop(_STRING)
-    next_tag: str = prop(_STRING)
+    prefix: str = prop(STRING)
+    next_tag: str = prop(STRING)
 
 
 @frozen
 class NextTagJson:
     """The tag the next issue would hand out."""
 
-    next_tag: str = prop(_STRING)
-    prefix: str = prop(_STRING)
+    next_tag: str = prop(STRING)
+    prefix: str = prop(STRING)
 
     @classmethod
     def of(cls, tag: AssetTag) -> NextTagJson:
@@ -99,13 +99,13 @@ class TagEventJson:
             ),
         }
     )
-    tag: str = prop(_STRING)
-    prefix: str = prop(_STRING)
+    tag: str = prop(STRING)
+    prefix: str = prop(STRING)
     number: int = prop({"type": "integer"})
     asset_id: int | None = prop({"type": ["integer", "null"]})
-    actor: str = prop(_STRING)
-    request_id: str = prop(_STRING)
-    detail: str = prop(_STRING)
+    actor: str = prop(STRING)
+    request_id: str = prop(STRING)
+    detail: str = prop(STRING)
 
     @classmethod
     def of(cls, event: TagEvent) -> TagEventJson:
