@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from attrs import evolve
 
@@ -18,6 +18,7 @@ from rtutils_core.outbox import (
     Operation,
     OutboxState,
     QueuedOperation,
+    ReplayEnd,
     Settlement,
 )
 from rtutils_core.outbox.rules import next_claim, settled
@@ -135,7 +136,7 @@ class MemoryOutbox:
         self,
         operation_id: int,
         worker: str,
-        state: Literal["done", "needs-attention", "queued"],
+        state: ReplayEnd,
         *,
         now: datetime,
         reason: str = "",

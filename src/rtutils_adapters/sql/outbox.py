@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -40,6 +40,7 @@ from rtutils_core.outbox import (
     Operation,
     OutboxState,
     QueuedOperation,
+    ReplayEnd,
     Settlement,
 )
 from rtutils_core.outbox.rules import settled
@@ -279,7 +280,7 @@ class SqlOutbox(SqlStore):
         self,
         operation_id: int,
         worker: str,
-        state: Literal["done", "needs-attention", "queued"],
+        state: ReplayEnd,
         *,
         now: datetime,
         reason: str = "",

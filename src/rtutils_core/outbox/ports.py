@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from rtutils_core.assets import Asset
 from rtutils_core.outbox.values import (
@@ -17,6 +17,7 @@ from rtutils_core.outbox.values import (
     Operation,
     OutboxState,
     QueuedOperation,
+    ReplayEnd,
     Settlement,
 )
 
@@ -84,7 +85,7 @@ class OutboxStore(Protocol):
         self,
         operation_id: int,
         worker: str,
-        state: Literal["done", "needs-attention", "queued"],
+        state: ReplayEnd,
         *,
         now: datetime,
         reason: str = "",

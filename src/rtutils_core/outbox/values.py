@@ -28,6 +28,8 @@ CREATE: OperationKind = "intake-create"
 TAG_ISSUE: OperationKind = "tag-issue"
 
 OutboxState = Literal["queued", "replaying", "done", "needs-attention", "dropped"]
+#: How a replay ends an operation it holds: done, set aside, or back in line (RT away).
+ReplayEnd = Literal["done", "needs-attention", "queued"]
 STATES: tuple[OutboxState, ...] = ("queued", "replaying", "done", "needs-attention", "dropped")
 #: Operations still to be sent to RT: the outbox's depth.
 WAITING: tuple[OutboxState, ...] = ("queued", "replaying")
