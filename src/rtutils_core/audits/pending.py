@@ -15,7 +15,13 @@ from attrs import define
 from rtutils_core.audits import rules
 from rtutils_core.audits.ports import AuditStore, RtState
 from rtutils_core.audits.values import Audit, ExpectedAsset, ScanDraft, ScanEntry
-from rtutils_core.errors import BackendUnreachable, NotADevice, RtutilsError
+from rtutils_core.errors import (
+    BackendUnreachable,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RtutilsError,
+)
 
 log = logging.getLogger("rtutils.audits")
 
@@ -86,5 +92,8 @@ class PendingScans:
     ) -> ScanDraft:
         try:
             return self.route(entry.text, audit, expected)
-        except NotADevice as error:  # refused live; kept, it is nothing this audit counts
+        except (InvalidInput, NotFound, Conflict) as error:
+            # Refused for good (a person's card, a serial two devices share): live, the desk
+            # would have said so; kept, it is nothing this audit counts. Only RT away or
+            # failing leaves a scan pending, so one such scan never holds up the rest.
             return rules.unknown_scan(entry.text, error.message)

@@ -95,12 +95,15 @@ class LoanService:
         request_id: str,
         due: date | None = None,
         force: bool = False,
+        expect_holders: tuple[str, ...] | None = None,
         journal: Journal | None = None,
     ) -> CheckOut:
         """Hand ``asset_id`` to ``person``; a device someone else holds needs ``force``.
 
-        ``journal`` carries the steps of earlier attempts of the same operation (the
-        outbox's replay) and is told each step before it is sent.
+        ``expect_holders``: who the desk knew held it; a forced check-out from someone else
+        in RT now is :class:`HolderChanged` (the outbox's replay). ``journal`` carries the
+        steps of earlier attempts of the same operation and is told each step before it is
+        sent.
         """
         journal = journal or Journal()
         user = person if isinstance(person, User) else self.find_person(person)
@@ -117,6 +120,8 @@ class LoanService:
             others = tuple(h for h in holders if h != user.name)
             if others and not force:
                 raise _held_by_another(before, others)
+            if expect_holders is not None:
+                _check_holders(before, others, tuple(h for h in expect_holders if h != user.name))
             journal.note(written_from=before.version or "", holders=holders)
             self._write(state, user, status, on_conflict=lambda s: self._out_conflict(s, user))
             after = self._confirm(before, (user.name,), status).asset
@@ -170,9 +175,10 @@ class LoanService:
         state = self.backend.read_asset_state(asset_id)
         before = state.asset
         status = self.options.checkin_status
-        holders = self._take_back(state, status, expect_holders, journal)
-        # The due date of the loan ending here: the desk says whether it came back late.
+        # The due date of the loan ending here (the desk says whether it came back late),
+        # read before RT is written: nothing local can fail once it has the check-in.
         newest = last_events(self.log.events(LoanFilter(asset_id=asset_id))).get(asset_id)
+        holders = self._take_back(state, status, expect_holders, journal)
         back = loan_of(holders, newest)
         entry = LoanEntry(
             action="check-in",
@@ -215,12 +221,8 @@ class LoanService:
             if journal.steps.written_from is None or not journal.steps.holders:
                 raise _already_in(before)
             return journal.steps.holders  # an earlier attempt's write landed
-        if expect is not None and holders != tuple(expect):
-            raise HolderChanged(
-                f"asset {before.id} ({before.name}) is held by {', '.join(holders)} in RT,"
-                f" not by {', '.join(expect) or 'nobody'} as the desk knew",
-                holders,
-            )
+        if expect is not None:
+            _check_holders(before, holders, tuple(expect))
         journal.note(written_from=before.version or "", holders=holders)
         self._write(state, None, status, on_conflict=self._in_conflict)
         return holders
@@ -383,3 +385,13 @@ def _already_in(asset: Asset) -> AlreadyCheckedIn:
 
 def _moved(asset: Asset) -> str:
     return f"asset {asset.id} ({asset.name}) changed in RT meanwhile; scan it again"
+
+
+def _check_holders(asset: Asset, holders: tuple[str, ...], expect: tuple[str, ...]) -> None:
+    """:class:`HolderChanged` unless RT's ``holders`` are those the desk knew."""
+    if holders != expect:
+        raise HolderChanged(
+            f"asset {asset.id} ({asset.name}) is held by {', '.join(holders) or 'nobody'} in"
+            f" RT, not by {', '.join(expect) or 'nobody'} as the desk knew",
+            holders,
+        )

@@ -189,25 +189,25 @@ class OutboxReplay:
 
     def _apply(self, operation: QueuedOperation, journal: Journal) -> Mapping[str, Any]:
         p = operation.payload
+        expect = _expected(operation, journal)
         if operation.kind == "check-out":
             out = self.loans.check_out(
                 operation.asset_id, str(p["person"]), operator=operation.operator,
                 request_id=operation.request_id,
                 due=date.fromisoformat(p["due"]) if p.get("due") else None,
-                force=bool(p.get("force")) or operation.forced, journal=journal,
+                force=bool(p.get("force")) or operation.forced, expect_holders=expect,
+                journal=journal,
             )  # fmt: skip
             self.known.remember([out.asset], now=self.clock())
             return {
                 "outcome": "checked-out" if out.changed else "already",
                 "loan_id": out.event.id if out.event else None,
             }
-        expect = p.get("expect_holders")
         done = self.loans.check_in(
             operation.asset_id, operator=operation.operator, request_id=operation.request_id,
             condition=p.get("condition", "ok"), damages=p.get("damages", ()),
             note=p.get("note", ""), open_ticket=bool(p.get("ticket", True)), with_others=False,
-            expect_holders=None if expect is None or operation.forced else tuple(expect),
-            journal=journal,
+            expect_holders=expect, journal=journal,
         )  # fmt: skip
         self.known.remember([done.asset], now=self.clock())
         return {
@@ -219,3 +219,16 @@ class OutboxReplay:
 
     def _lease_end(self) -> datetime:
         return self.clock() + timedelta(seconds=self.options.lease)
+
+
+def _expected(operation: QueuedOperation, journal: Journal) -> tuple[str, ...] | None:
+    """Who must hold the device in RT for the replay to go ahead: who the desk knew held it
+    when it accepted the operation, else who held it when an earlier attempt wrote (RT
+    handed it to someone else meanwhile: needs attention). None when an admin forced it."""
+    if operation.forced:
+        return None
+    known = operation.payload.get("expect_holders")
+    if known is not None:
+        return tuple(known)
+    steps = journal.steps
+    return tuple(steps.holders) if steps.written_from is not None else None

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from attrs import define, field
+from attrs import define, evolve, field
 
 from rtutils_core.assets import Asset, User
 from rtutils_core.errors import (
@@ -42,6 +42,7 @@ from rtutils_core.outbox.values import (
     QueuedOperation,
     Settlement,
     Target,
+    asked,
 )
 
 # Standard logging with ids only: the people at the desk are students.
@@ -254,7 +255,13 @@ class OutboxService:
                 f" as last known ({known.source}); check it in first or force",
                 others,
             )
-        return self._same_as_waiting(operation) or operation
+        waiting = self._same_as_waiting(operation)
+        if waiting is not None:
+            return waiting
+        # A forced check-out takes the device from whom the desk knew, not from whoever
+        # RT has by the replay: the replay checks (HolderChanged otherwise).
+        expect = list(known.names) if known.names is not None else None
+        return evolve(operation, payload={**operation.payload, "expect_holders": expect})
 
     def _check_in_offline(self, operation: Operation) -> Operation | Accepted:
         known = self.offline.holders(operation.asset_id)
@@ -262,11 +269,7 @@ class OutboxService:
         if waiting is not None:
             return waiting  # the same device scanned twice: once is enough
         expect = list(known.names) if known.names else None
-        return Operation(
-            operation.kind, operation.asset_id, operation.tag, operation.key,
-            operation.operator, operation.request_id,
-            {**operation.payload, "expect_holders": expect},
-        )  # fmt: skip
+        return evolve(operation, payload={**operation.payload, "expect_holders": expect})
 
     def _same_as_waiting(self, operation: Operation) -> Accepted | None:
         """The last open operation of the device if it is the same (a second scan)."""
@@ -274,9 +277,7 @@ class OutboxService:
         if not waiting:
             return None
         last = waiting[-1]
-        mine = {k: v for k, v in operation.payload.items() if k != "expect_holders"}
-        theirs = {k: v for k, v in last.payload.items() if k != "expect_holders"}
-        if (last.kind, theirs) == (operation.kind, mine):
+        if (last.kind, asked(last.payload)) == (operation.kind, asked(operation.payload)):
             return self.answer(last, repeated=True)
         return None
 

@@ -113,9 +113,22 @@ class QueuedOperation(Operation):
         return self.state in WAITING
 
     def same_request(self, other: Operation) -> bool:
-        """Whether ``other`` asks for the same thing (a repeat under the same key)."""
-        mine = (self.kind, self.asset_id, dict(self.payload))
-        return mine == (other.kind, other.asset_id, dict(other.payload))
+        """Whether ``other`` asks for the same thing (a repeat under the same key); what the
+        outbox added when it accepted the operation (the holders it expected) is not asked."""
+        return (self.kind, self.asset_id, asked(self.payload)) == (
+            other.kind,
+            other.asset_id,
+            asked(other.payload),
+        )
+
+
+#: What the outbox adds to an operation's payload when it accepts it (not the desk's ask).
+ADDED = frozenset({"expect_holders"})
+
+
+def asked(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """``payload`` as the desk asked it, without what the outbox added on acceptance."""
+    return {k: v for k, v in payload.items() if k not in ADDED}
 
 
 @frozen

@@ -187,9 +187,3 @@ def asset_check_in(asset_id: int) -> WerkzeugResponse:
         ticket = f"; repair ticket #{done.ticket_id}" if done.ticket_id else ""
         flash(f"Checked in from {', '.join(done.holders)} ({condition}){ticket}.", "ok")
     return _back_to_asset(asset_id)
-    if isinstance(done, QueuedJson):
-        flash(done.message, "ok")
-        return _back_to_asset(asset_id)
-    ticket = f"; repair ticket #{done.ticket_id}" if done.ticket_id else ""
-    flash(f"Checked in from {', '.join(done.holders)} ({condition}){ticket}.", "ok")
-    return _back_to_asset(asset_id)

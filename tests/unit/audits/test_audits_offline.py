@@ -15,7 +15,7 @@ from rtutils_core.assets.service import AssetService
 from rtutils_core.audits import AuditOptions, Scope
 from rtutils_core.audits.jobs import audit_resolve_job_kind
 from rtutils_core.audits.service import AuditService
-from rtutils_core.errors import BackendUnreachable, ScansPending
+from rtutils_core.errors import BackendUnreachable, InvalidInput, ScansPending
 from rtutils_core.jobs import Job, JobContext
 from rtutils_core.loans.service import LoanService
 from rtutils_core.scans.service import ScanService
@@ -153,3 +153,30 @@ def test_the_resolve_job_classifies_every_audits_pending_scans(world):
     assert kind.run(context) == {"audits": 2, "pending": 0}
     assert list(service.pending_audits()) == []
     assert [s.outcome for s in service.store.scans(second.id)] == ["unexpected"]
+
+
+def test_a_pending_scan_rt_refuses_for_good_is_unknown_and_holds_up_no_other(world):
+    service, rt, watch, audit, ids = world
+    rt.away = True
+    service.scan(audit.id, "W12-00007", desk="desk 1")
+    service.scan(audit.id, "AMBIGUOUS", desk="desk 1")
+    service.scan(audit.id, "W12-09999", desk="desk 1")
+    routed = service.pending.route
+
+    def route(text, *args):
+        if text == "AMBIGUOUS":
+            raise InvalidInput("more than one device has the serial 'AMBIGUOUS'")
+        return routed(text, *args)
+
+    service.pending.route = route
+    rt.away = False
+    watch.retry()
+    shown = service.result(audit.id)
+    assert shown.counts()["pending"] == 0
+    assert sorted(s.text for s in shown.unknown) == ["AMBIGUOUS", "W12-09999"]
+    refused = next(s for s in shown.unknown if s.text == "AMBIGUOUS")
+    assert (refused.outcome, refused.reason) == (
+        "unknown", "more than one device has the serial 'AMBIGUOUS'"
+    )  # fmt: skip
+    service.finish(audit.id, operator="op")
+    assert not service.get(audit.id).is_open
