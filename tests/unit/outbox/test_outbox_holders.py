@@ -5,6 +5,7 @@ queued check-in under its key is the same operation."""
 
 from __future__ import annotations
 
+import attrs
 from tests.unit.outbox.outbox_world import outbox_world
 
 from rtutils_core.errors import BackendUnreachable
@@ -58,3 +59,21 @@ def test_a_forced_check_out_takes_the_device_only_from_whom_the_desk_knew():
     world.outbox.settle(queued.operation.id, "force", by="admin")
     world.replay.drain("w2")
     assert world.holder(0) == "li.wei"  # an admin's force takes it from whoever has it
+
+
+def test_a_check_out_the_replay_makes_queues_its_receipt_as_a_live_one_does():
+    world = outbox_world()
+    world.rt.away = True
+    world.out(0, "li.wei")
+    world.back(1)  # a check-in: no receipt
+    world.rt.away = False
+    queued: list[tuple[str, object]] = []
+    world.replay.drain("w1", submit=lambda kind, params: queued.append((kind, params)))
+    assert queued == [], "no receipts without mail set up (receipt_kind None)"
+    world.rt.away = True
+    world.out(2, "zoe.muller")
+    world.rt.away = False
+    receipts = attrs.evolve(world.replay, receipt_kind="due-receipt")
+    receipts.drain("w2", submit=lambda kind, params: queued.append((kind, params)))
+    (loan,) = [e for e in world.loans.events() if e.person == "zoe.muller"]
+    assert queued == [("due-receipt", {"loan_id": loan.id})]
