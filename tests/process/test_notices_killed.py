@@ -136,10 +136,18 @@ def test_a_worker_killed_mid_send_the_resumed_job_sends_each_notice_exactly_once
         notices = SqliteNoticeLog.in_dir(state)
         states = Counter(n.state for n in notices.notices())
         assert states == {"sent": KILL_AT - 1, "sending": 1, "pending": NOTICES - KILL_AT}
+        (held,) = [n.id for n in notices.notices() if n.state == "sending"]
         assert read().state == "running"
 
         second = start_worker()
         finished = wait_until(read, lambda j: j.is_finished, 900)
+        # The mail outbox's own job may take pending notices too (by claim, as any sender):
+        # wait for every notice, not only for the resumed job.
+        wait_until(
+            lambda: Counter(n.state for n in notices.notices()),
+            lambda states: states == {"sent": NOTICES},
+            900,
+        )
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=60) == 0
     finally:
@@ -158,5 +166,8 @@ def test_a_worker_killed_mid_send_the_resumed_job_sends_each_notice_exactly_once
     owners = Counter(r.recipients[0] for r in received)
     assert owners == Counter(f"{o}@school.example" for o in owned.values())
     assert Counter(n.state for n in notices.notices()) == {"sent": NOTICES}
-    assert finished.result["sent"] == NOTICES - (KILL_AT - 1)  # the resumed run's own
+    # The notice the dead worker held is sent by the resumed job, under the job's own claim.
+    assert finished.result["sent"] >= 1
+    (again,) = [n for n in notices.notices() if n.id == held]
+    assert (again.state, again.sender) == ("sent", job.id)
     notices.close()
