@@ -5,13 +5,13 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import attrs
 
 from rtutils_adapters.memory.keyed import kept
-from rtutils_core.due import Notice, NoticeDraft
+from rtutils_core.due import EVERY_NOTICE, Notice, NoticeDraft, NoticeQuery
 from rtutils_core.due.marks import NoticeMarks
 from rtutils_core.errors import NoticeNotFound
 
@@ -72,25 +72,9 @@ class MemoryNoticeLog(NoticeMarks):
             found = [n for n in self._notices.values() if _claimable(n, None, now)]
         return sorted(found, key=lambda n: n.id)[:limit]
 
-    def notices(
-        self,
-        *,
-        loan_ids: Sequence[int] | None = None,
-        since: date | None = None,
-        states: Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> Sequence[Notice]:
-        wanted = set(loan_ids) if loan_ids is not None else None
+    def notices(self, query: NoticeQuery = EVERY_NOTICE) -> Sequence[Notice]:
         with self._lock:
-            found = [
-                n
-                for n in self._notices.values()
-                if (wanted is None or n.loan_id in wanted)
-                and (since is None or n.day >= since)
-                and (states is None or n.state in states)
-            ]
-        found.sort(key=lambda n: n.id, reverse=True)
-        return found[:limit] if limit is not None else found
+            return query.newest(n for n in self._notices.values() if query.matches(n))
 
 
 def _claimable(notice: Notice, sender: str | None, now: datetime) -> bool:

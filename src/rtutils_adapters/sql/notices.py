@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 from rtutils_adapters.sql.migrations import Migrations
 from rtutils_adapters.sql.store import SqlStore, table
-from rtutils_core.due import Notice, NoticeDraft
+from rtutils_core.due import EVERY_NOTICE, Notice, NoticeDraft, NoticeQuery
 from rtutils_core.due.marks import NoticeMarks
 from rtutils_core.errors import BackendUnavailable, NoticeNotFound, RtutilsError
 
@@ -162,28 +162,21 @@ class SqlNoticeLog(SqlStore, NoticeMarks):
             )
             return [_notice(row) for row in rows]
 
-    def notices(
-        self,
-        *,
-        loan_ids: Sequence[int] | None = None,
-        since: date | None = None,
-        states: Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> Sequence[Notice]:
+    def notices(self, query: NoticeQuery = EVERY_NOTICE) -> Sequence[Notice]:
         where: list[ColumnElement[bool]] = []
-        if since is not None:
-            where.append(notices.c.day >= since)
-        if states is not None:
-            where.append(notices.c.state.in_(list(states)))
-        groups = [None] if loan_ids is None else _batches(list(dict.fromkeys(loan_ids)))
+        if query.since is not None:
+            where.append(notices.c.day >= query.since)
+        if query.states is not None:
+            where.append(notices.c.state.in_(query.states))
+        loans = query.loan_ids
+        groups = [None] if loans is None else _batches(list(loans))
         found: list[Notice] = []
         with self._db.transaction(write=False) as tx:
             for group in groups:
                 by_loan = [] if group is None else [notices.c.loan_id.in_(group)]
                 sql = select(notices).where(*where, *by_loan).order_by(notices.c.id.desc())
-                found += [_notice(row) for row in tx.execute(sql.limit(limit))]
-        found.sort(key=lambda n: n.id, reverse=True)
-        return found[:limit] if limit is not None else found
+                found += [_notice(row) for row in tx.execute(sql.limit(query.limit))]
+        return query.newest(found)
 
 
 def _batches(ids: list[int]) -> list[list[int] | None]:

@@ -2,6 +2,7 @@
 return-campaign notices by e-mail, each recorded once."""
 
 from rtutils_core.due.values import (
+    EVERY_NOTICE,
     NOTICE_KINDS,
     NOTICE_STATES,
     Notice,
@@ -9,6 +10,7 @@ from rtutils_core.due.values import (
     NoticeKind,
     NoticeOptions,
     NoticePlan,
+    NoticeQuery,
     NoticeState,
     OutgoingMail,
     RenderedMail,
@@ -17,6 +19,7 @@ from rtutils_core.due.values import (
 )
 
 __all__ = [
+    "EVERY_NOTICE",
     "NOTICE_KINDS",
     "NOTICE_STATES",
     "Notice",
@@ -24,6 +27,7 @@ __all__ = [
     "NoticeKind",
     "NoticeOptions",
     "NoticePlan",
+    "NoticeQuery",
     "NoticeState",
     "OutgoingMail",
     "RenderedMail",

@@ -7,10 +7,17 @@ PostgreSQL).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from rtutils_core.due.values import Notice, NoticeDraft, OutgoingMail, RenderedMail
+from rtutils_core.due.values import (
+    EVERY_NOTICE,
+    Notice,
+    NoticeDraft,
+    NoticeQuery,
+    OutgoingMail,
+    RenderedMail,
+)
 
 
 @runtime_checkable
@@ -49,16 +56,8 @@ class NoticeLog(Protocol):
     def ready(self, *, now: datetime, limit: int = 1000) -> Sequence[Notice]:
         """Open notices a sender may claim at ``now``, oldest first."""
 
-    def notices(
-        self,
-        *,
-        loan_ids: Sequence[int] | None = None,
-        since: date | None = None,
-        states: Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> Sequence[Notice]:
-        """Notices of ``loan_ids``, of days from ``since`` on, in ``states`` (each filter
-        only when given), newest first."""
+    def notices(self, query: NoticeQuery = EVERY_NOTICE) -> Sequence[Notice]:
+        """The notices ``query`` asks for, newest first."""
 
 
 @runtime_checkable

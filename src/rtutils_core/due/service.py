@@ -25,6 +25,7 @@ from rtutils_core.due.values import (
     NoticeDraft,
     NoticeOptions,
     NoticePlan,
+    NoticeQuery,
     SendReport,
     Unreachable,
 )
@@ -123,7 +124,7 @@ class DueService:
         """The reminders and overdue notices of ``day`` (default today)."""
         today = day or self.today()
         out = [d for d in self.dates.out() if d.loan is not None and d.due is not None]
-        history = self.notices.notices(loan_ids=[d.loan.id for d in out if d.loan])
+        history = self.notices.notices(NoticeQuery(loan_ids=[d.loan.id for d in out if d.loan]))
         people = find_persons([d.holder for d in out], self.loans, students_by_login(self.roster))
         drafts, nobody = plan_loans(out, people, history, today, self.options)
         return self._plan(today, drafts, nobody)
@@ -169,7 +170,7 @@ class DueService:
         self, today: date, drafts: Sequence[NoticeDraft], nobody: Sequence[Unreachable]
     ) -> NoticePlan:
         keys = {d.key for d in drafts}
-        recorded = [n for n in self.notices.notices(since=today) if n.key in keys]
+        recorded = [n for n in self.notices.notices(NoticeQuery(since=today)) if n.key in keys]
         known = {n.key for n in recorded}
         return NoticePlan(
             today,

@@ -135,6 +135,41 @@ class Notice(NoticeDraft):
         return self.state in OPEN_STATES
 
 
+def _tuple_or_none(value: Iterable[Any] | None) -> tuple[Any, ...] | None:
+    return None if value is None else tuple(dict.fromkeys(value))
+
+
+@frozen
+class NoticeQuery:
+    """Which notices to list: those of ``loan_ids``, of days from ``since`` on, in ``states``
+    (each condition only when given), newest first, at most ``limit``."""
+
+    loan_ids: tuple[int, ...] | None = field(default=None, converter=_tuple_or_none)
+    since: date | None = None
+    states: tuple[str, ...] | None = field(default=None, converter=_tuple_or_none)
+    limit: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.limit is not None and self.limit < 0:
+            raise InvalidInput(f"a notice list's limit must not be negative, not {self.limit}")
+
+    def matches(self, notice: Notice) -> bool:
+        return (
+            (self.loan_ids is None or notice.loan_id in self.loan_ids)
+            and (self.since is None or notice.day >= self.since)
+            and (self.states is None or notice.state in self.states)
+        )
+
+    def newest(self, found: Iterable[Notice]) -> list[Notice]:
+        """``found`` newest first, cut at the limit."""
+        ordered = sorted(found, key=lambda n: n.id, reverse=True)
+        return ordered if self.limit is None else ordered[: self.limit]
+
+
+#: Every notice in the log, newest first.
+EVERY_NOTICE = NoticeQuery()
+
+
 @frozen
 class Unreachable:
     """Someone a notice is for who has no e-mail address: listed, never skipped silently."""

@@ -12,9 +12,9 @@ import pytest
 from rtutils_adapters.memory.notices import MemoryNoticeLog
 from rtutils_adapters.postgres.notices import PostgresNoticeLog
 from rtutils_adapters.sqlite.notices import SqliteNoticeLog
-from rtutils_core.due import NoticeDraft
+from rtutils_core.due import NoticeDraft, NoticeQuery
 from rtutils_core.due.ports import NoticeLog
-from rtutils_core.errors import NoticeNotFound
+from rtutils_core.errors import InvalidInput, NoticeNotFound
 
 T0 = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
 DAY = date(2026, 3, 10)
@@ -126,13 +126,19 @@ def test_notices_filter_by_loan_day_and_state_newest_first(log):
     a, b = log.record([draft(1), draft(2, kind="reminder")], now=at(1))
     log.claim(b.id, "job", now=at(2), until=at(12))
     log.mark_sent(b.id, "job", now=at(3))
-    assert [n.id for n in log.notices(loan_ids=[1])] == [a.id, old.id]
-    assert [n.id for n in log.notices(since=DAY)] == [b.id, a.id]
-    assert [n.id for n in log.notices(states=["sent"])] == [b.id]
-    assert [n.id for n in log.notices(limit=1)] == [b.id]
-    assert log.notices(loan_ids=[]) == []
+    assert [n.id for n in log.notices(NoticeQuery(loan_ids=[1]))] == [a.id, old.id]
+    assert [n.id for n in log.notices(NoticeQuery(since=DAY))] == [b.id, a.id]
+    assert [n.id for n in log.notices(NoticeQuery(states=["sent"]))] == [b.id]
+    assert [n.id for n in log.notices(NoticeQuery(limit=1))] == [b.id]
+    assert log.notices(NoticeQuery(loan_ids=[])) == []
     many = list(range(3, 1300))  # more loans than one statement asks about
-    assert [n.id for n in log.notices(loan_ids=many + [2])] == [b.id]
+    assert [n.id for n in log.notices(NoticeQuery(loan_ids=many + [2]))] == [b.id]
+    assert [n.id for n in log.notices()] == [b.id, a.id, old.id]
+
+
+def test_a_notice_list_with_a_negative_limit_is_refused():
+    with pytest.raises(InvalidInput, match="must not be negative"):
+        NoticeQuery(limit=-1)
 
 
 def test_two_senders_at_once_never_both_send_one_notice(make_log):
