@@ -7,13 +7,12 @@ import uuid
 from collections import deque
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
 
 from attrs import evolve
 
 from rtutils_adapters.memory.keyed import kept
 from rtutils_core.errors import JobNotFound
-from rtutils_core.jobs import CLAIMABLE, Job, JobState, JsonValue, Progress
+from rtutils_core.jobs import CLAIMABLE, Job, JobEnd, JobReport, JobState, JsonValue
 from rtutils_core.jobs.service import JobService
 
 
@@ -49,11 +48,7 @@ class MemoryJobStore:
         return kept(self._jobs, job_id, JobNotFound(f"there is no job {job_id!r}"))
 
     def list(
-        self,
-        *,
-        kind: str | None = None,
-        states: Sequence[JobState] | None = None,
-        limit: int = 100,
+        self, *, kind: str | None = None, states: Sequence[JobState] | None = None, limit: int = 100
     ) -> Sequence[Job]:
         with self._lock:
             jobs = [
@@ -79,42 +74,27 @@ class MemoryJobStore:
                 attempts=job.attempts + 1,
             )
 
-    def report(
-        self,
-        job_id: str,
-        worker: str,
-        *,
-        now: datetime,
-        lease_until: datetime,
-        progress: Progress | None = None,
-        checkpoint: JsonValue = None,
-    ) -> bool:
+    def report(self, job_id: str, worker: str, report: JobReport) -> bool:
         with self._lock:
             job = self._held(job_id, worker)
             if job is None:
                 return False
-            job = self._put(job, now, lease_until=lease_until)
-            if progress is not None:
-                job = self._put(job, now, progress=progress)
-            if checkpoint is not None:
-                job = self._put(job, now, checkpoint=checkpoint)
+            now = report.now
+            job = self._put(job, now, lease_until=report.lease_until)
+            if report.progress is not None:
+                job = self._put(job, now, progress=report.progress)
+            if report.checkpoint is not None:
+                job = self._put(job, now, checkpoint=report.checkpoint)
             return not job.cancel_requested
 
-    def finish(
-        self,
-        job_id: str,
-        worker: str,
-        state: Literal["succeeded", "failed"],
-        *,
-        now: datetime,
-        result: JsonValue = None,
-        error: str | None = None,
-    ) -> bool:
+    def finish(self, job_id: str, worker: str, end: JobEnd, *, now: datetime) -> bool:
         with self._lock:
             job = self._held(job_id, worker)
             if job is None:
                 return False
-            self._put(job, now, state=state, result=result, error=error, lease_until=None)
+            self._put(
+                job, now, state=end.state, result=end.result, error=end.error, lease_until=None
+            )
             return True
 
     def request_cancel(self, job_id: str, *, now: datetime) -> Job:

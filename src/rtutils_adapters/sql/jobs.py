@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 from rtutils_adapters.sql.store import SqlStore, table
 from rtutils_core.errors import BackendUnavailable, JobNotFound, RtutilsError
-from rtutils_core.jobs import CLAIMABLE, Job, JobState, JsonValue, Progress
+from rtutils_core.jobs import CLAIMABLE, Job, JobEnd, JobReport, JobState, JsonValue, Progress
 
 #: Schedule slots kept per schedule; older ones are deleted as new ones are claimed.
 SLOTS_KEPT = 100
@@ -121,11 +121,7 @@ class SqlJobStore(SqlStore):
             return _get(tx, job_id)
 
     def list(
-        self,
-        *,
-        kind: str | None = None,
-        states: Sequence[JobState] | None = None,
-        limit: int = 100,
+        self, *, kind: str | None = None, states: Sequence[JobState] | None = None, limit: int = 100
     ) -> Sequence[Job]:
         sql = select(*_JOB).order_by(jobs.c.seq.desc()).limit(limit)
         if kind is not None:
@@ -153,21 +149,12 @@ class SqlJobStore(SqlStore):
             ).all()
         return _job(rows[0]) if rows else None
 
-    def report(
-        self,
-        job_id: str,
-        worker: str,
-        *,
-        now: datetime,
-        lease_until: datetime,
-        progress: Progress | None = None,
-        checkpoint: JsonValue = None,
-    ) -> bool:
-        values: dict[str, Any] = {"lease_until": lease_until, "updated": now}
-        if progress is not None:
-            values.update(done=progress.done, total=progress.total)
-        if checkpoint is not None:
-            values["checkpoint"] = json.dumps(checkpoint)
+    def report(self, job_id: str, worker: str, report: JobReport) -> bool:
+        values: dict[str, Any] = {"lease_until": report.lease_until, "updated": report.now}
+        if report.progress is not None:
+            values.update(done=report.progress.done, total=report.progress.total)
+        if report.checkpoint is not None:
+            values["checkpoint"] = json.dumps(report.checkpoint)
         with self._db.transaction(refused=_refused) as tx:
             row = tx.execute(
                 update(jobs)
@@ -177,24 +164,15 @@ class SqlJobStore(SqlStore):
             ).first()
         return row is not None and not row[0]
 
-    def finish(
-        self,
-        job_id: str,
-        worker: str,
-        state: Literal["succeeded", "failed"],
-        *,
-        now: datetime,
-        result: JsonValue = None,
-        error: str | None = None,
-    ) -> bool:
+    def finish(self, job_id: str, worker: str, end: JobEnd, *, now: datetime) -> bool:
         with self._db.transaction(refused=_refused) as tx:
             changed = tx.execute(
                 update(jobs)
                 .where(jobs.c.id == job_id, jobs.c.state == "running", jobs.c.worker == worker)
                 .values(
-                    state=state,
-                    result=json.dumps(result),
-                    error=error,
+                    state=end.state,
+                    result=json.dumps(end.result),
+                    error=end.error,
                     updated=now,
                     lease_until=None,
                 )

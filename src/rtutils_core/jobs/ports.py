@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from rtutils_core.jobs.values import Job, JobState, JsonValue, Progress
+from rtutils_core.jobs.values import Job, JobEnd, JobReport, JobState, JsonValue
 
 
 @runtime_checkable
@@ -27,11 +27,7 @@ class JobStore(Protocol):
         """The job, or :class:`~rtutils_core.errors.JobNotFound`."""
 
     def list(
-        self,
-        *,
-        kind: str | None = None,
-        states: Sequence[JobState] | None = None,
-        limit: int = 100,
+        self, *, kind: str | None = None, states: Sequence[JobState] | None = None, limit: int = 100
     ) -> Sequence[Job]:
         """Jobs, newest first."""
 
@@ -43,33 +39,15 @@ class JobStore(Protocol):
         None if the job is running elsewhere or finished: a duplicate delivery does nothing.
         """
 
-    def report(
-        self,
-        job_id: str,
-        worker: str,
-        *,
-        now: datetime,
-        lease_until: datetime,
-        progress: Progress | None = None,
-        checkpoint: JsonValue = None,
-    ) -> bool:
-        """Renew the lease and, if given, store progress and checkpoint together.
+    def report(self, job_id: str, worker: str, report: JobReport) -> bool:
+        """Renew the lease and, if given, store progress and checkpoint together (``report``).
 
         False (and nothing stored) if ``worker`` no longer holds the job; False too, with
         everything stored, once someone asked to cancel it: the job should stop.
         """
 
-    def finish(
-        self,
-        job_id: str,
-        worker: str,
-        state: Literal["succeeded", "failed"],
-        *,
-        now: datetime,
-        result: JsonValue = None,
-        error: str | None = None,
-    ) -> bool:
-        """End the claimed job with its result or error."""
+    def finish(self, job_id: str, worker: str, end: JobEnd, *, now: datetime) -> bool:
+        """End the claimed job as ``end`` says: its result, or its error."""
 
     def request_cancel(self, job_id: str, *, now: datetime) -> Job:
         """Flag the job for cancellation; a queued or interrupted one fails at once."""

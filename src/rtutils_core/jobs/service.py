@@ -22,7 +22,9 @@ from rtutils_core.jobs.values import (
     Job,
     JobCancelled,
     JobContext,
+    JobEnd,
     JobKind,
+    JobReport,
     JobState,
     JsonValue,
     Progress,
@@ -142,7 +144,7 @@ class JobService:
             return None
         kind = self.kinds.get(job.kind)
         if kind is None:
-            self._finish(job, worker, "failed", error=f"unknown job kind {job.kind!r}")
+            self._finish(job, worker, JobEnd.failed(f"unknown job kind {job.kind!r}"))
             return self.store.get(job.id)
         log.info("job started", extra={"job_id": job.id, "kind": job.kind, "worker": worker})
         stop = threading.Event()
@@ -159,45 +161,23 @@ class JobService:
 
     def _execute(self, kind: JobKind, job: Job, worker: str) -> None:
         def report(progress: Progress | None, checkpoint: JsonValue) -> bool:
-            return self.store.report(
-                job.id,
-                worker,
-                now=self.clock(),
-                lease_until=self._lease_end(),
-                progress=progress,
-                checkpoint=checkpoint,
-            )
+            return self.store.report(job.id, worker, self._report(progress, checkpoint))
 
         try:
             result = kind.run(JobContext(job, report, self.submit))
             check_json(result, "result")
         except JobCancelled:
-            self._finish(job, worker, "failed", error="cancelled")
+            self._finish(job, worker, JobEnd.failed("cancelled"))
         except RtutilsError as error:
-            self._finish(job, worker, "failed", error=f"{error.code}: {error.message}")
+            self._finish(job, worker, JobEnd.failed(f"{error.code}: {error.message}"))
         except Exception as error:  # noqa: BLE001 - any failure of a job must be recorded
-            self._finish(job, worker, "failed", error=f"{type(error).__name__}: {error}")
+            self._finish(job, worker, JobEnd.failed(f"{type(error).__name__}: {error}"))
         else:
-            self._finish(job, worker, "succeeded", result=result)
+            self._finish(job, worker, JobEnd.succeeded(result))
 
-    def _finish(
-        self,
-        job: Job,
-        worker: str,
-        state: str,
-        *,
-        result: JsonValue = None,
-        error: str | None = None,
-    ) -> None:
-        done = self.store.finish(
-            job.id,
-            worker,
-            "succeeded" if state == "succeeded" else "failed",
-            now=self.clock(),
-            result=result,
-            error=error,
-        )
-        extra = {"job_id": job.id, "kind": job.kind, "state": state, "error": error}
+    def _finish(self, job: Job, worker: str, end: JobEnd) -> None:
+        done = self.store.finish(job.id, worker, end, now=self.clock())
+        extra = {"job_id": job.id, "kind": job.kind, "state": end.state, "error": end.error}
         if done:
             log.info("job finished", extra=extra)
         else:
@@ -206,10 +186,14 @@ class JobService:
     def _heartbeat(self, job_id: str, worker: str, stop: threading.Event) -> None:
         while not stop.wait(self.lease / 3):
             try:
-                self.store.report(job_id, worker, now=self.clock(), lease_until=self._lease_end())
+                self.store.report(job_id, worker, self._report())
             except RtutilsError as error:
                 # The next beat tries again; a lease that runs out means the job is resumed.
                 log.warning("job lease not renewed", extra={"job_id": job_id, "error": str(error)})
+
+    def _report(self, progress: Progress | None = None, checkpoint: JsonValue = None) -> JobReport:
+        """The lease renewed from now, with ``progress`` and ``checkpoint`` when given."""
+        return JobReport(self.clock(), self._lease_end(), progress, checkpoint)
 
     def _lease_end(self) -> datetime:
         return self.clock() + timedelta(seconds=self.lease)

@@ -52,6 +52,34 @@ class Progress:
 
 
 @frozen
+class JobReport:
+    """What a worker reports on a job it holds: its lease renewed at ``now`` to
+    ``lease_until``, with its progress and its checkpoint when given."""
+
+    now: datetime
+    lease_until: datetime
+    progress: Progress | None = None
+    checkpoint: JsonValue = None
+
+
+@frozen
+class JobEnd:
+    """How a worker ends a job it holds: succeeded with its result, or failed with why."""
+
+    state: Literal["succeeded", "failed"]
+    result: JsonValue = None
+    error: str | None = None
+
+    @classmethod
+    def succeeded(cls, result: JsonValue = None) -> JobEnd:
+        return cls("succeeded", result=result)
+
+    @classmethod
+    def failed(cls, error: str) -> JobEnd:
+        return cls("failed", error=error)
+
+
+@frozen
 class Job:
     """One job as the store holds it; every time is UTC.
 

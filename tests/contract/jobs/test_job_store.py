@@ -13,7 +13,7 @@ from rtutils_adapters.memory.jobs import MemoryJobStore
 from rtutils_adapters.postgres import PostgresJobStore
 from rtutils_adapters.sqlite.jobs import SqliteJobStore
 from rtutils_core.errors import JobNotFound
-from rtutils_core.jobs import Progress
+from rtutils_core.jobs import JobEnd, JobReport, Progress
 from rtutils_core.jobs.ports import JobStore
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -96,7 +96,7 @@ def test_only_one_claim_wins_and_a_finished_job_is_not_claimed_again(store):
     job = running(store)
     assert (job.state, job.worker, job.attempts, job.lease_until) == ("running", "w1", 1, at(31))
     assert store.claim(job.id, "w2", now=at(2), lease_until=at(40)) is None
-    assert store.finish(job.id, "w1", "succeeded", now=at(3), result={"rows": 2})
+    assert store.finish(job.id, "w1", JobEnd.succeeded({"rows": 2}), now=at(3))
     assert store.claim(job.id, "w2", now=at(4), lease_until=at(40)) is None
     done = store.get(job.id)
     assert (done.state, done.result, done.lease_until, done.updated) == (
@@ -109,10 +109,8 @@ def test_only_one_claim_wins_and_a_finished_job_is_not_claimed_again(store):
 
 def test_progress_and_checkpoint_are_stored_together_and_renew_the_lease(store):
     job = running(store)
-    assert store.report(
-        job.id, "w1", now=at(5), lease_until=at(50), progress=Progress(3, 10), checkpoint={"i": 3}
-    )
-    assert store.report(job.id, "w1", now=at(6), lease_until=at(60))  # a heartbeat only
+    assert store.report(job.id, "w1", JobReport(at(5), at(50), Progress(3, 10), {"i": 3}))
+    assert store.report(job.id, "w1", JobReport(at(6), at(60)))  # a heartbeat only
     seen = store.get(job.id)
     assert (seen.progress, seen.checkpoint, seen.lease_until, seen.updated) == (
         Progress(3, 10),
@@ -127,8 +125,8 @@ def test_a_worker_that_lost_its_claim_changes_nothing(store):
     assert [j.id for j in store.interrupt_expired(now=at(7))] == [job.id]
     taken = store.claim(job.id, "w2", now=at(8), lease_until=at(40))
     assert (taken.worker, taken.attempts) == ("w2", 2)
-    assert not store.report(job.id, "w1", now=at(9), lease_until=at(99), progress=Progress(9))
-    assert not store.finish(job.id, "w1", "failed", now=at(9), error="late")
+    assert not store.report(job.id, "w1", JobReport(at(9), at(99), Progress(9)))
+    assert not store.finish(job.id, "w1", JobEnd.failed("late"), now=at(9))
     seen = store.get(job.id)
     assert (seen.state, seen.worker, seen.progress, seen.error) == (
         "running",
@@ -141,7 +139,7 @@ def test_a_worker_that_lost_its_claim_changes_nothing(store):
 def test_only_expired_leases_are_interrupted_and_their_checkpoint_stays(store):
     short = running(store, "w1", lease=5)
     long = running(store, "w2", lease=100)
-    store.report(short.id, "w1", now=at(2), lease_until=at(6), checkpoint={"i": 4})
+    store.report(short.id, "w1", JobReport(at(2), at(6), checkpoint={"i": 4}))
     assert store.interrupt_expired(now=at(5)) == []
     interrupted = store.interrupt_expired(now=at(7))
     assert [(j.id, j.state, j.checkpoint) for j in interrupted] == [
@@ -175,9 +173,9 @@ def test_cancel_fails_a_waiting_job_at_once_and_tells_a_running_one(store):
     job = running(store)
     assert store.request_cancel(job.id, now=at(3)).state == "running"
     # Told through the next report, which still stores what it carries.
-    assert not store.report(job.id, "w1", now=at(4), lease_until=at(40), progress=Progress(1))
+    assert not store.report(job.id, "w1", JobReport(at(4), at(40), Progress(1)))
     assert store.get(job.id).progress == Progress(1)
-    assert store.finish(job.id, "w1", "failed", now=at(5), error="cancelled")
+    assert store.finish(job.id, "w1", JobEnd.failed("cancelled"), now=at(5))
     with pytest.raises(JobNotFound):
         store.request_cancel("nope", now=at(6))
 

@@ -113,9 +113,9 @@ def test_progress_carries_the_pace_while_the_job_runs(setup):
     seen = []
     real = store.report
 
-    def report(job_id, worker, **kwargs):
-        stored = real(job_id, worker, **kwargs)
-        if kwargs.get("checkpoint") is not None:
+    def report(job_id, worker, news):
+        stored = real(job_id, worker, news)
+        if news.checkpoint is not None:
             seen.append(ImportStatus.of(store.get(job_id)))
         return stored
 

@@ -9,7 +9,7 @@ import pytest
 
 from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore
 from rtutils_core.errors import BackendUnavailable, InvalidInput, JobNotFound, TagConflict
-from rtutils_core.jobs import JobContext, JobKind, Progress, Schedule
+from rtutils_core.jobs import JobContext, JobKind, JobReport, Progress, Schedule
 from rtutils_core.jobs.service import JobService
 
 
@@ -166,14 +166,8 @@ def test_a_job_of_a_lost_worker_is_resumed_from_its_checkpoint(service, queue, c
     queue.pending.clear()
     # A worker claims it, gets to 4, and dies without a word.
     service.store.claim(job.id, "dead", now=clock(), lease_until=clock() + timedelta(seconds=30))
-    service.store.report(
-        job.id,
-        "dead",
-        now=clock(),
-        lease_until=clock() + timedelta(seconds=30),
-        progress=Progress(4, 10),
-        checkpoint={"next": 4},
-    )
+    lease = clock() + timedelta(seconds=30)
+    service.store.report(job.id, "dead", JobReport(clock(), lease, Progress(4, 10), {"next": 4}))
     assert service.recover().resumed == ()  # its lease still runs
     clock.advance(31)
     assert service.recover().resumed == (job.id,)
