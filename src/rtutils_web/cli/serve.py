@@ -39,24 +39,33 @@ def hand_out_demo_token(settings: Settings, working_dir: Path, log: Any) -> None
     log.warning("demo_token_written", path=str(path), login=login)
 
 
-def serve(settings: Settings, app: WSGIApplication) -> int:
+def wsgi_server(app: WSGIApplication, host: str, port: int, threads: int) -> Any:
+    """``app`` under waitress, listening on ``host``:``port`` (not yet serving)."""
     from waitress.server import create_server
 
     from rtutils_web.http.security import MAX_REQUEST_BYTES
+
+    return create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="request-tracker-utils",
+        # Refuse oversized bodies before buffering them; the app answers 413 with JSON below.
+        max_request_body_size=MAX_REQUEST_BYTES * 2,
+        # poll(), not select(): select() fails once a descriptor is numbered 1024 or more,
+        # which a busy process (connections, store files, log files) can reach.
+        asyncore_use_poll=True,
+    )
+
+
+def serve(settings: Settings, app: WSGIApplication) -> int:
     from rtutils_web.logs import get_logger
 
     log = get_logger("rtutils.cli")
     address = f"{settings.host}:{settings.port}"
     try:
-        server = create_server(
-            app,
-            host=settings.host,
-            port=settings.port,
-            threads=settings.threads,
-            ident="request-tracker-utils",
-            # Refuse oversized bodies before buffering them; the app answers 413 with JSON below.
-            max_request_body_size=MAX_REQUEST_BYTES * 2,
-        )
+        server = wsgi_server(app, settings.host, settings.port, settings.threads)
     except OSError as error:  # port taken, address not on this machine, no permission
         message = f"cannot listen on {address}: {error.strerror or error}"
         log.error("startup_failed", error_code="cannot_listen", error=message)

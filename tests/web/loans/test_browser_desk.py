@@ -26,6 +26,7 @@ from tests.web.conftest import (  # noqa: F401
 )
 
 from rtutils_web.app import create_app
+from rtutils_web.cli.serve import wsgi_server
 from rtutils_web.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -48,10 +49,8 @@ def desk_app(working_dir: Path) -> Flask:
 
 def served(app: Flask) -> Iterator[str]:
     """``app`` under waitress, the production server, on a free loopback port: its URL."""
-    import waitress
-
     port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    server = wsgi_server(app, "127.0.0.1", port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
