@@ -10,7 +10,7 @@ with brother_ql's own reader into the bitmap the printer would print.
 from __future__ import annotations
 
 import io
-import select
+import selectors
 import socket
 import struct
 import threading
@@ -49,9 +49,13 @@ class StandInQL:
         # Polls rather than blocks in accept(): on stop, connections the kernel has already
         # completed (their senders may have sent everything and closed) are still taken
         # from the backlog and read, instead of being reset with the listening socket.
+        # A selector, not select(): select() refuses descriptors numbered 1024 or more.
+        waiting = selectors.DefaultSelector()
+        waiting.register(self._server, selectors.EVENT_READ)
         while True:
-            if not select.select([self._server], [], [], 0.05)[0]:
+            if not waiting.select(0.05):
                 if self._stopping.is_set():
+                    waiting.close()
                     return
                 continue
             conn, _ = self._server.accept()
