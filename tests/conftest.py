@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,16 +66,3 @@ def demo_settings(tmp_path: Path) -> Settings:
 
 # A private CUPS with CUPS-PDF queues (fixture cups_server); see tests/cups_harness.py.
 pytest_plugins.append("tests.cups_harness")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def collect_what_the_module_left():
-    """Collect the apps and stores a test module made once the module ends.
-
-    An app's container and its stores hold open files (SQLite, sockets) in reference
-    cycles, which Python's collector may leave for a long time; a suite that builds
-    hundreds of apps in one process would otherwise end with well over a thousand open
-    descriptors.
-    """
-    yield
-    gc.collect()
