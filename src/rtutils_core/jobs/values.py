@@ -70,6 +70,10 @@ class JobEnd:
     result: JsonValue = None
     error: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        if (self.state == "failed") != (self.error is not None):
+            raise InvalidInput("a failed job ends with its error, a succeeded one with none")
+
     @classmethod
     def succeeded(cls, result: JsonValue = None) -> JobEnd:
         return cls("succeeded", result=result)

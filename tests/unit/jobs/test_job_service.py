@@ -9,7 +9,7 @@ import pytest
 
 from rtutils_adapters.memory.jobs import InlineJobQueue, MemoryJobStore
 from rtutils_core.errors import BackendUnavailable, InvalidInput, JobNotFound, TagConflict
-from rtutils_core.jobs import JobContext, JobKind, JobReport, Progress, Schedule
+from rtutils_core.jobs import JobContext, JobEnd, JobKind, JobReport, Progress, Schedule
 from rtutils_core.jobs.service import JobService
 
 
@@ -272,3 +272,12 @@ def test_a_schedule_with_nothing_to_do_submits_no_job(service, queue, clock):
     work.append("an operation waits")
     assert len(service.run_schedules()) == 1
     assert len(service.list()) == 1
+
+
+def test_a_job_end_says_an_error_exactly_when_it_failed():
+    assert JobEnd.failed("boom").error == "boom"
+    assert JobEnd.succeeded({"rows": 2}).result == {"rows": 2}
+    with pytest.raises(InvalidInput, match="failed job ends with its error"):
+        JobEnd("succeeded", error="boom")
+    with pytest.raises(InvalidInput, match="failed job ends with its error"):
+        JobEnd("failed")
